@@ -1,0 +1,138 @@
+// Package stackconfig decodes the stack's configuration into one typed struct
+// and validates it before the program registers a single resource.
+//
+// Every key the program reads is declared, with a description and a default,
+// in Pulumi.yaml; the stack file (Pulumi.production.yaml) sets the seed's
+// values. A newcomer adding a key adds it in three places: Pulumi.yaml, the
+// struct below, and Validate.
+package stackconfig
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Project is the Pulumi project name, the namespace of every key this package reads.
+const Project = "omnirapeutic"
+
+// Tier is one of the VPC's three subnet tiers.
+type Tier string
+
+// The subnet tiers, in the order the specification lists them.
+const (
+	// Public subnets hold the ALB and the NAT gateways and route to the internet gateway.
+	Public Tier = "public"
+	// App subnets hold the ECS tasks and route out through the same-AZ NAT gateway.
+	App Tier = "app"
+	// Data subnets hold Aurora and the bastion and route out through the same-AZ NAT gateway.
+	Data Tier = "data"
+)
+
+// Tiers lists every tier in specification order; reports and outputs follow it.
+var Tiers = []Tier{Public, App, Data}
+
+// Config is the whole stack configuration, decoded and validated once.
+type Config struct {
+	// Project is the Pulumi project name ("omnirapeutic").
+	Project string
+	// Stack is the Pulumi stack name ("production").
+	Stack string
+	// Region is aws:region, the region every resource is created in.
+	Region string
+	// Network is the VPC layout.
+	Network Network
+	// Logs holds log retention settings.
+	Logs Logs
+}
+
+// Network is the VPC layout: its CIDR, its AZs and one subnet per tier per AZ.
+type Network struct {
+	// VpcCidr is the VPC's IPv4 block (omnirapeutic:vpcCidr).
+	VpcCidr string
+	// AvailabilityZones are the AZs the VPC spans, in order (omnirapeutic:availabilityZones).
+	AvailabilityZones []string
+	// SubnetCidrs maps tier to AZ to CIDR block (omnirapeutic:subnetCidrs).
+	SubnetCidrs map[Tier]map[string]string
+}
+
+// Logs holds the retention of the CloudWatch log groups the stack creates.
+type Logs struct {
+	// RetentionDays is the retention of operational log groups (omnirapeutic:logRetentionDays).
+	RetentionDays int
+}
+
+// NamePrefix is the prefix of every physical name and Name tag: "<project>-<stack>".
+func (c *Config) NamePrefix() string { return c.Project + "-" + c.Stack }
+
+// Key returns the fully qualified config key for a project key, e.g. "omnirapeutic:vpcCidr".
+func Key(name string) string { return Project + ":" + name }
+
+// Lookup reads one raw config value by its fully qualified key; ctx.GetConfig
+// is one, and so is a map read from a stack file.
+type Lookup func(key string) (string, bool)
+
+// Decode reads the stack configuration through lookup and validates it. The
+// error names every key that is wrong and its bad value.
+func Decode(project, stack string, lookup Lookup) (*Config, error) {
+	c := &Config{Project: project, Stack: stack}
+	d := decoder{lookup: lookup}
+	c.Region, _ = lookup("aws:region")
+	d.str("vpcCidr", &c.Network.VpcCidr)
+	d.json("availabilityZones", &c.Network.AvailabilityZones)
+	d.json("subnetCidrs", &c.Network.SubnetCidrs)
+	d.integer("logRetentionDays", &c.Logs.RetentionDays)
+	if err := errors.Join(d.errs...); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// decoder collects decoding errors so that one run reports every bad key.
+type decoder struct {
+	lookup Lookup
+	errs   []error
+}
+
+func (d *decoder) raw(name string) (string, bool) {
+	v, ok := d.lookup(Key(name))
+	if !ok {
+		d.errs = append(d.errs, fmt.Errorf("config %s is required: declare it in Pulumi.yaml with a default or set it in the stack file", Key(name)))
+	}
+	return v, ok
+}
+
+// str reads a string value; Pulumi passes strings unquoted.
+func (d *decoder) str(name string, into *string) {
+	if v, ok := d.raw(name); ok {
+		*into = v
+	}
+}
+
+// json decodes a structured (array or object) value, which Pulumi passes as JSON.
+func (d *decoder) json(name string, into any) {
+	v, ok := d.raw(name)
+	if !ok {
+		return
+	}
+	if err := json.Unmarshal([]byte(v), into); err != nil {
+		d.errs = append(d.errs, fmt.Errorf("config %s: %q is not a valid value: %w", Key(name), v, err))
+	}
+}
+
+func (d *decoder) integer(name string, into *int) {
+	v, ok := d.raw(name)
+	if !ok {
+		return
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		d.errs = append(d.errs, fmt.Errorf("config %s: %q is not an integer", Key(name), v))
+		return
+	}
+	*into = n
+}

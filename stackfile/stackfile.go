@@ -1,0 +1,118 @@
+// Package stackfile reads a stack's configuration from Pulumi.yaml and
+// Pulumi.<stack>.yaml with the Pulumi CLI's own loaders, so that the tests and
+// the offline synthesis run the program with exactly the configuration
+// `pulumi up` would hand it.
+package stackfile
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+)
+
+// Config is a stack's configuration as the Pulumi CLI hands it to the
+// program: fully qualified keys ("omnirapeutic:vpcCidr") to raw values, with
+// project defaults from Pulumi.yaml filled in for keys the stack file omits.
+type Config struct {
+	// Project is the project name from Pulumi.yaml.
+	Project string
+	// Stack is the stack name.
+	Stack string
+	// Values are the config values, secrets blinded.
+	Values map[string]string
+	// Declared are the project keys Pulumi.yaml declares, with their declarations.
+	Declared map[string]workspace.ProjectConfigType
+}
+
+// Load reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the
+// CLI's own loaders, checks each value against its declared type as the CLI
+// does, and merges project defaults.
+func Load(dir, stack string) (*Config, error) {
+	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("load Pulumi.yaml: %w", err)
+	}
+	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	// The CLI treats a missing stack file as empty config; offline, a typo in
+	// the stack name must not silently render the defaults.
+	if _, err := os.Stat(stackPath); err != nil {
+		return nil, fmt.Errorf("stack %q: %w", stack, err)
+	}
+	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", stackPath, err)
+	}
+	// Secrets are blinded: nothing offline may print or need a real secret.
+	plain, err := ps.Config.Decrypt(config.NewBlindingDecrypter())
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", stackPath, err)
+	}
+	c := &Config{
+		Project:  proj.Name.String(),
+		Stack:    stack,
+		Values:   map[string]string{},
+		Declared: map[string]workspace.ProjectConfigType{},
+	}
+	for k, v := range plain {
+		c.Values[k.String()] = v
+	}
+	for name, decl := range proj.Config {
+		if strings.Contains(name, ":") {
+			continue // another namespace's value, e.g. aws:region; the stack file sets those
+		}
+		key := c.Project + ":" + name
+		c.Declared[name] = decl
+		raw, set := ps.Config[config.MustMakeKey(c.Project, name)]
+		if set {
+			obj, err := raw.ToObject()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", stackPath, key, err)
+			}
+			if decl.IsExplicitlyTyped() && !workspace.ValidateConfigValue(decl.TypeName(), decl.Items, obj) {
+				return nil, fmt.Errorf("%s: %s is declared %s in Pulumi.yaml, but the stack sets %v", stackPath, key, decl.TypeName(), obj)
+			}
+			continue
+		}
+		if decl.Default == nil {
+			continue
+		}
+		value, err := encodeDefault(decl.Default)
+		if err != nil {
+			return nil, fmt.Errorf("Pulumi.yaml: default of %s: %w", key, err)
+		}
+		c.Values[key] = value
+	}
+	return c, nil
+}
+
+// encodeDefault renders a default as the CLI passes it: strings bare, the rest as JSON.
+func encodeDefault(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// Keys returns the config keys in order.
+func (c *Config) Keys() []string {
+	keys := make([]string, 0, len(c.Values))
+	for k := range c.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Lookup returns one value by its fully qualified key; it has the shape of
+// ctx.GetConfig, so stackconfig.Decode can read a stack file directly.
+func (c *Config) Lookup(key string) (string, bool) {
+	v, ok := c.Values[key]
+	return v, ok
+}

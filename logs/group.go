@@ -1,0 +1,47 @@
+// Package logs creates CloudWatch log groups the one way this stack allows:
+// with an explicit retention and, once keys exist, a customer KMS key. Every
+// tier creates its log groups here so that the control lives in one place.
+package logs
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+// GroupArgs configures a log group.
+type GroupArgs struct {
+	// Name is the log group's physical name, e.g. "/aws/vpc/omnirapeutic-production-flow-logs". Required.
+	Name string
+	// RetentionDays must be a value CloudWatch Logs accepts. Required: a group
+	// that never expires is a cost and a compliance finding.
+	RetentionDays int
+	// KmsKeyArn encrypts the group; its key policy must admit logs.<region>.amazonaws.com.
+	KmsKeyArn pulumi.StringInput
+	// Tags are added to the provider's default tags.
+	Tags pulumi.StringMap
+}
+
+// NewGroup creates a log group named name (the logical name) from args.
+func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
+	if args.Name == "" {
+		return nil, fmt.Errorf("log group %s: Name is required", name)
+	}
+	if !slices.Contains(stackconfig.LogRetentionValues, args.RetentionDays) {
+		return nil, fmt.Errorf("log group %s: retention %d days is not one CloudWatch Logs accepts (%v)", args.Name, args.RetentionDays, stackconfig.LogRetentionValues)
+	}
+	g, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(args.Name),
+		RetentionInDays: pulumi.Int(args.RetentionDays),
+		KmsKeyId:        args.KmsKeyArn,
+		Tags:            args.Tags,
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("create log group %s: %w", args.Name, err)
+	}
+	return g, nil
+}

@@ -1,0 +1,265 @@
+// Package network provides the VPC tier: the VPC, three subnet tiers over the
+// configured AZs, one NAT gateway per AZ with per-AZ private route tables, the
+// closed default security group, and VPC flow logs.
+package network
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+// VpcArgs configures a Vpc. Values that decide how many resources exist (AZs,
+// subnets) are plain Go values; everything else is a Pulumi input.
+type VpcArgs struct {
+	// NamePrefix starts every Name tag and physical name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID is the AWS account the stack deploys to; it scopes the flow-log role's trust policy. Required.
+	AccountID string
+	// Region is the AWS region, e.g. "us-east-1". Required.
+	Region string
+	// CidrBlock is the VPC's IPv4 block, e.g. "10.0.0.0/16". Required.
+	CidrBlock string
+	// AvailabilityZones are the AZs to span, in order; outputs list subnets in this order. Required.
+	AvailabilityZones []string
+	// SubnetCidrs maps each tier to AZ to CIDR block, one subnet per tier per AZ. Required.
+	SubnetCidrs map[stackconfig.Tier]map[string]string
+	// FlowLogRetentionDays is the flow-log group's retention. Defaults to 365.
+	FlowLogRetentionDays int
+	// FlowLogKmsKeyArn encrypts the flow-log group. Optional only until the
+	// security tier provides keys; set it whenever a key exists.
+	FlowLogKmsKeyArn pulumi.StringInput
+}
+
+// defaultFlowLogRetentionDays is one year: the audit-log floor in controls.md.
+const defaultFlowLogRetentionDays = 365
+
+func (a *VpcArgs) withDefaults() (*VpcArgs, error) {
+	if a == nil {
+		return nil, fmt.Errorf("VpcArgs is required")
+	}
+	out := *a
+	if out.FlowLogRetentionDays == 0 {
+		out.FlowLogRetentionDays = defaultFlowLogRetentionDays
+	}
+	switch {
+	case out.NamePrefix == "":
+		return nil, fmt.Errorf("VpcArgs.NamePrefix is required")
+	case out.AccountID == "":
+		return nil, fmt.Errorf("VpcArgs.AccountID is required")
+	case out.Region == "":
+		return nil, fmt.Errorf("VpcArgs.Region is required")
+	case out.CidrBlock == "":
+		return nil, fmt.Errorf("VpcArgs.CidrBlock is required")
+	case len(out.AvailabilityZones) == 0:
+		return nil, fmt.Errorf("VpcArgs.AvailabilityZones is required")
+	}
+	for _, tier := range stackconfig.Tiers {
+		for _, az := range out.AvailabilityZones {
+			if out.SubnetCidrs[tier][az] == "" {
+				return nil, fmt.Errorf("VpcArgs.SubnetCidrs has no %s subnet in %s", tier, az)
+			}
+		}
+	}
+	return &out, nil
+}
+
+// Vpc is the network tier. Per-AZ maps are keyed by AZ name; the arrays follow
+// VpcArgs.AvailabilityZones order.
+type Vpc struct {
+	pulumi.ResourceState
+
+	// VpcID is the VPC's ID.
+	VpcID pulumi.IDOutput
+	// CidrBlock is the VPC's IPv4 block.
+	CidrBlock pulumi.StringOutput
+	// SubnetIDs lists each tier's subnet IDs in AZ order.
+	SubnetIDs map[stackconfig.Tier]pulumi.StringArrayOutput
+	// SubnetIDsByAZ maps each tier to AZ to subnet ID (the bastion needs one AZ's data subnet).
+	SubnetIDsByAZ map[stackconfig.Tier]map[string]pulumi.IDOutput
+	// NatGatewayIDs lists the NAT gateway IDs in AZ order.
+	NatGatewayIDs pulumi.StringArrayOutput
+	// NatGatewayIDsByAZ maps AZ to its NAT gateway's ID (per-NAT alarms use it).
+	NatGatewayIDsByAZ map[string]pulumi.IDOutput
+	// FlowLogGroupName is the CloudWatch log group receiving the VPC's flow logs.
+	FlowLogGroupName pulumi.StringOutput
+	// FlowLogGroupArn is that log group's ARN.
+	FlowLogGroupArn pulumi.StringOutput
+}
+
+// NewVpc creates the network tier.
+func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.ResourceOption) (*Vpc, error) {
+	args, err := args.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	v := &Vpc{
+		SubnetIDs:         map[stackconfig.Tier]pulumi.StringArrayOutput{},
+		SubnetIDsByAZ:     map[stackconfig.Tier]map[string]pulumi.IDOutput{},
+		NatGatewayIDsByAZ: map[string]pulumi.IDOutput{},
+	}
+	if err := ctx.RegisterComponentResource("omnirapeutic:network:Vpc", name, v, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(v)
+	tags := func(role string) pulumi.StringMap {
+		return pulumi.StringMap{"Name": pulumi.String(args.NamePrefix + "-" + role)}
+	}
+
+	vpc, err := ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(args.CidrBlock),
+		EnableDnsSupport:   pulumi.Bool(true),
+		EnableDnsHostnames: pulumi.Bool(true),
+		Tags:               tags("vpc"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create VPC: %w", err)
+	}
+
+	// Managing the default security group with no rules removes AWS's
+	// allow-all rules from it (CIS 5.4, HIPAA VPC_DEFAULT_SECURITY_GROUP_CLOSED).
+	if _, err := ec2.NewDefaultSecurityGroup(ctx, name+"-default-sg", &ec2.DefaultSecurityGroupArgs{
+		VpcId: vpc.ID(),
+		Tags:  tags("default-sg"),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("manage default security group: %w", err)
+	}
+
+	igw, err := ec2.NewInternetGateway(ctx, name+"-igw", &ec2.InternetGatewayArgs{
+		VpcId: vpc.ID(),
+		Tags:  tags("igw"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create internet gateway: %w", err)
+	}
+
+	// One public route table serves every AZ: its only route is to the IGW,
+	// which is regional, so per-AZ tables would be identical.
+	publicRT, err := ec2.NewRouteTable(ctx, name+"-public-rt", &ec2.RouteTableArgs{
+		VpcId: vpc.ID(),
+		Tags:  tags("public-rt"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create public route table: %w", err)
+	}
+	if _, err := ec2.NewRoute(ctx, name+"-public-default-route", &ec2.RouteArgs{
+		RouteTableId:         publicRT.ID(),
+		DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
+		GatewayId:            igw.ID(),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("create public default route: %w", err)
+	}
+
+	ids := map[stackconfig.Tier]pulumi.StringArray{}
+	var natIDs pulumi.StringArray
+	for _, az := range args.AvailabilityZones {
+		subnets := map[stackconfig.Tier]*ec2.Subnet{}
+		for _, tier := range stackconfig.Tiers {
+			role := fmt.Sprintf("%s-%s", tier, az)
+			s, err := ec2.NewSubnet(ctx, name+"-"+role, &ec2.SubnetArgs{
+				VpcId:            vpc.ID(),
+				CidrBlock:        pulumi.String(args.SubnetCidrs[tier][az]),
+				AvailabilityZone: pulumi.String(az),
+				// Even public subnets assign no public IPs: only the NAT
+				// gateways' EIPs and the ALB face the internet.
+				MapPublicIpOnLaunch: pulumi.Bool(false),
+				Tags: pulumi.StringMap{
+					"Name": pulumi.String(args.NamePrefix + "-" + role),
+					"Tier": pulumi.String(string(tier)),
+				},
+			}, parent)
+			if err != nil {
+				return nil, fmt.Errorf("create %s subnet in %s: %w", tier, az, err)
+			}
+			subnets[tier] = s
+			ids[tier] = append(ids[tier], s.ID().ToStringOutput())
+			if v.SubnetIDsByAZ[tier] == nil {
+				v.SubnetIDsByAZ[tier] = map[string]pulumi.IDOutput{}
+			}
+			v.SubnetIDsByAZ[tier][az] = s.ID()
+		}
+
+		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-public-rta-%s", name, az), &ec2.RouteTableAssociationArgs{
+			SubnetId:     subnets[stackconfig.Public].ID(),
+			RouteTableId: publicRT.ID(),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("associate public subnet in %s: %w", az, err)
+		}
+
+		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-eip-%s", name, az), &ec2.EipArgs{
+			Domain: pulumi.String("vpc"),
+			Tags:   tags("nat-eip-" + az),
+		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+		if err != nil {
+			return nil, fmt.Errorf("create NAT EIP in %s: %w", az, err)
+		}
+		nat, err := ec2.NewNatGateway(ctx, fmt.Sprintf("%s-nat-%s", name, az), &ec2.NatGatewayArgs{
+			AllocationId:     eip.ID(),
+			SubnetId:         subnets[stackconfig.Public].ID(),
+			ConnectivityType: pulumi.String("public"),
+			Tags:             tags("nat-" + az),
+		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+		if err != nil {
+			return nil, fmt.Errorf("create NAT gateway in %s: %w", az, err)
+		}
+		natIDs = append(natIDs, nat.ID().ToStringOutput())
+		v.NatGatewayIDsByAZ[az] = nat.ID()
+
+		// Each private tier gets its own table per AZ, routing out through
+		// the NAT in the same AZ so that an AZ outage cannot cut off the others
+		// and no traffic pays for cross-AZ transfer.
+		for _, tier := range []stackconfig.Tier{stackconfig.App, stackconfig.Data} {
+			role := fmt.Sprintf("%s-rt-%s", tier, az)
+			rt, err := ec2.NewRouteTable(ctx, name+"-"+role, &ec2.RouteTableArgs{
+				VpcId: vpc.ID(),
+				Tags:  tags(role),
+			}, parent)
+			if err != nil {
+				return nil, fmt.Errorf("create %s route table in %s: %w", tier, az, err)
+			}
+			if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-%s-default-route-%s", name, tier, az), &ec2.RouteArgs{
+				RouteTableId:         rt.ID(),
+				DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
+				NatGatewayId:         nat.ID(),
+			}, parent); err != nil {
+				return nil, fmt.Errorf("create %s default route in %s: %w", tier, az, err)
+			}
+			if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-%s-rta-%s", name, tier, az), &ec2.RouteTableAssociationArgs{
+				SubnetId:     subnets[tier].ID(),
+				RouteTableId: rt.ID(),
+			}, parent); err != nil {
+				return nil, fmt.Errorf("associate %s subnet in %s: %w", tier, az, err)
+			}
+		}
+	}
+
+	flowLogs, err := newFlowLogs(ctx, name, args, vpc.ID(), parent)
+	if err != nil {
+		return nil, err
+	}
+
+	v.VpcID = vpc.ID()
+	v.CidrBlock = vpc.CidrBlock
+	for _, tier := range stackconfig.Tiers {
+		v.SubnetIDs[tier] = ids[tier].ToStringArrayOutput()
+	}
+	v.NatGatewayIDs = natIDs.ToStringArrayOutput()
+	v.FlowLogGroupName = flowLogs.Name
+	v.FlowLogGroupArn = flowLogs.Arn
+
+	outputs := pulumi.Map{
+		"vpcId":         v.VpcID,
+		"natGatewayIds": v.NatGatewayIDs,
+		"flowLogGroup":  v.FlowLogGroupName,
+	}
+	for _, tier := range stackconfig.Tiers {
+		outputs[string(tier)+"SubnetIds"] = v.SubnetIDs[tier]
+	}
+	if err := ctx.RegisterResourceOutputs(v, outputs); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,177 @@
+// Package synth renders the stack offline: it runs the real program
+// (platform.Deploy) under Pulumi mocks with a stack's real configuration,
+// records every resource the program registers, and reports what `pulumi up`
+// would create. cmd/synth prints it; the tests in tests/ assert on it.
+package synth
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Mock identity: the account and region every offline run pretends to be in.
+const (
+	AccountID = "123456789012"
+	Region    = "us-east-1"
+)
+
+// Resource is one registered resource as the engine would receive it.
+type Resource struct {
+	// Type is the type token, e.g. "aws:ec2/subnet:Subnet".
+	Type string `json:"type"`
+	// Name is the logical name.
+	Name string `json:"name"`
+	// URN is the resource's URN; renaming a resource changes it.
+	URN string `json:"urn"`
+	// ID is the mock physical ID ("<name>-id"); empty for components.
+	ID string `json:"id,omitempty"`
+	// Component is true for component resources.
+	Component bool `json:"component,omitempty"`
+	// Parent is the parent's URN.
+	Parent string `json:"parent,omitempty"`
+	// Inputs are the resource's inputs, as plain Go values.
+	Inputs map[string]any `json:"inputs"`
+	// Dependencies are the URNs of resources it depends on.
+	Dependencies []string `json:"dependencies,omitempty"`
+	// Protect is Pulumi's protect option.
+	Protect bool `json:"protect,omitempty"`
+	// RetainOnDelete is Pulumi's retainOnDelete option.
+	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
+	// IgnoreChanges lists the properties Pulumi will not update.
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+}
+
+// Str returns a string input, or "" when absent.
+func (r *Resource) Str(key string) string {
+	s, _ := r.Inputs[key].(string)
+	return s
+}
+
+// Tag returns a tag value, or "" when absent.
+func (r *Resource) Tag(key string) string {
+	tags, _ := r.Inputs["tags"].(map[string]any)
+	s, _ := tags[key].(string)
+	return s
+}
+
+// Recorder is a pulumi.MockResourceMonitor that records every resource. The
+// engine registers resources concurrently, so its state is guarded by a mutex.
+type Recorder struct {
+	mu        sync.Mutex
+	project   string
+	stack     string
+	resources []*Resource
+}
+
+// NewRecorder returns an empty recorder for the given project and stack.
+func NewRecorder(project, stack string) *Recorder {
+	return &Recorder{project: project, stack: stack}
+}
+
+// NewResource records a registration and answers with a mock ID and state.
+func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rec := &Resource{
+		Type:      args.TypeToken,
+		Name:      args.Name,
+		Component: !args.Custom,
+		Inputs:    args.Inputs.Mappable(),
+	}
+	if rpc := args.RegisterRPC; rpc != nil {
+		rec.Parent = rpc.GetParent()
+		rec.Dependencies = append(rec.Dependencies, rpc.GetDependencies()...)
+		sort.Strings(rec.Dependencies)
+		rec.Protect = rpc.GetProtect()
+		rec.RetainOnDelete = rpc.GetRetainOnDelete()
+		rec.IgnoreChanges = rpc.GetIgnoreChanges()
+	}
+	rec.URN = r.urn(rec.Parent, args.TypeToken, args.Name)
+	state := args.Inputs.Copy()
+	if args.Custom {
+		rec.ID = args.Name + "-id"
+		if args.ID != "" {
+			rec.ID = args.ID
+		}
+		for k, v := range computedState(args.TypeToken, args.Name, args.Inputs) {
+			if _, set := state[resource.PropertyKey(k)]; !set {
+				state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+			}
+		}
+	}
+	r.mu.Lock()
+	r.resources = append(r.resources, rec)
+	r.mu.Unlock()
+	return rec.ID, state, nil
+}
+
+// urn computes a URN exactly as the engine (and Pulumi's mock monitor) does:
+// the parent's type is part of it, the root stack's is not.
+func (r *Recorder) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(r.stack), tokens.PackageName(r.project), parentType, tokens.Type(typ), name))
+}
+
+// computedState fills in the outputs AWS computes, so that ARNs and names
+// flow into dependent resources the way they would in a real deployment.
+func computedState(token, name string, inputs resource.PropertyMap) map[string]any {
+	service := strings.SplitN(strings.TrimPrefix(token, "aws:"), "/", 2)[0]
+	physical := name
+	if n := inputs["name"]; n.IsString() {
+		physical = n.StringValue()
+	}
+	region := Region
+	if service == "iam" {
+		region = "" // IAM is global: its ARNs carry no region
+	}
+	out := map[string]any{
+		"arn":  fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, region, AccountID, typeName(token), physical),
+		"name": physical,
+	}
+	switch token {
+	case "aws:cloudwatch/logGroup:LogGroup":
+		out["arn"] = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", Region, AccountID, physical)
+	}
+	return out
+}
+
+// typeName returns a token's type name in lower camel case: "aws:ec2/subnet:Subnet" → "subnet".
+func typeName(token string) string {
+	i := strings.LastIndex(token, ":")
+	if i < 0 || i == len(token)-1 {
+		return token
+	}
+	t := token[i+1:]
+	return strings.ToLower(t[:1]) + t[1:]
+}
+
+// Call answers the invokes the program makes. An invoke it does not know is
+// an error, so that a new lookup cannot slip into the program unnoticed.
+func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": AccountID,
+			"arn":       fmt.Sprintf("arn:aws:iam::%s:user/offline", AccountID),
+			"userId":    "AIDAOFFLINE",
+			"id":        AccountID,
+		}), nil
+	}
+	return nil, fmt.Errorf("offline synthesis has no answer for invoke %s: add one to synth.Recorder.Call", args.Token)
+}
+
+// Resources returns what was recorded, sorted by URN so output is stable.
+func (r *Recorder) Resources() []*Resource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]*Resource(nil), r.resources...)
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}

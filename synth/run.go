@@ -1,0 +1,138 @@
+package synth
+
+import (
+	"encoding/json"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/platform"
+	"github.com/omnirapeutic/infrastructure/stackfile"
+)
+
+// Options choose what to synthesize.
+type Options struct {
+	// Dir holds Pulumi.yaml and the stack files. Defaults to ".".
+	Dir string
+	// Stack is the stack name. Defaults to "production".
+	Stack string
+	// Overrides replace or add config values (fully qualified keys) after the
+	// stack file is read; tests use them for alternative configurations.
+	Overrides map[string]string
+}
+
+// Result is one offline run of the program.
+type Result struct {
+	// Config is the configuration the program ran with.
+	Config *stackfile.Config
+	// Resources are every registered resource, sorted by URN.
+	Resources []*Resource
+	// Outputs are the resolved stack outputs.
+	Outputs map[string]any
+	// Stack is what platform.Deploy returned; nil when it failed.
+	Stack *platform.Stack
+}
+
+// Run loads the stack configuration and runs the real program under mocks.
+// A program error is returned together with whatever was registered before
+// it, so tests can assert that bad configuration registers nothing.
+func Run(opts Options) (*Result, error) {
+	if opts.Dir == "" {
+		opts.Dir = "."
+	}
+	if opts.Stack == "" {
+		opts.Stack = "production"
+	}
+	sc, err := stackfile.Load(opts.Dir, opts.Stack)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range opts.Overrides {
+		sc.Values[k] = v
+	}
+	rec := NewRecorder(sc.Project, sc.Stack)
+	res := &Result{Config: sc, Outputs: map[string]any{}}
+	var mu sync.Mutex
+	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		s, err := platform.Deploy(ctx)
+		if err != nil {
+			return err
+		}
+		res.Stack = s
+		for name, out := range s.Outputs {
+			pulumi.ToOutput(out).ApplyT(func(v any) (any, error) {
+				plain, err := plainValue(v)
+				mu.Lock()
+				defer mu.Unlock()
+				res.Outputs[name] = plain
+				return nil, err
+			})
+		}
+		return nil
+	}, pulumi.WithMocks(sc.Project, sc.Stack, rec), withConfig(sc.Values))
+	res.Resources = rec.Resources()
+	return res, err
+}
+
+// plainValue turns an output's Go value (pulumi.ID, []string, ...) into the
+// plain JSON value the engine would store for the stack output.
+func plainValue(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	err = json.Unmarshal(b, &out)
+	return out, err
+}
+
+// withConfig hands the program its configuration the way the CLI does
+// through PULUMI_CONFIG, without touching the process environment.
+func withConfig(values map[string]string) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = values
+	}
+}
+
+// Find returns the resource of the given type and logical name, or nil.
+func (r *Result) Find(typ, name string) *Resource {
+	for _, res := range r.Resources {
+		if res.Type == typ && res.Name == name {
+			return res
+		}
+	}
+	return nil
+}
+
+// OfType returns every resource of the given type, sorted by logical name.
+func (r *Result) OfType(typ string) []*Resource {
+	var out []*Resource
+	for _, res := range r.Resources {
+		if res.Type == typ {
+			out = append(out, res)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// ByID returns the custom resource with the given mock ID, or nil.
+func (r *Result) ByID(id string) *Resource {
+	for _, res := range r.Resources {
+		if res.ID != "" && res.ID == id {
+			return res
+		}
+	}
+	return nil
+}
+
+// ByURN returns the resource with the given URN, or nil.
+func (r *Result) ByURN(urn string) *Resource {
+	for _, res := range r.Resources {
+		if res.URN == urn {
+			return res
+		}
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+package tests
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// TestBadConfigRegistersNothing runs the whole program with broken values:
+// it must fail naming the key and value, before registering any resource.
+func TestBadConfigRegistersNothing(t *testing.T) {
+	for _, tc := range []struct {
+		key, value, want string
+	}{
+		{"omnirapeutic:vpcCidr", "10.0.0.0/8", `omnirapeutic:vpcCidr: "10.0.0.0/8" must be between /16 and /28`},
+		{"omnirapeutic:availabilityZones", `["us-east-1a","us-east-1a","us-east-1c"]`, `omnirapeutic:availabilityZones: "us-east-1a" is listed twice`},
+		{"aws:region", "us-west-2", `omnirapeutic:availabilityZones: "us-east-1a" is not an availability zone of region "us-west-2"`},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			r, err := runWith(t, map[string]string{tc.key: tc.value})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, r.Resources, "nothing may be registered when config is invalid")
+		})
+	}
+}
+
+// TestStackFileCarriesDefaultTags pins the tags the AWS provider applies to
+// every resource (they are provider config, so mocks never see them).
+func TestStackFileCarriesDefaultTags(t *testing.T) {
+	raw, err := os.ReadFile("../Pulumi.production.yaml")
+	require.NoError(t, err)
+	var stack struct {
+		Config map[string]any `yaml:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(raw, &stack))
+	assert.Equal(t, "us-east-1", stack.Config["aws:region"])
+	tags := stack.Config["aws:defaultTags"].(map[string]any)["tags"].(map[string]any)
+	assert.Equal(t, "omnirapeutic", tags["Project"])
+	assert.Equal(t, "production", tags["Environment"])
+	assert.Equal(t, "pulumi", tags["ManagedBy"])
+	assert.Equal(t, "phi", tags["DataClassification"])
+}

@@ -1,0 +1,70 @@
+// Package tests holds the cross-package topology tests: each runs the real
+// program (platform.Deploy) under a recording mock with the configuration
+// read from the real Pulumi.production.yaml, and asserts on what it
+// registered. All of them share one test binary, so pulumi-aws links once.
+package tests
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/synth"
+)
+
+var (
+	prodOnce   sync.Once
+	prodResult *synth.Result
+	prodErr    error
+)
+
+// production is the program run once against the production stack file;
+// tests only read it.
+func production(t *testing.T) *synth.Result {
+	t.Helper()
+	prodOnce.Do(func() {
+		prodResult, prodErr = synth.Run(synth.Options{Dir: ".."})
+	})
+	require.NoError(t, prodErr)
+	return prodResult
+}
+
+// runWith runs the program against the production stack file with some
+// values replaced, for configurations other than production's.
+func runWith(t *testing.T, overrides map[string]string) (*synth.Result, error) {
+	t.Helper()
+	return synth.Run(synth.Options{Dir: "..", Overrides: overrides})
+}
+
+// find returns the one resource of the given type and name, failing the test if absent.
+func find(t *testing.T, r *synth.Result, typ, name string) *synth.Resource {
+	t.Helper()
+	res := r.Find(typ, name)
+	require.NotNilf(t, res, "no %s named %q was registered", typ, name)
+	return res
+}
+
+// component returns the URN of the one component of the given type.
+func component(t *testing.T, r *synth.Result, typ string) *synth.Resource {
+	t.Helper()
+	var found []*synth.Resource
+	for _, res := range r.Resources {
+		if res.Type == typ && res.Component {
+			found = append(found, res)
+		}
+	}
+	require.Lenf(t, found, 1, "components of type %s", typ)
+	return found[0]
+}
+
+// countByType counts the custom resources under a component, by type.
+func countByType(r *synth.Result, parentURN string) map[string]int {
+	out := map[string]int{}
+	for _, res := range r.Resources {
+		if res.Parent == parentURN && !res.Component {
+			out[res.Type]++
+		}
+	}
+	return out
+}

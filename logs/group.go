@@ -1,5 +1,5 @@
 // Package logs creates CloudWatch log groups the one way this stack allows:
-// with an explicit retention and, once keys exist, a customer KMS key. Every
+// with an explicit retention and a customer KMS key. Every
 // tier creates its log groups here so that the control lives in one place.
 package logs
 
@@ -20,7 +20,8 @@ type GroupArgs struct {
 	// RetentionDays must be a value CloudWatch Logs accepts. Required: a group
 	// that never expires is a cost and a compliance finding.
 	RetentionDays int
-	// KmsKeyArn encrypts the group; its key policy must admit logs.<region>.amazonaws.com.
+	// KmsKeyArn encrypts the group; its key policy must admit
+	// logs.<region>.amazonaws.com (security.Logs does). Required.
 	KmsKeyArn pulumi.StringInput
 	// Tags are added to the provider's default tags.
 	Tags pulumi.StringMap
@@ -30,6 +31,9 @@ type GroupArgs struct {
 func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
 	if args.Name == "" {
 		return nil, fmt.Errorf("log group %s: Name is required", name)
+	}
+	if args.KmsKeyArn == nil {
+		return nil, fmt.Errorf("log group %s: KmsKeyArn is required: every log group is encrypted with a customer key", args.Name)
 	}
 	if !slices.Contains(stackconfig.LogRetentionValues, args.RetentionDays) {
 		return nil, fmt.Errorf("log group %s: retention %d days is not one CloudWatch Logs accepts (%v)", args.Name, args.RetentionDays, stackconfig.LogRetentionValues)

@@ -29,8 +29,7 @@ type VpcArgs struct {
 	SubnetCidrs map[stackconfig.Tier]map[string]string
 	// FlowLogRetentionDays is the flow-log group's retention. Defaults to 365.
 	FlowLogRetentionDays int
-	// FlowLogKmsKeyArn encrypts the flow-log group. Optional only until the
-	// security tier provides keys; set it whenever a key exists.
+	// FlowLogKmsKeyArn encrypts the flow-log group (the Logs key). Required.
 	FlowLogKmsKeyArn pulumi.StringInput
 }
 
@@ -56,6 +55,8 @@ func (a *VpcArgs) withDefaults() (*VpcArgs, error) {
 		return nil, fmt.Errorf("VpcArgs.CidrBlock is required")
 	case len(out.AvailabilityZones) == 0:
 		return nil, fmt.Errorf("VpcArgs.AvailabilityZones is required")
+	case out.FlowLogKmsKeyArn == nil:
+		return nil, fmt.Errorf("VpcArgs.FlowLogKmsKeyArn is required: flow logs are encrypted")
 	}
 	for _, tier := range stackconfig.Tiers {
 		for _, az := range out.AvailabilityZones {

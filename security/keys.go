@@ -1,0 +1,217 @@
+// Package security provides the stack's KMS keys, its application secret and
+// its security groups: the controls every other tier leans on.
+package security
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/policy"
+)
+
+// Purpose names a customer managed key by what it encrypts.
+type Purpose string
+
+// The stack's keys. The seed names three (Aurora, S3, Secrets); a fourth,
+// Logs, serves CloudWatch Logs, the alarm topic and Session Manager, so that
+// each key policy admits only the services of one kind of data.
+const (
+	// AuroraKey encrypts the cluster's storage, backups, snapshots and Performance Insights.
+	AuroraKey Purpose = "aurora"
+	// S3Key encrypts the CloudTrail and AWS Config buckets.
+	S3Key Purpose = "s3"
+	// SecretsKey encrypts Secrets Manager secrets and ECR images.
+	SecretsKey Purpose = "secrets"
+	// LogsKey encrypts CloudWatch log groups, the alarm SNS topic and Session Manager sessions.
+	LogsKey Purpose = "logs"
+)
+
+// Purposes lists the keys in the order they are created and reported.
+var Purposes = []Purpose{AuroraKey, S3Key, SecretsKey, LogsKey}
+
+// KeyDeletionWindowDays is the waiting period before a scheduled key deletion
+// takes effect: the maximum AWS allows, to leave time to notice a mistake.
+const KeyDeletionWindowDays = 30
+
+// KeysArgs configures Keys.
+type KeysArgs struct {
+	// NamePrefix starts every alias and Name tag, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID scopes every key policy to this account. Required.
+	AccountID string
+	// Region is where the keys live and the services run. Required.
+	Region string
+}
+
+// Keys is the stack's customer managed KMS keys.
+type Keys struct {
+	pulumi.ResourceState
+
+	// Arns maps each purpose to its key's ARN.
+	Arns map[Purpose]pulumi.StringOutput
+	// IDs maps each purpose to its key's ID.
+	IDs map[Purpose]pulumi.StringOutput
+}
+
+// NewKeys creates one rotating, deletion-protected key per purpose, each with
+// an explicit policy naming exactly the services that use it, and an alias
+// alias/<prefix>-<purpose>.
+func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.ResourceOption) (*Keys, error) {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" {
+		return nil, fmt.Errorf("KeysArgs: NamePrefix, AccountID and Region are required")
+	}
+	k := &Keys{Arns: map[Purpose]pulumi.StringOutput{}, IDs: map[Purpose]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource("omnirapeutic:security:Keys", name, k, opts...); err != nil {
+		return nil, err
+	}
+	outputs := pulumi.Map{}
+	for _, p := range Purposes {
+		doc := KeyPolicy(p, args.NamePrefix, args.AccountID, args.Region)
+		key, err := kms.NewKey(ctx, fmt.Sprintf("%s-%s", name, p), &kms.KeyArgs{
+			Description:           pulumi.String(keyDescriptions[p]),
+			KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
+			CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
+			EnableKeyRotation:     pulumi.Bool(true),
+			DeletionWindowInDays:  pulumi.Int(KeyDeletionWindowDays),
+			Policy:                pulumi.String(doc.JSON()),
+			Tags:                  pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, p))},
+		}, pulumi.Parent(k), pulumi.Protect(true))
+		if err != nil {
+			return nil, fmt.Errorf("create %s key: %w", p, err)
+		}
+		if _, err := kms.NewAlias(ctx, fmt.Sprintf("%s-%s-alias", name, p), &kms.AliasArgs{
+			Name:        pulumi.String(Alias(args.NamePrefix, p)),
+			TargetKeyId: key.KeyId,
+		}, pulumi.Parent(k)); err != nil {
+			return nil, fmt.Errorf("create %s key alias: %w", p, err)
+		}
+		k.Arns[p] = key.Arn
+		k.IDs[p] = key.KeyId
+		outputs[string(p)+"KeyArn"] = key.Arn
+	}
+	if err := ctx.RegisterResourceOutputs(k, outputs); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// Alias is a key's alias name: alias/<prefix>-<purpose>.
+func Alias(namePrefix string, p Purpose) string {
+	return fmt.Sprintf("alias/%s-%s", namePrefix, p)
+}
+
+var keyDescriptions = map[Purpose]string{
+	AuroraKey:  "Aurora PostgreSQL storage, backups, snapshots and Performance Insights",
+	S3Key:      "S3 buckets: CloudTrail logs and AWS Config snapshots",
+	SecretsKey: "Secrets Manager secrets (database master credentials, API keys) and ECR images",
+	LogsKey:    "CloudWatch Logs log groups, the alarm SNS topic and Session Manager sessions",
+}
+
+// keyUseActions are what a service needs to encrypt and decrypt data on a
+// caller's behalf, grants included (RDS, ECR and Secrets Manager use grants).
+var keyUseActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"}
+
+// viaServices are the AWS services whose calls, made for principals of this
+// account, may use each key.
+var viaServices = map[Purpose][]string{
+	AuroraKey:  {"rds"},
+	S3Key:      {"s3"},
+	SecretsKey: {"secretsmanager", "ecr"},
+	LogsKey:    {"sns"},
+}
+
+// KeyPolicy is the explicit key policy of one purpose's key. Its only
+// wildcard principal is conditioned to this account and to named services.
+func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
+	var services []string
+	for _, s := range viaServices[p] {
+		services = append(services, fmt.Sprintf("%s.%s.amazonaws.com", s, region))
+	}
+	statements := []policy.Statement{
+		{
+			// Without this the key is unmanageable: IAM policies in the
+			// account decide who administers and uses it.
+			Sid:       "AccountAdministersKey",
+			Effect:    "Allow",
+			Principal: policy.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
+			Action:    []string{"kms:*"},
+			Resource:  []string{"*"},
+		},
+		{
+			Sid:       "UseThroughServices",
+			Effect:    "Allow",
+			Principal: policy.AWS("*"),
+			Action:    keyUseActions,
+			Resource:  []string{"*"},
+			Condition: policy.Conditions{"StringEquals": {
+				"kms:CallerAccount": {account},
+				"kms:ViaService":    services,
+			}},
+		},
+	}
+	switch p {
+	case S3Key:
+		trail := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, namePrefix)
+		statements = append(statements,
+			policy.Statement{
+				Sid:       "CloudTrailEncryptsLogs",
+				Effect:    "Allow",
+				Principal: policy.Service("cloudtrail.amazonaws.com"),
+				Action:    []string{"kms:GenerateDataKey*"},
+				Resource:  []string{"*"},
+				Condition: policy.Conditions{
+					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", account)}},
+					"StringEquals": {"aws:SourceArn": {trail}},
+				},
+			},
+			policy.Statement{
+				Sid:       "CloudTrailDescribesKey",
+				Effect:    "Allow",
+				Principal: policy.Service("cloudtrail.amazonaws.com"),
+				Action:    []string{"kms:DescribeKey"},
+				Resource:  []string{"*"},
+				Condition: policy.Conditions{"StringEquals": {"aws:SourceArn": {trail}}},
+			},
+			policy.Statement{
+				Sid:       "ConfigDeliversSnapshots",
+				Effect:    "Allow",
+				Principal: policy.Service("config.amazonaws.com"),
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+				Resource:  []string{"*"},
+				Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}}},
+			},
+		)
+	case LogsKey:
+		statements = append(statements,
+			policy.Statement{
+				Sid:       "CloudWatchLogsEncryptsLogGroups",
+				Effect:    "Allow",
+				Principal: policy.Service(fmt.Sprintf("logs.%s.amazonaws.com", region)),
+				Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+				Resource:  []string{"*"},
+				Condition: policy.Conditions{"ArnLike": {
+					"kms:EncryptionContext:aws:logs:arn": {fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, account)},
+				}},
+			},
+			// Alarms and EventBridge rules publish to the encrypted alarm
+			// topic; with an AWS managed key they would fail silently.
+			policy.Statement{
+				Sid:       "CloudWatchAlarmsPublishToTopic",
+				Effect:    "Allow",
+				Principal: policy.Service("cloudwatch.amazonaws.com"),
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+				Resource:  []string{"*"},
+			},
+			policy.Statement{
+				Sid:       "EventBridgePublishesToTopic",
+				Effect:    "Allow",
+				Principal: policy.Service("events.amazonaws.com"),
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+				Resource:  []string{"*"},
+			},
+		)
+	}
+	return policy.New(statements...)
+}

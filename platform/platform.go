@@ -9,7 +9,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/network"
+	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -18,8 +20,18 @@ import (
 type Stack struct {
 	// Config is the validated stack configuration.
 	Config *stackconfig.Config
+	// Keys are the customer managed KMS keys.
+	Keys *security.Keys
 	// Network is the VPC tier.
 	Network *network.Vpc
+	// SecurityGroups are the ALB, ECS, Aurora and bastion groups.
+	SecurityGroups *security.SecurityGroups
+	// Secrets is the application's secrets.
+	Secrets *security.Secrets
+	// Aurora is the database cluster.
+	Aurora *data.Aurora
+	// Bastion is the SSM-only bastion.
+	Bastion *data.Bastion
 	// Outputs are the exported stack outputs, by name.
 	Outputs pulumi.Map
 }
@@ -43,30 +55,97 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read caller identity: %w", err)
 	}
+	account, prefix := identity.AccountId, cfg.NamePrefix()
 	s := &Stack{Config: cfg, Outputs: pulumi.Map{}}
 
-	s.Network, err = network.NewVpc(ctx, "network", &network.VpcArgs{
-		NamePrefix:           cfg.NamePrefix(),
-		AccountID:            identity.AccountId,
+	if s.Keys, err = security.NewKeys(ctx, "keys", &security.KeysArgs{
+		NamePrefix: prefix,
+		AccountID:  account,
+		Region:     cfg.Region,
+	}); err != nil {
+		return nil, fmt.Errorf("security tier: %w", err)
+	}
+
+	if s.Network, err = network.NewVpc(ctx, "network", &network.VpcArgs{
+		NamePrefix:           prefix,
+		AccountID:            account,
 		Region:               cfg.Region,
 		CidrBlock:            cfg.Network.VpcCidr,
 		AvailabilityZones:    cfg.Network.AvailabilityZones,
 		SubnetCidrs:          cfg.Network.SubnetCidrs,
 		FlowLogRetentionDays: cfg.Logs.RetentionDays,
-	})
-	if err != nil {
+		FlowLogKmsKeyArn:     s.Keys.Arns[security.LogsKey],
+	}); err != nil {
 		return nil, fmt.Errorf("network tier: %w", err)
 	}
 
-	s.Outputs["vpcId"] = s.Network.VpcID
-	s.Outputs["publicSubnetIds"] = s.Network.SubnetIDs[stackconfig.Public]
-	s.Outputs["appSubnetIds"] = s.Network.SubnetIDs[stackconfig.App]
-	s.Outputs["dataSubnetIds"] = s.Network.SubnetIDs[stackconfig.Data]
-	s.Outputs["natGatewayIds"] = s.Network.NatGatewayIDs
-	s.Outputs["flowLogGroupName"] = s.Network.FlowLogGroupName
+	if s.SecurityGroups, err = security.NewSecurityGroups(ctx, "security-groups", &security.SecurityGroupsArgs{
+		NamePrefix: prefix,
+		VpcID:      s.Network.VpcID.ToStringOutput(),
+	}); err != nil {
+		return nil, fmt.Errorf("security tier: %w", err)
+	}
 
+	if s.Secrets, err = security.NewSecrets(ctx, "secrets", &security.SecretsArgs{
+		NamePrefix: prefix,
+		KmsKeyArn:  s.Keys.Arns[security.SecretsKey],
+	}); err != nil {
+		return nil, fmt.Errorf("security tier: %w", err)
+	}
+
+	if s.Aurora, err = data.NewAurora(ctx, "aurora", &data.AuroraArgs{
+		NamePrefix:       prefix,
+		Settings:         cfg.Aurora,
+		SubnetIDs:        s.Network.SubnetIDs[stackconfig.Data],
+		SecurityGroupID:  s.SecurityGroups.IDs[security.AuroraGroup].ToStringOutput(),
+		StorageKeyArn:    s.Keys.Arns[security.AuroraKey],
+		SecretKeyArn:     s.Keys.Arns[security.SecretsKey],
+		LogKeyArn:        s.Keys.Arns[security.LogsKey],
+		LogRetentionDays: cfg.Logs.AuditRetentionDays,
+	}); err != nil {
+		return nil, fmt.Errorf("data tier: %w", err)
+	}
+
+	if s.Bastion, err = data.NewBastion(ctx, "bastion", &data.BastionArgs{
+		NamePrefix:       prefix,
+		AccountID:        account,
+		Region:           cfg.Region,
+		Settings:         cfg.Bastion,
+		SubnetID:         s.Network.SubnetIDsByAZ[stackconfig.Data][cfg.Bastion.AvailabilityZone].ToStringOutput(),
+		SecurityGroupID:  s.SecurityGroups.IDs[security.BastionGroup].ToStringOutput(),
+		LogKeyArn:        s.Keys.Arns[security.LogsKey],
+		LogKeyID:         s.Keys.IDs[security.LogsKey],
+		LogRetentionDays: cfg.Logs.AuditRetentionDays,
+		DatabaseEndpoint: s.Aurora.Endpoint,
+	}); err != nil {
+		return nil, fmt.Errorf("data tier: %w", err)
+	}
+
+	s.export()
 	for name, value := range s.Outputs {
 		ctx.Export(name, value)
 	}
 	return s, nil
+}
+
+// export collects the stack outputs: what later tiers, people and the
+// README's runbooks need.
+func (s *Stack) export() {
+	o := s.Outputs
+	o["vpcId"] = s.Network.VpcID
+	o["publicSubnetIds"] = s.Network.SubnetIDs[stackconfig.Public]
+	o["appSubnetIds"] = s.Network.SubnetIDs[stackconfig.App]
+	o["dataSubnetIds"] = s.Network.SubnetIDs[stackconfig.Data]
+	o["natGatewayIds"] = s.Network.NatGatewayIDs
+	o["flowLogGroupName"] = s.Network.FlowLogGroupName
+	for _, p := range security.Purposes {
+		o[string(p)+"KeyArn"] = s.Keys.Arns[p]
+	}
+	o["apiKeysSecretArn"] = s.Secrets.APIKeysArn
+	o["auroraEndpoint"] = s.Aurora.Endpoint
+	o["auroraReaderEndpoint"] = s.Aurora.ReaderEndpoint
+	o["auroraPort"] = s.Aurora.Port
+	o["auroraMasterSecretArn"] = s.Aurora.MasterSecretArn
+	o["bastionInstanceId"] = s.Bastion.InstanceID
+	o["bastionConnectCommand"] = s.Bastion.ConnectCommand
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Project is the Pulumi project name, the namespace of every key this package reads.
@@ -45,6 +46,10 @@ type Config struct {
 	Network Network
 	// Logs holds log retention settings.
 	Logs Logs
+	// Aurora is the database cluster's settings (omnirapeutic:aurora).
+	Aurora Aurora
+	// Bastion is the SSM-only bastion's settings (omnirapeutic:bastion).
+	Bastion Bastion
 }
 
 // Network is the VPC layout: its CIDR, its AZs and one subnet per tier per AZ.
@@ -61,6 +66,42 @@ type Network struct {
 type Logs struct {
 	// RetentionDays is the retention of operational log groups (omnirapeutic:logRetentionDays).
 	RetentionDays int
+	// AuditRetentionDays is the retention of audit log groups: database audit
+	// logs, bastion sessions, CloudTrail (omnirapeutic:auditLogRetentionDays).
+	AuditRetentionDays int
+}
+
+// Aurora is the Aurora PostgreSQL Serverless v2 cluster's settings.
+type Aurora struct {
+	// EngineVersion is the aurora-postgresql version, e.g. "15.10".
+	EngineVersion string `json:"engineVersion"`
+	// MinCapacity is the Serverless v2 floor in ACUs (0.5 steps).
+	MinCapacity float64 `json:"minCapacity"`
+	// MaxCapacity is the Serverless v2 ceiling in ACUs (0.5 steps).
+	MaxCapacity float64 `json:"maxCapacity"`
+	// WriterAvailabilityZone is where the writer instance runs.
+	WriterAvailabilityZone string `json:"writerAvailabilityZone"`
+	// ReaderAvailabilityZones places one reader instance in each listed AZ;
+	// its length is the reader count (0 today).
+	ReaderAvailabilityZones []string `json:"readerAvailabilityZones"`
+	// BackupRetentionDays is how long automated backups are kept.
+	BackupRetentionDays int `json:"backupRetentionDays"`
+	// MasterUsername is the master user's name; RDS manages its password.
+	MasterUsername string `json:"masterUsername"`
+}
+
+// Bastion is the SSM-only bastion's settings.
+type Bastion struct {
+	// AvailabilityZone picks the data subnet the bastion runs in.
+	AvailabilityZone string `json:"availabilityZone"`
+	// InstanceType is the EC2 instance type; it must match the AMI's architecture.
+	InstanceType string `json:"instanceType"`
+	// AmiParameter is the public SSM parameter naming the Amazon Linux 2023 AMI.
+	AmiParameter string `json:"amiParameter"`
+	// IdleSessionTimeoutMinutes ends idle Session Manager sessions (1 to 60).
+	IdleSessionTimeoutMinutes int `json:"idleSessionTimeoutMinutes"`
+	// MaxSessionDurationMinutes ends every session after this long (1 to 1440).
+	MaxSessionDurationMinutes int `json:"maxSessionDurationMinutes"`
 }
 
 // NamePrefix is the prefix of every physical name and Name tag: "<project>-<stack>".
@@ -83,6 +124,9 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.json("availabilityZones", &c.Network.AvailabilityZones)
 	d.json("subnetCidrs", &c.Network.SubnetCidrs)
 	d.integer("logRetentionDays", &c.Logs.RetentionDays)
+	d.integer("auditLogRetentionDays", &c.Logs.AuditRetentionDays)
+	d.json("aurora", &c.Aurora)
+	d.json("bastion", &c.Bastion)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
 	}
@@ -119,7 +163,10 @@ func (d *decoder) json(name string, into any) {
 	if !ok {
 		return
 	}
-	if err := json.Unmarshal([]byte(v), into); err != nil {
+	dec := json.NewDecoder(strings.NewReader(v))
+	// A misspelt field would otherwise be silently ignored.
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
 		d.errs = append(d.errs, fmt.Errorf("config %s: %q is not a valid value: %w", Key(name), v, err))
 	}
 }

@@ -30,8 +30,107 @@ func (c *Config) Validate() error {
 	}
 	add(validateAvailabilityZones(c.Region, c.Network.AvailabilityZones))
 	add(validateSubnets(c.Network))
-	if !slices.Contains(LogRetentionValues, c.Logs.RetentionDays) {
-		add(fmt.Errorf("config %s: %d is not a retention CloudWatch Logs accepts (one of %v)", Key("logRetentionDays"), c.Logs.RetentionDays, LogRetentionValues))
+	add(validateRetention("logRetentionDays", c.Logs.RetentionDays, 1))
+	// Audit logs are kept at least a year (controls.md, CIS); HIPAA programs
+	// expect six years, the default.
+	add(validateRetention("auditLogRetentionDays", c.Logs.AuditRetentionDays, 365))
+	add(validateAurora(c.Aurora, c.Network.AvailabilityZones))
+	add(validateBastion(c.Bastion, c.Network.AvailabilityZones))
+	return errors.Join(errs...)
+}
+
+func validateRetention(name string, days, floor int) error {
+	if !slices.Contains(LogRetentionValues, days) {
+		return fmt.Errorf("config %s: %d is not a retention CloudWatch Logs accepts (one of %v)", Key(name), days, LogRetentionValues)
+	}
+	if days < floor {
+		return fmt.Errorf("config %s: %d is below the %d-day minimum for these logs", Key(name), days, floor)
+	}
+	return nil
+}
+
+var (
+	// engineVersionPattern accepts aurora-postgresql 15 minor versions, matching the parameter group family.
+	engineVersionPattern = regexp.MustCompile(`^15\.\d+$`)
+	// instanceTypePattern accepts EC2 instance type names such as t3.micro.
+	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	// gravitonPattern matches arm64 (Graviton) instance families: t4g, m7g, c6gn...
+	gravitonPattern = regexp.MustCompile(`^[a-z]+\d+g`)
+)
+
+// masterUsernamePattern is RDS's rule: 1 to 16 letters, digits or underscores, starting with a letter.
+var masterUsernamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
+
+// reservedMasterUsernames are names aurora-postgresql refuses ("admin" among them,
+// though the seed's psql example uses it).
+var reservedMasterUsernames = []string{"admin", "postgres", "rdsadmin", "rdsrepladmin", "rds_superuser"}
+
+func validateAurora(a Aurora, azs []string) error {
+	key := Key("aurora")
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config "+key+"."+format, args...))
+	}
+	if !engineVersionPattern.MatchString(a.EngineVersion) {
+		bad("engineVersion: %q is not an aurora-postgresql 15 version (the parameter group family is aurora-postgresql15)", a.EngineVersion)
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"minCapacity", a.MinCapacity}, {"maxCapacity", a.MaxCapacity}} {
+		if c.v < 0.5 || c.v > 256 || c.v*2 != float64(int(c.v*2)) {
+			bad("%s: %v ACU is not a Serverless v2 capacity (0.5 to 256 in steps of 0.5)", c.name, c.v)
+		}
+	}
+	if a.MinCapacity > a.MaxCapacity {
+		bad("minCapacity: %v ACU is above maxCapacity %v ACU", a.MinCapacity, a.MaxCapacity)
+	}
+	if !slices.Contains(azs, a.WriterAvailabilityZone) {
+		bad("writerAvailabilityZone: %q is not one of the VPC's availability zones %v", a.WriterAvailabilityZone, azs)
+	}
+	seen := map[string]bool{}
+	for _, az := range a.ReaderAvailabilityZones {
+		switch {
+		case !slices.Contains(azs, az):
+			bad("readerAvailabilityZones: %q is not one of the VPC's availability zones %v", az, azs)
+		case az == a.WriterAvailabilityZone:
+			bad("readerAvailabilityZones: %q is the writer's zone; a reader there gives no zone failover", az)
+		case seen[az]:
+			bad("readerAvailabilityZones: %q is listed twice; one reader per zone", az)
+		}
+		seen[az] = true
+	}
+	if a.BackupRetentionDays < 7 || a.BackupRetentionDays > 35 {
+		bad("backupRetentionDays: %d is outside 7 to 35 days (the seed keeps 7; RDS allows at most 35)", a.BackupRetentionDays)
+	}
+	if !masterUsernamePattern.MatchString(a.MasterUsername) || slices.Contains(reservedMasterUsernames, strings.ToLower(a.MasterUsername)) || strings.HasPrefix(strings.ToLower(a.MasterUsername), "pg_") {
+		bad("masterUsername: %q is not allowed: 1 to 16 letters, digits or underscores, starting with a letter, and not a name aurora-postgresql reserves (%v, pg_*)", a.MasterUsername, reservedMasterUsernames)
+	}
+	return errors.Join(errs...)
+}
+
+func validateBastion(b Bastion, azs []string) error {
+	key := Key("bastion")
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config "+key+"."+format, args...))
+	}
+	if !slices.Contains(azs, b.AvailabilityZone) {
+		bad("availabilityZone: %q is not one of the VPC's availability zones %v", b.AvailabilityZone, azs)
+	}
+	if !instanceTypePattern.MatchString(b.InstanceType) {
+		bad("instanceType: %q is not an EC2 instance type", b.InstanceType)
+	}
+	if !strings.HasPrefix(b.AmiParameter, "/aws/service/ami-amazon-linux-latest/al2023-ami-") {
+		bad("amiParameter: %q is not a public Amazon Linux 2023 AMI parameter", b.AmiParameter)
+	} else if arm := strings.HasSuffix(b.AmiParameter, "-arm64"); arm != gravitonPattern.MatchString(b.InstanceType) {
+		bad("instanceType: %q does not run the architecture of amiParameter %q", b.InstanceType, b.AmiParameter)
+	}
+	if b.IdleSessionTimeoutMinutes < 1 || b.IdleSessionTimeoutMinutes > 60 {
+		bad("idleSessionTimeoutMinutes: %d is outside the 1 to 60 minutes Session Manager allows", b.IdleSessionTimeoutMinutes)
+	}
+	if b.MaxSessionDurationMinutes < 1 || b.MaxSessionDurationMinutes > 1440 {
+		bad("maxSessionDurationMinutes: %d is outside the 1 to 1440 minutes Session Manager allows", b.MaxSessionDurationMinutes)
 	}
 	return errors.Join(errs...)
 }

@@ -33,6 +33,35 @@ func TestProductionConfigDecodes(t *testing.T) {
 		stackconfig.Data:   {"us-east-1a": "10.0.21.0/24", "us-east-1b": "10.0.22.0/24", "us-east-1c": "10.0.23.0/24"},
 	}, cfg.Network.SubnetCidrs)
 	require.Equal(t, 365, cfg.Logs.RetentionDays)
+	require.Equal(t, 2192, cfg.Logs.AuditRetentionDays)
+	require.Equal(t, stackconfig.Aurora{
+		EngineVersion: "15.10", MinCapacity: 0.5, MaxCapacity: 1, WriterAvailabilityZone: "us-east-1a",
+		ReaderAvailabilityZones: []string{}, BackupRetentionDays: 7, MasterUsername: "dbadmin",
+	}, cfg.Aurora)
+	require.Equal(t, stackconfig.Bastion{
+		AvailabilityZone: "us-east-1a", InstanceType: "t3.micro",
+		AmiParameter:              "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+		IdleSessionTimeoutMinutes: 20, MaxSessionDurationMinutes: 60,
+	}, cfg.Bastion)
+}
+
+// aurora and bastion return production's object with one field replaced.
+func aurora(field string, value any) string  { return object(productionAurora, field, value) }
+func bastion(field string, value any) string { return object(productionBastion, field, value) }
+
+var (
+	productionAurora  = `{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":[],"backupRetentionDays":7,"masterUsername":"dbadmin"}`
+	productionBastion = `{"availabilityZone":"us-east-1a","instanceType":"t3.micro","amiParameter":"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64","idleSessionTimeoutMinutes":20,"maxSessionDurationMinutes":60}`
+)
+
+func object(base, field string, value any) string {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(base), &m); err != nil {
+		panic(err)
+	}
+	m[field] = value
+	b, _ := json.Marshal(m)
+	return string(b)
 }
 
 // subnets returns production's subnet map with one edit applied.
@@ -88,6 +117,38 @@ func TestDecodeRejectsBadConfig(t *testing.T) {
 			[]string{"omnirapeutic:logRetentionDays", "100", "not a retention CloudWatch Logs accepts"}},
 		{"retention not a number", "omnirapeutic:logRetentionDays", "a year",
 			[]string{"omnirapeutic:logRetentionDays", `"a year"`, "not an integer"}},
+		{"audit retention under a year", "omnirapeutic:auditLogRetentionDays", "180",
+			[]string{"omnirapeutic:auditLogRetentionDays", "180", "below the 365-day minimum"}},
+		{"ACU below the floor", "omnirapeutic:aurora", aurora("minCapacity", 0),
+			[]string{"omnirapeutic:aurora.minCapacity", "0 ACU", "0.5 to 256 in steps of 0.5"}},
+		{"ACU off the half step", "omnirapeutic:aurora", aurora("maxCapacity", 1.25),
+			[]string{"omnirapeutic:aurora.maxCapacity", "1.25 ACU"}},
+		{"ACU min above max", "omnirapeutic:aurora", aurora("minCapacity", 1.5),
+			[]string{"omnirapeutic:aurora.minCapacity", "1.5 ACU is above maxCapacity 1 ACU"}},
+		{"engine not 15", "omnirapeutic:aurora", aurora("engineVersion", "16.4"),
+			[]string{"omnirapeutic:aurora.engineVersion", `"16.4"`}},
+		{"writer in unknown AZ", "omnirapeutic:aurora", aurora("writerAvailabilityZone", "us-east-1f"),
+			[]string{"omnirapeutic:aurora.writerAvailabilityZone", `"us-east-1f"`}},
+		{"reader in unknown AZ", "omnirapeutic:aurora", aurora("readerAvailabilityZones", []string{"us-east-1b", "us-east-1e"}),
+			[]string{"omnirapeutic:aurora.readerAvailabilityZones", `"us-east-1e" is not one of the VPC's availability zones`}},
+		{"reader in the writer's AZ", "omnirapeutic:aurora", aurora("readerAvailabilityZones", []string{"us-east-1a"}),
+			[]string{"omnirapeutic:aurora.readerAvailabilityZones", `"us-east-1a" is the writer's zone`}},
+		{"two readers in one AZ", "omnirapeutic:aurora", aurora("readerAvailabilityZones", []string{"us-east-1b", "us-east-1b"}),
+			[]string{"omnirapeutic:aurora.readerAvailabilityZones", `"us-east-1b" is listed twice`}},
+		{"backups under 7 days", "omnirapeutic:aurora", aurora("backupRetentionDays", 1),
+			[]string{"omnirapeutic:aurora.backupRetentionDays", "1 is outside 7 to 35"}},
+		{"reserved master user", "omnirapeutic:aurora", aurora("masterUsername", "admin"),
+			[]string{"omnirapeutic:aurora.masterUsername", `"admin" is not allowed`}},
+		{"aurora field misspelt", "omnirapeutic:aurora", aurora("readerCount", 2),
+			[]string{"omnirapeutic:aurora", `unknown field "readerCount"`}},
+		{"bastion in unknown AZ", "omnirapeutic:bastion", bastion("availabilityZone", "us-east-2a"),
+			[]string{"omnirapeutic:bastion.availabilityZone", `"us-east-2a"`}},
+		{"bastion architecture mismatch", "omnirapeutic:bastion", bastion("instanceType", "t4g.micro"),
+			[]string{"omnirapeutic:bastion.instanceType", `"t4g.micro" does not run the architecture`}},
+		{"bastion AMI not AL2023", "omnirapeutic:bastion", bastion("amiParameter", "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2"),
+			[]string{"omnirapeutic:bastion.amiParameter", "not a public Amazon Linux 2023 AMI parameter"}},
+		{"idle timeout too long", "omnirapeutic:bastion", bastion("idleSessionTimeoutMinutes", 90),
+			[]string{"omnirapeutic:bastion.idleSessionTimeoutMinutes", "90 is outside the 1 to 60 minutes"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,279 @@
+// Package data provides the data tier: the Aurora PostgreSQL Serverless v2
+// cluster and the SSM-only bastion engineers reach it through.
+package data
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+// Engine facts the cluster and its parameter group must agree on.
+const (
+	Engine               = "aurora-postgresql"
+	ParameterGroupFamily = "aurora-postgresql15"
+	DatabaseName         = "omnirapeutic"
+	// InstanceClass makes an instance Serverless v2; the cluster alone has no compute.
+	InstanceClass = "db.serverless"
+	// CACertificate is the RDS CA that psql's sslmode=verify-full checks against.
+	CACertificate = "rds-ca-rsa2048-g1"
+	// EnhancedMonitoringSeconds is the OS-metrics interval.
+	EnhancedMonitoringSeconds = 60
+	// EnhancedMonitoringPolicyArn is AWS's managed policy for the monitoring role.
+	EnhancedMonitoringPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+	// PreferredBackupWindow (UTC) is the small hours in US time zones.
+	PreferredBackupWindow = "07:00-08:00"
+	// PreferredMaintenanceWindow (UTC) follows the backup window without overlapping it.
+	PreferredMaintenanceWindow = "sun:08:30-sun:09:30"
+)
+
+// ClusterParameters are the cluster parameter group's settings: TLS enforced,
+// pgAudit loaded and configured, statement logging for CKV2_AWS_27.
+//
+// pgaudit.log = ddl,role,write records schema changes, grants and role
+// changes, and every write to data; session-wide `read` would log every
+// SELECT the application makes. Reads of PHI tables are audited per object
+// instead: grant SELECT on them to rds_pgaudit (pgaudit.role) and pgAudit logs
+// exactly those reads (see the README runbook).
+var ClusterParameters = []Parameter{
+	{Name: "rds.force_ssl", Value: "1", ApplyMethod: "immediate"},
+	{Name: "shared_preload_libraries", Value: "pg_stat_statements,pgaudit", ApplyMethod: "pending-reboot"},
+	{Name: "pgaudit.role", Value: "rds_pgaudit", ApplyMethod: "immediate"},
+	{Name: "pgaudit.log", Value: "ddl,role,write", ApplyMethod: "immediate"},
+	{Name: "pgaudit.log_catalog", Value: "0", ApplyMethod: "immediate"},
+	{Name: "pgaudit.log_parameter", Value: "0", ApplyMethod: "immediate"},
+	// DDL only: pgAudit already logs writes, and logging every statement
+	// would copy PHI literals into the log.
+	{Name: "log_statement", Value: "ddl", ApplyMethod: "immediate"},
+	{Name: "log_min_duration_statement", Value: "1000", ApplyMethod: "immediate"},
+	{Name: "log_connections", Value: "1", ApplyMethod: "immediate"},
+	{Name: "log_disconnections", Value: "1", ApplyMethod: "immediate"},
+}
+
+// Parameter is one database parameter.
+type Parameter struct {
+	Name, Value, ApplyMethod string
+}
+
+// AuroraArgs configures Aurora.
+type AuroraArgs struct {
+	// NamePrefix is the cluster identifier and starts every name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// Settings are the cluster's sizes and placement, validated by stackconfig. Required.
+	Settings stackconfig.Aurora
+	// SubnetIDs are the data subnets, one per AZ. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the Aurora security group. Required.
+	SecurityGroupID pulumi.StringInput
+	// StorageKeyArn encrypts storage and Performance Insights (the Aurora key). Required.
+	StorageKeyArn pulumi.StringInput
+	// SecretKeyArn encrypts the RDS-managed master secret (the Secrets key). Required.
+	SecretKeyArn pulumi.StringInput
+	// LogKeyArn encrypts the postgresql log group (the Logs key). Required.
+	LogKeyArn pulumi.StringInput
+	// LogRetentionDays is the postgresql (audit) log group's retention. Required.
+	LogRetentionDays int
+}
+
+func (a *AuroraArgs) validate() error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("AuroraArgs is required")
+	case a.NamePrefix == "", a.SubnetIDs == nil, a.SecurityGroupID == nil:
+		return fmt.Errorf("AuroraArgs: NamePrefix, SubnetIDs and SecurityGroupID are required")
+	case a.StorageKeyArn == nil, a.SecretKeyArn == nil, a.LogKeyArn == nil:
+		return fmt.Errorf("AuroraArgs: StorageKeyArn, SecretKeyArn and LogKeyArn are required: nothing here is unencrypted")
+	}
+	return nil
+}
+
+// Aurora is the Aurora PostgreSQL Serverless v2 cluster.
+type Aurora struct {
+	pulumi.ResourceState
+
+	// ClusterIdentifier is the cluster's identifier (alarm dimension DBClusterIdentifier).
+	ClusterIdentifier pulumi.StringOutput
+	// Endpoint is the writer endpoint.
+	Endpoint pulumi.StringOutput
+	// ReaderEndpoint is the load-balanced reader endpoint (the writer while there are no readers).
+	ReaderEndpoint pulumi.StringOutput
+	// Port is the PostgreSQL port.
+	Port pulumi.IntOutput
+	// MasterSecretArn is the RDS-managed master credentials secret.
+	MasterSecretArn pulumi.StringOutput
+	// LogGroupName is the postgresql log export's group.
+	LogGroupName pulumi.StringOutput
+}
+
+// PostgresLogGroupName is where RDS exports the postgresql log.
+func PostgresLogGroupName(clusterID string) string {
+	return fmt.Sprintf("/aws/rds/cluster/%s/postgresql", clusterID)
+}
+
+// NewAurora creates the cluster, its parameter and subnet groups, its log
+// group (first, so RDS does not create it unencrypted and never-expiring),
+// the enhanced-monitoring role, a writer and one reader per configured AZ.
+func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulumi.ResourceOption) (*Aurora, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	a := &Aurora{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:data:Aurora", name, a, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(a)
+	clusterID := args.NamePrefix
+	set := args.Settings
+
+	logGroup, err := logs.NewGroup(ctx, name+"-postgresql-logs", &logs.GroupArgs{
+		Name:          PostgresLogGroupName(clusterID),
+		RetentionDays: args.LogRetentionDays,
+		KmsKeyArn:     args.LogKeyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	subnetGroup, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{
+		Name:        pulumi.String(clusterID),
+		Description: pulumi.String("Aurora in the private data subnets"),
+		SubnetIds:   args.SubnetIDs,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create DB subnet group: %w", err)
+	}
+
+	var params rds.ClusterParameterGroupParameterArray
+	for _, p := range ClusterParameters {
+		params = append(params, rds.ClusterParameterGroupParameterArgs{
+			Name:        pulumi.String(p.Name),
+			Value:       pulumi.String(p.Value),
+			ApplyMethod: pulumi.String(p.ApplyMethod),
+		})
+	}
+	paramGroup, err := rds.NewClusterParameterGroup(ctx, name+"-params", &rds.ClusterParameterGroupArgs{
+		Name:        pulumi.String(clusterID + "-" + ParameterGroupFamily),
+		Family:      pulumi.String(ParameterGroupFamily),
+		Description: pulumi.String("TLS enforced, pgAudit, statement logging"),
+		Parameters:  params,
+	}, parent, pulumi.Protect(true))
+	if err != nil {
+		return nil, fmt.Errorf("create cluster parameter group: %w", err)
+	}
+
+	monitoringRole, err := iam.NewRole(ctx, name+"-monitoring-role", &iam.RoleArgs{
+		Name:        pulumi.String(clusterID + "-rds-monitoring"),
+		Description: pulumi.String("Lets RDS enhanced monitoring publish OS metrics"),
+		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
+			Effect:    "Allow",
+			Principal: policy.Service("monitoring.rds.amazonaws.com"),
+			Action:    []string{"sts:AssumeRole"},
+		}).JSON()),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create enhanced-monitoring role: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-monitoring-policy-attachment", &iam.RolePolicyAttachmentArgs{
+		Role:      monitoringRole.Name,
+		PolicyArn: pulumi.String(EnhancedMonitoringPolicyArn),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("attach enhanced-monitoring policy: %w", err)
+	}
+
+	cluster, err := rds.NewCluster(ctx, name+"-cluster", &rds.ClusterArgs{
+		ClusterIdentifier: pulumi.String(clusterID),
+		Engine:            pulumi.String(Engine),
+		EngineMode:        pulumi.String("provisioned"),
+		EngineVersion:     pulumi.String(set.EngineVersion),
+		DatabaseName:      pulumi.String(DatabaseName),
+		Port:              pulumi.Int(security.PostgresPort),
+		Serverlessv2ScalingConfiguration: &rds.ClusterServerlessv2ScalingConfigurationArgs{
+			MinCapacity: pulumi.Float64(set.MinCapacity),
+			MaxCapacity: pulumi.Float64(set.MaxCapacity),
+		},
+		MasterUsername: pulumi.String(set.MasterUsername),
+		// RDS generates, stores, encrypts and rotates the password: it never
+		// passes through config or Pulumi state.
+		ManageMasterUserPassword:         pulumi.Bool(true),
+		MasterUserSecretKmsKeyId:         args.SecretKeyArn,
+		DbSubnetGroupName:                subnetGroup.Name,
+		VpcSecurityGroupIds:              pulumi.StringArray{args.SecurityGroupID},
+		DbClusterParameterGroupName:      paramGroup.Name,
+		StorageEncrypted:                 pulumi.Bool(true),
+		KmsKeyId:                         args.StorageKeyArn,
+		BackupRetentionPeriod:            pulumi.Int(set.BackupRetentionDays),
+		PreferredBackupWindow:            pulumi.String(PreferredBackupWindow),
+		PreferredMaintenanceWindow:       pulumi.String(PreferredMaintenanceWindow),
+		DeletionProtection:               pulumi.Bool(true),
+		SkipFinalSnapshot:                pulumi.Bool(false),
+		FinalSnapshotIdentifier:          pulumi.String(clusterID + "-final"),
+		CopyTagsToSnapshot:               pulumi.Bool(true),
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
+		Tags:                             pulumi.StringMap{"Name": pulumi.String(clusterID)},
+	}, parent, pulumi.Protect(true), pulumi.DependsOn([]pulumi.Resource{logGroup}))
+	if err != nil {
+		return nil, fmt.Errorf("create Aurora cluster: %w", err)
+	}
+
+	newInstance := func(role, az string, tier int) error {
+		id := fmt.Sprintf("%s-%s", clusterID, role)
+		_, err := rds.NewClusterInstance(ctx, fmt.Sprintf("%s-%s", name, role), &rds.ClusterInstanceArgs{
+			Identifier:                         pulumi.String(id),
+			ClusterIdentifier:                  cluster.ID(),
+			InstanceClass:                      pulumi.String(InstanceClass),
+			Engine:                             pulumi.String(Engine),
+			EngineVersion:                      cluster.EngineVersion,
+			AvailabilityZone:                   pulumi.String(az),
+			DbSubnetGroupName:                  subnetGroup.Name,
+			PubliclyAccessible:                 pulumi.Bool(false),
+			AutoMinorVersionUpgrade:            pulumi.Bool(true),
+			CaCertIdentifier:                   pulumi.String(CACertificate),
+			PerformanceInsightsEnabled:         pulumi.Bool(true),
+			PerformanceInsightsKmsKeyId:        args.StorageKeyArn,
+			PerformanceInsightsRetentionPeriod: pulumi.Int(7),
+			MonitoringInterval:                 pulumi.Int(EnhancedMonitoringSeconds),
+			MonitoringRoleArn:                  monitoringRole.Arn,
+			PromotionTier:                      pulumi.Int(tier),
+			CopyTagsToSnapshot:                 pulumi.Bool(true),
+			Tags:                               pulumi.StringMap{"Name": pulumi.String(id)},
+		}, parent)
+		if err != nil {
+			return fmt.Errorf("create Aurora %s instance in %s: %w", role, az, err)
+		}
+		return nil
+	}
+	if err := newInstance("writer", set.WriterAvailabilityZone, 0); err != nil {
+		return nil, err
+	}
+	// Readers are named by AZ, so adding or removing one never renames another.
+	for _, az := range set.ReaderAvailabilityZones {
+		if err := newInstance("reader-"+az, az, 1); err != nil {
+			return nil, err
+		}
+	}
+
+	a.ClusterIdentifier = cluster.ClusterIdentifier
+	a.Endpoint = cluster.Endpoint
+	a.ReaderEndpoint = cluster.ReaderEndpoint
+	a.Port = cluster.Port
+	a.MasterSecretArn = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	a.LogGroupName = logGroup.Name
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{
+		"clusterIdentifier": a.ClusterIdentifier,
+		"endpoint":          a.Endpoint,
+		"readerEndpoint":    a.ReaderEndpoint,
+		"port":              a.Port,
+		"masterSecretArn":   a.MasterSecretArn,
+	}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}

@@ -1,0 +1,227 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+const (
+	// SSMCorePolicyArn is AWS's managed policy that lets SSM manage an instance.
+	SSMCorePolicyArn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+	// SessionPreferencesDocument is the name Session Manager reads its
+	// account-wide preferences from. The console creates it on first use;
+	// if it exists already, import it (README) before `pulumi up`.
+	SessionPreferencesDocument = "SSM-SessionManagerRunShell"
+)
+
+// BastionArgs configures Bastion.
+type BastionArgs struct {
+	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID and Region scope the session-logging policy. Required.
+	AccountID, Region string
+	// Settings are the instance's type, AMI parameter and session limits. Required.
+	Settings stackconfig.Bastion
+	// SubnetID is the data subnet of Settings.AvailabilityZone. Required.
+	SubnetID pulumi.StringInput
+	// SecurityGroupID is the bastion security group (no ingress). Required.
+	SecurityGroupID pulumi.StringInput
+	// LogKeyArn and LogKeyID name the Logs key, which encrypts sessions and their log group. Required.
+	LogKeyArn, LogKeyID pulumi.StringInput
+	// LogRetentionDays is the session log group's retention (an audit log). Required.
+	LogRetentionDays int
+	// DatabaseEndpoint is the Aurora writer endpoint, for the connect command. Required.
+	DatabaseEndpoint pulumi.StringInput
+}
+
+// Bastion is an EC2 instance with no inbound access at all: engineers reach
+// it, and through it Aurora, only with SSM Session Manager, and every session
+// is logged, encrypted.
+type Bastion struct {
+	pulumi.ResourceState
+
+	// InstanceID is the bastion's instance ID (the SSM target).
+	InstanceID pulumi.IDOutput
+	// SessionLogGroupName is where every session is logged.
+	SessionLogGroupName pulumi.StringOutput
+	// ConnectCommand forwards localhost:5432 to Aurora through the bastion.
+	ConnectCommand pulumi.StringOutput
+}
+
+// SessionLogGroupName is the bastion's session log group.
+func SessionLogGroupName(namePrefix string) string {
+	return fmt.Sprintf("/aws/ssm/%s-bastion-sessions", namePrefix)
+}
+
+// NewBastion creates the bastion, its role and the Session Manager preferences.
+//
+// The AMI is read once from the public SSM parameter and then ignored on
+// later runs (ignoreChanges: ami), so a newly published AMI never replaces
+// the bastion silently; replace it deliberately with `pulumi up --replace`.
+func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pulumi.ResourceOption) (*Bastion, error) {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.SubnetID == nil ||
+		args.SecurityGroupID == nil || args.LogKeyArn == nil || args.LogKeyID == nil || args.DatabaseEndpoint == nil {
+		return nil, fmt.Errorf("BastionArgs: every field is required")
+	}
+	b := &Bastion{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:data:Bastion", name, b, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(b)
+	physical := args.NamePrefix + "-bastion"
+
+	sessionLogs, err := logs.NewGroup(ctx, name+"-session-logs", &logs.GroupArgs{
+		Name:          SessionLogGroupName(args.NamePrefix),
+		RetentionDays: args.LogRetentionDays,
+		KmsKeyArn:     args.LogKeyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Name:        pulumi.String(physical),
+		Description: pulumi.String("SSM-managed bastion: Session Manager and session logging only"),
+		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
+			Effect:    "Allow",
+			Principal: policy.Service("ec2.amazonaws.com"),
+			Action:    []string{"sts:AssumeRole"},
+		}).JSON()),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create bastion role: %w", err)
+	}
+	sessionPolicy := pulumi.All(sessionLogs.Arn, args.LogKeyArn).ApplyT(func(v []any) string {
+		groupArn, keyArn := v[0].(string), v[1].(string)
+		return SessionLoggingPolicy(args.AccountID, args.Region, groupArn, keyArn).JSON()
+	}).(pulumi.StringOutput)
+	pol, err := iam.NewPolicy(ctx, name+"-session-logging-policy", &iam.PolicyArgs{
+		Name:        pulumi.String(physical + "-session-logging"),
+		Description: pulumi.String("Write Session Manager logs to the bastion's encrypted log group"),
+		Policy:      sessionPolicy,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create session-logging policy: %w", err)
+	}
+	for key, arn := range map[string]pulumi.StringInput{"ssm-core": pulumi.String(SSMCorePolicyArn), "session-logging": pol.Arn} {
+		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%s-attachment", name, key), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: arn,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("attach %s policy to bastion role: %w", key, err)
+		}
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
+		Name: pulumi.String(physical),
+		Role: role.Name,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create bastion instance profile: %w", err)
+	}
+
+	ami, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: args.Settings.AmiParameter})
+	if err != nil {
+		return nil, fmt.Errorf("read AMI parameter %s: %w", args.Settings.AmiParameter, err)
+	}
+	instance, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
+		Ami:                      pulumi.String(ami.Value),
+		InstanceType:             pulumi.String(args.Settings.InstanceType),
+		SubnetId:                 args.SubnetID,
+		VpcSecurityGroupIds:      pulumi.StringArray{args.SecurityGroupID},
+		AssociatePublicIpAddress: pulumi.Bool(false),
+		IamInstanceProfile:       profile.Name,
+		Monitoring:               pulumi.Bool(true),
+		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+		},
+		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
+			Encrypted:           pulumi.Bool(true),
+			VolumeType:          pulumi.String("gp3"),
+			DeleteOnTermination: pulumi.Bool(true),
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(physical)},
+	}, parent, pulumi.IgnoreChanges([]string{"ami"}))
+	if err != nil {
+		return nil, fmt.Errorf("create bastion instance: %w", err)
+	}
+
+	content := args.LogKeyID.ToStringOutput().ApplyT(func(keyID string) (string, error) {
+		return SessionPreferences(SessionLogGroupName(args.NamePrefix), keyID, args.Settings)
+	}).(pulumi.StringOutput)
+	if _, err := ssm.NewDocument(ctx, name+"-session-preferences", &ssm.DocumentArgs{
+		Name:           pulumi.String(SessionPreferencesDocument),
+		DocumentType:   pulumi.String("Session"),
+		DocumentFormat: pulumi.String("JSON"),
+		Content:        content,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("create Session Manager preferences: %w", err)
+	}
+
+	b.InstanceID = instance.ID()
+	b.SessionLogGroupName = sessionLogs.Name
+	b.ConnectCommand = pulumi.Sprintf(
+		"aws ssm start-session --region %s --target %s --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=%s,portNumber=%d,localPortNumber=%d",
+		args.Region, instance.ID(), args.DatabaseEndpoint, security.PostgresPort, security.PostgresPort)
+	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
+		"instanceId":     b.InstanceID,
+		"connectCommand": b.ConnectCommand,
+	}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// SessionLoggingPolicy lets the bastion's SSM agent write session logs to
+// its log group and decrypt session data with the Logs key; nothing more.
+func SessionLoggingPolicy(account, region, groupArn, keyArn string) policy.Document {
+	return policy.New(
+		policy.Allow("WriteSessionLogs",
+			[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			[]string{groupArn, groupArn + ":*"}),
+		// The agent checks the group's encryption before streaming.
+		policy.Allow("FindSessionLogGroup",
+			[]string{"logs:DescribeLogGroups"},
+			[]string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, account)}),
+		policy.Allow("DecryptSessions", []string{"kms:Decrypt"}, []string{keyArn}),
+	)
+}
+
+// SessionPreferences renders the Session Manager preferences document: every
+// session streamed to the encrypted log group, encrypted end to end with the
+// Logs key, ended when idle.
+func SessionPreferences(logGroup, keyID string, s stackconfig.Bastion) (string, error) {
+	doc := map[string]any{
+		"schemaVersion": "1.0",
+		"description":   "Session Manager preferences: encrypted, logged sessions",
+		"sessionType":   "Standard_Stream",
+		"inputs": map[string]any{
+			"cloudWatchLogGroupName":      logGroup,
+			"cloudWatchEncryptionEnabled": true,
+			"cloudWatchStreamingEnabled":  true,
+			"kmsKeyId":                    keyID,
+			"s3BucketName":                "",
+			"s3KeyPrefix":                 "",
+			"s3EncryptionEnabled":         true,
+			"runAsEnabled":                false,
+			"runAsDefaultUser":            "",
+			"idleSessionTimeout":          strconv.Itoa(s.IdleSessionTimeoutMinutes),
+			"maxSessionDuration":          strconv.Itoa(s.MaxSessionDurationMinutes),
+			"shellProfile":                map[string]string{"linux": "", "windows": ""},
+		},
+	}
+	b, err := json.Marshal(doc)
+	return string(b), err
+}

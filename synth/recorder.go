@@ -37,6 +37,9 @@ type Resource struct {
 	Parent string `json:"parent,omitempty"`
 	// Inputs are the resource's inputs, as plain Go values.
 	Inputs map[string]any `json:"inputs"`
+	// Computed are the outputs the mock made up for what AWS would compute
+	// (ARNs, key IDs, endpoints).
+	Computed map[string]any `json:"computed,omitempty"`
 	// Dependencies are the URNs of resources it depends on.
 	Dependencies []string `json:"dependencies,omitempty"`
 	// Protect is Pulumi's protect option.
@@ -97,9 +100,11 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		if args.ID != "" {
 			rec.ID = args.ID
 		}
+		rec.Computed = map[string]any{}
 		for k, v := range computedState(args.TypeToken, args.Name, args.Inputs) {
 			if _, set := state[resource.PropertyKey(k)]; !set {
 				state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+				rec.Computed[k] = v
 			}
 		}
 	}
@@ -138,6 +143,17 @@ func computedState(token, name string, inputs resource.PropertyMap) map[string]a
 	switch token {
 	case "aws:cloudwatch/logGroup:LogGroup":
 		out["arn"] = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", Region, AccountID, physical)
+	case "aws:kms/key:Key":
+		out["keyId"] = name + "-key-id"
+		out["arn"] = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-key-id", Region, AccountID, name)
+	case "aws:rds/cluster:Cluster":
+		id := inputs["clusterIdentifier"].StringValue()
+		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.amazonaws.com", id, Region)
+		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.amazonaws.com", id, Region)
+		out["masterUserSecrets"] = []any{map[string]any{
+			"secretArn":    fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!cluster-%s", Region, AccountID, id),
+			"secretStatus": "active",
+		}}
 	}
 	return out
 }
@@ -156,6 +172,11 @@ func typeName(token string) string {
 // an error, so that a new lookup cannot slip into the program unnoticed.
 func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
+	case "aws:ssm/getParameter:getParameter":
+		name := args.Args["name"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": name, "id": name, "type": "String", "value": "ami-0offline00000000000", "arn": "arn:aws:ssm:" + Region + "::parameter" + name,
+		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID,

@@ -22,6 +22,8 @@ type Section struct {
 // sections are printed in dependency order, after the resource summary.
 var sections = []Section{
 	networkSection,
+	securitySection,
+	dataSection,
 }
 
 // WriteReport prints what `pulumi up` would create: resources grouped by

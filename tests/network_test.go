@@ -165,6 +165,7 @@ func TestFlowLogsRecordAllTrafficThroughALeastPrivilegeRole(t *testing.T) {
 	group := find(t, r, tLogGroup, "network-flow-logs")
 	assert.Equal(t, "/aws/vpc/omnirapeutic-production-flow-logs", group.Str("name"))
 	assert.EqualValues(t, 365, group.Inputs["retentionInDays"])
+	assert.Equal(t, keyArn("logs"), group.Str("kmsKeyId"))
 	groupArn := "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc/omnirapeutic-production-flow-logs"
 
 	fl := find(t, r, tFlowLog, "network-flow-log")

@@ -1,0 +1,192 @@
+// Package storage creates S3 buckets the one way this stack allows: private
+// (all four public-access blocks, ACLs disabled), versioned, TLS-only,
+// encrypted by default, with a lifecycle.
+package storage
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/policy"
+)
+
+// Lifecycle moves objects to cheaper storage and expires them. Zero days
+// leaves a step out.
+type Lifecycle struct {
+	// InfrequentAccessDays moves current objects to STANDARD_IA.
+	InfrequentAccessDays int
+	// GlacierDays moves current objects to GLACIER.
+	GlacierDays int
+	// ExpireDays deletes current objects. Required.
+	ExpireDays int
+	// NoncurrentExpireDays deletes overwritten versions. Defaults to 90.
+	NoncurrentExpireDays int
+}
+
+// BucketArgs configures a Bucket.
+type BucketArgs struct {
+	// Name is the globally unique bucket name. Required.
+	Name string
+	// KmsKeyArn is the default encryption key. Nil means SSE-S3, which is
+	// allowed only with SseS3Reason, because KMS is the default everywhere.
+	KmsKeyArn pulumi.StringInput
+	// SseS3Reason says why the bucket cannot use KMS (e.g. ALB access logs).
+	SseS3Reason string
+	// Lifecycle is the bucket's one lifecycle rule. Required.
+	Lifecycle Lifecycle
+	// Grants are the service statements the bucket policy adds to its
+	// TLS-only denial, built from the bucket's ARN.
+	Grants func(bucketArn string) []policy.Statement
+	// Protect guards the bucket against `pulumi destroy` (audit logs).
+	Protect bool
+}
+
+// Bucket is a private S3 bucket. Depend on the Bucket itself to wait for its
+// policy and encryption to be in place before a service delivers to it.
+type Bucket struct {
+	pulumi.ResourceState
+
+	// Name is the bucket's name.
+	Name pulumi.StringOutput
+	// Arn is the bucket's ARN.
+	Arn pulumi.StringOutput
+}
+
+// Arn returns the ARN of a bucket name; bucket ARNs carry no account or region.
+func Arn(name string) string { return "arn:aws:s3:::" + name }
+
+// NewBucket creates the bucket and the resources that lock it down.
+func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulumi.ResourceOption) (*Bucket, error) {
+	switch {
+	case args == nil || args.Name == "":
+		return nil, fmt.Errorf("BucketArgs.Name is required")
+	case args.KmsKeyArn == nil && args.SseS3Reason == "":
+		return nil, fmt.Errorf("bucket %s: KmsKeyArn is required unless SseS3Reason says why KMS cannot be used", args.Name)
+	case args.Lifecycle.ExpireDays <= 0:
+		return nil, fmt.Errorf("bucket %s: Lifecycle.ExpireDays is required", args.Name)
+	}
+	if args.Lifecycle.NoncurrentExpireDays == 0 {
+		args.Lifecycle.NoncurrentExpireDays = 90
+	}
+	b := &Bucket{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:storage:Bucket", name, b, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(b)
+	bucketOpts := []pulumi.ResourceOption{parent}
+	if args.Protect {
+		bucketOpts = append(bucketOpts, pulumi.Protect(true))
+	}
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		Bucket:       pulumi.String(args.Name),
+		ForceDestroy: pulumi.Bool(false),
+	}, bucketOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("create bucket %s: %w", args.Name, err)
+	}
+	id := bucket.ID().ToStringOutput()
+
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                id,
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("block public access to %s: %w", args.Name, err)
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: id,
+		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("disable ACLs on %s: %w", args.Name, err)
+	}
+	if _, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+		Bucket:                  id,
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("enable versioning on %s: %w", args.Name, err)
+	}
+
+	sse := &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+		SseAlgorithm: pulumi.String("AES256"),
+	}
+	if args.KmsKeyArn != nil {
+		sse = &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+			SseAlgorithm:   pulumi.String("aws:kms"),
+			KmsMasterKeyId: args.KmsKeyArn,
+		}
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: id,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: sse,
+			// S3 Bucket Keys cut KMS requests (and cost) by orders of magnitude.
+			BucketKeyEnabled: pulumi.Bool(args.KmsKeyArn != nil),
+		}},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("encrypt %s: %w", args.Name, err)
+	}
+
+	l := args.Lifecycle
+	var transitions s3.BucketLifecycleConfigurationV2RuleTransitionArray
+	for _, t := range []struct {
+		days  int
+		class string
+	}{{l.InfrequentAccessDays, "STANDARD_IA"}, {l.GlacierDays, "GLACIER"}} {
+		if t.days > 0 {
+			transitions = append(transitions, &s3.BucketLifecycleConfigurationV2RuleTransitionArgs{
+				Days: pulumi.Int(t.days), StorageClass: pulumi.String(t.class),
+			})
+		}
+	}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: id,
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:                          pulumi.String("retention"),
+			Status:                      pulumi.String("Enabled"),
+			Filter:                      &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+			Transitions:                 transitions,
+			Expiration:                  &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(l.ExpireDays)},
+			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(l.NoncurrentExpireDays)},
+			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+				DaysAfterInitiation: pulumi.Int(7),
+			},
+		}},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("set lifecycle of %s: %w", args.Name, err)
+	}
+
+	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+		Bucket: id,
+		Policy: pulumi.String(BucketPolicy(args.Name, args.Grants).JSON()),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("set policy of %s: %w", args.Name, err)
+	}
+
+	b.Name = bucket.Bucket
+	b.Arn = bucket.Arn
+	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"name": b.Name, "arn": b.Arn}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// BucketPolicy denies every request not made over TLS, then adds the grants.
+func BucketPolicy(bucketName string, grants func(bucketArn string) []policy.Statement) policy.Document {
+	arn := Arn(bucketName)
+	statements := []policy.Statement{{
+		Sid:       "DenyInsecureTransport",
+		Effect:    "Deny",
+		Principal: policy.AWS("*"),
+		Action:    []string{"s3:*"},
+		Resource:  []string{arn, arn + "/*"},
+		Condition: policy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	}}
+	if grants != nil {
+		statements = append(statements, grants(arn)...)
+	}
+	return policy.New(statements...)
+}

@@ -1,0 +1,254 @@
+// Package edge provides what faces the internet: the Application Load
+// Balancer with its access-log bucket, target groups and path routing, and
+// the regional WAF web ACL in front of it.
+package edge
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+	"github.com/omnirapeutic/infrastructure/storage"
+)
+
+// TLSPolicy allows TLS 1.3 and 1.2 only.
+const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// AccessLogPrefix is the key prefix of ALB access logs in their bucket.
+const AccessLogPrefix = "alb"
+
+// elbAccounts are the regional Elastic Load Balancing accounts that deliver
+// access logs in regions created before August 2022.
+var elbAccounts = map[string]string{
+	"us-east-1": "127311923021",
+	"us-east-2": "033677994240",
+	"us-west-1": "027434742980",
+	"us-west-2": "797873946194",
+}
+
+// TargetGroup is one target group and the path its targets are checked on.
+type TargetGroup struct {
+	// Name is the short name ("api"); the AWS name is <prefix>-<name>.
+	Name string
+	// HealthCheckPath is checked on every target.
+	HealthCheckPath string
+}
+
+// LoadBalancerArgs configures a LoadBalancer.
+type LoadBalancerArgs struct {
+	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID and Region place the access-log bucket and its policy. Required.
+	AccountID, Region string
+	// VpcID is where the target groups live. Required.
+	VpcID pulumi.StringInput
+	// SubnetIDs are the public subnets. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the ALB security group. Required.
+	SecurityGroupID pulumi.StringInput
+	// TargetGroups are created in this order; the first is not special. Required.
+	TargetGroups []TargetGroup
+	// DefaultTargetGroup receives what no path route matches. Required.
+	DefaultTargetGroup string
+	// PathRoutes become listener rules, priority 10, 20, ... in order.
+	PathRoutes []stackconfig.PathRoute
+	// CertificateArn, when set, adds HTTPS :443 and turns HTTP :80 into a redirect.
+	CertificateArn string
+	// AccessLogDays is how long access logs are kept. Defaults to 365.
+	AccessLogDays int
+}
+
+// LoadBalancer is the internet-facing ALB. Depend on it to wait for its
+// listeners and rules, which ECS services and the WAF association need.
+type LoadBalancer struct {
+	pulumi.ResourceState
+
+	// Arn is the load balancer's ARN.
+	Arn pulumi.StringOutput
+	// ArnSuffix is the LoadBalancer dimension of its CloudWatch metrics.
+	ArnSuffix pulumi.StringOutput
+	// DnsName is the name clients resolve.
+	DnsName pulumi.StringOutput
+	// TargetGroupArns maps target group name to ARN.
+	TargetGroupArns map[string]pulumi.StringOutput
+	// TargetGroupArnSuffixes maps target group name to its metrics dimension.
+	TargetGroupArnSuffixes map[string]pulumi.StringOutput
+	// AccessLogBucket is the access logs' bucket name.
+	AccessLogBucket pulumi.StringOutput
+}
+
+// AccessLogBucketName is globally unique through the account ID.
+func AccessLogBucketName(namePrefix, account string) string {
+	return fmt.Sprintf("%s-alb-logs-%s", namePrefix, account)
+}
+
+// NewLoadBalancer creates the access-log bucket, the ALB, its target groups
+// and its listeners.
+func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.VpcID == nil || args.SubnetIDs == nil ||
+		args.SecurityGroupID == nil || len(args.TargetGroups) == 0 || args.DefaultTargetGroup == "" {
+		return nil, fmt.Errorf("LoadBalancerArgs: NamePrefix, AccountID, VpcID, SubnetIDs, SecurityGroupID, TargetGroups and DefaultTargetGroup are required")
+	}
+	elbAccount, ok := elbAccounts[args.Region]
+	if !ok {
+		return nil, fmt.Errorf("LoadBalancerArgs.Region: no ELB log-delivery account known for %q", args.Region)
+	}
+	if args.AccessLogDays == 0 {
+		args.AccessLogDays = 365
+	}
+	l := &LoadBalancer{TargetGroupArns: map[string]pulumi.StringOutput{}, TargetGroupArnSuffixes: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource("omnirapeutic:edge:LoadBalancer", name, l, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(l)
+
+	// ELB delivers access logs only to SSE-S3 buckets; KMS is not supported.
+	bucketName := AccessLogBucketName(args.NamePrefix, args.AccountID)
+	logs, err := storage.NewBucket(ctx, name+"-access-logs", &storage.BucketArgs{
+		Name:        bucketName,
+		SseS3Reason: "Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3",
+		Lifecycle:   storage.Lifecycle{InfrequentAccessDays: 30, ExpireDays: args.AccessLogDays, NoncurrentExpireDays: 30},
+		Grants: func(bucketArn string) []policy.Statement {
+			return []policy.Statement{{
+				Sid:       "ElbDeliversAccessLogs",
+				Effect:    "Allow",
+				Principal: policy.AWS(fmt.Sprintf("arn:aws:iam::%s:root", elbAccount)),
+				Action:    []string{"s3:PutObject"},
+				Resource:  []string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, AccessLogPrefix, args.AccountID)},
+			}}
+		},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	physical := args.NamePrefix + "-alb"
+	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+		Name:                     pulumi.String(physical),
+		LoadBalancerType:         pulumi.String("application"),
+		Internal:                 pulumi.Bool(false),
+		Subnets:                  args.SubnetIDs,
+		SecurityGroups:           pulumi.StringArray{args.SecurityGroupID},
+		EnableDeletionProtection: pulumi.Bool(true),
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		DesyncMitigationMode:     pulumi.String("defensive"),
+		EnableHttp2:              pulumi.Bool(true),
+		IdleTimeout:              pulumi.Int(60),
+		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
+			Bucket:  logs.Name,
+			Prefix:  pulumi.String(AccessLogPrefix),
+			Enabled: pulumi.Bool(true),
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(physical)},
+		// ELB checks it can write to the bucket when logging is enabled.
+	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
+	if err != nil {
+		return nil, fmt.Errorf("create load balancer: %w", err)
+	}
+
+	for _, tg := range args.TargetGroups {
+		t, err := lb.NewTargetGroup(ctx, fmt.Sprintf("%s-%s", name, tg.Name), &lb.TargetGroupArgs{
+			Name:       pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, tg.Name)),
+			TargetType: pulumi.String("ip"),
+			Protocol:   pulumi.String("HTTP"),
+			Port:       pulumi.Int(80),
+			VpcId:      args.VpcID,
+			// Long enough for in-flight requests, short enough for quick deploys.
+			DeregistrationDelay: pulumi.Int(30),
+			HealthCheck: &lb.TargetGroupHealthCheckArgs{
+				Enabled:            pulumi.Bool(true),
+				Path:               pulumi.String(tg.HealthCheckPath),
+				Protocol:           pulumi.String("HTTP"),
+				Port:               pulumi.String("traffic-port"),
+				Matcher:            pulumi.String("200-399"),
+				Interval:           pulumi.Int(30),
+				Timeout:            pulumi.Int(5),
+				HealthyThreshold:   pulumi.Int(2),
+				UnhealthyThreshold: pulumi.Int(3),
+			},
+			Tags: pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, tg.Name))},
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create target group %s: %w", tg.Name, err)
+		}
+		l.TargetGroupArns[tg.Name] = t.Arn
+		l.TargetGroupArnSuffixes[tg.Name] = t.ArnSuffix
+	}
+	if _, ok := l.TargetGroupArns[args.DefaultTargetGroup]; !ok {
+		return nil, fmt.Errorf("default target group %q is not one of the target groups", args.DefaultTargetGroup)
+	}
+
+	forward := func(tg string) lb.ListenerDefaultActionArray {
+		return lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: l.TargetGroupArns[tg]}}
+	}
+	http := &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
+		Port:            pulumi.Int(80),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions:  forward(args.DefaultTargetGroup),
+	}
+	if args.CertificateArn != "" {
+		http.DefaultActions = lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("redirect"),
+			Redirect: &lb.ListenerDefaultActionRedirectArgs{
+				Protocol:   pulumi.String("HTTPS"),
+				Port:       pulumi.String("443"),
+				StatusCode: pulumi.String("HTTP_301"),
+			},
+		}}
+	}
+	httpListener, err := lb.NewListener(ctx, name+"-http", http, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create HTTP listener: %w", err)
+	}
+	routed, routedName := httpListener, "http"
+	if args.CertificateArn != "" {
+		routedName = "https"
+		routed, err = lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
+			LoadBalancerArn: alb.Arn,
+			Port:            pulumi.Int(443),
+			Protocol:        pulumi.String("HTTPS"),
+			SslPolicy:       pulumi.String(TLSPolicy),
+			CertificateArn:  pulumi.String(args.CertificateArn),
+			DefaultActions:  forward(args.DefaultTargetGroup),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create HTTPS listener: %w", err)
+		}
+	}
+	for i, route := range args.PathRoutes {
+		arn, ok := l.TargetGroupArns[route.TargetGroup]
+		if !ok {
+			return nil, fmt.Errorf("path route %s: target group %q is not one of the target groups", route.PathPattern, route.TargetGroup)
+		}
+		// Named by target group (each has at most one route), never by position.
+		if _, err := lb.NewListenerRule(ctx, fmt.Sprintf("%s-%s-%s", name, routedName, route.TargetGroup), &lb.ListenerRuleArgs{
+			ListenerArn: routed.Arn,
+			Priority:    pulumi.Int(RulePriority(i)),
+			Actions: lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{
+				Type: pulumi.String("forward"), TargetGroupArn: arn,
+			}},
+			Conditions: lb.ListenerRuleConditionArray{&lb.ListenerRuleConditionArgs{
+				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.StringArray{pulumi.String(route.PathPattern)}},
+			}},
+		}, parent); err != nil {
+			return nil, fmt.Errorf("create listener rule for %s: %w", route.PathPattern, err)
+		}
+	}
+
+	l.Arn = alb.Arn
+	l.ArnSuffix = alb.ArnSuffix
+	l.DnsName = alb.DnsName
+	l.AccessLogBucket = logs.Name
+	if err := ctx.RegisterResourceOutputs(l, pulumi.Map{"arn": l.Arn, "dnsName": l.DnsName}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// RulePriority is the listener-rule priority of the i-th path route: gaps of
+// ten leave room to insert a rule without renumbering.
+func RulePriority(i int) int { return (i + 1) * 10 }

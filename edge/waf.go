@@ -1,0 +1,162 @@
+package edge
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/logs"
+)
+
+// ManagedRuleGroups are AWS's rule groups the web ACL applies, in priority order from 1.
+var ManagedRuleGroups = []string{
+	"AWSManagedRulesCommonRuleSet",
+	"AWSManagedRulesKnownBadInputsRuleSet",
+	"AWSManagedRulesSQLiRuleSet",
+}
+
+// RateLimitRule names the rate-based rule, evaluated after the managed groups.
+const RateLimitRule = "RateLimitPerIP"
+
+// RateLimitWindowSeconds is the seed's five minutes.
+const RateLimitWindowSeconds = 300
+
+// RedactedHeaders are never written to WAF logs: they carry credentials.
+var RedactedHeaders = []string{"authorization", "cookie"}
+
+// WebAclArgs configures a WebAcl.
+type WebAclArgs struct {
+	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// LoadBalancerArn is the ALB to protect. Required.
+	LoadBalancerArn pulumi.StringInput
+	// LoadBalancer is the component to wait for before associating: an ACL
+	// associated with a load balancer still being created fails with
+	// WAFUnavailableEntityException. Required.
+	LoadBalancer pulumi.Resource
+	// RateLimit is the most requests one IP may make in five minutes. Required.
+	RateLimit int
+	// LogKeyArn encrypts the WAF log group. Required.
+	LogKeyArn pulumi.StringInput
+	// LogRetentionDays is the WAF log group's retention. Required.
+	LogRetentionDays int
+}
+
+// WebAcl is the regional web ACL in front of the ALB.
+type WebAcl struct {
+	pulumi.ResourceState
+
+	// Arn is the web ACL's ARN.
+	Arn pulumi.StringOutput
+	// Name is the web ACL's name (the WebACL dimension of its metrics).
+	Name pulumi.StringOutput
+}
+
+// WafLogGroupName must start with aws-waf-logs- for WAF to deliver to it.
+func WafLogGroupName(namePrefix string) string { return "aws-waf-logs-" + namePrefix }
+
+func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
+	return &wafv2.WebAclRuleVisibilityConfigArgs{
+		CloudwatchMetricsEnabled: pulumi.Bool(true),
+		MetricName:               pulumi.String(metric),
+		SampledRequestsEnabled:   pulumi.Bool(true),
+	}
+}
+
+// NewWebAcl creates the web ACL (default allow; three managed groups, then a
+// per-IP rate limit), associates it with the ALB and logs it.
+func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulumi.ResourceOption) (*WebAcl, error) {
+	if args == nil || args.NamePrefix == "" || args.LoadBalancerArn == nil || args.LoadBalancer == nil || args.RateLimit == 0 || args.LogKeyArn == nil {
+		return nil, fmt.Errorf("WebAclArgs: NamePrefix, LoadBalancerArn, LoadBalancer, RateLimit and LogKeyArn are required")
+	}
+	w := &WebAcl{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:edge:WebAcl", name, w, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(w)
+
+	var rules wafv2.WebAclRuleArray
+	for i, group := range ManagedRuleGroups {
+		rules = append(rules, &wafv2.WebAclRuleArgs{
+			Name:     pulumi.String(group),
+			Priority: pulumi.Int(i + 1),
+			// A managed group's own rule actions apply; "none" overrides nothing.
+			OverrideAction: &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
+			Statement: &wafv2.WebAclRuleStatementArgs{
+				ManagedRuleGroupStatement: &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
+					Name:       pulumi.String(group),
+					VendorName: pulumi.String("AWS"),
+				},
+			},
+			VisibilityConfig: visibility(group),
+		})
+	}
+	rules = append(rules, &wafv2.WebAclRuleArgs{
+		Name:     pulumi.String(RateLimitRule),
+		Priority: pulumi.Int(len(ManagedRuleGroups) + 1),
+		Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
+		Statement: &wafv2.WebAclRuleStatementArgs{
+			RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{
+				Limit:               pulumi.Int(args.RateLimit),
+				AggregateKeyType:    pulumi.String("IP"),
+				EvaluationWindowSec: pulumi.Int(RateLimitWindowSeconds),
+			},
+		},
+		VisibilityConfig: visibility(RateLimitRule),
+	})
+
+	physical := args.NamePrefix + "-waf"
+	acl, err := wafv2.NewWebAcl(ctx, name, &wafv2.WebAclArgs{
+		Name:          pulumi.String(physical),
+		Description:   pulumi.String("Regional web ACL in front of the production ALB"),
+		Scope:         pulumi.String("REGIONAL"),
+		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
+		Rules:         rules,
+		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{
+			CloudwatchMetricsEnabled: pulumi.Bool(true),
+			MetricName:               pulumi.String(physical),
+			SampledRequestsEnabled:   pulumi.Bool(true),
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(physical)},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create web ACL: %w", err)
+	}
+
+	if _, err := wafv2.NewWebAclAssociation(ctx, name+"-association", &wafv2.WebAclAssociationArgs{
+		ResourceArn: args.LoadBalancerArn,
+		WebAclArn:   acl.Arn,
+	}, parent, pulumi.DependsOn([]pulumi.Resource{args.LoadBalancer})); err != nil {
+		return nil, fmt.Errorf("associate web ACL with the load balancer: %w", err)
+	}
+
+	group, err := logs.NewGroup(ctx, name+"-logs", &logs.GroupArgs{
+		Name:          WafLogGroupName(args.NamePrefix),
+		RetentionDays: args.LogRetentionDays,
+		KmsKeyArn:     args.LogKeyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	var redacted wafv2.WebAclLoggingConfigurationRedactedFieldArray
+	for _, h := range RedactedHeaders {
+		redacted = append(redacted, &wafv2.WebAclLoggingConfigurationRedactedFieldArgs{
+			SingleHeader: &wafv2.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs{Name: pulumi.String(h)},
+		})
+	}
+	if _, err := wafv2.NewWebAclLoggingConfiguration(ctx, name+"-logging", &wafv2.WebAclLoggingConfigurationArgs{
+		ResourceArn:           acl.Arn,
+		LogDestinationConfigs: pulumi.StringArray{group.Arn},
+		RedactedFields:        redacted,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("configure web ACL logging: %w", err)
+	}
+
+	w.Arn = acl.Arn
+	w.Name = acl.Name
+	if err := ctx.RegisterResourceOutputs(w, pulumi.Map{"arn": w.Arn}); err != nil {
+		return nil, err
+	}
+	return w, nil
+}

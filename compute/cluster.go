@@ -1,0 +1,309 @@
+package compute
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+// ClusterArgs configures a Cluster.
+type ClusterArgs struct {
+	// NamePrefix is the cluster name and starts every name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID and Region scope role trust and the policies' resource ARNs. Required.
+	AccountID, Region string
+	// Services are the configured services, running or only declared. Required.
+	Services map[string]stackconfig.Service
+	// Registry holds the services' own repositories. Required.
+	Registry *Registry
+	// SubnetIDs are the app subnets the tasks run in. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the ECS security group. Required.
+	SecurityGroupID pulumi.StringInput
+	// TargetGroupArns maps target group name to ARN.
+	TargetGroupArns map[string]pulumi.StringOutput
+	// LoadBalancer is waited for: a service cannot join a target group that
+	// no listener uses yet.
+	LoadBalancer pulumi.Resource
+	// Secrets maps a secret name a service may ask for ("database",
+	// "apiKeys") to the secret's ARN. Required for every name services use.
+	Secrets map[string]pulumi.StringOutput
+	// SecretsKeyArn decrypts those secrets. Required.
+	SecretsKeyArn pulumi.StringInput
+	// Database is where services with the "database" secret connect.
+	Database DatabaseEndpoint
+	// LogKeyArn encrypts every log group. Required.
+	LogKeyArn pulumi.StringInput
+	// LogRetentionDays is the log groups' retention. Required.
+	LogRetentionDays int
+}
+
+// DatabaseEndpoint is what a service needs to reach Aurora, besides credentials.
+type DatabaseEndpoint struct {
+	Host pulumi.StringInput
+	Port int
+	Name string
+}
+
+// Cluster is the ECS cluster, its shared execution role, and its services.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// Name is the cluster's name (ClusterName dimension of its metrics).
+	Name pulumi.StringOutput
+	// Arn is the cluster's ARN.
+	Arn pulumi.StringOutput
+	// Services maps service name to the running services.
+	Services map[string]*Service
+	// ServiceNames lists the running services' ECS names.
+	ServiceNames pulumi.StringArrayOutput
+}
+
+// ServiceLogGroupName is a service's log group, which exists whether or not it runs.
+func ServiceLogGroupName(namePrefix, service string) string {
+	return fmt.Sprintf("/ecs/%s/%s", namePrefix, service)
+}
+
+// ExecLogGroupName receives ECS Exec sessions, should a service enable them.
+func ExecLogGroupName(namePrefix string) string { return fmt.Sprintf("/ecs/%s/exec", namePrefix) }
+
+// TaskTrustPolicy lets ECS tasks of this account, and only those, assume a role.
+func TaskTrustPolicy(account, region string) policy.Document {
+	return policy.New(policy.Statement{
+		Effect:    "Allow",
+		Principal: policy.Service("ecs-tasks.amazonaws.com"),
+		Action:    []string{"sts:AssumeRole"},
+		Condition: policy.Conditions{
+			"StringEquals": {"aws:SourceAccount": {account}},
+			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ecs:%s:%s:*", region, account)}},
+		},
+	})
+}
+
+// NewCluster creates the cluster (Container Insights, Fargate and Fargate
+// Spot, ECS Exec logged encrypted), every declared service's log group and
+// task role, the shared execution role, and the enabled services.
+func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil || args.NamePrefix == "" || args.Registry == nil || args.SubnetIDs == nil || args.SecurityGroupID == nil ||
+		args.SecretsKeyArn == nil || args.LogKeyArn == nil {
+		return nil, fmt.Errorf("ClusterArgs: NamePrefix, Registry, SubnetIDs, SecurityGroupID, SecretsKeyArn and LogKeyArn are required")
+	}
+	c := &Cluster{Services: map[string]*Service{}}
+	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Cluster", name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+	names := sortedNames(args.Services)
+
+	execLogs, err := logs.NewGroup(ctx, name+"-exec-logs", &logs.GroupArgs{
+		Name: ExecLogGroupName(args.NamePrefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := ecs.NewCluster(ctx, name, &ecs.ClusterArgs{
+		Name:     pulumi.String(args.NamePrefix),
+		Settings: ecs.ClusterSettingArray{&ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")}},
+		Configuration: &ecs.ClusterConfigurationArgs{
+			ExecuteCommandConfiguration: &ecs.ClusterConfigurationExecuteCommandConfigurationArgs{
+				KmsKeyId: args.LogKeyArn,
+				Logging:  pulumi.String("OVERRIDE"),
+				LogConfiguration: &ecs.ClusterConfigurationExecuteCommandConfigurationLogConfigurationArgs{
+					CloudWatchEncryptionEnabled: pulumi.Bool(true),
+					CloudWatchLogGroupName:      execLogs.Name,
+				},
+			},
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(args.NamePrefix)},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create ECS cluster: %w", err)
+	}
+	providers, err := ecs.NewClusterCapacityProviders(ctx, name+"-capacity-providers", &ecs.ClusterCapacityProvidersArgs{
+		ClusterName:       cluster.Name,
+		CapacityProviders: pulumi.StringArray{pulumi.String("FARGATE"), pulumi.String("FARGATE_SPOT")},
+		DefaultCapacityProviderStrategies: ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArray{
+			&ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs{CapacityProvider: pulumi.String("FARGATE"), Weight: pulumi.Int(1)},
+		},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("set cluster capacity providers: %w", err)
+	}
+
+	// Every declared service gets its log group and task role now, so the
+	// app team can push images and wire permissions before switching it on.
+	trust := pulumi.String(TaskTrustPolicy(args.AccountID, args.Region).JSON())
+	taskRoles := map[string]*iam.Role{}
+	for _, svc := range names {
+		if _, err := logs.NewGroup(ctx, fmt.Sprintf("%s-%s-logs", name, svc), &logs.GroupArgs{
+			Name: ServiceLogGroupName(args.NamePrefix, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+		}, parent); err != nil {
+			return nil, err
+		}
+		// The task role starts with no permissions: each service is granted
+		// what its code needs, and nothing the execution role has.
+		role, err := iam.NewRole(ctx, fmt.Sprintf("%s-%s-task-role", name, svc), &iam.RoleArgs{
+			Name:             pulumi.String(fmt.Sprintf("%s-%s-task", args.NamePrefix, svc)),
+			Description:      pulumi.String(fmt.Sprintf("Application permissions of the %s service", svc)),
+			AssumeRolePolicy: trust,
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create task role of %s: %w", svc, err)
+		}
+		taskRoles[svc] = role
+	}
+
+	executionRole, err := newExecutionRole(ctx, name, args, names, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	var running pulumi.StringArray
+	for _, svc := range names {
+		spec := args.Services[svc]
+		if !spec.Enabled {
+			continue
+		}
+		image := pulumi.String(spec.Image).ToStringOutput()
+		if spec.Image == "" {
+			image = pulumi.Sprintf("%s:%s", args.Registry.RepositoryUrls[svc], spec.ImageTag)
+		}
+		deps := []pulumi.Resource{providers}
+		if args.LoadBalancer != nil {
+			deps = append(deps, args.LoadBalancer)
+		}
+		s, err := NewService(ctx, fmt.Sprintf("%s-%s", name, svc), &ServiceArgs{
+			Name:             svc,
+			NamePrefix:       args.NamePrefix,
+			Region:           args.Region,
+			Spec:             spec,
+			Image:            image,
+			ClusterArn:       cluster.Arn,
+			ClusterName:      cluster.Name,
+			ExecutionRoleArn: executionRole.Arn,
+			TaskRoleArn:      taskRoles[svc].Arn,
+			SubnetIDs:        args.SubnetIDs,
+			SecurityGroupID:  args.SecurityGroupID,
+			TargetGroupArn:   args.TargetGroupArns[spec.TargetGroup],
+			Secrets:          args.Secrets,
+			Database:         args.Database,
+			DependsOn:        deps,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		c.Services[svc] = s
+		running = append(running, s.Name)
+	}
+
+	c.Name = cluster.Name
+	c.Arn = cluster.Arn
+	c.ServiceNames = running.ToStringArrayOutput()
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"name": c.Name, "serviceNames": c.ServiceNames}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// newExecutionRole creates the role ECS uses to start tasks: pull from the
+// stack's repositories, write the services' log groups, and read exactly the
+// secrets the services are given, decrypting them only through Secrets Manager.
+func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, services []string, parent pulumi.ResourceOption) (*iam.Role, error) {
+	role, err := iam.NewRole(ctx, name+"-execution-role", &iam.RoleArgs{
+		Name:             pulumi.String(args.NamePrefix + "-ecs-execution"),
+		Description:      pulumi.String("Lets ECS pull images, write logs and inject secrets for the services"),
+		AssumeRolePolicy: pulumi.String(TaskTrustPolicy(args.AccountID, args.Region).JSON()),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create ECS execution role: %w", err)
+	}
+
+	var repoArns, logArns []string
+	secretNames := map[string]bool{}
+	for _, svc := range services {
+		spec := args.Services[svc]
+		if spec.Image == "" {
+			repoArns = append(repoArns, fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", args.Region, args.AccountID, RepositoryName(args.NamePrefix, svc)))
+		}
+		logArns = append(logArns, fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", args.Region, args.AccountID, ServiceLogGroupName(args.NamePrefix, svc)))
+		for _, s := range spec.Secrets {
+			secretNames[s] = true
+		}
+	}
+	var secrets []any
+	var keys []string
+	for s := range secretNames {
+		keys = append(keys, s)
+	}
+	sort.Strings(keys)
+	for _, s := range keys {
+		arn, ok := args.Secrets[s]
+		if !ok {
+			return nil, fmt.Errorf("services ask for secret %q, which the cluster was not given", s)
+		}
+		secrets = append(secrets, arn)
+	}
+	secrets = append(secrets, args.SecretsKeyArn)
+	doc := pulumi.All(secrets...).ApplyT(func(v []any) string {
+		var secretArns []string
+		for _, a := range v[:len(v)-1] {
+			secretArns = append(secretArns, a.(string))
+		}
+		return ExecutionPolicy(args.Region, repoArns, logArns, secretArns, v[len(v)-1].(string)).JSON()
+	}).(pulumi.StringOutput)
+	pol, err := iam.NewPolicy(ctx, name+"-execution-policy", &iam.PolicyArgs{
+		Name:        pulumi.String(args.NamePrefix + "-ecs-execution"),
+		Description: pulumi.String("Pull the stack's images, write the services' logs, read the services' secrets"),
+		Policy:      doc,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create ECS execution policy: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-execution-policy-attachment", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: pol.Arn,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("attach ECS execution policy: %w", err)
+	}
+	return role, nil
+}
+
+// ExecutionPolicy is the execution role's policy. Only ecr:GetAuthorizationToken
+// is on "*": it has no resource-level permissions.
+func ExecutionPolicy(region string, repoArns, logArns, secretArns []string, secretsKeyArn string) policy.Document {
+	statements := []policy.Statement{
+		policy.Allow("EcrLogin", []string{"ecr:GetAuthorizationToken"}, []string{"*"}),
+	}
+	if len(repoArns) > 0 {
+		statements = append(statements, policy.Allow("PullImages",
+			[]string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"}, repoArns))
+	}
+	statements = append(statements, policy.Allow("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, logArns))
+	if len(secretArns) > 0 {
+		statements = append(statements,
+			policy.Allow("ReadServiceSecrets", []string{"secretsmanager:GetSecretValue"}, secretArns),
+			policy.Statement{
+				Sid:       "DecryptSecretsThroughSecretsManager",
+				Effect:    "Allow",
+				Action:    []string{"kms:Decrypt"},
+				Resource:  []string{secretsKeyArn},
+				Condition: policy.Conditions{"StringEquals": {"kms:ViaService": {fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+			})
+	}
+	return policy.New(statements...)
+}
+
+func sortedNames(m map[string]stackconfig.Service) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,114 @@
+// Package compute provides the container platform: ECR repositories, the ECS
+// Fargate cluster, its IAM roles, and one service per configured entry.
+package compute
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TaggedImagesKept bounds how many images a repository keeps: enough to roll
+// back through weeks of deploys, few enough to keep scanning and storage small.
+const TaggedImagesKept = 50
+
+// UntaggedImageDays is how long an untagged image (a superseded push) lives.
+const UntaggedImageDays = 7
+
+// RegistryArgs configures a Registry.
+type RegistryArgs struct {
+	// NamePrefix starts every repository name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// Repositories are the short repository names ("api"). Required.
+	Repositories []string
+	// KmsKeyArn encrypts the images (the Secrets key, as in the seed). Required.
+	KmsKeyArn pulumi.StringInput
+}
+
+// Registry is the stack's ECR repositories.
+type Registry struct {
+	pulumi.ResourceState
+
+	// RepositoryUrls maps short name to repository URL (push and pull address).
+	RepositoryUrls map[string]pulumi.StringOutput
+	// RepositoryArns maps short name to repository ARN.
+	RepositoryArns map[string]pulumi.StringOutput
+}
+
+// RepositoryName is the ECR name of a short repository name.
+func RepositoryName(namePrefix, repo string) string { return namePrefix + "/" + repo }
+
+// LifecyclePolicy expires untagged images after UntaggedImageDays and keeps
+// the newest TaggedImagesKept images.
+func LifecyclePolicy() string {
+	type selection struct {
+		TagStatus   string `json:"tagStatus"`
+		CountType   string `json:"countType"`
+		CountUnit   string `json:"countUnit,omitempty"`
+		CountNumber int    `json:"countNumber"`
+	}
+	type rule struct {
+		RulePriority int               `json:"rulePriority"`
+		Description  string            `json:"description"`
+		Selection    selection         `json:"selection"`
+		Action       map[string]string `json:"action"`
+	}
+	b, err := json.Marshal(map[string][]rule{"rules": {
+		{1, fmt.Sprintf("Expire untagged images after %d days", UntaggedImageDays),
+			selection{"untagged", "sinceImagePushed", "days", UntaggedImageDays}, map[string]string{"type": "expire"}},
+		{2, fmt.Sprintf("Keep the newest %d images", TaggedImagesKept),
+			selection{"any", "imageCountMoreThan", "", TaggedImagesKept}, map[string]string{"type": "expire"}},
+	}})
+	if err != nil {
+		panic(err) // static types: cannot fail
+	}
+	return string(b)
+}
+
+// NewRegistry creates one private repository per name: immutable tags, scan
+// on push, KMS, a lifecycle, and no repository policy (so nothing public).
+func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
+	if args == nil || args.NamePrefix == "" || args.KmsKeyArn == nil {
+		return nil, fmt.Errorf("RegistryArgs: NamePrefix and KmsKeyArn are required")
+	}
+	r := &Registry{RepositoryUrls: map[string]pulumi.StringOutput{}, RepositoryArns: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Registry", name, r, opts...); err != nil {
+		return nil, err
+	}
+	outputs := pulumi.Map{}
+	for _, repo := range args.Repositories {
+		physical := RepositoryName(args.NamePrefix, repo)
+		rep, err := ecr.NewRepository(ctx, fmt.Sprintf("%s-%s", name, repo), &ecr.RepositoryArgs{
+			Name:               pulumi.String(physical),
+			ImageTagMutability: pulumi.String("IMMUTABLE"),
+			ImageScanningConfiguration: &ecr.RepositoryImageScanningConfigurationArgs{
+				ScanOnPush: pulumi.Bool(true),
+			},
+			EncryptionConfigurations: ecr.RepositoryEncryptionConfigurationArray{&ecr.RepositoryEncryptionConfigurationArgs{
+				EncryptionType: pulumi.String("KMS"),
+				KmsKey:         args.KmsKeyArn,
+			}},
+			// A repository holding images is never deleted by Pulumi.
+			ForceDelete: pulumi.Bool(false),
+			Tags:        pulumi.StringMap{"Name": pulumi.String(physical)},
+		}, pulumi.Parent(r))
+		if err != nil {
+			return nil, fmt.Errorf("create ECR repository %s: %w", repo, err)
+		}
+		if _, err := ecr.NewLifecyclePolicy(ctx, fmt.Sprintf("%s-%s-lifecycle", name, repo), &ecr.LifecyclePolicyArgs{
+			Repository: rep.Name,
+			Policy:     pulumi.String(LifecyclePolicy()),
+		}, pulumi.Parent(r)); err != nil {
+			return nil, fmt.Errorf("set lifecycle of ECR repository %s: %w", repo, err)
+		}
+		r.RepositoryUrls[repo] = rep.RepositoryUrl
+		r.RepositoryArns[repo] = rep.Arn
+		outputs[repo] = rep.RepositoryUrl
+	}
+	if err := ctx.RegisterResourceOutputs(r, outputs); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

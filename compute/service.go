@@ -1,0 +1,306 @@
+package compute
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+// PlatformVersion is the Fargate platform every service runs on (1.4.0 or
+// later is needed for GuardDuty runtime monitoring and CKV_AWS_332).
+const PlatformVersion = "1.4.0"
+
+// HealthCheckGraceSeconds gives a new task time to start before the ALB's
+// health checks can have it killed.
+const HealthCheckGraceSeconds = 60
+
+// secretEnv is the environment variable each secret name is injected as.
+var secretEnv = map[string]string{
+	"database": "DATABASE_CREDENTIALS",
+	"apiKeys":  "API_KEYS",
+}
+
+// ServiceArgs configures a Service.
+type ServiceArgs struct {
+	// Name is the service's short name ("api"). Required.
+	Name string
+	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// Region is where its logs go. Required.
+	Region string
+	// Spec is the service's configuration. Required.
+	Spec stackconfig.Service
+	// Image is the full image reference. Required.
+	Image pulumi.StringInput
+	// ClusterArn and ClusterName name the cluster. Required.
+	ClusterArn, ClusterName pulumi.StringInput
+	// ExecutionRoleArn and TaskRoleArn are the two roles of its tasks. Required.
+	ExecutionRoleArn, TaskRoleArn pulumi.StringInput
+	// SubnetIDs are the app subnets. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the ECS security group. Required.
+	SecurityGroupID pulumi.StringInput
+	// TargetGroupArn is the target group it serves, when Spec.TargetGroup is set.
+	TargetGroupArn pulumi.StringInput
+	// Secrets maps secret name to ARN.
+	Secrets map[string]pulumi.StringOutput
+	// Database is where services with the "database" secret connect.
+	Database DatabaseEndpoint
+	// DependsOn must exist before the ECS service: the load balancer (its
+	// listeners, or joining the target group fails) and the capacity providers.
+	DependsOn []pulumi.Resource
+}
+
+// Service is one running ECS service.
+type Service struct {
+	pulumi.ResourceState
+
+	// Name is the ECS service name (ServiceName dimension of its metrics).
+	Name pulumi.StringOutput
+	// TaskDefinitionArn is the revision this program registered.
+	TaskDefinitionArn pulumi.StringOutput
+}
+
+// ServiceName is the ECS name of a service.
+func ServiceName(namePrefix, service string) string { return namePrefix + "-" + service }
+
+// Container is what a container definition needs, as plain values.
+type Container struct {
+	Name, Image, User, LogGroup, Region string
+	// Port is the container port; 0 for none.
+	Port int
+	// Secrets maps environment variable to secret ARN.
+	Secrets map[string]string
+	// Environment holds plain, non-secret settings.
+	Environment map[string]string
+}
+
+// ContainerDefinitions renders the task's one container: read-only root
+// filesystem (with a writable /tmp volume), non-root, not privileged,
+// awslogs, and secrets only through valueFrom.
+func ContainerDefinitions(c Container) (string, error) {
+	type kv struct {
+		Name  string `json:"name"`
+		Value string `json:"value,omitempty"`
+		From  string `json:"valueFrom,omitempty"`
+	}
+	def := map[string]any{
+		"name":                   c.Name,
+		"image":                  c.Image,
+		"essential":              true,
+		"user":                   c.User,
+		"readonlyRootFilesystem": true,
+		"privileged":             false,
+		"mountPoints":            []map[string]any{{"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": false}},
+		"logConfiguration": map[string]any{
+			"logDriver": "awslogs",
+			"options": map[string]string{
+				"awslogs-group":         c.LogGroup,
+				"awslogs-region":        c.Region,
+				"awslogs-stream-prefix": c.Name,
+			},
+		},
+	}
+	if c.Port > 0 {
+		def["portMappings"] = []map[string]any{{"containerPort": c.Port, "protocol": "tcp"}}
+	}
+	var env, secrets []kv
+	for _, k := range sortedKeys(c.Environment) {
+		env = append(env, kv{Name: k, Value: c.Environment[k]})
+	}
+	for _, k := range sortedKeys(c.Secrets) {
+		secrets = append(secrets, kv{Name: k, From: c.Secrets[k]})
+	}
+	if len(env) > 0 {
+		def["environment"] = env
+	}
+	if len(secrets) > 0 {
+		def["secrets"] = secrets
+	}
+	b, err := json.Marshal([]any{def})
+	return string(b), err
+}
+
+// NewService registers a task definition revision and runs it as a service.
+//
+// The service names its task definition family, not a revision, so ECS runs
+// the family's latest revision: a revision the deployment pipeline registered
+// is never reverted by `pulumi up`, and a new image tag in config registers a
+// new revision and redeploys (triggers). Where autoscaling owns the task
+// count, Pulumi sets it at creation only.
+func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
+	if args == nil || args.Name == "" || args.NamePrefix == "" || args.Image == nil || args.ExecutionRoleArn == nil || args.TaskRoleArn == nil {
+		return nil, fmt.Errorf("ServiceArgs: Name, NamePrefix, Image, ExecutionRoleArn and TaskRoleArn are required")
+	}
+	spec := args.Spec
+	if spec.TargetGroup != "" && args.TargetGroupArn == nil {
+		return nil, fmt.Errorf("service %s: target group %q has no ARN", args.Name, spec.TargetGroup)
+	}
+	s := &Service{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Service", name, s, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(s)
+	physical := ServiceName(args.NamePrefix, args.Name)
+
+	// Inputs to the container definition: the image and each secret's ARN.
+	inputs := []any{args.Image}
+	var envNames []string
+	for _, secret := range spec.Secrets {
+		arn, ok := args.Secrets[secret]
+		if !ok {
+			return nil, fmt.Errorf("service %s: secret %q was not given to the cluster", args.Name, secret)
+		}
+		envNames = append(envNames, secretEnv[secret])
+		inputs = append(inputs, arn)
+	}
+	// A database user also gets where to connect, as plain settings.
+	usesDatabase := slices.Contains(spec.Secrets, "database")
+	if usesDatabase {
+		inputs = append(inputs, args.Database.Host)
+	}
+	containers := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		c := Container{
+			Name:        args.Name,
+			Image:       v[0].(string),
+			User:        spec.User,
+			LogGroup:    ServiceLogGroupName(args.NamePrefix, args.Name),
+			Region:      args.Region,
+			Port:        spec.ContainerPort,
+			Secrets:     map[string]string{},
+			Environment: map[string]string{},
+		}
+		for i, e := range envNames {
+			c.Secrets[e] = v[1+i].(string)
+		}
+		if usesDatabase {
+			c.Environment["DATABASE_HOST"] = v[len(v)-1].(string)
+			c.Environment["DATABASE_PORT"] = strconv.Itoa(args.Database.Port)
+			c.Environment["DATABASE_NAME"] = args.Database.Name
+		}
+		return ContainerDefinitions(c)
+	}).(pulumi.StringOutput)
+
+	task, err := ecs.NewTaskDefinition(ctx, name+"-task", &ecs.TaskDefinitionArgs{
+		Family:                  pulumi.String(physical),
+		Cpu:                     pulumi.String(strconv.Itoa(spec.Cpu)),
+		Memory:                  pulumi.String(strconv.Itoa(spec.Memory)),
+		NetworkMode:             pulumi.String("awsvpc"),
+		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
+		ExecutionRoleArn:        args.ExecutionRoleArn,
+		TaskRoleArn:             args.TaskRoleArn,
+		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
+			OperatingSystemFamily: pulumi.String("LINUX"),
+			CpuArchitecture:       pulumi.String("X86_64"),
+		},
+		Volumes:              ecs.TaskDefinitionVolumeArray{&ecs.TaskDefinitionVolumeArgs{Name: pulumi.String("tmp")}},
+		ContainerDefinitions: containers,
+		// Earlier revisions stay registered, for rollbacks and for the
+		// pipeline's revisions, which Pulumi does not own.
+		SkipDestroy: pulumi.Bool(true),
+		Tags:        pulumi.StringMap{"Name": pulumi.String(physical)},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("register task definition of %s: %w", args.Name, err)
+	}
+
+	svcArgs := &ecs.ServiceArgs{
+		Name:           pulumi.String(physical),
+		Cluster:        args.ClusterArn,
+		TaskDefinition: pulumi.String(physical),
+		DesiredCount:   pulumi.Int(spec.DesiredCount),
+		CapacityProviderStrategies: ecs.ServiceCapacityProviderStrategyArray{&ecs.ServiceCapacityProviderStrategyArgs{
+			CapacityProvider: pulumi.String("FARGATE"), Weight: pulumi.Int(1),
+		}},
+		PlatformVersion: pulumi.String(PlatformVersion),
+		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
+			Subnets:        args.SubnetIDs,
+			SecurityGroups: pulumi.StringArray{args.SecurityGroupID},
+			AssignPublicIp: pulumi.Bool(false),
+		},
+		DeploymentMinimumHealthyPercent: pulumi.Int(100),
+		DeploymentMaximumPercent:        pulumi.Int(200),
+		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreakerArgs{
+			Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true),
+		},
+		EnableEcsManagedTags: pulumi.Bool(true),
+		PropagateTags:        pulumi.String("SERVICE"),
+		EnableExecuteCommand: pulumi.Bool(false),
+		// A new revision from config redeploys; the pipeline's do not trigger.
+		ForceNewDeployment: pulumi.Bool(true),
+		Triggers:           pulumi.StringMap{"taskDefinition": task.Arn},
+		Tags:               pulumi.StringMap{"Name": pulumi.String(physical)},
+	}
+	if spec.TargetGroup != "" {
+		svcArgs.LoadBalancers = ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
+			TargetGroupArn: args.TargetGroupArn,
+			ContainerName:  pulumi.String(args.Name),
+			ContainerPort:  pulumi.Int(spec.ContainerPort),
+		}}
+		svcArgs.HealthCheckGracePeriodSeconds = pulumi.Int(HealthCheckGraceSeconds)
+	}
+	svcOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(args.DependsOn)}
+	if spec.Autoscaling != nil {
+		svcOpts = append(svcOpts, pulumi.IgnoreChanges([]string{"desiredCount"}))
+	}
+	service, err := ecs.NewService(ctx, name, svcArgs, svcOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("create service %s: %w", args.Name, err)
+	}
+
+	if a := spec.Autoscaling; a != nil {
+		resourceID := pulumi.Sprintf("service/%s/%s", args.ClusterName, service.Name)
+		target, err := appautoscaling.NewTarget(ctx, name+"-scaling-target", &appautoscaling.TargetArgs{
+			ServiceNamespace:  pulumi.String("ecs"),
+			ScalableDimension: pulumi.String("ecs:service:DesiredCount"),
+			ResourceId:        resourceID,
+			MinCapacity:       pulumi.Int(a.MinCount),
+			MaxCapacity:       pulumi.Int(a.MaxCount),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create scaling target of %s: %w", args.Name, err)
+		}
+		if _, err := appautoscaling.NewPolicy(ctx, name+"-cpu-scaling", &appautoscaling.PolicyArgs{
+			Name:              pulumi.String(physical + "-cpu"),
+			PolicyType:        pulumi.String("TargetTrackingScaling"),
+			ServiceNamespace:  target.ServiceNamespace,
+			ScalableDimension: target.ScalableDimension,
+			ResourceId:        target.ResourceId,
+			TargetTrackingScalingPolicyConfiguration: &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs{
+				PredefinedMetricSpecification: &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs{
+					PredefinedMetricType: pulumi.String("ECSServiceAverageCPUUtilization"),
+				},
+				TargetValue: pulumi.Float64(float64(a.CpuTargetPercent)),
+				// Out fast, in slowly: scaling in too eagerly drops capacity mid-spike.
+				ScaleOutCooldown: pulumi.Int(60),
+				ScaleInCooldown:  pulumi.Int(300),
+			},
+		}, parent); err != nil {
+			return nil, fmt.Errorf("create CPU scaling policy of %s: %w", args.Name, err)
+		}
+	}
+
+	s.Name = service.Name
+	s.TaskDefinitionArn = task.Arn
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"name": s.Name, "taskDefinitionArn": s.TaskDefinitionArn}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

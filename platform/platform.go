@@ -9,7 +9,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/compute"
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/edge"
 	"github.com/omnirapeutic/infrastructure/network"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
@@ -32,6 +34,14 @@ type Stack struct {
 	Aurora *data.Aurora
 	// Bastion is the SSM-only bastion.
 	Bastion *data.Bastion
+	// Registry is the ECR repositories.
+	Registry *compute.Registry
+	// LoadBalancer is the internet-facing ALB.
+	LoadBalancer *edge.LoadBalancer
+	// WebAcl is the WAF in front of the ALB.
+	WebAcl *edge.WebAcl
+	// Cluster is the ECS cluster and its services.
+	Cluster *compute.Cluster
 	// Outputs are the exported stack outputs, by name.
 	Outputs pulumi.Map
 }
@@ -121,6 +131,66 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}
 
+	if s.Registry, err = compute.NewRegistry(ctx, "ecr", &compute.RegistryArgs{
+		NamePrefix:   prefix,
+		Repositories: cfg.EcrRepositories,
+		KmsKeyArn:    s.Keys.Arns[security.SecretsKey],
+	}); err != nil {
+		return nil, fmt.Errorf("compute tier: %w", err)
+	}
+
+	var targetGroups []edge.TargetGroup
+	for _, tg := range cfg.Edge.TargetGroups() {
+		targetGroups = append(targetGroups, edge.TargetGroup{Name: tg, HealthCheckPath: cfg.HealthCheckPath(tg)})
+	}
+	if s.LoadBalancer, err = edge.NewLoadBalancer(ctx, "alb", &edge.LoadBalancerArgs{
+		NamePrefix:         prefix,
+		AccountID:          account,
+		Region:             cfg.Region,
+		VpcID:              s.Network.VpcID.ToStringOutput(),
+		SubnetIDs:          s.Network.SubnetIDs[stackconfig.Public],
+		SecurityGroupID:    s.SecurityGroups.IDs[security.AlbGroup].ToStringOutput(),
+		TargetGroups:       targetGroups,
+		DefaultTargetGroup: cfg.Edge.DefaultTargetGroup,
+		PathRoutes:         cfg.Edge.PathRoutes,
+		CertificateArn:     cfg.Edge.CertificateArn,
+		AccessLogDays:      cfg.Logs.RetentionDays,
+	}); err != nil {
+		return nil, fmt.Errorf("edge tier: %w", err)
+	}
+	if s.WebAcl, err = edge.NewWebAcl(ctx, "waf", &edge.WebAclArgs{
+		NamePrefix:       prefix,
+		LoadBalancerArn:  s.LoadBalancer.Arn,
+		LoadBalancer:     s.LoadBalancer,
+		RateLimit:        cfg.Edge.WafRateLimit,
+		LogKeyArn:        s.Keys.Arns[security.LogsKey],
+		LogRetentionDays: cfg.Logs.RetentionDays,
+	}); err != nil {
+		return nil, fmt.Errorf("edge tier: %w", err)
+	}
+
+	if s.Cluster, err = compute.NewCluster(ctx, "ecs", &compute.ClusterArgs{
+		NamePrefix:      prefix,
+		AccountID:       account,
+		Region:          cfg.Region,
+		Services:        cfg.Services,
+		Registry:        s.Registry,
+		SubnetIDs:       s.Network.SubnetIDs[stackconfig.App],
+		SecurityGroupID: s.SecurityGroups.IDs[security.EcsGroup].ToStringOutput(),
+		TargetGroupArns: s.LoadBalancer.TargetGroupArns,
+		LoadBalancer:    s.LoadBalancer,
+		Secrets: map[string]pulumi.StringOutput{
+			"database": s.Aurora.MasterSecretArn,
+			"apiKeys":  s.Secrets.APIKeysArn,
+		},
+		SecretsKeyArn:    s.Keys.Arns[security.SecretsKey],
+		Database:         compute.DatabaseEndpoint{Host: s.Aurora.Endpoint, Port: security.PostgresPort, Name: data.DatabaseName},
+		LogKeyArn:        s.Keys.Arns[security.LogsKey],
+		LogRetentionDays: cfg.Logs.RetentionDays,
+	}); err != nil {
+		return nil, fmt.Errorf("compute tier: %w", err)
+	}
+
 	s.export()
 	for name, value := range s.Outputs {
 		ctx.Export(name, value)
@@ -148,4 +218,13 @@ func (s *Stack) export() {
 	o["auroraMasterSecretArn"] = s.Aurora.MasterSecretArn
 	o["bastionInstanceId"] = s.Bastion.InstanceID
 	o["bastionConnectCommand"] = s.Bastion.ConnectCommand
+	repos := pulumi.StringMap{}
+	for name, url := range s.Registry.RepositoryUrls {
+		repos[name] = url
+	}
+	o["ecrRepositoryUrls"] = repos
+	o["clusterName"] = s.Cluster.Name
+	o["serviceNames"] = s.Cluster.ServiceNames
+	o["albDnsName"] = s.LoadBalancer.DnsName
+	o["webAclArn"] = s.WebAcl.Arn
 }

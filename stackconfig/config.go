@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -50,6 +51,93 @@ type Config struct {
 	Aurora Aurora
 	// Bastion is the SSM-only bastion's settings (omnirapeutic:bastion).
 	Bastion Bastion
+	// EcrRepositories names the ECR repositories, which exist whether or not
+	// a service runs from them yet (omnirapeutic:ecrRepositories).
+	EcrRepositories []string
+	// Services are the ECS services by name, running or only declared (omnirapeutic:services).
+	Services map[string]Service
+	// Edge is the load balancer's routing and TLS (omnirapeutic:edge).
+	Edge Edge
+}
+
+// Service is one ECS Fargate service.
+type Service struct {
+	// Image is an external image reference (e.g. public.ecr.aws/...). Empty
+	// means the ECR repository named after the service, at ImageTag.
+	Image string `json:"image,omitempty"`
+	// ImageTag is the tag in the service's own ECR repository.
+	ImageTag string `json:"imageTag,omitempty"`
+	// Cpu is the task's CPU units (256 = 0.25 vCPU).
+	Cpu int `json:"cpu"`
+	// Memory is the task's memory in MiB.
+	Memory int `json:"memory"`
+	// DesiredCount is the number of tasks (the initial count where autoscaling owns it).
+	DesiredCount int `json:"desiredCount"`
+	// ContainerPort is the port the container listens on; 0 for none.
+	ContainerPort int `json:"containerPort"`
+	// HealthCheckPath is the path the target group checks.
+	HealthCheckPath string `json:"healthCheckPath,omitempty"`
+	// TargetGroup is the target group the service serves; empty for none.
+	TargetGroup string `json:"targetGroup,omitempty"`
+	// Enabled runs the service; when false only its repository, log group and roles exist.
+	Enabled bool `json:"enabled"`
+	// User is the non-root user (uid or uid:gid) the container runs as.
+	User string `json:"user"`
+	// Secrets names the secrets injected into the container: "database", "apiKeys".
+	Secrets []string `json:"secrets,omitempty"`
+	// Autoscaling, when set, lets target tracking on CPU own the task count.
+	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
+}
+
+// Autoscaling bounds target-tracking scaling on average CPU.
+type Autoscaling struct {
+	MinCount         int `json:"minCount"`
+	MaxCount         int `json:"maxCount"`
+	CpuTargetPercent int `json:"cpuTargetPercent"`
+}
+
+// Edge is the load balancer's routing and TLS.
+type Edge struct {
+	// CertificateArn is an ACM certificate; when set, HTTPS serves and HTTP redirects.
+	CertificateArn string `json:"certificateArn"`
+	// DefaultTargetGroup receives what no path route matches.
+	DefaultTargetGroup string `json:"defaultTargetGroup"`
+	// PathRoutes are listener rules in priority order.
+	PathRoutes []PathRoute `json:"pathRoutes"`
+	// WafRateLimit is the most requests one IP may make in 5 minutes.
+	WafRateLimit int `json:"wafRateLimit"`
+}
+
+// PathRoute sends a path pattern to a target group.
+type PathRoute struct {
+	PathPattern string `json:"pathPattern"`
+	TargetGroup string `json:"targetGroup"`
+}
+
+// TargetGroups lists the target groups routing names: the default first,
+// then each route's in order, each once.
+func (e Edge) TargetGroups() []string {
+	out := []string{e.DefaultTargetGroup}
+	for _, r := range e.PathRoutes {
+		if !slices.Contains(out, r.TargetGroup) {
+			out = append(out, r.TargetGroup)
+		}
+	}
+	return out
+}
+
+// ServiceNames returns the services' names in order.
+func (c *Config) ServiceNames() []string { return sortedKeys(c.Services) }
+
+// HealthCheckPath is the path a target group checks: the one its services
+// agree on (validation makes them agree), "/" when none serves it yet.
+func (c *Config) HealthCheckPath(targetGroup string) string {
+	for _, name := range c.ServiceNames() {
+		if s := c.Services[name]; s.TargetGroup == targetGroup && s.HealthCheckPath != "" {
+			return s.HealthCheckPath
+		}
+	}
+	return "/"
 }
 
 // Network is the VPC layout: its CIDR, its AZs and one subnet per tier per AZ.
@@ -127,6 +215,9 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.integer("auditLogRetentionDays", &c.Logs.AuditRetentionDays)
 	d.json("aurora", &c.Aurora)
 	d.json("bastion", &c.Bastion)
+	d.json("ecrRepositories", &c.EcrRepositories)
+	d.json("services", &c.Services)
+	d.json("edge", &c.Edge)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
 	}

@@ -36,6 +36,8 @@ func (c *Config) Validate() error {
 	add(validateRetention("auditLogRetentionDays", c.Logs.AuditRetentionDays, 365))
 	add(validateAurora(c.Aurora, c.Network.AvailabilityZones))
 	add(validateBastion(c.Bastion, c.Network.AvailabilityZones))
+	add(validateEdge(c.Edge, c.Region))
+	add(c.validateServices())
 	return errors.Join(errs...)
 }
 
@@ -238,4 +240,158 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+var (
+	// nameLabelPattern keeps service, repository and target-group names short
+	// enough for AWS's 32-character target group and load balancer names.
+	nameLabelPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,7}$`)
+	// certificatePattern is an ACM certificate ARN; the region is checked separately.
+	certificatePattern = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):\d{12}:certificate/[0-9a-f-]+$`)
+)
+
+// FargateMemory lists the memory sizes (MiB) Fargate accepts for each CPU size.
+func FargateMemory(cpu int) []int {
+	var lo, hi, step int
+	switch cpu {
+	case 256:
+		return []int{512, 1024, 2048}
+	case 512:
+		lo, hi, step = 1024, 4096, 1024
+	case 1024:
+		lo, hi, step = 2048, 8192, 1024
+	case 2048:
+		lo, hi, step = 4096, 16384, 1024
+	case 4096:
+		lo, hi, step = 8192, 30720, 1024
+	default:
+		return nil
+	}
+	var out []int
+	for m := lo; m <= hi; m += step {
+		out = append(out, m)
+	}
+	return out
+}
+
+// SecretNames are the secrets a service may ask for.
+var SecretNames = []string{"database", "apiKeys"}
+
+func validateEdge(e Edge, region string) error {
+	key := Key("edge")
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config "+key+"."+format, args...))
+	}
+	if e.CertificateArn != "" {
+		m := certificatePattern.FindStringSubmatch(e.CertificateArn)
+		switch {
+		case m == nil:
+			bad("certificateArn: %q is not an ACM certificate ARN", e.CertificateArn)
+		case m[1] != region:
+			bad("certificateArn: %q is in %s; an ALB needs a certificate in its own region %s", e.CertificateArn, m[1], region)
+		}
+	}
+	if !nameLabelPattern.MatchString(e.DefaultTargetGroup) {
+		bad("defaultTargetGroup: %q is not a target group name (1 to 8 lowercase letters, digits or hyphens)", e.DefaultTargetGroup)
+	}
+	seen, routed := map[string]bool{}, map[string]bool{}
+	for i, r := range e.PathRoutes {
+		if !strings.HasPrefix(r.PathPattern, "/") || len(r.PathPattern) > 128 {
+			bad("pathRoutes[%d].pathPattern: %q must start with / (at most 128 characters)", i, r.PathPattern)
+		}
+		if seen[r.PathPattern] {
+			bad("pathRoutes[%d].pathPattern: %q is routed twice", i, r.PathPattern)
+		}
+		seen[r.PathPattern] = true
+		switch {
+		case !nameLabelPattern.MatchString(r.TargetGroup):
+			bad("pathRoutes[%d].targetGroup: %q is not a target group name (1 to 8 lowercase letters, digits or hyphens)", i, r.TargetGroup)
+		case r.TargetGroup == e.DefaultTargetGroup:
+			bad("pathRoutes[%d].targetGroup: %q is the default target group already", i, r.TargetGroup)
+		case routed[r.TargetGroup]:
+			bad("pathRoutes[%d].targetGroup: %q has a route already; one route per target group", i, r.TargetGroup)
+		}
+		routed[r.TargetGroup] = true
+	}
+	if e.WafRateLimit < 100 || e.WafRateLimit > 2000000000 {
+		bad("wafRateLimit: %d is outside the 100 to 2,000,000,000 requests WAF accepts", e.WafRateLimit)
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateServices() error {
+	key := Key("services")
+	var errs []error
+	for _, repo := range c.EcrRepositories {
+		if !nameLabelPattern.MatchString(repo) {
+			errs = append(errs, fmt.Errorf("config %s: %q is not a repository name (1 to 8 lowercase letters, digits or hyphens)", Key("ecrRepositories"), repo))
+		}
+	}
+	targetGroups := c.Edge.TargetGroups()
+	healthPaths := map[string]string{}
+	for _, name := range c.ServiceNames() {
+		s := c.Services[name]
+		bad := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf("config %s.%s.%s", key, name, fmt.Sprintf(format, args...)))
+		}
+		if !nameLabelPattern.MatchString(name) {
+			errs = append(errs, fmt.Errorf("config %s: %q is not a service name (1 to 8 lowercase letters, digits or hyphens)", key, name))
+		}
+		switch {
+		case s.Image != "" && s.ImageTag != "":
+			bad("image: set image (an external image) or imageTag (a tag in ECR repository %q), not both", name)
+		case s.Image == "" && !slices.Contains(c.EcrRepositories, name):
+			bad("image: unknown service %q: no ECR repository of that name (repositories: %v) and no external image", name, c.EcrRepositories)
+		case s.Image == "" && s.Enabled && s.ImageTag == "":
+			bad("imageTag: %q runs from its ECR repository but names no tag; push an image and set its tag before enabling it", name)
+		case s.ImageTag == "latest":
+			bad("imageTag: %q: repositories are immutable; deploy a unique tag, not latest", s.ImageTag)
+		}
+		if mem := FargateMemory(s.Cpu); mem == nil {
+			bad("cpu: %d is not a Fargate CPU size (256, 512, 1024, 2048, 4096)", s.Cpu)
+		} else if !slices.Contains(mem, s.Memory) {
+			bad("memory: %d MiB is not a Fargate size for %d CPU units (%v)", s.Memory, s.Cpu, mem)
+		}
+		if s.DesiredCount < 0 {
+			bad("desiredCount: %d must be 0 or more", s.DesiredCount)
+		}
+		if s.ContainerPort < 0 || s.ContainerPort > 65535 {
+			bad("containerPort: %d is not a port", s.ContainerPort)
+		}
+		if s.User == "" || s.User == "0" || s.User == "root" || strings.HasPrefix(s.User, "0:") {
+			bad("user: %q: containers run as a non-root user", s.User)
+		}
+		for _, secret := range s.Secrets {
+			if !slices.Contains(SecretNames, secret) {
+				bad("secrets: unknown secret %q (secrets: %v)", secret, SecretNames)
+			}
+		}
+		if s.TargetGroup != "" {
+			if !slices.Contains(targetGroups, s.TargetGroup) {
+				bad("targetGroup: %q is not a target group the ALB routes to (%v)", s.TargetGroup, targetGroups)
+			}
+			if s.ContainerPort == 0 {
+				bad("containerPort: a service serving target group %q needs a port", s.TargetGroup)
+			}
+			if !strings.HasPrefix(s.HealthCheckPath, "/") {
+				bad("healthCheckPath: %q must start with /", s.HealthCheckPath)
+			} else if prev, ok := healthPaths[s.TargetGroup]; ok && prev != s.HealthCheckPath {
+				bad("healthCheckPath: %q differs from %q, which another service of target group %q uses", s.HealthCheckPath, prev, s.TargetGroup)
+			}
+			healthPaths[s.TargetGroup] = s.HealthCheckPath
+		}
+		if a := s.Autoscaling; a != nil {
+			if a.MinCount < 1 || a.MaxCount < a.MinCount {
+				bad("autoscaling: minCount %d and maxCount %d must satisfy 1 <= minCount <= maxCount", a.MinCount, a.MaxCount)
+			}
+			if s.DesiredCount < a.MinCount || s.DesiredCount > a.MaxCount {
+				bad("desiredCount: %d is outside autoscaling bounds %d to %d", s.DesiredCount, a.MinCount, a.MaxCount)
+			}
+			if a.CpuTargetPercent < 10 || a.CpuTargetPercent > 90 {
+				bad("autoscaling.cpuTargetPercent: %d is outside 10 to 90", a.CpuTargetPercent)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

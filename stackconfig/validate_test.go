@@ -189,3 +189,19 @@ func TestParseCIDR(t *testing.T) {
 		}
 	}
 }
+
+func TestFargateMemory(t *testing.T) {
+	for _, tc := range []struct {
+		cpu  int
+		want []int
+	}{
+		{256, []int{512, 1024, 2048}},
+		{512, []int{1024, 2048, 3072, 4096}},
+		{1024, []int{2048, 3072, 4096, 5120, 6144, 7168, 8192}},
+		{300, nil},
+	} {
+		require.Equal(t, tc.want, stackconfig.FargateMemory(tc.cpu), "cpu %d", tc.cpu)
+	}
+	require.Len(t, stackconfig.FargateMemory(2048), 13, "4096 to 16384 in 1 GiB steps")
+	require.Equal(t, 30720, stackconfig.FargateMemory(4096)[22], "8192 to 30720 in 1 GiB steps")
+}

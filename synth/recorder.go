@@ -146,6 +146,19 @@ func computedState(token, name string, inputs resource.PropertyMap) map[string]a
 	case "aws:kms/key:Key":
 		out["keyId"] = name + "-key-id"
 		out["arn"] = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-key-id", Region, AccountID, name)
+	case "aws:ecr/repository:Repository":
+		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, Region, physical)
+	case "aws:lb/loadBalancer:LoadBalancer":
+		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/offline", Region, AccountID, physical)
+		out["arnSuffix"] = fmt.Sprintf("app/%s/offline", physical)
+		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.amazonaws.com", physical, Region)
+	case "aws:lb/targetGroup:TargetGroup":
+		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/offline", Region, AccountID, physical)
+		out["arnSuffix"] = fmt.Sprintf("targetgroup/%s/offline", physical)
+	case "aws:ecs/taskDefinition:TaskDefinition":
+		family := inputs["family"].StringValue()
+		out["arn"] = fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:1", Region, AccountID, family)
+		out["revision"] = 1
 	case "aws:rds/cluster:Cluster":
 		id := inputs["clusterIdentifier"].StringValue()
 		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.amazonaws.com", id, Region)

@@ -24,6 +24,8 @@ var sections = []Section{
 	networkSection,
 	securitySection,
 	dataSection,
+	computeSection,
+	edgeSection,
 }
 
 // WriteReport prints what `pulumi up` would create: resources grouped by

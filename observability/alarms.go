@@ -1,0 +1,297 @@
+package observability
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Areas are the watched areas in report order, with the seed's alarm counts:
+// Aurora 5, VPC 3, Cost 1, ALB 3, ECS 3, WAF 1, NAT gateway 3, flow logs 2.
+var Areas = []string{"aurora", "vpc", "cost", "alb", "ecs", "waf", "nat", "flowlogs"}
+
+// CISNamespace holds the metrics the CIS metric filters publish.
+const CISNamespace = "Omnirapeutic/CIS"
+
+// FlowLogNamespace holds the metrics the flow-log metric filters publish.
+const FlowLogNamespace = "Omnirapeutic/FlowLogs"
+
+// CIS AWS Foundations 4.x filter patterns on the CloudTrail log group.
+const (
+	// SecurityGroupChangesPattern is CIS 4.10.
+	SecurityGroupChangesPattern = "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }"
+	// GatewayRouteChangesPattern is CIS 4.12 (network gateways) and 4.13 (route tables).
+	GatewayRouteChangesPattern = "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) || ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }"
+	// NetworkChangesPattern is CIS 4.11 (NACLs) and 4.14 (VPCs).
+	NetworkChangesPattern = "{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) || ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }"
+)
+
+// flowLogFields are the default VPC flow-log record's fields, for space-delimited filters.
+func flowLogPattern(destport string) string {
+	return fmt.Sprintf("[version, account, eni, source, destination, srcport, %s, protocol, packets, bytes, windowstart, windowend, action=\"REJECT\", flowlogstatus]", destport)
+}
+
+var (
+	// RejectedFlowsPattern matches every rejected flow.
+	RejectedFlowsPattern = flowLogPattern("destport")
+	// RejectedRemoteAdminPattern matches rejected flows to SSH (22) and RDP (3389).
+	RejectedRemoteAdminPattern = flowLogPattern("destport=22 || destport=3389")
+)
+
+// AlarmsArgs names every resource the alarms watch.
+type AlarmsArgs struct {
+	// NamePrefix starts every alarm name. Required.
+	NamePrefix string
+	// Region is the WAF metrics' Region dimension. Required.
+	Region string
+	// TopicArn receives every notification. Required.
+	TopicArn pulumi.StringInput
+	// AuroraClusterID is the DBClusterIdentifier dimension.
+	AuroraClusterID pulumi.StringInput
+	// LoadBalancerArnSuffix is the LoadBalancer dimension.
+	LoadBalancerArnSuffix pulumi.StringInput
+	// TargetGroupArnSuffixes maps target group name to its TargetGroup dimension.
+	TargetGroupArnSuffixes map[string]pulumi.StringOutput
+	// ClusterName is the ECS ClusterName dimension.
+	ClusterName pulumi.StringInput
+	// ServiceNames are the ECS names of every declared service; services
+	// that do not run contribute nothing to the running-task check.
+	ServiceNames []string
+	// WebAclName is the WAF WebACL dimension.
+	WebAclName pulumi.StringInput
+	// AvailabilityZones orders NatGatewayIDs.
+	AvailabilityZones []string
+	// NatGatewayIDs maps AZ to NAT gateway ID.
+	NatGatewayIDs map[string]pulumi.IDOutput
+	// TrailLogGroupName is the CloudTrail log group the CIS filters read.
+	TrailLogGroupName pulumi.StringInput
+	// FlowLogGroupName is the VPC flow-log group.
+	FlowLogGroupName pulumi.StringInput
+	// MonthlyBudgetUsd is the estimated-charges threshold.
+	MonthlyBudgetUsd int
+}
+
+// Alarms is every watched area's Watch.
+type Alarms struct {
+	pulumi.ResourceState
+
+	// Watches maps area to its Watch.
+	Watches map[string]*Watch
+}
+
+// NewAlarms creates one Watch per area with the stack's 21 alarms.
+func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulumi.ResourceOption) (*Alarms, error) {
+	if args == nil || args.NamePrefix == "" || args.TopicArn == nil || args.MonthlyBudgetUsd <= 0 {
+		return nil, fmt.Errorf("AlarmsArgs: NamePrefix, TopicArn and MonthlyBudgetUsd are required")
+	}
+	a := &Alarms{Watches: map[string]*Watch{}}
+	if err := ctx.RegisterComponentResource("omnirapeutic:observability:Alarms", name, a, opts...); err != nil {
+		return nil, err
+	}
+	specs := map[string][]Alarm{
+		"aurora":   auroraAlarms(args),
+		"vpc":      vpcAlarms(),
+		"cost":     costAlarms(args),
+		"alb":      albAlarms(args),
+		"ecs":      ecsAlarms(args),
+		"waf":      wafAlarms(args),
+		"nat":      natAlarms(args),
+		"flowlogs": flowLogAlarms(),
+	}
+	filters := map[string][]MetricFilter{
+		"vpc": {
+			{Name: "cis-security-group-changes", LogGroupName: args.TrailLogGroupName, Pattern: SecurityGroupChangesPattern, Namespace: CISNamespace, Metric: "SecurityGroupChanges"},
+			{Name: "cis-gateway-route-changes", LogGroupName: args.TrailLogGroupName, Pattern: GatewayRouteChangesPattern, Namespace: CISNamespace, Metric: "GatewayRouteChanges"},
+			{Name: "cis-network-changes", LogGroupName: args.TrailLogGroupName, Pattern: NetworkChangesPattern, Namespace: CISNamespace, Metric: "NetworkChanges"},
+		},
+		"flowlogs": {
+			{Name: "flow-logs-rejected", LogGroupName: args.FlowLogGroupName, Pattern: RejectedFlowsPattern, Namespace: FlowLogNamespace, Metric: "RejectedFlows"},
+			{Name: "flow-logs-rejected-remote-admin", LogGroupName: args.FlowLogGroupName, Pattern: RejectedRemoteAdminPattern, Namespace: FlowLogNamespace, Metric: "RejectedRemoteAdminFlows"},
+		},
+	}
+	outputs := pulumi.Map{}
+	for _, area := range Areas {
+		w, err := NewWatch(ctx, fmt.Sprintf("%s-%s", name, area), &WatchArgs{
+			NamePrefix: args.NamePrefix,
+			Area:       area,
+			TopicArn:   args.TopicArn,
+			Filters:    filters[area],
+			Alarms:     specs[area],
+		}, pulumi.Parent(a))
+		if err != nil {
+			return nil, fmt.Errorf("%s alarms: %w", area, err)
+		}
+		a.Watches[area] = w
+		outputs[area] = pulumi.ToStringArray(w.AlarmNames)
+	}
+	if err := ctx.RegisterResourceOutputs(a, outputs); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// fiveMinutes is the period of most alarms: CloudWatch's standard resolution.
+const fiveMinutes = 300
+
+// auroraAlarms watch a Serverless v2 cluster of 0.5 to 1 ACU (about 2 GiB
+// and 90 connections at the ceiling).
+func auroraAlarms(args *AlarmsArgs) []Alarm {
+	dims := pulumi.StringMap{"DBClusterIdentifier": args.AuroraClusterID}
+	single := func(what, desc, metric, stat, cmp string, threshold float64, periods int) Alarm {
+		return Alarm{What: what, Description: desc, Namespace: "AWS/RDS", Metric: metric, Statistic: stat, Dimensions: dims,
+			Comparison: cmp, Threshold: threshold, PeriodSeconds: fiveMinutes, EvaluationPeriods: periods, DatapointsToAlarm: periods, TreatMissingData: "missing"}
+	}
+	return []Alarm{
+		// 80% for 15 minutes: the cluster is at or near its 1 ACU ceiling and
+		// queries are queueing for CPU.
+		single("cpu", "Aurora CPU above 80% for 15 minutes. Check Performance Insights top SQL for the writer; if load is legitimate, raise aurora.maxCapacity.",
+			"CPUUtilization", "Average", "GreaterThanThreshold", 80, 3),
+		// 256 MiB is an eighth of the ~2 GiB that 1 ACU gives: below it the
+		// buffer cache is being squeezed out.
+		single("freeable-memory", "Aurora freeable memory below 256 MiB (of about 2 GiB at 1 ACU) for 15 minutes. Look for large sorts or many connections in Performance Insights; consider raising aurora.maxCapacity.",
+			"FreeableMemory", "Minimum", "LessThanThreshold", 256*1024*1024, 3),
+		// 72 is 80% of the ~90 connections 1 ACU allows: new connections are
+		// about to be refused.
+		single("connections", "Aurora connections above 72 of the ~90 that 1 ACU allows, for 15 minutes. Check ECS task counts and application connection pools; a leak shows as steadily rising connections.",
+			"DatabaseConnections", "Maximum", "GreaterThanThreshold", 72, 3),
+		// ACUUtilization is a percentage of maxCapacity: at 90% the cluster
+		// cannot scale further.
+		single("acu-utilization", "Aurora is using over 90% of its maximum capacity (aurora.maxCapacity, 1 ACU) for 15 minutes and cannot scale further. Raise maxCapacity or find the expensive queries in Performance Insights.",
+			"ACUUtilization", "Average", "GreaterThanThreshold", 90, 3),
+		// Any deadlock is an application bug worth a look.
+		single("deadlocks", "Aurora reported deadlocks in the last 5 minutes. Read the postgresql log (/aws/rds/cluster/omnirapeutic-production/postgresql) for 'deadlock detected' and the statements involved.",
+			"Deadlocks", "Sum", "GreaterThanThreshold", 0, 1),
+	}
+}
+
+// vpcAlarms are the CIS 4.10 to 4.14 alarms on the trail's metric filters:
+// any matching API call alarms.
+func vpcAlarms() []Alarm {
+	cis := func(what, metric, desc string) Alarm {
+		return Alarm{What: what, Description: desc, Namespace: CISNamespace, Metric: metric, Statistic: "Sum",
+			Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, PeriodSeconds: fiveMinutes, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: "notBreaching"}
+	}
+	return []Alarm{
+		cis("security-group-changes", "SecurityGroupChanges", "A security group was created, changed or deleted (CIS 4.10). Find the event in CloudTrail (/aws/cloudtrail/omnirapeutic-production) and confirm it was a reviewed pulumi up."),
+		cis("gateway-route-changes", "GatewayRouteChanges", "A network gateway or route table changed (CIS 4.12, 4.13). Find the event in CloudTrail and confirm it was a reviewed pulumi up: a stray route can expose private subnets."),
+		cis("network-changes", "NetworkChanges", "A VPC, peering connection or network ACL changed (CIS 4.11, 4.14). Find the event in CloudTrail and confirm it was a reviewed pulumi up."),
+	}
+}
+
+func costAlarms(args *AlarmsArgs) []Alarm {
+	return []Alarm{{
+		What:        "estimated-charges",
+		Description: fmt.Sprintf("Estimated charges this month passed the budget of USD %d (omnirapeutic:monthlyBudgetUsd). Open Cost Explorer by service; NAT data processing and Aurora capacity are the usual suspects.", args.MonthlyBudgetUsd),
+		Namespace:   "AWS/Billing", Metric: "EstimatedCharges", Statistic: "Maximum",
+		Dimensions: pulumi.StringMap{"Currency": pulumi.String("USD")},
+		Comparison: "GreaterThanThreshold", Threshold: float64(args.MonthlyBudgetUsd),
+		// Billing publishes about every six hours.
+		PeriodSeconds: 21600, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: "notBreaching",
+	}}
+}
+
+func albAlarms(args *AlarmsArgs) []Alarm {
+	dims := pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix}
+	var queries []Query
+	var terms []string
+	for _, tg := range sortedTargetGroups(args.TargetGroupArnSuffixes) {
+		id := "unhealthy_" + strings.ReplaceAll(tg, "-", "_")
+		queries = append(queries, Query{ID: id, Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Stat: "Maximum",
+			Dimensions: pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": args.TargetGroupArnSuffixes[tg]}})
+		terms = append(terms, fmt.Sprintf("FILL(%s, 0)", id))
+	}
+	return []Alarm{
+		// Ten ELB-generated 5XX in five minutes, twice: the ALB has no healthy
+		// target to send to, or targets are timing out.
+		{What: "5xx", Description: "The ALB returned more than 10 5XX responses (502/503/504) in each of two 5-minute periods. Check target health in the api and web target groups, then the services' logs under /ecs/omnirapeutic-production/.",
+			Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_ELB_5XX_Count", Statistic: "Sum", Dimensions: dims,
+			Comparison: "GreaterThanThreshold", Threshold: 10, PeriodSeconds: fiveMinutes, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching"},
+		// One second at p95 for fifteen minutes: users notice.
+		{What: "target-response-time", Description: "The slowest 5% of requests took over 1 s for 15 minutes. Check Aurora (CPU, connections) and ECS CPU first; then the slow endpoints in the services' logs.",
+			Namespace: "AWS/ApplicationELB", Metric: "TargetResponseTime", ExtendedStatistic: "p95", Dimensions: dims,
+			Comparison: "GreaterThanThreshold", Threshold: 1, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "notBreaching"},
+		// Any unhealthy target in any target group for two minutes.
+		{What: "unhealthy-hosts", Description: "A target in the api or web target group has failed health checks for 2 minutes. Check the target group's health reasons, then the service's events (aws ecs describe-services) and logs.",
+			Expression: strings.Join(terms, " + "), Queries: queries,
+			Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, PeriodSeconds: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching"},
+	}
+}
+
+func ecsAlarms(args *AlarmsArgs) []Alarm {
+	dims := pulumi.StringMap{"ClusterName": args.ClusterName}
+	var queries []Query
+	var desired, running []string
+	for i, svc := range args.ServiceNames {
+		sd := pulumi.StringMap{"ClusterName": args.ClusterName, "ServiceName": pulumi.String(svc)}
+		queries = append(queries,
+			Query{ID: fmt.Sprintf("desired%d", i), Namespace: "ECS/ContainerInsights", Metric: "DesiredTaskCount", Stat: "Maximum", Dimensions: sd},
+			Query{ID: fmt.Sprintf("running%d", i), Namespace: "ECS/ContainerInsights", Metric: "RunningTaskCount", Stat: "Minimum", Dimensions: sd})
+		desired = append(desired, fmt.Sprintf("FILL(desired%d, 0)", i))
+		running = append(running, fmt.Sprintf("FILL(running%d, 0)", i))
+	}
+	return []Alarm{
+		{What: "cpu", Description: "ECS cluster CPU above 80% for 15 minutes. Find the busy service in Container Insights; api and web scale out at 60%, so this means scaling is at its maximum or a service has none.",
+			Namespace: "AWS/ECS", Metric: "CPUUtilization", Statistic: "Average", Dimensions: dims,
+			Comparison: "GreaterThanThreshold", Threshold: 80, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "missing"},
+		{What: "memory", Description: "ECS cluster memory above 80% for 15 minutes. Find the service in Container Insights; tasks near their memory limit are killed (exit code 137).",
+			Namespace: "AWS/ECS", Metric: "MemoryUtilization", Statistic: "Average", Dimensions: dims,
+			Comparison: "GreaterThanThreshold", Threshold: 80, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "missing"},
+		// Deployments dip briefly below desired; fifteen minutes does not.
+		{What: "running-tasks", Description: "Fewer ECS tasks are running than desired, for 15 minutes. Run aws ecs describe-services on the cluster's services: stopped-task reasons (image pull, secrets, health checks) are in the events.",
+			Expression: fmt.Sprintf("(%s) - (%s)", strings.Join(desired, " + "), strings.Join(running, " + ")), Queries: queries,
+			Comparison: "GreaterThanThreshold", Threshold: 0, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "notBreaching"},
+	}
+}
+
+func wafAlarms(args *AlarmsArgs) []Alarm {
+	return []Alarm{{
+		What: "blocked-requests",
+		// The rate rule blocks an IP after 2000 requests in 5 minutes, so 500
+		// blocks in 5 minutes is an attack, or a managed rule blocking real users.
+		Description: "WAF blocked more than 500 requests in each of two 5-minute periods. Open the web ACL's sampled requests: one IP or range is an attack (the rate rule holds it); many users on one rule is a false positive to override.",
+		Namespace:   "AWS/WAFV2", Metric: "BlockedRequests", Statistic: "Sum",
+		Dimensions: pulumi.StringMap{"WebACL": args.WebAclName, "Region": pulumi.String(args.Region), "Rule": pulumi.String("ALL")},
+		Comparison: "GreaterThanThreshold", Threshold: 500, PeriodSeconds: fiveMinutes, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching",
+	}}
+}
+
+// natAlarms watch each NAT gateway for port-allocation errors: the tasks
+// behind it open more concurrent connections to one destination than it can map.
+func natAlarms(args *AlarmsArgs) []Alarm {
+	var out []Alarm
+	for _, az := range args.AvailabilityZones {
+		out = append(out, Alarm{
+			What:        "port-allocation-errors-" + az,
+			Description: fmt.Sprintf("The NAT gateway in %s failed to allocate source ports: outbound connections from that AZ's tasks are failing. Look for connection churn to one destination (no keep-alive, retries) in the ECS logs.", az),
+			Namespace:   "AWS/NATGateway", Metric: "ErrorPortAllocation", Statistic: "Sum",
+			Dimensions: pulumi.StringMap{"NatGatewayId": args.NatGatewayIDs[az]},
+			Comparison: "GreaterThanThreshold", Threshold: 0, PeriodSeconds: fiveMinutes, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: "notBreaching",
+		})
+	}
+	return out
+}
+
+func flowLogAlarms() []Alarm {
+	return []Alarm{
+		// Background scanning of the ALB and NAT addresses stays well under
+		// this; a spike is a scan of the VPC or a misconfigured group.
+		{What: "rejected-spike", Description: "More than 1000 flows were rejected in each of two 5-minute periods. Query /aws/vpc/omnirapeutic-production-flow-logs in Logs Insights for action=REJECT grouped by source and destination port.",
+			Namespace: FlowLogNamespace, Metric: "RejectedFlows", Statistic: "Sum",
+			Comparison: "GreaterThanThreshold", Threshold: 1000, PeriodSeconds: fiveMinutes, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching"},
+		// Nothing here listens on 22 or 3389: repeated attempts are probing.
+		{What: "rejected-ssh-rdp", Description: "More than 50 SSH (22) or RDP (3389) connection attempts were rejected in 5 minutes. Nothing in the VPC accepts them (the bastion uses SSM); find the sources in the flow logs and check GuardDuty findings.",
+			Namespace: FlowLogNamespace, Metric: "RejectedRemoteAdminFlows", Statistic: "Sum",
+			Comparison: "GreaterThanThreshold", Threshold: 50, PeriodSeconds: fiveMinutes, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: "notBreaching"},
+	}
+}
+
+func sortedTargetGroups(m map[string]pulumi.StringOutput) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,125 @@
+// Package observability provides the alarm topic and the stack's 21
+// CloudWatch alarms, each area's alarms owned by a Watch component.
+package observability
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/policy"
+)
+
+// AlarmTopicArgs configures an AlarmTopic.
+type AlarmTopicArgs struct {
+	// NamePrefix starts the topic's name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID and Region scope who may publish. Required.
+	AccountID, Region string
+	// KmsKeyArn encrypts the topic: a customer key whose policy admits
+	// cloudwatch.amazonaws.com (with AWS's managed SNS key alarms cannot publish). Required.
+	KmsKeyArn pulumi.StringInput
+	// EventRuleArns are the EventBridge rules allowed to publish (GuardDuty findings).
+	EventRuleArns []string
+	// Emails are subscribed; each must confirm by mail.
+	Emails []string
+}
+
+// AlarmTopic is the encrypted SNS topic every alarm and finding goes to.
+type AlarmTopic struct {
+	pulumi.ResourceState
+
+	// Arn is the topic's ARN, the alarms' action.
+	Arn pulumi.StringOutput
+}
+
+// TopicName is the alarm topic's name.
+func TopicName(namePrefix string) string { return namePrefix + "-alarms" }
+
+// NewAlarmTopic creates the topic, its policy and the email subscriptions.
+func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts ...pulumi.ResourceOption) (*AlarmTopic, error) {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil {
+		return nil, fmt.Errorf("AlarmTopicArgs: NamePrefix, AccountID, Region and KmsKeyArn are required")
+	}
+	t := &AlarmTopic{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:observability:AlarmTopic", name, t, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(t)
+	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
+		Name:           pulumi.String(TopicName(args.NamePrefix)),
+		DisplayName:    pulumi.String("Omnirapeutic production alarms"),
+		KmsMasterKeyId: args.KmsKeyArn,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create alarm topic: %w", err)
+	}
+	topicArn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", args.Region, args.AccountID, TopicName(args.NamePrefix))
+	if _, err := sns.NewTopicPolicy(ctx, name+"-policy", &sns.TopicPolicyArgs{
+		Arn:    topic.Arn,
+		Policy: pulumi.String(TopicPolicy(topicArn, args.AccountID, args.Region, args.EventRuleArns).JSON()),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("set alarm topic policy: %w", err)
+	}
+	for _, email := range args.Emails {
+		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-%s", name, email), &sns.TopicSubscriptionArgs{
+			Topic:    topic.Arn,
+			Protocol: pulumi.String("email"),
+			Endpoint: pulumi.String(email),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("subscribe %s to the alarm topic: %w", email, err)
+		}
+	}
+	t.Arn = topic.Arn
+	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"arn": t.Arn}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// TopicPolicy lets this account administer the topic, CloudWatch alarms of
+// this account and the named EventBridge rules publish, and denies every
+// request not made over TLS.
+func TopicPolicy(topicArn, account, region string, eventRuleArns []string) policy.Document {
+	statements := []policy.Statement{
+		{
+			Sid:       "AccountOwnsTopic",
+			Effect:    "Allow",
+			Principal: policy.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
+			Action: []string{"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
+				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"},
+			Resource: []string{topicArn},
+		},
+		{
+			Sid:       "CloudWatchAlarmsPublish",
+			Effect:    "Allow",
+			Principal: policy.Service("cloudwatch.amazonaws.com"),
+			Action:    []string{"sns:Publish"},
+			Resource:  []string{topicArn},
+			Condition: policy.Conditions{
+				"StringEquals": {"aws:SourceAccount": {account}},
+				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", region, account)}},
+			},
+		},
+	}
+	if len(eventRuleArns) > 0 {
+		statements = append(statements, policy.Statement{
+			Sid:       "EventBridgeRulesPublish",
+			Effect:    "Allow",
+			Principal: policy.Service("events.amazonaws.com"),
+			Action:    []string{"sns:Publish"},
+			Resource:  []string{topicArn},
+			Condition: policy.Conditions{"ArnEquals": {"aws:SourceArn": eventRuleArns}},
+		})
+	}
+	statements = append(statements, policy.Statement{
+		Sid:       "DenyInsecureTransport",
+		Effect:    "Deny",
+		Principal: policy.AWS("*"),
+		Action:    []string{"sns:Publish", "sns:Subscribe", "sns:Receive"},
+		Resource:  []string{topicArn},
+		Condition: policy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	})
+	return policy.New(statements...)
+}

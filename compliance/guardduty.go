@@ -1,0 +1,115 @@
+package compliance
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// GuardDutyFeatures are the detector features turned on, with their
+// additional configuration. Runtime monitoring manages the agent on Fargate
+// (which needs platform 1.4.0 and a new deployment to reach running tasks).
+var GuardDutyFeatures = []struct {
+	Name       string
+	Additional []string
+}{
+	{Name: "S3_DATA_EVENTS"},
+	{Name: "RDS_LOGIN_EVENTS"},
+	{Name: "EBS_MALWARE_PROTECTION"},
+	{Name: "RUNTIME_MONITORING", Additional: []string{"ECS_FARGATE_AGENT_MANAGEMENT"}},
+}
+
+// HighSeverity is GuardDuty's floor for high-severity findings (7.0 to 8.9; critical is 9.0 and up).
+const HighSeverity = 7
+
+// ThreatDetectionArgs configures ThreatDetection.
+type ThreatDetectionArgs struct {
+	// NamePrefix names the EventBridge rule. Required.
+	NamePrefix string
+	// TopicArn receives high-severity findings. Required.
+	TopicArn pulumi.StringInput
+}
+
+// ThreatDetection is GuardDuty with its findings routed to the alarm topic.
+type ThreatDetection struct {
+	pulumi.ResourceState
+
+	// DetectorID is the GuardDuty detector's ID.
+	DetectorID pulumi.IDOutput
+}
+
+// FindingsRuleName is the EventBridge rule routing findings to the topic.
+func FindingsRuleName(namePrefix string) string { return namePrefix + "-guardduty-high-severity" }
+
+// FindingsPattern matches GuardDuty findings of high severity or worse.
+func FindingsPattern() string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep ">=" readable in the console
+	if err := enc.Encode(map[string]any{
+		"source":      []string{"aws.guardduty"},
+		"detail-type": []string{"GuardDuty Finding"},
+		"detail":      map[string]any{"severity": []map[string][]any{{"numeric": {">=", HighSeverity}}}},
+	}); err != nil {
+		panic(err) // static types: cannot fail
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// NewThreatDetection creates the detector (15-minute findings), its features
+// and the findings rule.
+func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionArgs, opts ...pulumi.ResourceOption) (*ThreatDetection, error) {
+	if args == nil || args.NamePrefix == "" || args.TopicArn == nil {
+		return nil, fmt.Errorf("ThreatDetectionArgs: NamePrefix and TopicArn are required")
+	}
+	t := &ThreatDetection{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:ThreatDetection", name, t, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(t)
+	detector, err := guardduty.NewDetector(ctx, name, &guardduty.DetectorArgs{
+		Enable:                     pulumi.Bool(true),
+		FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create GuardDuty detector: %w", err)
+	}
+	for _, f := range GuardDutyFeatures {
+		var extra guardduty.DetectorFeatureAdditionalConfigurationArray
+		for _, a := range f.Additional {
+			extra = append(extra, &guardduty.DetectorFeatureAdditionalConfigurationArgs{Name: pulumi.String(a), Status: pulumi.String("ENABLED")})
+		}
+		if _, err := guardduty.NewDetectorFeature(ctx, fmt.Sprintf("%s-%s", name, f.Name), &guardduty.DetectorFeatureArgs{
+			DetectorId:               detector.ID(),
+			Name:                     pulumi.String(f.Name),
+			Status:                   pulumi.String("ENABLED"),
+			AdditionalConfigurations: extra,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("enable GuardDuty feature %s: %w", f.Name, err)
+		}
+	}
+	rule, err := cloudwatch.NewEventRule(ctx, name+"-findings", &cloudwatch.EventRuleArgs{
+		Name:         pulumi.String(FindingsRuleName(args.NamePrefix)),
+		Description:  pulumi.String("GuardDuty findings of high severity or worse, to the alarm topic"),
+		EventPattern: pulumi.String(FindingsPattern()),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create GuardDuty findings rule: %w", err)
+	}
+	if _, err := cloudwatch.NewEventTarget(ctx, name+"-findings-to-topic", &cloudwatch.EventTargetArgs{
+		Rule:     rule.Name,
+		TargetId: pulumi.String("alarm-topic"),
+		Arn:      args.TopicArn,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("route GuardDuty findings to the alarm topic: %w", err)
+	}
+	t.DetectorID = detector.ID()
+	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"detectorId": t.DetectorID}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -1,0 +1,844 @@
+package compliance
+
+// HIPAARules is AWS's "Operational Best Practices for HIPAA Security"
+// conformance pack as a typed table: the 130 AWS Config managed rules of the
+// pack, in the template's order.
+//
+// Rules come from the template aws-config-conformance-packs/Operational-Best-Practices-for-HIPAA-Security.yaml
+// in github.com/awslabs/aws-config-rules, the version stored at commit
+// 1c527eab397842f0e88920714ce814471309c64b (50,809 bytes; the same content as
+// the copy served from that repository's master branch). Its commit date was
+// not available; it is the version that has the AWS Backup, OpenSearch,
+// s3-bucket-acl-prohibited and ec2-imdsv2-check rules. For each
+// AWS::Config::ConfigRule resource, ConfigRuleName is Name,
+// Source.SourceIdentifier is Identifier, Scope.ComplianceResourceTypes is
+// ResourceTypes, and InputParameters are Parameters. Changes from the
+// template:
+//
+//   - Each input parameter that the template takes from a template
+//     parameter (Fn::If on a non-empty condition, Ref to the parameter, else
+//     AWS::NoValue) is written as that parameter's Default, as a literal
+//     string; a parameter whose Default is empty is left out.
+//   - internet-gateway-authorized-vpc-only: the template's AuthorizedVpcIds
+//     (Default empty, so unset) is Ref("AuthorizedVpcIds"), this stack's VPCs.
+//   - vpc-sg-open-only-to-authorized-ports: the template sets no parameters;
+//     authorizedTcpPorts (the managed rule's own key spelling) is
+//     Ref("AuthorizedTcpPorts"), this stack's open TCP ports.
+//   - The template sets no MaximumExecutionFrequency on any rule, so none is
+//     set here; AWS runs periodic managed rules every 24 hours by default.
+//   - dms-replication-not-public and emr-master-no-public-ip have an empty
+//     ComplianceResourceTypes list in the template and no ResourceTypes here.
+//   - Left out: annual-risk-assessment-performed, a process check
+//     (Owner AWS, SourceIdentifier AWS_CONFIG_PROCESS_CHECK) that evaluates
+//     nothing and records a manual attestation for 164.308(a)(1)(ii)(A); it
+//     is not a managed rule. The template has no custom (Lambda) or Guard
+//     rules to leave out.
+//
+// Safeguards are the HIPAA Security Rule sections that AWS's page
+// "Operational Best Practices for HIPAA Security"
+// (https://docs.aws.amazon.com/config/latest/developerguide/operational-best-practices-for-hipaa_security.html)
+// maps each rule to. The page's mapping table itself could not be read (the
+// docs source on GitHub, awsdocs/aws-config-developer-guide, omits the
+// table), so:
+//
+//   - 75 rules take the control IDs that AWS's cdk-nag quotes from that page
+//     in its HIPAA.Security pack (github.com/cdklabs/cdk-nag,
+//     src/packs/hipaa-security.ts at commit
+//     058d0d6ae80975c0afd85b8a33c8e95a3746722a), where cdk-nag has a rule
+//     checking the same thing. These were not checked against the page
+//     itself, which may have changed since.
+//
+//   - The other 55 rules, which cdk-nag does not check, take the control IDs
+//     of the cdk-nag rules of the same kind (public access, encryption at
+//     rest or in transit, backup, availability, logging, least privilege,
+//     patching) or, for account-level rules, best knowledge of the page.
+//     Their mappings are not verified:
+//
+//     access-keys-rotated, acm-certificate-expiration-check,
+//     alb-waf-enabled, api-gw-associated-with-waf,
+//     aurora-resources-protected-by-backup-plan,
+//     backup-plan-min-frequency-and-min-retention-check,
+//     backup-recovery-point-encrypted,
+//     backup-recovery-point-manual-deletion-disabled, cloudtrail-enabled,
+//     cloudtrail-s3-dataevents-enabled, dynamodb-throughput-limit-check,
+//     ebs-snapshot-public-restorable-check, ec2-ebs-encryption-by-default,
+//     ec2-imdsv2-check, ec2-instance-managed-by-systems-manager,
+//     ec2-managedinstance-association-compliance-status-check,
+//     ec2-managedinstance-patch-compliance-status-check,
+//     ec2-resources-protected-by-backup-plan, ec2-stopped-instance,
+//     ecs-containers-readonly-access, elasticsearch-encrypted-at-rest,
+//     elasticsearch-in-vpc-only, elasticsearch-logs-to-cloudwatch,
+//     elasticsearch-node-to-node-encryption-check,
+//     elb-predefined-security-policy-ssl-check, emr-master-no-public-ip,
+//     encrypted-volumes, guardduty-enabled-centralized,
+//     iam-customer-policy-blocked-kms-actions,
+//     iam-inline-policy-blocked-kms-actions, iam-password-policy,
+//     iam-root-access-key-check, iam-user-mfa-enabled,
+//     iam-user-unused-credentials-check,
+//     internet-gateway-authorized-vpc-only, kinesis-stream-encrypted,
+//     kms-cmk-not-scheduled-for-deletion,
+//     lambda-function-public-access-prohibited,
+//     mfa-enabled-for-iam-console-access, multi-region-cloudtrail-enabled,
+//     opensearch-https-required, rds-cluster-multi-az-enabled,
+//     rds-snapshot-encrypted, rds-snapshots-public-prohibited,
+//     root-account-hardware-mfa-enabled, root-account-mfa-enabled,
+//     s3-account-level-public-access-blocks-periodic,
+//     s3-bucket-acl-prohibited, s3-bucket-default-lock-enabled,
+//     s3-event-notifications-enabled, s3-version-lifecycle-policy-check,
+//     securityhub-enabled, ssm-document-not-public,
+//     vpc-sg-open-only-to-authorized-ports, vpc-vpn-2-tunnels-up.
+var HIPAARules = []ManagedRule{
+	{
+		Name:       "access-keys-rotated",
+		Identifier: "ACCESS_KEYS_ROTATED",
+		Parameters: map[string]string{"maxAccessKeyAge": "90"},
+		Safeguards: []string{"164.308(a)(4)(ii)(B)", "164.308(a)(5)(ii)(D)"},
+	},
+	{
+		Name:          "acm-certificate-expiration-check",
+		Identifier:    "ACM_CERTIFICATE_EXPIRATION_CHECK",
+		ResourceTypes: []string{"AWS::ACM::Certificate"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "alb-http-to-https-redirection-check",
+		Identifier: "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "alb-waf-enabled",
+		Identifier:    "ALB_WAF_ENABLED",
+		ResourceTypes: []string{"AWS::ElasticLoadBalancingV2::LoadBalancer"},
+		Safeguards:    []string{"164.312(e)(1)"},
+	},
+	{
+		Name:          "api-gw-associated-with-waf",
+		Identifier:    "API_GW_ASSOCIATED_WITH_WAF",
+		ResourceTypes: []string{"AWS::ApiGateway::Stage"},
+		Safeguards:    []string{"164.312(e)(1)"},
+	},
+	{
+		Name:          "api-gw-execution-logging-enabled",
+		Identifier:    "API_GW_EXECUTION_LOGGING_ENABLED",
+		ResourceTypes: []string{"AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"},
+		Safeguards:    []string{"164.312(b)"},
+	},
+	{
+		Name:          "api-gw-ssl-enabled",
+		Identifier:    "API_GW_SSL_ENABLED",
+		ResourceTypes: []string{"AWS::ApiGateway::Stage"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "aurora-resources-protected-by-backup-plan",
+		Identifier:    "AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
+		ResourceTypes: []string{"AWS::RDS::DBCluster"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:          "autoscaling-group-elb-healthcheck-required",
+		Identifier:    "AUTOSCALING_GROUP_ELB_HEALTHCHECK_REQUIRED",
+		ResourceTypes: []string{"AWS::AutoScaling::AutoScalingGroup"},
+		Safeguards:    []string{"164.312(b)"},
+	},
+	{
+		Name:          "autoscaling-launch-config-public-ip-disabled",
+		Identifier:    "AUTOSCALING_LAUNCH_CONFIG_PUBLIC_IP_DISABLED",
+		ResourceTypes: []string{"AWS::AutoScaling::LaunchConfiguration"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "backup-plan-min-frequency-and-min-retention-check",
+		Identifier:    "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+		ResourceTypes: []string{"AWS::Backup::BackupPlan"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:          "backup-recovery-point-encrypted",
+		Identifier:    "BACKUP_RECOVERY_POINT_ENCRYPTED",
+		ResourceTypes: []string{"AWS::Backup::RecoveryPoint"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "backup-recovery-point-manual-deletion-disabled",
+		Identifier:    "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+		ResourceTypes: []string{"AWS::Backup::BackupVault"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:       "cloud-trail-cloud-watch-logs-enabled",
+		Identifier: "CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED",
+		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:       "cloudtrail-enabled",
+		Identifier: "CLOUD_TRAIL_ENABLED",
+		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:       "cloud-trail-encryption-enabled",
+		Identifier: "CLOUD_TRAIL_ENCRYPTION_ENABLED",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "cloud-trail-log-file-validation-enabled",
+		Identifier: "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+		Safeguards: []string{"164.312(c)(1)", "164.312(c)(2)"},
+	},
+	{
+		Name:       "cloudtrail-s3-dataevents-enabled",
+		Identifier: "CLOUDTRAIL_S3_DATAEVENTS_ENABLED",
+		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:          "cloudwatch-alarm-action-check",
+		Identifier:    "CLOUDWATCH_ALARM_ACTION_CHECK",
+		ResourceTypes: []string{"AWS::CloudWatch::Alarm"},
+		Parameters:    map[string]string{"alarmActionRequired": "true", "insufficientDataActionRequired": "true", "okActionRequired": "false"},
+		Safeguards:    []string{"164.312(b)"},
+	},
+	{
+		Name:          "codebuild-project-envvar-awscred-check",
+		Identifier:    "CODEBUILD_PROJECT_ENVVAR_AWSCRED_CHECK",
+		ResourceTypes: []string{"AWS::CodeBuild::Project"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "codebuild-project-source-repo-url-check",
+		Identifier:    "CODEBUILD_PROJECT_SOURCE_REPO_URL_CHECK",
+		ResourceTypes: []string{"AWS::CodeBuild::Project"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "db-instance-backup-enabled",
+		Identifier:    "DB_INSTANCE_BACKUP_ENABLED",
+		ResourceTypes: []string{"AWS::RDS::DBInstance"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:       "dms-replication-not-public",
+		Identifier: "DMS_REPLICATION_NOT_PUBLIC",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "dynamodb-autoscaling-enabled",
+		Identifier:    "DYNAMODB_AUTOSCALING_ENABLED",
+		ResourceTypes: []string{"AWS::DynamoDB::Table"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:       "dynamodb-in-backup-plan",
+		Identifier: "DYNAMODB_IN_BACKUP_PLAN",
+		Safeguards: []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:          "dynamodb-pitr-enabled",
+		Identifier:    "DYNAMODB_PITR_ENABLED",
+		ResourceTypes: []string{"AWS::DynamoDB::Table"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:       "dynamodb-throughput-limit-check",
+		Identifier: "DYNAMODB_THROUGHPUT_LIMIT_CHECK",
+		Safeguards: []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:       "ebs-in-backup-plan",
+		Identifier: "EBS_IN_BACKUP_PLAN",
+		Safeguards: []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:       "ebs-snapshot-public-restorable-check",
+		Identifier: "EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:       "ec2-ebs-encryption-by-default",
+		Identifier: "EC2_EBS_ENCRYPTION_BY_DEFAULT",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "ec2-imdsv2-check",
+		Identifier:    "EC2_IMDSV2_CHECK",
+		ResourceTypes: []string{"AWS::EC2::Instance"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "ec2-instance-managed-by-systems-manager",
+		Identifier:    "EC2_INSTANCE_MANAGED_BY_SSM",
+		ResourceTypes: []string{"AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"},
+		Safeguards:    []string{"164.308(a)(5)(ii)(A)", "164.308(a)(5)(ii)(B)"},
+	},
+	{
+		Name:          "ec2-instance-no-public-ip",
+		Identifier:    "EC2_INSTANCE_NO_PUBLIC_IP",
+		ResourceTypes: []string{"AWS::EC2::Instance"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "ec2-instance-profile-attached",
+		Identifier:    "EC2_INSTANCE_PROFILE_ATTACHED",
+		ResourceTypes: []string{"AWS::EC2::Instance"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "ec2-managedinstance-association-compliance-status-check",
+		Identifier:    "EC2_MANAGEDINSTANCE_ASSOCIATION_COMPLIANCE_STATUS_CHECK",
+		ResourceTypes: []string{"AWS::SSM::AssociationCompliance"},
+		Safeguards:    []string{"164.308(a)(5)(ii)(A)", "164.308(a)(5)(ii)(B)"},
+	},
+	{
+		Name:          "ec2-managedinstance-patch-compliance-status-check",
+		Identifier:    "EC2_MANAGEDINSTANCE_PATCH_COMPLIANCE_STATUS_CHECK",
+		ResourceTypes: []string{"AWS::SSM::PatchCompliance"},
+		Safeguards:    []string{"164.308(a)(5)(ii)(A)", "164.308(a)(5)(ii)(B)"},
+	},
+	{
+		Name:          "ec2-resources-protected-by-backup-plan",
+		Identifier:    "EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
+		ResourceTypes: []string{"AWS::EC2::Instance"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:       "ec2-stopped-instance",
+		Identifier: "EC2_STOPPED_INSTANCE",
+		Safeguards: []string{"164.308(a)(1)(ii)(B)"},
+	},
+	{
+		Name:          "ecs-containers-readonly-access",
+		Identifier:    "ECS_CONTAINERS_READONLY_ACCESS",
+		ResourceTypes: []string{"AWS::ECS::TaskDefinition"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "ecs-task-definition-user-for-host-mode-check",
+		Identifier:    "ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK",
+		ResourceTypes: []string{"AWS::ECS::TaskDefinition"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:       "efs-encrypted-check",
+		Identifier: "EFS_ENCRYPTED_CHECK",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "efs-in-backup-plan",
+		Identifier: "EFS_IN_BACKUP_PLAN",
+		Safeguards: []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:          "elastic-beanstalk-managed-updates-enabled",
+		Identifier:    "ELASTIC_BEANSTALK_MANAGED_UPDATES_ENABLED",
+		ResourceTypes: []string{"AWS::ElasticBeanstalk::Environment"},
+		Safeguards:    []string{"164.308(a)(5)(ii)(A)"},
+	},
+	{
+		Name:       "elasticache-redis-cluster-automatic-backup-check",
+		Identifier: "ELASTICACHE_REDIS_CLUSTER_AUTOMATIC_BACKUP_CHECK",
+		Safeguards: []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:       "elasticsearch-encrypted-at-rest",
+		Identifier: "ELASTICSEARCH_ENCRYPTED_AT_REST",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "elasticsearch-in-vpc-only",
+		Identifier: "ELASTICSEARCH_IN_VPC_ONLY",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "elasticsearch-logs-to-cloudwatch",
+		Identifier:    "ELASTICSEARCH_LOGS_TO_CLOUDWATCH",
+		ResourceTypes: []string{"AWS::Elasticsearch::Domain"},
+		Safeguards:    []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:          "elasticsearch-node-to-node-encryption-check",
+		Identifier:    "ELASTICSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK",
+		ResourceTypes: []string{"AWS::Elasticsearch::Domain"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "elb-acm-certificate-required",
+		Identifier:    "ELB_ACM_CERTIFICATE_REQUIRED",
+		ResourceTypes: []string{"AWS::ElasticLoadBalancing::LoadBalancer"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "elb-cross-zone-load-balancing-enabled",
+		Identifier:    "ELB_CROSS_ZONE_LOAD_BALANCING_ENABLED",
+		ResourceTypes: []string{"AWS::ElasticLoadBalancing::LoadBalancer"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:          "elb-deletion-protection-enabled",
+		Identifier:    "ELB_DELETION_PROTECTION_ENABLED",
+		ResourceTypes: []string{"AWS::ElasticLoadBalancingV2::LoadBalancer"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:          "elb-logging-enabled",
+		Identifier:    "ELB_LOGGING_ENABLED",
+		ResourceTypes: []string{"AWS::ElasticLoadBalancing::LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer"},
+		Safeguards:    []string{"164.312(b)"},
+	},
+	{
+		Name:          "elb-predefined-security-policy-ssl-check",
+		Identifier:    "ELB_PREDEFINED_SECURITY_POLICY_SSL_CHECK",
+		ResourceTypes: []string{"AWS::ElasticLoadBalancing::LoadBalancer"},
+		Parameters:    map[string]string{"predefinedPolicyName": "ELBSecurityPolicy-TLS-1-2-2017-01"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "elb-tls-https-listeners-only",
+		Identifier:    "ELB_TLS_HTTPS_LISTENERS_ONLY",
+		ResourceTypes: []string{"AWS::ElasticLoadBalancing::LoadBalancer"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "elbv2-acm-certificate-required",
+		Identifier: "ELBV2_ACM_CERTIFICATE_REQUIRED",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "emr-kerberos-enabled",
+		Identifier: "EMR_KERBEROS_ENABLED",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:       "emr-master-no-public-ip",
+		Identifier: "EMR_MASTER_NO_PUBLIC_IP",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "encrypted-volumes",
+		Identifier:    "ENCRYPTED_VOLUMES",
+		ResourceTypes: []string{"AWS::EC2::Volume"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "guardduty-enabled-centralized",
+		Identifier: "GUARDDUTY_ENABLED_CENTRALIZED",
+		Safeguards: []string{"164.308(a)(1)(ii)(D)", "164.308(a)(5)(ii)(B)", "164.308(a)(5)(ii)(C)", "164.308(a)(6)(i)", "164.308(a)(6)(ii)", "164.312(b)"},
+	},
+	{
+		Name:          "iam-customer-policy-blocked-kms-actions",
+		Identifier:    "IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS",
+		ResourceTypes: []string{"AWS::IAM::Policy"},
+		Parameters:    map[string]string{"blockedActionsPatterns": "kms:*, kms:Decrypt, kms:ReEncrypt*"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "iam-inline-policy-blocked-kms-actions",
+		Identifier:    "IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS",
+		ResourceTypes: []string{"AWS::IAM::Group", "AWS::IAM::Role", "AWS::IAM::User"},
+		Parameters:    map[string]string{"blockedActionsPatterns": "kms:*, kms:Decrypt, kms:ReEncrypt*"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "iam-no-inline-policy-check",
+		Identifier:    "IAM_NO_INLINE_POLICY_CHECK",
+		ResourceTypes: []string{"AWS::IAM::User", "AWS::IAM::Role", "AWS::IAM::Group"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:       "iam-password-policy",
+		Identifier: "IAM_PASSWORD_POLICY",
+		Parameters: map[string]string{"MaxPasswordAge": "90", "MinimumPasswordLength": "14", "PasswordReusePrevention": "24", "RequireLowercaseCharacters": "true", "RequireNumbers": "true", "RequireSymbols": "true", "RequireUppercaseCharacters": "true"},
+		Safeguards: []string{"164.308(a)(5)(ii)(D)", "164.312(d)"},
+	},
+	{
+		Name:          "iam-policy-no-statements-with-admin-access",
+		Identifier:    "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
+		ResourceTypes: []string{"AWS::IAM::Policy"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "iam-policy-no-statements-with-full-access",
+		Identifier:    "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
+		ResourceTypes: []string{"AWS::IAM::Policy"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:       "iam-root-access-key-check",
+		Identifier: "IAM_ROOT_ACCESS_KEY_CHECK",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:       "iam-user-mfa-enabled",
+		Identifier: "IAM_USER_MFA_ENABLED",
+		Safeguards: []string{"164.312(d)"},
+	},
+	{
+		Name:          "iam-user-no-policies-check",
+		Identifier:    "IAM_USER_NO_POLICIES_CHECK",
+		ResourceTypes: []string{"AWS::IAM::User"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:       "iam-user-unused-credentials-check",
+		Identifier: "IAM_USER_UNUSED_CREDENTIALS_CHECK",
+		Parameters: map[string]string{"maxCredentialUsageAge": "90"},
+		Safeguards: []string{"164.308(a)(3)(ii)(B)", "164.308(a)(3)(ii)(C)", "164.308(a)(5)(ii)(D)"},
+	},
+	{
+		Name:          "restricted-ssh",
+		Identifier:    "INCOMING_SSH_DISABLED",
+		ResourceTypes: []string{"AWS::EC2::SecurityGroup"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "ec2-instances-in-vpc",
+		Identifier:    "INSTANCES_IN_VPC",
+		ResourceTypes: []string{"AWS::EC2::Instance"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "internet-gateway-authorized-vpc-only",
+		Identifier:    "INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY",
+		ResourceTypes: []string{"AWS::EC2::InternetGateway"},
+		Parameters:    map[string]string{"AuthorizedVpcIds": Ref("AuthorizedVpcIds")},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "kinesis-stream-encrypted",
+		Identifier:    "KINESIS_STREAM_ENCRYPTED",
+		ResourceTypes: []string{"AWS::Kinesis::Stream"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "kms-cmk-not-scheduled-for-deletion",
+		Identifier:    "KMS_CMK_NOT_SCHEDULED_FOR_DELETION",
+		ResourceTypes: []string{"AWS::KMS::Key"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "lambda-function-public-access-prohibited",
+		Identifier:    "LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED",
+		ResourceTypes: []string{"AWS::Lambda::Function"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:       "mfa-enabled-for-iam-console-access",
+		Identifier: "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS",
+		Safeguards: []string{"164.312(d)"},
+	},
+	{
+		Name:       "multi-region-cloudtrail-enabled",
+		Identifier: "MULTI_REGION_CLOUD_TRAIL_ENABLED",
+		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:          "no-unrestricted-route-to-igw",
+		Identifier:    "NO_UNRESTRICTED_ROUTE_TO_IGW",
+		ResourceTypes: []string{"AWS::EC2::RouteTable"},
+		Safeguards:    []string{"164.312(e)(1)"},
+	},
+	{
+		Name:          "opensearch-encrypted-at-rest",
+		Identifier:    "OPENSEARCH_ENCRYPTED_AT_REST",
+		ResourceTypes: []string{"AWS::OpenSearch::Domain"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "opensearch-https-required",
+		Identifier:    "OPENSEARCH_HTTPS_REQUIRED",
+		ResourceTypes: []string{"AWS::OpenSearch::Domain"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "opensearch-in-vpc-only",
+		Identifier:    "OPENSEARCH_IN_VPC_ONLY",
+		ResourceTypes: []string{"AWS::OpenSearch::Domain"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "opensearch-logs-to-cloudwatch",
+		Identifier:    "OPENSEARCH_LOGS_TO_CLOUDWATCH",
+		ResourceTypes: []string{"AWS::OpenSearch::Domain"},
+		Safeguards:    []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:          "opensearch-node-to-node-encryption-check",
+		Identifier:    "OPENSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK",
+		ResourceTypes: []string{"AWS::OpenSearch::Domain"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "rds-automatic-minor-version-upgrade-enabled",
+		Identifier:    "RDS_AUTOMATIC_MINOR_VERSION_UPGRADE_ENABLED",
+		ResourceTypes: []string{"AWS::RDS::DBInstance"},
+		Safeguards:    []string{"164.308(a)(5)(ii)(A)"},
+	},
+	{
+		Name:          "rds-cluster-deletion-protection-enabled",
+		Identifier:    "RDS_CLUSTER_DELETION_PROTECTION_ENABLED",
+		ResourceTypes: []string{"AWS::RDS::DBCluster"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:          "rds-enhanced-monitoring-enabled",
+		Identifier:    "RDS_ENHANCED_MONITORING_ENABLED",
+		ResourceTypes: []string{"AWS::RDS::DBInstance"},
+		Safeguards:    []string{"164.312(b)"},
+	},
+	{
+		Name:       "rds-in-backup-plan",
+		Identifier: "RDS_IN_BACKUP_PLAN",
+		Safeguards: []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:          "rds-instance-public-access-check",
+		Identifier:    "RDS_INSTANCE_PUBLIC_ACCESS_CHECK",
+		ResourceTypes: []string{"AWS::RDS::DBInstance"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "rds-logging-enabled",
+		Identifier:    "RDS_LOGGING_ENABLED",
+		ResourceTypes: []string{"AWS::RDS::DBInstance"},
+		Safeguards:    []string{"164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)"},
+	},
+	{
+		Name:          "rds-multi-az-support",
+		Identifier:    "RDS_MULTI_AZ_SUPPORT",
+		ResourceTypes: []string{"AWS::RDS::DBInstance"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:          "rds-cluster-multi-az-enabled",
+		Identifier:    "RDS_CLUSTER_MULTI_AZ_ENABLED",
+		ResourceTypes: []string{"AWS::RDS::DBCluster"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:          "rds-snapshot-encrypted",
+		Identifier:    "RDS_SNAPSHOT_ENCRYPTED",
+		ResourceTypes: []string{"AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "rds-snapshots-public-prohibited",
+		Identifier:    "RDS_SNAPSHOTS_PUBLIC_PROHIBITED",
+		ResourceTypes: []string{"AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "rds-storage-encrypted",
+		Identifier:    "RDS_STORAGE_ENCRYPTED",
+		ResourceTypes: []string{"AWS::RDS::DBInstance"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "redshift-backup-enabled",
+		Identifier:    "REDSHIFT_BACKUP_ENABLED",
+		ResourceTypes: []string{"AWS::Redshift::Cluster"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:          "redshift-cluster-configuration-check",
+		Identifier:    "REDSHIFT_CLUSTER_CONFIGURATION_CHECK",
+		ResourceTypes: []string{"AWS::Redshift::Cluster"},
+		Parameters:    map[string]string{"clusterDbEncrypted": "true", "loggingEnabled": "true"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(b)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "redshift-cluster-maintenancesettings-check",
+		Identifier:    "REDSHIFT_CLUSTER_MAINTENANCESETTINGS_CHECK",
+		ResourceTypes: []string{"AWS::Redshift::Cluster"},
+		Parameters:    map[string]string{"allowVersionUpgrade": "true"},
+		Safeguards:    []string{"164.308(a)(5)(ii)(A)", "164.308(a)(7)(ii)(A)"},
+	},
+	{
+		Name:          "redshift-cluster-public-access-check",
+		Identifier:    "REDSHIFT_CLUSTER_PUBLIC_ACCESS_CHECK",
+		ResourceTypes: []string{"AWS::Redshift::Cluster"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "redshift-require-tls-ssl",
+		Identifier:    "REDSHIFT_REQUIRE_TLS_SSL",
+		ResourceTypes: []string{"AWS::Redshift::Cluster"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "restricted-common-ports",
+		Identifier:    "RESTRICTED_INCOMING_TRAFFIC",
+		ResourceTypes: []string{"AWS::EC2::SecurityGroup"},
+		Parameters:    map[string]string{"blockedPort1": "20", "blockedPort2": "21", "blockedPort3": "3389", "blockedPort4": "3306", "blockedPort5": "4333"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:       "root-account-hardware-mfa-enabled",
+		Identifier: "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED",
+		Safeguards: []string{"164.312(d)"},
+	},
+	{
+		Name:       "root-account-mfa-enabled",
+		Identifier: "ROOT_ACCOUNT_MFA_ENABLED",
+		Safeguards: []string{"164.312(d)"},
+	},
+	{
+		Name:       "s3-account-level-public-access-blocks-periodic",
+		Identifier: "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC",
+		Parameters: map[string]string{"BlockPublicAcls": "true", "BlockPublicPolicy": "true", "IgnorePublicAcls": "true", "RestrictPublicBuckets": "true"},
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "s3-bucket-acl-prohibited",
+		Identifier:    "S3_BUCKET_ACL_PROHIBITED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
+	},
+	{
+		Name:          "s3-bucket-default-lock-enabled",
+		Identifier:    "S3_BUCKET_DEFAULT_LOCK_ENABLED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.312(c)(1)", "164.312(c)(2)"},
+	},
+	{
+		Name:          "s3-bucket-level-public-access-prohibited",
+		Identifier:    "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "s3-bucket-logging-enabled",
+		Identifier:    "S3_BUCKET_LOGGING_ENABLED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:          "s3-bucket-public-read-prohibited",
+		Identifier:    "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "s3-bucket-public-write-prohibited",
+		Identifier:    "S3_BUCKET_PUBLIC_WRITE_PROHIBITED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "s3-bucket-replication-enabled",
+		Identifier:    "S3_BUCKET_REPLICATION_ENABLED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:          "s3-bucket-server-side-encryption-enabled",
+		Identifier:    "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(c)(2)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "s3-bucket-ssl-requests-only",
+		Identifier:    "S3_BUCKET_SSL_REQUESTS_ONLY",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(c)(2)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "s3-bucket-versioning-enabled",
+		Identifier:    "S3_BUCKET_VERSIONING_ENABLED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)", "164.312(c)(1)", "164.312(c)(2)"},
+	},
+	{
+		Name:          "s3-default-encryption-kms",
+		Identifier:    "S3_DEFAULT_ENCRYPTION_KMS",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:          "s3-event-notifications-enabled",
+		Identifier:    "S3_EVENT_NOTIFICATIONS_ENABLED",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.312(b)"},
+	},
+	{
+		Name:          "s3-version-lifecycle-policy-check",
+		Identifier:    "S3_VERSION_LIFECYCLE_POLICY_CHECK",
+		ResourceTypes: []string{"AWS::S3::Bucket"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
+	},
+	{
+		Name:       "sagemaker-endpoint-configuration-kms-key-configured",
+		Identifier: "SAGEMAKER_ENDPOINT_CONFIGURATION_KMS_KEY_CONFIGURED",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "sagemaker-notebook-instance-kms-key-configured",
+		Identifier: "SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED",
+		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "sagemaker-notebook-no-direct-internet-access",
+		Identifier: "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "secretsmanager-rotation-enabled-check",
+		Identifier:    "SECRETSMANAGER_ROTATION_ENABLED_CHECK",
+		ResourceTypes: []string{"AWS::SecretsManager::Secret"},
+		Safeguards:    []string{"164.308(a)(4)(ii)(B)"},
+	},
+	{
+		Name:          "secretsmanager-using-cmk",
+		Identifier:    "SECRETSMANAGER_USING_CMK",
+		ResourceTypes: []string{"AWS::SecretsManager::Secret"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "securityhub-enabled",
+		Identifier: "SECURITYHUB_ENABLED",
+		Safeguards: []string{"164.308(a)(1)(ii)(D)", "164.308(a)(5)(ii)(B)", "164.308(a)(6)(i)", "164.308(a)(6)(ii)", "164.312(b)"},
+	},
+	{
+		Name:          "sns-encrypted-kms",
+		Identifier:    "SNS_ENCRYPTED_KMS",
+		ResourceTypes: []string{"AWS::SNS::Topic"},
+		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
+	},
+	{
+		Name:       "ssm-document-not-public",
+		Identifier: "SSM_DOCUMENT_NOT_PUBLIC",
+		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "subnet-auto-assign-public-ip-disabled",
+		Identifier:    "SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED",
+		ResourceTypes: []string{"AWS::EC2::Subnet"},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "vpc-default-security-group-closed",
+		Identifier:    "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
+		ResourceTypes: []string{"AWS::EC2::SecurityGroup"},
+		Safeguards:    []string{"164.312(e)(1)"},
+	},
+	{
+		Name:       "vpc-flow-logs-enabled",
+		Identifier: "VPC_FLOW_LOGS_ENABLED",
+		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
+	},
+	{
+		Name:          "vpc-sg-open-only-to-authorized-ports",
+		Identifier:    "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+		ResourceTypes: []string{"AWS::EC2::SecurityGroup"},
+		Parameters:    map[string]string{"authorizedTcpPorts": Ref("AuthorizedTcpPorts")},
+		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
+	},
+	{
+		Name:          "vpc-vpn-2-tunnels-up",
+		Identifier:    "VPC_VPN_2_TUNNELS_UP",
+		ResourceTypes: []string{"AWS::EC2::VPNConnection"},
+		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
+	},
+	{
+		Name:       "wafv2-logging-enabled",
+		Identifier: "WAFV2_LOGGING_ENABLED",
+		Safeguards: []string{"164.312(b)"},
+	},
+}

@@ -1,0 +1,168 @@
+package compliance
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/storage"
+)
+
+// TemplateBodyLimit is the most AWS accepts inline as a conformance pack's
+// template body; a larger pack must go through S3.
+const TemplateBodyLimit = 51200
+
+// ConfigRolePolicyArn is AWS's managed policy for the Config recorder.
+const ConfigRolePolicyArn = "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+
+// HIPAAPackParameters are the pack's input parameters: this stack's facts.
+var HIPAAPackParameters = []PackParameter{
+	{Name: "AuthorizedVpcIds", Description: "The VPCs internet gateways may attach to: this stack's VPC"},
+	{Name: "AuthorizedTcpPorts", Description: "The TCP ports security groups may open to 0.0.0.0/0: the ALB's 80 and 443"},
+}
+
+// RecorderArgs configures a Recorder.
+type RecorderArgs struct {
+	// NamePrefix names the recorder, channel, bucket and pack, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID scopes the bucket policy. Required.
+	AccountID string
+	// KmsKeyArn encrypts the snapshots (the S3 key). Required.
+	KmsKeyArn pulumi.StringInput
+	// Rules are the conformance pack's rules. Required.
+	Rules []ManagedRule
+	// VpcID is the authorized VPC of the pack. Required.
+	VpcID pulumi.StringInput
+	// AuthorizedTcpPorts are the ports open to the world ("80,443"). Required.
+	AuthorizedTcpPorts string
+}
+
+// Recorder is AWS Config: the recorder, its delivery channel and bucket, and
+// the HIPAA conformance pack.
+type Recorder struct {
+	pulumi.ResourceState
+
+	// Name is the recorder's name.
+	Name pulumi.StringOutput
+	// PackName is the conformance pack's name.
+	PackName pulumi.StringOutput
+}
+
+// ConfigBucketName is globally unique through the account ID.
+func ConfigBucketName(namePrefix, account string) string {
+	return fmt.Sprintf("%s-config-%s", namePrefix, account)
+}
+
+// NewRecorder records every supported resource type, global ones included,
+// delivers to an encrypted bucket, turns the recorder on, and only then
+// deploys the conformance pack.
+func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...pulumi.ResourceOption) (*Recorder, error) {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil {
+		return nil, fmt.Errorf("RecorderArgs: NamePrefix, AccountID, KmsKeyArn, Rules and VpcID are required")
+	}
+	body, err := RenderTemplate(args.Rules, HIPAAPackParameters)
+	if err != nil {
+		return nil, fmt.Errorf("render conformance pack: %w", err)
+	}
+	if len(body) > TemplateBodyLimit {
+		return nil, fmt.Errorf("conformance pack template is %d bytes; AWS accepts %d inline", len(body), TemplateBodyLimit)
+	}
+	r := &Recorder{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:Recorder", name, r, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(r)
+
+	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
+		Name:      ConfigBucketName(args.NamePrefix, args.AccountID),
+		KmsKeyArn: args.KmsKeyArn,
+		Lifecycle: AuditLifecycle,
+		Protect:   true,
+		Grants: func(bucketArn string) []policy.Statement {
+			account := policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}}
+			return []policy.Statement{
+				{Sid: "ConfigChecksBucket", Effect: "Allow", Principal: policy.Service("config.amazonaws.com"),
+					Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{bucketArn}, Condition: account},
+				{Sid: "ConfigWritesSnapshots", Effect: "Allow", Principal: policy.Service("config.amazonaws.com"),
+					Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/Config/*", bucketArn, args.AccountID)},
+					Condition: policy.Conditions{"StringEquals": {
+						"aws:SourceAccount": {args.AccountID},
+						"s3:x-amz-acl":      {"bucket-owner-full-control"},
+					}}},
+			}
+		},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Name:        pulumi.String(args.NamePrefix + "-config"),
+		Description: pulumi.String("Lets AWS Config read resource configurations"),
+		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
+			Effect: "Allow", Principal: policy.Service("config.amazonaws.com"), Action: []string{"sts:AssumeRole"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}},
+		}).JSON()),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create Config role: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-role-policy-attachment", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: pulumi.String(ConfigRolePolicyArn),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("attach Config role policy: %w", err)
+	}
+
+	recorder, err := cfg.NewRecorder(ctx, name, &cfg.RecorderArgs{
+		Name:    pulumi.String(args.NamePrefix),
+		RoleArn: role.Arn,
+		RecordingGroup: &cfg.RecorderRecordingGroupArgs{
+			AllSupported:               pulumi.Bool(true),
+			IncludeGlobalResourceTypes: pulumi.Bool(true),
+		},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create Config recorder: %w", err)
+	}
+	channel, err := cfg.NewDeliveryChannel(ctx, name+"-delivery", &cfg.DeliveryChannelArgs{
+		Name:         pulumi.String(args.NamePrefix),
+		S3BucketName: bucket.Name,
+		S3KmsKeyArn:  args.KmsKeyArn,
+		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
+			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{recorder, bucket}))
+	if err != nil {
+		return nil, fmt.Errorf("create Config delivery channel: %w", err)
+	}
+	status, err := cfg.NewRecorderStatus(ctx, name+"-status", &cfg.RecorderStatusArgs{
+		Name:      recorder.Name,
+		IsEnabled: pulumi.Bool(true),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{channel}))
+	if err != nil {
+		return nil, fmt.Errorf("enable Config recorder: %w", err)
+	}
+
+	pack, err := cfg.NewConformancePack(ctx, name+"-hipaa", &cfg.ConformancePackArgs{
+		Name:         pulumi.String(args.NamePrefix + "-hipaa"),
+		TemplateBody: pulumi.String(body),
+		InputParameters: cfg.ConformancePackInputParameterArray{
+			&cfg.ConformancePackInputParameterArgs{ParameterName: pulumi.String("AuthorizedVpcIds"), ParameterValue: args.VpcID},
+			&cfg.ConformancePackInputParameterArgs{ParameterName: pulumi.String("AuthorizedTcpPorts"), ParameterValue: pulumi.String(args.AuthorizedTcpPorts)},
+		},
+		// A pack needs a recording recorder; created earlier, it fails.
+	}, parent, pulumi.DependsOn([]pulumi.Resource{status}))
+	if err != nil {
+		return nil, fmt.Errorf("create HIPAA conformance pack: %w", err)
+	}
+
+	r.Name = recorder.Name
+	r.PackName = pack.Name
+	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"name": r.Name, "packName": r.PackName}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

@@ -1,0 +1,149 @@
+// Package compliance provides the audit evidence an auditor reads first:
+// the CloudTrail trail, AWS Config with the HIPAA conformance pack, and
+// GuardDuty with high-severity findings routed to the alarm topic.
+package compliance
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/storage"
+)
+
+// AuditLifecycle keeps audit logs six years (HIPAA documentation retention,
+// 45 CFR 164.316(b)(2)) while moving them to cheaper storage as they age.
+var AuditLifecycle = storage.Lifecycle{InfrequentAccessDays: 90, GlacierDays: 365, ExpireDays: 2192, NoncurrentExpireDays: 90}
+
+// TrailArgs configures a Trail.
+type TrailArgs struct {
+	// NamePrefix is the trail's name, e.g. "omnirapeutic-production". Required.
+	NamePrefix string
+	// AccountID and Region scope the bucket policy and the role's trust. Required.
+	AccountID, Region string
+	// KmsKeyArn encrypts the log files and the bucket (the S3 key). Required.
+	KmsKeyArn pulumi.StringInput
+	// LogKeyArn encrypts the CloudWatch log group (the Logs key). Required.
+	LogKeyArn pulumi.StringInput
+	// LogRetentionDays is the log group's retention (an audit log). Required.
+	LogRetentionDays int
+}
+
+// Trail is the account's multi-region CloudTrail trail.
+type Trail struct {
+	pulumi.ResourceState
+
+	// Arn is the trail's ARN.
+	Arn pulumi.StringOutput
+	// LogGroupName is where the trail's events arrive in CloudWatch Logs.
+	LogGroupName pulumi.StringOutput
+	// BucketName is the log files' bucket.
+	BucketName pulumi.StringOutput
+}
+
+// TrailLogGroupName is the trail's CloudWatch log group.
+func TrailLogGroupName(namePrefix string) string { return "/aws/cloudtrail/" + namePrefix }
+
+// TrailBucketName is globally unique through the account ID.
+func TrailBucketName(namePrefix, account string) string {
+	return fmt.Sprintf("%s-cloudtrail-%s", namePrefix, account)
+}
+
+// NewTrail creates the trail with its bucket, log group and delivery role.
+func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil || args.LogKeyArn == nil {
+		return nil, fmt.Errorf("TrailArgs: NamePrefix, AccountID, Region, KmsKeyArn and LogKeyArn are required")
+	}
+	t := &Trail{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:Trail", name, t, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(t)
+	trailArn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", args.Region, args.AccountID, args.NamePrefix)
+
+	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
+		Name:      TrailBucketName(args.NamePrefix, args.AccountID),
+		KmsKeyArn: args.KmsKeyArn,
+		Lifecycle: AuditLifecycle,
+		Protect:   true,
+		Grants: func(bucketArn string) []policy.Statement {
+			source := policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}
+			return []policy.Statement{
+				{Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: policy.Service("cloudtrail.amazonaws.com"),
+					Action: []string{"s3:GetBucketAcl"}, Resource: []string{bucketArn}, Condition: source},
+				{Sid: "CloudTrailWritesLogs", Effect: "Allow", Principal: policy.Service("cloudtrail.amazonaws.com"),
+					Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/*", bucketArn, args.AccountID)},
+					Condition: policy.Conditions{"StringEquals": {
+						"aws:SourceArn": {trailArn},
+						"s3:x-amz-acl":  {"bucket-owner-full-control"},
+					}}},
+			}
+		},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	group, err := logs.NewGroup(ctx, name+"-logs", &logs.GroupArgs{
+		Name: TrailLogGroupName(args.NamePrefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-logs-role", &iam.RoleArgs{
+		Name:        pulumi.String(args.NamePrefix + "-cloudtrail-logs"),
+		Description: pulumi.String("Delivers CloudTrail events to " + TrailLogGroupName(args.NamePrefix)),
+		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
+			Effect: "Allow", Principal: policy.Service("cloudtrail.amazonaws.com"), Action: []string{"sts:AssumeRole"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}},
+		}).JSON()),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create CloudTrail logs role: %w", err)
+	}
+	pol, err := iam.NewPolicy(ctx, name+"-logs-policy", &iam.PolicyArgs{
+		Name:        pulumi.String(args.NamePrefix + "-cloudtrail-logs"),
+		Description: pulumi.String("Write access to the trail's log group only"),
+		Policy: group.Arn.ApplyT(func(arn string) string {
+			return policy.New(policy.Allow("WriteTrailEvents", []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+				[]string{fmt.Sprintf("%s:log-stream:*", arn)})).JSON()
+		}).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create CloudTrail logs policy: %w", err)
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-logs-policy-attachment", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: pol.Arn,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("attach CloudTrail logs policy: %w", err)
+	}
+
+	trail, err := cloudtrail.NewTrail(ctx, name, &cloudtrail.TrailArgs{
+		Name:                       pulumi.String(args.NamePrefix),
+		S3BucketName:               bucket.Name,
+		IsMultiRegionTrail:         pulumi.Bool(true),
+		IncludeGlobalServiceEvents: pulumi.Bool(true),
+		EnableLogFileValidation:    pulumi.Bool(true),
+		EnableLogging:              pulumi.Bool(true),
+		KmsKeyId:                   args.KmsKeyArn,
+		// CloudTrail wants the group's ARN with the stream wildcard.
+		CloudWatchLogsGroupArn: pulumi.Sprintf("%s:*", group.Arn),
+		CloudWatchLogsRoleArn:  role.Arn,
+		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.NamePrefix)},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket, attachment}))
+	if err != nil {
+		return nil, fmt.Errorf("create trail: %w", err)
+	}
+	t.Arn = trail.Arn
+	t.LogGroupName = group.Name
+	t.BucketName = bucket.Name
+	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"arn": t.Arn, "logGroupName": t.LogGroupName}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -9,10 +9,12 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/compute"
 	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/edge"
 	"github.com/omnirapeutic/infrastructure/network"
+	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
@@ -42,6 +44,16 @@ type Stack struct {
 	WebAcl *edge.WebAcl
 	// Cluster is the ECS cluster and its services.
 	Cluster *compute.Cluster
+	// AlarmTopic receives every alarm and high-severity finding.
+	AlarmTopic *observability.AlarmTopic
+	// Trail is the CloudTrail trail.
+	Trail *compliance.Trail
+	// Recorder is AWS Config with the HIPAA conformance pack.
+	Recorder *compliance.Recorder
+	// ThreatDetection is GuardDuty.
+	ThreatDetection *compliance.ThreatDetection
+	// Alarms are the 21 CloudWatch alarms, by area.
+	Alarms *observability.Alarms
 	// Outputs are the exported stack outputs, by name.
 	Outputs pulumi.Map
 }
@@ -191,6 +203,68 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("compute tier: %w", err)
 	}
 
+	findingsRule := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", cfg.Region, account, compliance.FindingsRuleName(prefix))
+	if s.AlarmTopic, err = observability.NewAlarmTopic(ctx, "alarm-topic", &observability.AlarmTopicArgs{
+		NamePrefix:    prefix,
+		AccountID:     account,
+		Region:        cfg.Region,
+		KmsKeyArn:     s.Keys.Arns[security.LogsKey],
+		EventRuleArns: []string{findingsRule},
+		Emails:        cfg.AlarmEmails,
+	}); err != nil {
+		return nil, fmt.Errorf("observability tier: %w", err)
+	}
+
+	if s.Trail, err = compliance.NewTrail(ctx, "cloudtrail", &compliance.TrailArgs{
+		NamePrefix:       prefix,
+		AccountID:        account,
+		Region:           cfg.Region,
+		KmsKeyArn:        s.Keys.Arns[security.S3Key],
+		LogKeyArn:        s.Keys.Arns[security.LogsKey],
+		LogRetentionDays: cfg.Logs.AuditRetentionDays,
+	}); err != nil {
+		return nil, fmt.Errorf("compliance tier: %w", err)
+	}
+	if s.Recorder, err = compliance.NewRecorder(ctx, "config", &compliance.RecorderArgs{
+		NamePrefix:         prefix,
+		AccountID:          account,
+		KmsKeyArn:          s.Keys.Arns[security.S3Key],
+		Rules:              compliance.HIPAARules,
+		VpcID:              s.Network.VpcID.ToStringOutput(),
+		AuthorizedTcpPorts: security.InternetPorts(),
+	}); err != nil {
+		return nil, fmt.Errorf("compliance tier: %w", err)
+	}
+	if s.ThreatDetection, err = compliance.NewThreatDetection(ctx, "guardduty", &compliance.ThreatDetectionArgs{
+		NamePrefix: prefix,
+		TopicArn:   s.AlarmTopic.Arn,
+	}); err != nil {
+		return nil, fmt.Errorf("compliance tier: %w", err)
+	}
+
+	var serviceNames []string
+	for _, svc := range cfg.ServiceNames() {
+		serviceNames = append(serviceNames, compute.ServiceName(prefix, svc))
+	}
+	if s.Alarms, err = observability.NewAlarms(ctx, "alarms", &observability.AlarmsArgs{
+		NamePrefix:             prefix,
+		Region:                 cfg.Region,
+		TopicArn:               s.AlarmTopic.Arn,
+		AuroraClusterID:        s.Aurora.ClusterIdentifier,
+		LoadBalancerArnSuffix:  s.LoadBalancer.ArnSuffix,
+		TargetGroupArnSuffixes: s.LoadBalancer.TargetGroupArnSuffixes,
+		ClusterName:            s.Cluster.Name,
+		ServiceNames:           serviceNames,
+		WebAclName:             s.WebAcl.Name,
+		AvailabilityZones:      cfg.Network.AvailabilityZones,
+		NatGatewayIDs:          s.Network.NatGatewayIDsByAZ,
+		TrailLogGroupName:      s.Trail.LogGroupName,
+		FlowLogGroupName:       s.Network.FlowLogGroupName,
+		MonthlyBudgetUsd:       cfg.MonthlyBudgetUsd,
+	}); err != nil {
+		return nil, fmt.Errorf("observability tier: %w", err)
+	}
+
 	s.export()
 	for name, value := range s.Outputs {
 		ctx.Export(name, value)
@@ -227,4 +301,9 @@ func (s *Stack) export() {
 	o["serviceNames"] = s.Cluster.ServiceNames
 	o["albDnsName"] = s.LoadBalancer.DnsName
 	o["webAclArn"] = s.WebAcl.Arn
+	o["alarmTopicArn"] = s.AlarmTopic.Arn
+	o["trailArn"] = s.Trail.Arn
+	o["configRecorderName"] = s.Recorder.Name
+	o["conformancePackName"] = s.Recorder.PackName
+	o["guardDutyDetectorId"] = s.ThreatDetection.DetectorID
 }

@@ -2,6 +2,8 @@ package security
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
@@ -177,4 +179,19 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 		return nil, err
 	}
 	return sg, nil
+}
+
+// InternetPorts lists, comma-separated, the TCP ports some rule opens to the
+// internet (the conformance pack's authorized ports): derived from Rules, so
+// the evidence and the rules cannot disagree.
+func InternetPorts() string {
+	var ports []string
+	for _, r := range Rules {
+		if r.Direction == Ingress && r.Cidr == anywhere && r.Protocol == "tcp" {
+			for p := r.FromPort; p <= r.ToPort; p++ {
+				ports = append(ports, strconv.Itoa(p))
+			}
+		}
+	}
+	return strings.Join(ports, ",")
 }

@@ -58,6 +58,10 @@ type Config struct {
 	Services map[string]Service
 	// Edge is the load balancer's routing and TLS (omnirapeutic:edge).
 	Edge Edge
+	// AlarmEmails are subscribed to the alarm topic (omnirapeutic:alarmEmails).
+	AlarmEmails []string
+	// MonthlyBudgetUsd is the estimated-charges alarm's threshold (omnirapeutic:monthlyBudgetUsd).
+	MonthlyBudgetUsd int
 }
 
 // Service is one ECS Fargate service.
@@ -218,6 +222,8 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.json("ecrRepositories", &c.EcrRepositories)
 	d.json("services", &c.Services)
 	d.json("edge", &c.Edge)
+	d.json("alarmEmails", &c.AlarmEmails)
+	d.integer("monthlyBudgetUsd", &c.MonthlyBudgetUsd)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
 	}

@@ -38,6 +38,7 @@ func (c *Config) Validate() error {
 	add(validateBastion(c.Bastion, c.Network.AvailabilityZones))
 	add(validateEdge(c.Edge, c.Region))
 	add(c.validateServices())
+	add(validateAlarms(c.AlarmEmails, c.MonthlyBudgetUsd))
 	return errors.Join(errs...)
 }
 
@@ -274,6 +275,9 @@ func FargateMemory(cpu int) []int {
 	return out
 }
 
+// MaxServices is how many services the ECS running-tasks alarm can watch.
+const MaxServices = 5
+
 // SecretNames are the secrets a service may ask for.
 var SecretNames = []string{"database", "apiKeys"}
 
@@ -327,6 +331,11 @@ func (c *Config) validateServices() error {
 		if !nameLabelPattern.MatchString(repo) {
 			errs = append(errs, fmt.Errorf("config %s: %q is not a repository name (1 to 8 lowercase letters, digits or hyphens)", Key("ecrRepositories"), repo))
 		}
+	}
+	// The running-tasks alarm's metric math takes two metrics per declared
+	// service, and CloudWatch allows ten metrics in one alarm.
+	if len(c.Services) == 0 || len(c.Services) > MaxServices {
+		errs = append(errs, fmt.Errorf("config %s: %d services are declared; declare 1 to %d (the ECS running-tasks alarm watches each with two metrics, ten at most)", key, len(c.Services), MaxServices))
 	}
 	targetGroups := c.Edge.TargetGroups()
 	healthPaths := map[string]string{}
@@ -392,6 +401,27 @@ func (c *Config) validateServices() error {
 				bad("autoscaling.cpuTargetPercent: %d is outside 10 to 90", a.CpuTargetPercent)
 			}
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// emailPattern is deliberately plain: one @, a dot in the domain, no spaces.
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+func validateAlarms(emails []string, budget int) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, e := range emails {
+		switch {
+		case !emailPattern.MatchString(e):
+			errs = append(errs, fmt.Errorf("config %s: %q is not an email address", Key("alarmEmails"), e))
+		case seen[strings.ToLower(e)]:
+			errs = append(errs, fmt.Errorf("config %s: %q is listed twice", Key("alarmEmails"), e))
+		}
+		seen[strings.ToLower(e)] = true
+	}
+	if budget <= 0 {
+		errs = append(errs, fmt.Errorf("config %s: %d must be a positive number of US dollars", Key("monthlyBudgetUsd"), budget))
 	}
 	return errors.Join(errs...)
 }

@@ -155,6 +155,12 @@ func computedState(token, name string, inputs resource.PropertyMap) map[string]a
 	case "aws:lb/targetGroup:TargetGroup":
 		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/offline", Region, AccountID, physical)
 		out["arnSuffix"] = fmt.Sprintf("targetgroup/%s/offline", physical)
+	case "aws:sns/topic:Topic":
+		out["arn"] = fmt.Sprintf("arn:aws:sns:%s:%s:%s", Region, AccountID, physical)
+	case "aws:cloudtrail/trail:Trail":
+		out["arn"] = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", Region, AccountID, physical)
+	case "aws:cloudwatch/eventRule:EventRule":
+		out["arn"] = fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", Region, AccountID, physical)
 	case "aws:ecs/taskDefinition:TaskDefinition":
 		family := inputs["family"].StringValue()
 		out["arn"] = fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:1", Region, AccountID, family)

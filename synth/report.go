@@ -26,6 +26,8 @@ var sections = []Section{
 	dataSection,
 	computeSection,
 	edgeSection,
+	observabilitySection,
+	complianceSection,
 }
 
 // WriteReport prints what `pulumi up` would create: resources grouped by

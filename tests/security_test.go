@@ -214,6 +214,8 @@ func TestStatefulResourcesAreProtectedAndKeepTheirNames(t *testing.T) {
 		stack + "omnirapeutic:security:Secrets$aws:secretsmanager/secret:Secret::secrets-api-keys",
 		stack + "omnirapeutic:data:Aurora$aws:rds/cluster:Cluster::aurora-cluster",
 		stack + "omnirapeutic:data:Aurora$aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-params",
+		stack + "omnirapeutic:compliance:Trail$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::cloudtrail-bucket",
+		stack + "omnirapeutic:compliance:Recorder$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::config-bucket",
 	}
 	var protected []string
 	for _, res := range r.Resources {

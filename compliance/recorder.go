@@ -110,10 +110,30 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("create Config role: %w", err)
 	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-role-policy-attachment", &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: pulumi.String(ConfigRolePolicyArn),
-	}, parent); err != nil {
-		return nil, fmt.Errorf("attach Config role policy: %w", err)
+	// AWS_ConfigRole reads configurations; delivering to this bucket with
+	// this key is granted here, so Config need not fall back to its service
+	// principal.
+	bucketArn := storage.Arn(ConfigBucketName(args.NamePrefix, args.AccountID))
+	delivery, err := iam.NewPolicy(ctx, name+"-delivery-policy", &iam.PolicyArgs{
+		Name:        pulumi.String(args.NamePrefix + "-config-delivery"),
+		Description: pulumi.String("Deliver Config snapshots and history to the Config bucket"),
+		Policy: args.KmsKeyArn.ToStringOutput().ApplyT(func(keyArn string) string {
+			return policy.New(
+				policy.Allow("CheckBucket", []string{"s3:GetBucketAcl"}, []string{bucketArn}),
+				policy.Allow("WriteSnapshots", []string{"s3:PutObject"}, []string{fmt.Sprintf("%s/AWSLogs/%s/Config/*", bucketArn, args.AccountID)}),
+				policy.Allow("EncryptSnapshots", []string{"kms:GenerateDataKey", "kms:Decrypt"}, []string{keyArn}),
+			).JSON()
+		}).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create Config delivery policy: %w", err)
+	}
+	for key, arn := range map[string]pulumi.StringInput{"role-policy": pulumi.String(ConfigRolePolicyArn), "delivery-policy": delivery.Arn} {
+		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%s-attachment", name, key), &iam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: arn,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("attach Config %s: %w", key, err)
+		}
 	}
 
 	recorder, err := cfg.NewRecorder(ctx, name, &cfg.RecorderArgs{

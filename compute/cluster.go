@@ -2,6 +2,8 @@ package compute
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -100,7 +102,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
-	names := sortedNames(args.Services)
+	names := slices.Sorted(maps.Keys(args.Services))
 
 	execLogs, err := logs.NewGroup(ctx, name+"-exec-logs", &logs.GroupArgs{
 		Name: ExecLogGroupName(args.NamePrefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
@@ -226,6 +228,11 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 	}
 
 	var repoArns, logArns []string
+	// GuardDuty runtime monitoring adds its agent as a sidecar, pulled with
+	// this role from GuardDuty's repository; without it tasks run unmonitored.
+	if account, ok := guardDutyAgentAccounts[args.Region]; ok {
+		repoArns = append(repoArns, fmt.Sprintf("arn:aws:ecr:%s:%s:repository/aws-guardduty-agent-fargate", args.Region, account))
+	}
 	secretNames := map[string]bool{}
 	for _, svc := range services {
 		spec := args.Services[svc]
@@ -274,6 +281,15 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 	return role, nil
 }
 
+// guardDutyAgentAccounts host GuardDuty's Fargate agent image, by region
+// (GuardDuty user guide, "ECR Repository for GuardDuty agent on AWS Fargate").
+var guardDutyAgentAccounts = map[string]string{
+	"us-east-1": "593207742271",
+	"us-east-2": "307168627858",
+	"us-west-1": "684579721401",
+	"us-west-2": "733349766148",
+}
+
 // ExecutionPolicy is the execution role's policy. Only ecr:GetAuthorizationToken
 // is on "*": it has no resource-level permissions.
 func ExecutionPolicy(region string, repoArns, logArns, secretArns []string, secretsKeyArn string) policy.Document {
@@ -297,13 +313,4 @@ func ExecutionPolicy(region string, repoArns, logArns, secretArns []string, secr
 			})
 	}
 	return policy.New(statements...)
-}
-
-func sortedNames(m map[string]stackconfig.Service) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

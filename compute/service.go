@@ -3,8 +3,8 @@ package compute
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
@@ -113,10 +113,10 @@ func ContainerDefinitions(c Container) (string, error) {
 		def["portMappings"] = []map[string]any{{"containerPort": c.Port, "protocol": "tcp"}}
 	}
 	var env, secrets []kv
-	for _, k := range sortedKeys(c.Environment) {
+	for _, k := range slices.Sorted(maps.Keys(c.Environment)) {
 		env = append(env, kv{Name: k, Value: c.Environment[k]})
 	}
-	for _, k := range sortedKeys(c.Secrets) {
+	for _, k := range slices.Sorted(maps.Keys(c.Secrets)) {
 		secrets = append(secrets, kv{Name: k, From: c.Secrets[k]})
 	}
 	if len(env) > 0 {
@@ -129,13 +129,10 @@ func ContainerDefinitions(c Container) (string, error) {
 	return string(b), err
 }
 
-// NewService registers a task definition revision and runs it as a service.
-//
-// The service names its task definition family, not a revision, so ECS runs
-// the family's latest revision: a revision the deployment pipeline registered
-// is never reverted by `pulumi up`, and a new image tag in config registers a
-// new revision and redeploys (triggers). Where autoscaling owns the task
-// count, Pulumi sets it at creation only.
+// NewService registers a task definition revision and runs the family's
+// newest revision as a service, so that neither the deployment pipeline nor
+// `pulumi up` undoes the other. Where autoscaling owns the task count,
+// Pulumi sets it at creation only.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
 	if args == nil || args.Name == "" || args.NamePrefix == "" || args.Image == nil || args.ExecutionRoleArn == nil || args.TaskRoleArn == nil {
 		return nil, fmt.Errorf("ServiceArgs: Name, NamePrefix, Image, ExecutionRoleArn and TaskRoleArn are required")
@@ -212,10 +209,21 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, fmt.Errorf("register task definition of %s: %w", args.Name, err)
 	}
 
+	// The service runs the newest ACTIVE revision of the family: the one just
+	// registered here, or a later one the deployment pipeline registered.
+	// Reading it back each run means `pulumi up` never reverts the
+	// pipeline's revision, while a config change (a new revision here)
+	// becomes the newest and is deployed. The value is family:revision, which
+	// the provider stores as given, so there is no perpetual diff.
+	latest := ecs.LookupTaskDefinitionOutput(ctx, ecs.LookupTaskDefinitionOutputArgs{TaskDefinition: task.Family}, pulumi.Parent(s))
+	revision := pulumi.All(task.Family, task.Revision, latest.Revision()).ApplyT(func(v []any) string {
+		return fmt.Sprintf("%s:%d", v[0].(string), max(v[1].(int), v[2].(int)))
+	}).(pulumi.StringOutput)
+
 	svcArgs := &ecs.ServiceArgs{
 		Name:           pulumi.String(physical),
 		Cluster:        args.ClusterArn,
-		TaskDefinition: pulumi.String(physical),
+		TaskDefinition: revision,
 		DesiredCount:   pulumi.Int(spec.DesiredCount),
 		CapacityProviderStrategies: ecs.ServiceCapacityProviderStrategyArray{&ecs.ServiceCapacityProviderStrategyArgs{
 			CapacityProvider: pulumi.String("FARGATE"), Weight: pulumi.Int(1),
@@ -234,10 +242,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		EnableEcsManagedTags: pulumi.Bool(true),
 		PropagateTags:        pulumi.String("SERVICE"),
 		EnableExecuteCommand: pulumi.Bool(false),
-		// A new revision from config redeploys; the pipeline's do not trigger.
-		ForceNewDeployment: pulumi.Bool(true),
-		Triggers:           pulumi.StringMap{"taskDefinition": task.Arn},
-		Tags:               pulumi.StringMap{"Name": pulumi.String(physical)},
+		Tags:                 pulumi.StringMap{"Name": pulumi.String(physical)},
 	}
 	if spec.TargetGroup != "" {
 		svcArgs.LoadBalancers = ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
@@ -294,13 +299,4 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 	return s, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -218,7 +218,10 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
 		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
 		Tags:                             pulumi.StringMap{"Name": pulumi.String(clusterID)},
-	}, parent, pulumi.Protect(true), pulumi.DependsOn([]pulumi.Resource{logGroup}))
+		// Automatic minor upgrades (RDS_AUTOMATIC_MINOR_VERSION_UPGRADE) move
+		// the cluster past the configured version; going back is impossible,
+		// so the configured version is the creation version, not a pin.
+	}, parent, pulumi.Protect(true), pulumi.DependsOn([]pulumi.Resource{logGroup}), pulumi.IgnoreChanges([]string{"engineVersion"}))
 	if err != nil {
 		return nil, fmt.Errorf("create Aurora cluster: %w", err)
 	}
@@ -226,11 +229,11 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 	newInstance := func(role, az string, tier int) error {
 		id := fmt.Sprintf("%s-%s", clusterID, role)
 		_, err := rds.NewClusterInstance(ctx, fmt.Sprintf("%s-%s", name, role), &rds.ClusterInstanceArgs{
-			Identifier:                         pulumi.String(id),
-			ClusterIdentifier:                  cluster.ID(),
-			InstanceClass:                      pulumi.String(InstanceClass),
+			Identifier:        pulumi.String(id),
+			ClusterIdentifier: cluster.ID(),
+			InstanceClass:     pulumi.String(InstanceClass),
+			// No engine version: an Aurora instance runs its cluster's.
 			Engine:                             pulumi.String(Engine),
-			EngineVersion:                      cluster.EngineVersion,
 			AvailabilityZone:                   pulumi.String(az),
 			DbSubnetGroupName:                  subnetGroup.Name,
 			PubliclyAccessible:                 pulumi.Bool(false),

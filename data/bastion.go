@@ -46,8 +46,11 @@ type BastionArgs struct {
 }
 
 // Bastion is an EC2 instance with no inbound access at all: engineers reach
-// it, and through it Aurora, only with SSM Session Manager, and every session
-// is logged, encrypted.
+// it, and through it Aurora, only with SSM Session Manager. Shell sessions
+// are logged, encrypted; port-forwarding sessions carry no session log (AWS
+// does not log them), so database access is evidenced by CloudTrail's
+// StartSession events and by the database's own audit log (pgAudit,
+// log_connections).
 type Bastion struct {
 	pulumi.ResourceState
 

@@ -2,7 +2,8 @@ package observability
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -196,7 +197,7 @@ func albAlarms(args *AlarmsArgs) []Alarm {
 	dims := pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix}
 	var queries []Query
 	var terms []string
-	for _, tg := range sortedTargetGroups(args.TargetGroupArnSuffixes) {
+	for _, tg := range slices.Sorted(maps.Keys(args.TargetGroupArnSuffixes)) {
 		id := "unhealthy_" + strings.ReplaceAll(tg, "-", "_")
 		queries = append(queries, Query{ID: id, Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Stat: "Maximum",
 			Dimensions: pulumi.StringMap{"LoadBalancer": args.LoadBalancerArnSuffix, "TargetGroup": args.TargetGroupArnSuffixes[tg]}})
@@ -231,13 +232,21 @@ func ecsAlarms(args *AlarmsArgs) []Alarm {
 		desired = append(desired, fmt.Sprintf("FILL(desired%d, 0)", i))
 		running = append(running, fmt.Sprintf("FILL(running%d, 0)", i))
 	}
+	// AWS/ECS cluster utilization exists only for EC2 capacity; on Fargate
+	// the cluster's use is Container Insights' utilized over reserved.
+	utilization := func(used, reserved string) []Query {
+		return []Query{
+			{ID: "used", Namespace: "ECS/ContainerInsights", Metric: used, Stat: "Sum", Dimensions: dims},
+			{ID: "reserved", Namespace: "ECS/ContainerInsights", Metric: reserved, Stat: "Sum", Dimensions: dims},
+		}
+	}
 	return []Alarm{
-		{What: "cpu", Description: "ECS cluster CPU above 80% for 15 minutes. Find the busy service in Container Insights; api and web scale out at 60%, so this means scaling is at its maximum or a service has none.",
-			Namespace: "AWS/ECS", Metric: "CPUUtilization", Statistic: "Average", Dimensions: dims,
-			Comparison: "GreaterThanThreshold", Threshold: 80, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "missing"},
-		{What: "memory", Description: "ECS cluster memory above 80% for 15 minutes. Find the service in Container Insights; tasks near their memory limit are killed (exit code 137).",
-			Namespace: "AWS/ECS", Metric: "MemoryUtilization", Statistic: "Average", Dimensions: dims,
-			Comparison: "GreaterThanThreshold", Threshold: 80, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "missing"},
+		{What: "cpu", Description: "ECS tasks are using over 80% of the CPU they reserve, cluster-wide, for 15 minutes. Find the busy service in Container Insights; api and web scale out at 60%, so this means scaling is at its maximum or a service has none.",
+			Expression: "100 * used / reserved", Queries: utilization("CpuUtilized", "CpuReserved"),
+			Comparison: "GreaterThanThreshold", Threshold: 80, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "notBreaching"},
+		{What: "memory", Description: "ECS tasks are using over 80% of the memory they reserve, cluster-wide, for 15 minutes. Find the service in Container Insights; a task at its memory limit is killed (exit code 137).",
+			Expression: "100 * used / reserved", Queries: utilization("MemoryUtilized", "MemoryReserved"),
+			Comparison: "GreaterThanThreshold", Threshold: 80, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "notBreaching"},
 		// Deployments dip briefly below desired; fifteen minutes does not.
 		{What: "running-tasks", Description: "Fewer ECS tasks are running than desired, for 15 minutes. Run aws ecs describe-services on the cluster's services: stopped-task reasons (image pull, secrets, health checks) are in the events.",
 			Expression: fmt.Sprintf("(%s) - (%s)", strings.Join(desired, " + "), strings.Join(running, " + ")), Queries: queries,
@@ -285,13 +294,4 @@ func flowLogAlarms() []Alarm {
 			Namespace: FlowLogNamespace, Metric: "RejectedRemoteAdminFlows", Statistic: "Sum",
 			Comparison: "GreaterThanThreshold", Threshold: 50, PeriodSeconds: fiveMinutes, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: "notBreaching"},
 	}
-}
-
-func sortedTargetGroups(m map[string]pulumi.StringOutput) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

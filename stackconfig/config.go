@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,7 +132,7 @@ func (e Edge) TargetGroups() []string {
 }
 
 // ServiceNames returns the services' names in order.
-func (c *Config) ServiceNames() []string { return sortedKeys(c.Services) }
+func (c *Config) ServiceNames() []string { return slices.Sorted(maps.Keys(c.Services)) }
 
 // HealthCheckPath is the path a target group checks: the one its services
 // agree on (validation makes them agree), "/" when none serves it yet.

@@ -3,10 +3,10 @@ package stackconfig
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -200,7 +200,7 @@ func validateSubnets(n Network) error {
 			errs = append(errs, fmt.Errorf("config %s: tier %q is missing; it needs one subnet in each of %v", key, tier, n.AvailabilityZones))
 			continue
 		}
-		for _, az := range sortedKeys(byAZ) {
+		for _, az := range slices.Sorted(maps.Keys(byAZ)) {
 			if !slices.Contains(n.AvailabilityZones, az) {
 				errs = append(errs, fmt.Errorf("config %s.%s: %q is not one of the VPC's availability zones %v", key, tier, az, n.AvailabilityZones))
 			}
@@ -232,15 +232,6 @@ func validateSubnets(n Network) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 var (

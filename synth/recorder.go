@@ -70,6 +70,9 @@ type Recorder struct {
 	project   string
 	stack     string
 	resources []*Resource
+	// externalRevisions are task-definition revisions registered outside
+	// Pulumi (by the deployment pipeline), by family.
+	externalRevisions map[string]int
 }
 
 // NewRecorder returns an empty recorder for the given project and stack.
@@ -195,6 +198,15 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		name := args.Args["name"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": name, "id": name, "type": "String", "value": "ami-0offline00000000000", "arn": "arn:aws:ssm:" + Region + "::parameter" + name,
+		}), nil
+	case "aws:ecs/getTaskDefinition:getTaskDefinition":
+		// The newest ACTIVE revision: the one the program registered (1 in
+		// this mock) unless the pipeline registered a later one.
+		family := args.Args["taskDefinition"].StringValue()
+		revision := max(1, r.externalRevisions[family])
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"family": family, "revision": revision, "status": "ACTIVE", "id": family,
+			"arn": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, AccountID, family, revision),
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{

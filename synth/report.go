@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -63,7 +64,7 @@ func WriteReport(w io.Writer, r *Result) error {
 
 	heading(w, "Stack outputs")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, k := range sortedKeys(r.Outputs) {
+	for _, k := range slices.Sorted(maps.Keys(r.Outputs)) {
 		b, err := json.Marshal(r.Outputs[k])
 		if err != nil {
 			return err
@@ -114,21 +115,12 @@ func (r *Result) componentGroups() []componentGroup {
 			}
 		}
 		g := componentGroup{name: c.Name, typ: c.Type}
-		for _, t := range sortedKeys(byType) {
+		for _, t := range slices.Sorted(maps.Keys(byType)) {
 			g.counts = append(g.counts, typeCount{t, byType[t]})
 		}
 		groups = append(groups, g)
 	}
 	return groups
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // table writes rows under a header, aligned.

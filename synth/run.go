@@ -20,6 +20,9 @@ type Options struct {
 	// Overrides replace or add config values (fully qualified keys) after the
 	// stack file is read; tests use them for alternative configurations.
 	Overrides map[string]string
+	// ExternalRevisions pretend the deployment pipeline registered these
+	// task-definition revisions (family → newest revision) before the run.
+	ExternalRevisions map[string]int
 }
 
 // Result is one offline run of the program.
@@ -52,6 +55,7 @@ func Run(opts Options) (*Result, error) {
 		sc.Values[k] = v
 	}
 	rec := NewRecorder(sc.Project, sc.Stack)
+	rec.externalRevisions = opts.ExternalRevisions
 	res := &Result{Config: sc, Outputs: map[string]any{}}
 	var mu sync.Mutex
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {

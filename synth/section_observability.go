@@ -3,6 +3,8 @@ package synth
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,7 +76,7 @@ func (r *Result) Alarms() []AlarmRow {
 func dimensionValues(raw any) []string {
 	m, _ := raw.(map[string]any)
 	var out []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, fmt.Sprintf("%s=%v", k, m[k]))
 	}
 	return out
@@ -101,7 +103,7 @@ func writeObservability(r *Result, w io.Writer) error {
 		rows = append(rows, []string{a.Area, a.Name, a.Metric, a.Condition, a.Period, a.Watches})
 	}
 	var summary []string
-	for _, area := range sortedKeys(counts) {
+	for _, area := range slices.Sorted(maps.Keys(counts)) {
 		summary = append(summary, fmt.Sprintf("%s %d", area, counts[area]))
 	}
 	fmt.Fprintf(w, "%d alarms (%s); each notifies the encrypted alarm topic on ALARM, OK and INSUFFICIENT_DATA:\n", len(alarms), strings.Join(summary, ", "))

@@ -79,6 +79,22 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 	assert.Equal(t, []string{account}, statement(t, doc, "ConfigWritesSnapshots").Condition["StringEquals"]["aws:SourceAccount"])
 	assertAuditLifecycle(t, r, "config-bucket")
 
+	role := find(t, r, tRole, "config-role")
+	var attached []string
+	for _, a := range r.OfType(tAttachment) {
+		if a.Str("role") == role.Str("name") {
+			attached = append(attached, a.Str("policyArn"))
+		}
+	}
+	assert.ElementsMatch(t, []string{
+		"arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+		"arn:aws:iam::" + account + ":policy/omnirapeutic-production-config-delivery",
+	}, attached)
+	delivery, err := policy.Parse(find(t, r, tPolicy, "config-delivery-policy").Str("policy"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"arn:aws:s3:::omnirapeutic-production-config-123456789012/AWSLogs/123456789012/Config/*"}, statement(t, delivery, "WriteSnapshots").Resource)
+	assert.Equal(t, []string{keyArn("s3")}, statement(t, delivery, "EncryptSnapshots").Resource)
+
 	pack := find(t, r, tPack, "config-hipaa")
 	assert.Equal(t, "omnirapeutic-production-hipaa", pack.Str("name"))
 	assert.Contains(t, pack.Dependencies, status.URN, "the pack is created after the recorder is on")

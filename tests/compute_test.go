@@ -181,9 +181,8 @@ func assertService(t *testing.T, r *synth.Result, svc string, desired int, targe
 	s := find(t, r, tService, "ecs-"+svc)
 	assert.Equal(t, "omnirapeutic-production-"+svc, s.Str("name"))
 	assert.Equal(t, "arn:aws:ecs:us-east-1:"+account+":cluster/omnirapeutic-production", s.Str("cluster"))
-	assert.Equal(t, "omnirapeutic-production-"+svc, s.Str("taskDefinition"), "the family, so ECS runs its latest revision")
-	assert.Equal(t, map[string]any{"taskDefinition": fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/omnirapeutic-production-%s:1", account, svc)}, s.Inputs["triggers"])
-	assert.Equal(t, true, s.Inputs["forceNewDeployment"])
+	assert.Equal(t, "omnirapeutic-production-"+svc+":1", s.Str("taskDefinition"), "the family's newest revision: the one just registered")
+	assert.NotContains(t, s.Inputs, "forceNewDeployment", "an unchanged revision must not redeploy on every pulumi up")
 	assert.EqualValues(t, desired, s.Inputs["desiredCount"])
 	assert.Equal(t, "1.4.0", s.Str("platformVersion"))
 	assert.Equal(t, map[string]any{
@@ -217,6 +216,14 @@ func TestNginxServiceInProduction(t *testing.T) {
 	assert.Empty(t, c.Secrets)
 	s := assertService(t, r, "nginx", 2, "web", 8080)
 	assert.Empty(t, s.IgnoreChanges, "nginx has no autoscaling: Pulumi owns its count")
+}
+
+// TestPulumiUpKeepsThePipelinesRevision: when the pipeline has registered a
+// later revision (7) and deployed it, the service keeps running it.
+func TestPulumiUpKeepsThePipelinesRevision(t *testing.T) {
+	r, err := synth.Run(synth.Options{Dir: "..", ExternalRevisions: map[string]int{"omnirapeutic-production-nginx": 7}})
+	require.NoError(t, err)
+	assert.Equal(t, "omnirapeutic-production-nginx:7", find(t, r, tService, "ecs-nginx").Str("taskDefinition"))
 }
 
 func TestAllServicesSwitchedOn(t *testing.T) {
@@ -273,7 +280,8 @@ func TestExecutionRoleIsLeastPrivilege(t *testing.T) {
 	}
 	assert.Equal(t, []string{"*"}, statement(t, doc, "EcrLogin").Resource)
 	assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, statement(t, doc, "EcrLogin").Action)
-	assert.Equal(t, []string{repoArn("api"), repoArn("web"), repoArn("worker")}, statement(t, doc, "PullImages").Resource)
+	assert.Equal(t, []string{"arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate", repoArn("api"), repoArn("web"), repoArn("worker")},
+		statement(t, doc, "PullImages").Resource, "the stack's repositories and GuardDuty's Fargate agent")
 	assert.Equal(t, []string{logArn("api"), logArn("nginx"), logArn("web"), logArn("worker")}, statement(t, doc, "WriteLogs").Resource)
 	assert.Equal(t, []string{"arn:aws:secretsmanager:us-east-1:" + account + ":secret:rds!cluster-omnirapeutic-production"},
 		statement(t, doc, "ReadServiceSecrets").Resource, "exactly the secrets the services are given")

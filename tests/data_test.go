@@ -46,6 +46,7 @@ func TestAuroraCluster(t *testing.T) {
 	assert.Equal(t, true, c.Inputs["copyTagsToSnapshot"])
 	assert.Equal(t, true, c.Inputs["iamDatabaseAuthenticationEnabled"])
 	assert.Equal(t, []any{"postgresql"}, c.Inputs["enabledCloudwatchLogsExports"])
+	assert.Equal(t, []string{"engineVersion"}, c.IgnoreChanges, "automatic minor upgrades move the version; pulumi up must not try to go back")
 
 	sg := find(t, r, tSG, "security-groups-aurora")
 	assert.Equal(t, []any{sg.ID}, c.Inputs["vpcSecurityGroupIds"], "the Aurora security group only")
@@ -92,6 +93,7 @@ func assertInstance(t *testing.T, r *synth.Result, name, identifier, az string, 
 	assert.Equal(t, az, i.Str("availabilityZone"))
 	assert.Equal(t, "db.serverless", i.Str("instanceClass"))
 	assert.Equal(t, "aurora-postgresql", i.Str("engine"))
+	assert.NotContains(t, i.Inputs, "engineVersion", "an instance runs its cluster's version")
 	assert.Equal(t, "aurora-cluster-id", i.Str("clusterIdentifier"))
 	assert.Equal(t, false, i.Inputs["publiclyAccessible"])
 	assert.Equal(t, true, i.Inputs["autoMinorVersionUpgrade"])

@@ -65,8 +65,8 @@ func TestAlarmThresholdsAndTargets(t *testing.T) {
 		row("aurora", "omnirapeutic-production-aurora-deadlocks", "AWS/RDS Deadlocks Sum", "> 0", "300s, 1 of 1", "DBClusterIdentifier=omnirapeutic-production"),
 		row("aurora", "omnirapeutic-production-aurora-freeable-memory", "AWS/RDS FreeableMemory Minimum", "< 268435456", "300s, 3 of 3", "DBClusterIdentifier=omnirapeutic-production"),
 		row("cost", "omnirapeutic-production-cost-estimated-charges", "AWS/Billing EstimatedCharges Maximum", "> 1500", "21600s, 1 of 1", "Currency=USD"),
-		row("ecs", "omnirapeutic-production-ecs-cpu", "AWS/ECS CPUUtilization Average", "> 80", "300s, 3 of 3", "ClusterName=omnirapeutic-production"),
-		row("ecs", "omnirapeutic-production-ecs-memory", "AWS/ECS MemoryUtilization Average", "> 80", "300s, 3 of 3", "ClusterName=omnirapeutic-production"),
+		row("ecs", "omnirapeutic-production-ecs-cpu", "100 * used / reserved", "> 80", "300s, 3 of 3", "ClusterName=omnirapeutic-production"),
+		row("ecs", "omnirapeutic-production-ecs-memory", "100 * used / reserved", "> 80", "300s, 3 of 3", "ClusterName=omnirapeutic-production"),
 		row("ecs", "omnirapeutic-production-ecs-running-tasks",
 			"(FILL(desired0, 0) + FILL(desired1, 0) + FILL(desired2, 0) + FILL(desired3, 0)) - (FILL(running0, 0) + FILL(running1, 0) + FILL(running2, 0) + FILL(running3, 0))",
 			"> 0", "300s, 3 of 3",
@@ -172,5 +172,25 @@ func TestLogRetentionComesFromConfig(t *testing.T) {
 			want = 3653
 		}
 		assert.EqualValues(t, want, g.Inputs["retentionInDays"], g.Str("name"))
+	}
+}
+
+// TestEcsUtilizationUsesContainerInsights: AWS/ECS cluster utilization exists
+// only for EC2 capacity, so on Fargate the alarms divide Container Insights'
+// utilized by reserved.
+func TestEcsUtilizationUsesContainerInsights(t *testing.T) {
+	r := production(t)
+	for what, metrics := range map[string][2]string{"cpu": {"CpuUtilized", "CpuReserved"}, "memory": {"MemoryUtilized", "MemoryReserved"}} {
+		a := find(t, r, tAlarm, "alarms-ecs-"+what)
+		var got []string
+		for _, raw := range a.Inputs["metricQueries"].([]any) {
+			q := raw.(map[string]any)
+			if m, ok := q["metric"].(map[string]any); ok {
+				assert.Equal(t, "ECS/ContainerInsights", m["namespace"])
+				assert.Equal(t, map[string]any{"ClusterName": "omnirapeutic-production"}, m["dimensions"])
+				got = append(got, q["id"].(string)+"="+m["metricName"].(string))
+			}
+		}
+		assert.Equal(t, []string{"used=" + metrics[0], "reserved=" + metrics[1]}, got, what)
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
 )
 
@@ -99,24 +99,17 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 		return nil, err
 	}
 
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:        pulumi.String(args.NamePrefix + "-config"),
-		Description: pulumi.String("Lets AWS Config read resource configurations"),
-		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
-			Effect: "Allow", Principal: policy.Service("config.amazonaws.com"), Action: []string{"sts:AssumeRole"},
-			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}},
-		}).JSON()),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create Config role: %w", err)
-	}
 	// AWS_ConfigRole reads configurations; delivering to this bucket with
 	// this key is granted here, so Config need not fall back to its service
 	// principal.
 	bucketArn := storage.Arn(ConfigBucketName(args.NamePrefix, args.AccountID))
-	delivery, err := iam.NewPolicy(ctx, name+"-delivery-policy", &iam.PolicyArgs{
-		Name:        pulumi.String(args.NamePrefix + "-config-delivery"),
-		Description: pulumi.String("Deliver Config snapshots and history to the Config bucket"),
+	role, err := security.NewRole(ctx, name, &security.RoleArgs{
+		Name:        args.NamePrefix + "-config",
+		Description: "Lets AWS Config read resource configurations and deliver them",
+		Trust: policy.New(policy.Statement{
+			Effect: "Allow", Principal: policy.Service("config.amazonaws.com"), Action: []string{"sts:AssumeRole"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}},
+		}),
 		Policy: args.KmsKeyArn.ToStringOutput().ApplyT(func(keyArn string) string {
 			return policy.New(
 				policy.Allow("CheckBucket", []string{"s3:GetBucketAcl"}, []string{bucketArn}),
@@ -124,16 +117,11 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 				policy.Allow("EncryptSnapshots", []string{"kms:GenerateDataKey", "kms:Decrypt"}, []string{keyArn}),
 			).JSON()
 		}).(pulumi.StringOutput),
+		PolicyDescription: "Deliver Config snapshots and history to the Config bucket",
+		ManagedPolicyArns: []string{ConfigRolePolicyArn},
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create Config delivery policy: %w", err)
-	}
-	for key, arn := range map[string]pulumi.StringInput{"role-policy": pulumi.String(ConfigRolePolicyArn), "delivery-policy": delivery.Arn} {
-		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%s-attachment", name, key), &iam.RolePolicyAttachmentArgs{
-			Role: role.Name, PolicyArn: arn,
-		}, parent); err != nil {
-			return nil, fmt.Errorf("attach Config %s: %w", key, err)
-		}
+		return nil, fmt.Errorf("Config role: %w", err)
 	}
 
 	recorder, err := cfg.NewRecorder(ctx, name, &cfg.RecorderArgs{

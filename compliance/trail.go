@@ -7,11 +7,11 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
 )
 
@@ -94,33 +94,21 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
-	role, err := iam.NewRole(ctx, name+"-logs-role", &iam.RoleArgs{
-		Name:        pulumi.String(args.NamePrefix + "-cloudtrail-logs"),
-		Description: pulumi.String("Delivers CloudTrail events to " + TrailLogGroupName(args.NamePrefix)),
-		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
+	role, err := security.NewRole(ctx, name+"-logs", &security.RoleArgs{
+		Name:        args.NamePrefix + "-cloudtrail-logs",
+		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.NamePrefix),
+		Trust: policy.New(policy.Statement{
 			Effect: "Allow", Principal: policy.Service("cloudtrail.amazonaws.com"), Action: []string{"sts:AssumeRole"},
 			Condition: policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}},
-		}).JSON()),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create CloudTrail logs role: %w", err)
-	}
-	pol, err := iam.NewPolicy(ctx, name+"-logs-policy", &iam.PolicyArgs{
-		Name:        pulumi.String(args.NamePrefix + "-cloudtrail-logs"),
-		Description: pulumi.String("Write access to the trail's log group only"),
+		}),
 		Policy: group.Arn.ApplyT(func(arn string) string {
 			return policy.New(policy.Allow("WriteTrailEvents", []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 				[]string{fmt.Sprintf("%s:log-stream:*", arn)})).JSON()
 		}).(pulumi.StringOutput),
+		PolicyDescription: "Write access to the trail's log group only",
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create CloudTrail logs policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-logs-policy-attachment", &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: pol.Arn,
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach CloudTrail logs policy: %w", err)
+		return nil, fmt.Errorf("CloudTrail logs role: %w", err)
 	}
 
 	trail, err := cloudtrail.NewTrail(ctx, name, &cloudtrail.TrailArgs{
@@ -135,7 +123,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		CloudWatchLogsGroupArn: pulumi.Sprintf("%s:*", group.Arn),
 		CloudWatchLogsRoleArn:  role.Arn,
 		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.NamePrefix)},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket, attachment}))
+	}, parent, pulumi.DependsOn(append([]pulumi.Resource{bucket}, role.Attachments...)))
 	if err != nil {
 		return nil, fmt.Errorf("create trail: %w", err)
 	}

@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -141,8 +140,8 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 
 	// Every declared service gets its log group and task role now, so the
 	// app team can push images and wire permissions before switching it on.
-	trust := pulumi.String(TaskTrustPolicy(args.AccountID, args.Region).JSON())
-	taskRoles := map[string]*iam.Role{}
+	trust := TaskTrustPolicy(args.AccountID, args.Region)
+	taskRoles := map[string]*security.Role{}
 	for _, svc := range names {
 		if _, err := logs.NewGroup(ctx, fmt.Sprintf("%s-%s-logs", name, svc), &logs.GroupArgs{
 			Name: ServiceLogGroupName(args.NamePrefix, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
@@ -151,13 +150,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		}
 		// The task role starts with no permissions: each service is granted
 		// what its code needs, and nothing the execution role has.
-		role, err := iam.NewRole(ctx, fmt.Sprintf("%s-%s-task-role", name, svc), &iam.RoleArgs{
-			Name:             pulumi.String(fmt.Sprintf("%s-%s-task", args.NamePrefix, svc)),
-			Description:      pulumi.String(fmt.Sprintf("Application permissions of the %s service", svc)),
-			AssumeRolePolicy: trust,
+		role, err := security.NewRole(ctx, fmt.Sprintf("%s-%s-task", name, svc), &security.RoleArgs{
+			Name:        fmt.Sprintf("%s-%s-task", args.NamePrefix, svc),
+			Description: fmt.Sprintf("Application permissions of the %s service", svc),
+			Trust:       trust,
 		}, parent)
 		if err != nil {
-			return nil, fmt.Errorf("create task role of %s: %w", svc, err)
+			return nil, fmt.Errorf("task role of %s: %w", svc, err)
 		}
 		taskRoles[svc] = role
 	}
@@ -217,16 +216,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 // newExecutionRole creates the role ECS uses to start tasks: pull from the
 // stack's repositories, write the services' log groups, and read exactly the
 // secrets the services are given, decrypting them only through Secrets Manager.
-func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, services []string, parent pulumi.ResourceOption) (*iam.Role, error) {
-	role, err := iam.NewRole(ctx, name+"-execution-role", &iam.RoleArgs{
-		Name:             pulumi.String(args.NamePrefix + "-ecs-execution"),
-		Description:      pulumi.String("Lets ECS pull images, write logs and inject secrets for the services"),
-		AssumeRolePolicy: pulumi.String(TaskTrustPolicy(args.AccountID, args.Region).JSON()),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create ECS execution role: %w", err)
-	}
-
+func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, services []string, parent pulumi.ResourceOption) (*security.Role, error) {
 	var repoArns, logArns []string
 	// GuardDuty runtime monitoring adds its agent as a sidecar, pulled with
 	// this role from GuardDuty's repository; without it tasks run unmonitored.
@@ -245,12 +235,7 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 		}
 	}
 	var secrets []any
-	var keys []string
-	for s := range secretNames {
-		keys = append(keys, s)
-	}
-	sort.Strings(keys)
-	for _, s := range keys {
+	for _, s := range slices.Sorted(maps.Keys(secretNames)) {
 		arn, ok := args.Secrets[s]
 		if !ok {
 			return nil, fmt.Errorf("services ask for secret %q, which the cluster was not given", s)
@@ -265,18 +250,15 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 		}
 		return ExecutionPolicy(args.Region, repoArns, logArns, secretArns, v[len(v)-1].(string)).JSON()
 	}).(pulumi.StringOutput)
-	pol, err := iam.NewPolicy(ctx, name+"-execution-policy", &iam.PolicyArgs{
-		Name:        pulumi.String(args.NamePrefix + "-ecs-execution"),
-		Description: pulumi.String("Pull the stack's images, write the services' logs, read the services' secrets"),
-		Policy:      doc,
+	role, err := security.NewRole(ctx, name+"-execution", &security.RoleArgs{
+		Name:              args.NamePrefix + "-ecs-execution",
+		Description:       "Lets ECS pull images, write logs and inject secrets for the services",
+		Trust:             TaskTrustPolicy(args.AccountID, args.Region),
+		Policy:            doc,
+		PolicyDescription: "Pull the stack's images, write the services' logs, read the services' secrets",
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create ECS execution policy: %w", err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-execution-policy-attachment", &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: pol.Arn,
-	}, parent); err != nil {
-		return nil, fmt.Errorf("attach ECS execution policy: %w", err)
+		return nil, fmt.Errorf("ECS execution role: %w", err)
 	}
 	return role, nil
 }

@@ -5,7 +5,6 @@ package data
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -168,23 +167,18 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		return nil, fmt.Errorf("create cluster parameter group: %w", err)
 	}
 
-	monitoringRole, err := iam.NewRole(ctx, name+"-monitoring-role", &iam.RoleArgs{
-		Name:        pulumi.String(clusterID + "-rds-monitoring"),
-		Description: pulumi.String("Lets RDS enhanced monitoring publish OS metrics"),
-		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
+	monitoringRole, err := security.NewRole(ctx, name+"-monitoring", &security.RoleArgs{
+		Name:        clusterID + "-rds-monitoring",
+		Description: "Lets RDS enhanced monitoring publish OS metrics",
+		Trust: policy.New(policy.Statement{
 			Effect:    "Allow",
 			Principal: policy.Service("monitoring.rds.amazonaws.com"),
 			Action:    []string{"sts:AssumeRole"},
-		}).JSON()),
+		}),
+		ManagedPolicyArns: []string{EnhancedMonitoringPolicyArn},
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create enhanced-monitoring role: %w", err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-monitoring-policy-attachment", &iam.RolePolicyAttachmentArgs{
-		Role:      monitoringRole.Name,
-		PolicyArn: pulumi.String(EnhancedMonitoringPolicyArn),
-	}, parent); err != nil {
-		return nil, fmt.Errorf("attach enhanced-monitoring policy: %w", err)
+		return nil, fmt.Errorf("enhanced-monitoring role: %w", err)
 	}
 
 	cluster, err := rds.NewCluster(ctx, name+"-cluster", &rds.ClusterArgs{

@@ -93,37 +93,24 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, err
 	}
 
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:        pulumi.String(physical),
-		Description: pulumi.String("SSM-managed bastion: Session Manager and session logging only"),
-		AssumeRolePolicy: pulumi.String(policy.New(policy.Statement{
-			Effect:    "Allow",
-			Principal: policy.Service("ec2.amazonaws.com"),
-			Action:    []string{"sts:AssumeRole"},
-		}).JSON()),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create bastion role: %w", err)
-	}
 	sessionPolicy := pulumi.All(sessionLogs.Arn, args.LogKeyArn).ApplyT(func(v []any) string {
 		groupArn, keyArn := v[0].(string), v[1].(string)
 		return SessionLoggingPolicy(args.AccountID, args.Region, groupArn, keyArn).JSON()
 	}).(pulumi.StringOutput)
-	pol, err := iam.NewPolicy(ctx, name+"-session-logging-policy", &iam.PolicyArgs{
-		Name:        pulumi.String(physical + "-session-logging"),
-		Description: pulumi.String("Write Session Manager logs to the bastion's encrypted log group"),
-		Policy:      sessionPolicy,
+	role, err := security.NewRole(ctx, name, &security.RoleArgs{
+		Name:        physical,
+		Description: "SSM-managed bastion: Session Manager and session logging only",
+		Trust: policy.New(policy.Statement{
+			Effect:    "Allow",
+			Principal: policy.Service("ec2.amazonaws.com"),
+			Action:    []string{"sts:AssumeRole"},
+		}),
+		Policy:            sessionPolicy,
+		PolicyDescription: "Write Session Manager logs to the bastion's encrypted log group",
+		ManagedPolicyArns: []string{SSMCorePolicyArn},
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create session-logging policy: %w", err)
-	}
-	for key, arn := range map[string]pulumi.StringInput{"ssm-core": pulumi.String(SSMCorePolicyArn), "session-logging": pol.Arn} {
-		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%s-attachment", name, key), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Name,
-			PolicyArn: arn,
-		}, parent); err != nil {
-			return nil, fmt.Errorf("attach %s policy to bastion role: %w", key, err)
-		}
+		return nil, fmt.Errorf("bastion role: %w", err)
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
 		Name: pulumi.String(physical),

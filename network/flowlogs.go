@@ -5,11 +5,11 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 )
 
 // FlowLogGroupName is the log group that receives the VPC's flow logs.
@@ -40,16 +40,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID)}},
 		},
 	})
-	role, err := iam.NewRole(ctx, name+"-flow-logs-role", &iam.RoleArgs{
-		Name:             pulumi.String(args.NamePrefix + "-vpc-flow-logs"),
-		Description:      pulumi.String("Delivers VPC flow logs to " + FlowLogGroupName(args.NamePrefix)),
-		AssumeRolePolicy: pulumi.String(trust.JSON()),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create flow-log role: %w", err)
-	}
-
-	// A managed (not inline) policy: HIPAA IAM_NO_INLINE_POLICY_CHECK.
+	// A managed (not inline) policy that can write this group and nothing else.
 	doc := group.Arn.ApplyT(func(arn string) string {
 		return policy.New(
 			policy.Allow("WriteFlowLogs",
@@ -60,20 +51,15 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 				[]string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", args.Region, args.AccountID)}),
 		).JSON()
 	}).(pulumi.StringOutput)
-	pol, err := iam.NewPolicy(ctx, name+"-flow-logs-policy", &iam.PolicyArgs{
-		Name:        pulumi.String(args.NamePrefix + "-vpc-flow-logs"),
-		Description: pulumi.String("Write access to the VPC flow-log group only"),
-		Policy:      doc,
+	role, err := security.NewRole(ctx, name+"-flow-logs", &security.RoleArgs{
+		Name:              args.NamePrefix + "-vpc-flow-logs",
+		Description:       "Delivers VPC flow logs to " + FlowLogGroupName(args.NamePrefix),
+		Trust:             trust,
+		Policy:            doc,
+		PolicyDescription: "Write access to the VPC flow-log group only",
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create flow-log policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-flow-logs-policy-attachment", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pol.Arn,
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach flow-log policy: %w", err)
+		return nil, fmt.Errorf("flow-log role: %w", err)
 	}
 
 	if _, err := ec2.NewFlowLog(ctx, name+"-flow-log", &ec2.FlowLogArgs{
@@ -85,8 +71,8 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 		// One-minute aggregation keeps the rejected-traffic alarms timely.
 		MaxAggregationInterval: pulumi.Int(60),
 		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.NamePrefix + "-flow-logs")},
-		// Without the attachment in place the first deliveries fail.
-	}, parent, pulumi.DependsOn([]pulumi.Resource{attachment})); err != nil {
+		// Without the policy attached the first deliveries fail.
+	}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
 		return nil, fmt.Errorf("create flow log: %w", err)
 	}
 	return group, nil

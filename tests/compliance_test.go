@@ -88,9 +88,9 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{
 		"arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
-		"arn:aws:iam::" + account + ":policy/omnirapeutic-production-config-delivery",
+		"arn:aws:iam::" + account + ":policy/omnirapeutic-production-config",
 	}, attached)
-	delivery, err := policy.Parse(find(t, r, tPolicy, "config-delivery-policy").Str("policy"))
+	delivery, err := policy.Parse(find(t, r, tPolicy, "config-policy").Str("policy"))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"arn:aws:s3:::omnirapeutic-production-config-123456789012/AWSLogs/123456789012/Config/*"}, statement(t, delivery, "WriteSnapshots").Resource)
 	assert.Equal(t, []string{keyArn("s3")}, statement(t, delivery, "EncryptSnapshots").Resource)

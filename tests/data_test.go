@@ -173,10 +173,10 @@ func TestBastion(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{
 		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-		"arn:aws:iam::" + account + ":policy/omnirapeutic-production-bastion-session-logging",
+		"arn:aws:iam::" + account + ":policy/omnirapeutic-production-bastion",
 	}, attached)
 
-	doc, err := policy.Parse(find(t, r, tPolicy, "bastion-session-logging-policy").Str("policy"))
+	doc, err := policy.Parse(find(t, r, tPolicy, "bastion-policy").Str("policy"))
 	require.NoError(t, err)
 	group := "arn:aws:logs:us-east-1:" + account + ":log-group:/aws/ssm/omnirapeutic-production-bastion-sessions"
 	assert.Equal(t, []string{group, group + ":*"}, statement(t, doc, "WriteSessionLogs").Resource)

@@ -3,7 +3,6 @@ package compliance
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -107,18 +106,4 @@ func logicalID(name string) string {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
-}
-
-// Safeguards lists every HIPAA section the rules evidence, with the rules for each.
-func Safeguards(rules []ManagedRule) map[string][]string {
-	out := map[string][]string{}
-	for _, r := range rules {
-		for _, s := range r.Safeguards {
-			out[s] = append(out[s], r.Name)
-		}
-	}
-	for _, names := range out {
-		sort.Strings(names)
-	}
-	return out
 }

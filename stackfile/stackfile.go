@@ -26,8 +26,6 @@ type Config struct {
 	Stack string
 	// Values are the config values, secrets blinded.
 	Values map[string]string
-	// Declared are the project keys Pulumi.yaml declares, with their declarations.
-	Declared map[string]workspace.ProjectConfigType
 }
 
 // Load reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the
@@ -54,10 +52,9 @@ func Load(dir, stack string) (*Config, error) {
 		return nil, fmt.Errorf("read %s: %w", stackPath, err)
 	}
 	c := &Config{
-		Project:  proj.Name.String(),
-		Stack:    stack,
-		Values:   map[string]string{},
-		Declared: map[string]workspace.ProjectConfigType{},
+		Project: proj.Name.String(),
+		Stack:   stack,
+		Values:  map[string]string{},
 	}
 	for k, v := range plain {
 		c.Values[k.String()] = v
@@ -67,7 +64,6 @@ func Load(dir, stack string) (*Config, error) {
 			continue // another namespace's value, e.g. aws:region; the stack file sets those
 		}
 		key := c.Project + ":" + name
-		c.Declared[name] = decl
 		raw, set := ps.Config[config.MustMakeKey(c.Project, name)]
 		if set {
 			obj, err := raw.ToObject()

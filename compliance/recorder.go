@@ -106,10 +106,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	role, err := security.NewRole(ctx, name, &security.RoleArgs{
 		Name:        args.NamePrefix + "-config",
 		Description: "Lets AWS Config read resource configurations and deliver them",
-		Trust: policy.New(policy.Statement{
-			Effect: "Allow", Principal: policy.Service("config.amazonaws.com"), Action: []string{"sts:AssumeRole"},
-			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}},
-		}),
+		Trust:       policy.AssumeRole("config.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}}),
 		Policy: args.KmsKeyArn.ToStringOutput().ApplyT(func(keyArn string) string {
 			return policy.New(
 				policy.Allow("CheckBucket", []string{"s3:GetBucketAcl"}, []string{bucketArn}),

@@ -97,10 +97,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	role, err := security.NewRole(ctx, name+"-logs", &security.RoleArgs{
 		Name:        args.NamePrefix + "-cloudtrail-logs",
 		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.NamePrefix),
-		Trust: policy.New(policy.Statement{
-			Effect: "Allow", Principal: policy.Service("cloudtrail.amazonaws.com"), Action: []string{"sts:AssumeRole"},
-			Condition: policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}},
-		}),
+		Trust:       policy.AssumeRole("cloudtrail.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}),
 		Policy: group.Arn.ApplyT(func(arn string) string {
 			return policy.New(policy.Allow("WriteTrailEvents", []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 				[]string{fmt.Sprintf("%s:log-stream:*", arn)})).JSON()

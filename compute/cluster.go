@@ -77,14 +77,9 @@ func ExecLogGroupName(namePrefix string) string { return fmt.Sprintf("/ecs/%s/ex
 
 // TaskTrustPolicy lets ECS tasks of this account, and only those, assume a role.
 func TaskTrustPolicy(account, region string) policy.Document {
-	return policy.New(policy.Statement{
-		Effect:    "Allow",
-		Principal: policy.Service("ecs-tasks.amazonaws.com"),
-		Action:    []string{"sts:AssumeRole"},
-		Condition: policy.Conditions{
-			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ecs:%s:%s:*", region, account)}},
-		},
+	return policy.AssumeRole("ecs-tasks.amazonaws.com", policy.Conditions{
+		"StringEquals": {"aws:SourceAccount": {account}},
+		"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ecs:%s:%s:*", region, account)}},
 	})
 }
 

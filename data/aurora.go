@@ -168,13 +168,9 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 	}
 
 	monitoringRole, err := security.NewRole(ctx, name+"-monitoring", &security.RoleArgs{
-		Name:        clusterID + "-rds-monitoring",
-		Description: "Lets RDS enhanced monitoring publish OS metrics",
-		Trust: policy.New(policy.Statement{
-			Effect:    "Allow",
-			Principal: policy.Service("monitoring.rds.amazonaws.com"),
-			Action:    []string{"sts:AssumeRole"},
-		}),
+		Name:              clusterID + "-rds-monitoring",
+		Description:       "Lets RDS enhanced monitoring publish OS metrics",
+		Trust:             policy.AssumeRole("monitoring.rds.amazonaws.com", nil),
 		ManagedPolicyArns: []string{EnhancedMonitoringPolicyArn},
 	}, parent)
 	if err != nil {

@@ -98,13 +98,9 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return SessionLoggingPolicy(args.AccountID, args.Region, groupArn, keyArn).JSON()
 	}).(pulumi.StringOutput)
 	role, err := security.NewRole(ctx, name, &security.RoleArgs{
-		Name:        physical,
-		Description: "SSM-managed bastion: Session Manager and session logging only",
-		Trust: policy.New(policy.Statement{
-			Effect:    "Allow",
-			Principal: policy.Service("ec2.amazonaws.com"),
-			Action:    []string{"sts:AssumeRole"},
-		}),
+		Name:              physical,
+		Description:       "SSM-managed bastion: Session Manager and session logging only",
+		Trust:             policy.AssumeRole("ec2.amazonaws.com", nil),
 		Policy:            sessionPolicy,
 		PolicyDescription: "Write Session Manager logs to the bastion's encrypted log group",
 		ManagedPolicyArns: []string{SSMCorePolicyArn},

@@ -31,14 +31,9 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 
 	// The confused-deputy conditions keep any other account's flow logs
 	// from assuming this role through the service.
-	trust := policy.New(policy.Statement{
-		Effect:    "Allow",
-		Principal: policy.Service("vpc-flow-logs.amazonaws.com"),
-		Action:    []string{"sts:AssumeRole"},
-		Condition: policy.Conditions{
-			"StringEquals": {"aws:SourceAccount": {args.AccountID}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID)}},
-		},
+	trust := policy.AssumeRole("vpc-flow-logs.amazonaws.com", policy.Conditions{
+		"StringEquals": {"aws:SourceAccount": {args.AccountID}},
+		"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID)}},
 	})
 	// A managed (not inline) policy that can write this group and nothing else.
 	doc := group.Arn.ApplyT(func(arn string) string {

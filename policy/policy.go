@@ -45,6 +45,17 @@ func Service(name string) Principal { return Principal{"Service": {name}} }
 // AWS returns a principal for AWS accounts or roles by ARN.
 func AWS(arns ...string) Principal { return Principal{"AWS": arns} }
 
+// AssumeRole is a role trust policy: one AWS service may assume the role,
+// under the given conditions (nil for none).
+func AssumeRole(service string, conditions Conditions) Document {
+	return New(Statement{
+		Effect:    "Allow",
+		Principal: Service(service),
+		Action:    []string{"sts:AssumeRole"},
+		Condition: conditions,
+	})
+}
+
 // New returns a document holding the given statements.
 func New(statements ...Statement) Document {
 	return Document{Version: Version, Statement: statements}

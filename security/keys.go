@@ -166,6 +166,19 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 					"StringEquals": {"aws:SourceArn": {trail}},
 				},
 			},
+			// The trail bucket uses an S3 Bucket Key, and then CloudTrail
+			// needs kms:Decrypt to create or update a trail with SSE-KMS
+			// (CloudTrail user guide, "Configure AWS KMS key policies for
+			// CloudTrail"): without it `pulumi up` fails with
+			// InsufficientEncryptionPolicyException.
+			policy.Statement{
+				Sid:       "CloudTrailDecryptsWithBucketKey",
+				Effect:    "Allow",
+				Principal: policy.Service("cloudtrail.amazonaws.com"),
+				Action:    []string{"kms:Decrypt"},
+				Resource:  []string{"*"},
+				Condition: policy.Conditions{"StringEquals": {"aws:SourceArn": {trail}}},
+			},
 			policy.Statement{
 				Sid:       "CloudTrailDescribesKey",
 				Effect:    "Allow",
@@ -197,13 +210,24 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 			},
 			// Alarms and EventBridge rules publish to the encrypted alarm
 			// topic; with an AWS managed key they would fail silently.
+			// CloudWatch is held to this account's alarms (confused deputy).
 			policy.Statement{
 				Sid:       "CloudWatchAlarmsPublishToTopic",
 				Effect:    "Allow",
 				Principal: policy.Service("cloudwatch.amazonaws.com"),
 				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 				Resource:  []string{"*"},
+				Condition: policy.Conditions{
+					"StringEquals": {"aws:SourceAccount": {account}},
+					"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", region, account)}},
+				},
 			},
+			// Deliberately unconditioned: the SNS developer guide ("Configuring
+			// AWS KMS permissions for AWS services", sns-key-management) says
+			// aws:SourceAccount and aws:SourceArn are not supported in a KMS
+			// key policy for EventBridge delivery to an encrypted topic; with
+			// them every GuardDuty finding would be dropped silently. The
+			// topic policy still admits only this stack's EventBridge rule.
 			policy.Statement{
 				Sid:       "EventBridgePublishesToTopic",
 				Effect:    "Allow",

@@ -105,10 +105,26 @@ type Aurora struct {
 	ReaderEndpoint pulumi.StringOutput
 	// Port is the PostgreSQL port.
 	Port pulumi.IntOutput
-	// MasterSecretArn is the RDS-managed master credentials secret.
+	// MasterSecretArn is the RDS-managed master credentials secret, for
+	// break-glass use through the bastion; no service receives it.
 	MasterSecretArn pulumi.StringOutput
+	// ClusterResourceID is the cluster's resource ID (cluster-ABC...), which
+	// IAM database authentication's rds-db:connect ARNs name.
+	ClusterResourceID pulumi.StringOutput
 	// LogGroupName is the postgresql log export's group.
 	LogGroupName pulumi.StringOutput
+}
+
+// MasterSecretArn picks the RDS-managed master secret out of what RDS
+// reports. The generated SDK's Index does not bounds-check, so an empty list
+// (RDS has not created the secret, or manageMasterUserPassword was turned
+// off outside Pulumi) would panic the program: it is an error instead.
+func MasterSecretArn(clusterID string, secrets []rds.ClusterMasterUserSecret) (string, error) {
+	if len(secrets) == 0 || secrets[0].SecretArn == nil || *secrets[0].SecretArn == "" {
+		return "", fmt.Errorf("aurora cluster %s reports no master user secret: RDS creates it when manageMasterUserPassword is true; "+
+			"check the cluster with `aws rds describe-db-clusters --db-cluster-identifier %s --query 'DBClusters[0].MasterUserSecret'`", clusterID, clusterID)
+	}
+	return *secrets[0].SecretArn, nil
 }
 
 // PostgresLogGroupName is where RDS exports the postgresql log.
@@ -257,7 +273,10 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 	a.Endpoint = cluster.Endpoint
 	a.ReaderEndpoint = cluster.ReaderEndpoint
 	a.Port = cluster.Port
-	a.MasterSecretArn = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	a.MasterSecretArn = cluster.MasterUserSecrets.ApplyT(func(secrets []rds.ClusterMasterUserSecret) (string, error) {
+		return MasterSecretArn(clusterID, secrets)
+	}).(pulumi.StringOutput)
+	a.ClusterResourceID = cluster.ClusterResourceId
 	a.LogGroupName = logGroup.Name
 	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{
 		"clusterIdentifier": a.ClusterIdentifier,
@@ -265,6 +284,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		"readerEndpoint":    a.ReaderEndpoint,
 		"port":              a.Port,
 		"masterSecretArn":   a.MasterSecretArn,
+		"clusterResourceId": a.ClusterResourceID,
 	}); err != nil {
 		return nil, err
 	}

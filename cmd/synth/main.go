@@ -8,6 +8,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -16,24 +17,26 @@ import (
 )
 
 func main() {
-	stack := flag.String("stack", "production", "stack to render (reads Pulumi.<stack>.yaml)")
-	dir := flag.String("dir", ".", "directory holding Pulumi.yaml")
-	asJSON := flag.Bool("json", false, "print the full inventory (type, name, parent, inputs, dependencies) as JSON")
-	flag.Parse()
-
-	if err := run(*dir, *stack, *asJSON); err != nil {
+	cmd, err := synth.ParseArgs(os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case err != nil:
+		os.Exit(2)
+	}
+	if err := run(cmd); err != nil {
 		fmt.Fprintf(os.Stderr, "synth: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, stack string, asJSON bool) error {
-	result, err := synth.Run(synth.Options{Dir: dir, Stack: stack})
+func run(cmd synth.CommandLine) error {
+	result, err := synth.Run(cmd.Options)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(os.Stdout)
-	if asJSON {
+	if cmd.JSON {
 		err = synth.WriteJSON(w, result)
 	} else {
 		err = synth.WriteReport(w, result)

@@ -33,12 +33,12 @@ type ClusterArgs struct {
 	// LoadBalancer is waited for: a service cannot join a target group that
 	// no listener uses yet.
 	LoadBalancer pulumi.Resource
-	// Secrets maps a secret name a service may ask for ("database",
-	// "apiKeys") to the secret's ARN. Required for every name services use.
+	// Secrets maps a secret name a service may ask for ("apiKeys") to the
+	// secret's ARN. Required for every name services use.
 	Secrets map[string]pulumi.StringOutput
 	// SecretsKeyArn decrypts those secrets. Required.
 	SecretsKeyArn pulumi.StringInput
-	// Database is where services with the "database" secret connect.
+	// Database is where services with database: true connect.
 	Database DatabaseEndpoint
 	// LogKeyArn encrypts every log group. Required.
 	LogKeyArn pulumi.StringInput
@@ -46,11 +46,28 @@ type ClusterArgs struct {
 	LogRetentionDays int
 }
 
-// DatabaseEndpoint is what a service needs to reach Aurora, besides credentials.
+// DatabaseEndpoint is what a service needs to reach Aurora and sign in with
+// IAM database authentication.
 type DatabaseEndpoint struct {
 	Host pulumi.StringInput
 	Port int
 	Name string
+	// ClusterResourceID is the cluster's resource ID (cluster-ABC...), which
+	// rds-db:connect ARNs name. Required when a service uses the database.
+	ClusterResourceID pulumi.StringInput
+}
+
+// DatabaseConnectArn is the rds-db:connect resource of one database user:
+// IAM authentication as exactly that user on exactly this cluster.
+func DatabaseConnectArn(region, account, clusterResourceID, user string) string {
+	return fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, account, clusterResourceID, user)
+}
+
+// DatabaseConnectPolicy lets a task role sign in to the database as its
+// service's own user and as no other.
+func DatabaseConnectPolicy(region, account, clusterResourceID, service string) policy.Document {
+	return policy.New(policy.Allow("ConnectAsOwnDatabaseUser", []string{"rds-db:connect"},
+		[]string{DatabaseConnectArn(region, account, clusterResourceID, stackconfig.DatabaseUser(service))}))
 }
 
 // Cluster is the ECS cluster, its shared execution role, and its services.
@@ -144,12 +161,23 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			return nil, err
 		}
 		// The task role starts with no permissions: each service is granted
-		// what its code needs, and nothing the execution role has.
-		role, err := security.NewRole(ctx, fmt.Sprintf("%s-%s-task", name, svc), &security.RoleArgs{
+		// what its code needs, and nothing the execution role has. A
+		// database user may sign in as its own database user only.
+		roleArgs := &security.RoleArgs{
 			Name:        fmt.Sprintf("%s-%s-task", args.NamePrefix, svc),
 			Description: fmt.Sprintf("Application permissions of the %s service", svc),
 			Trust:       trust,
-		}, parent)
+		}
+		if args.Services[svc].Database {
+			if args.Database.ClusterResourceID == nil {
+				return nil, fmt.Errorf("service %s uses the database, but ClusterArgs.Database has no ClusterResourceID", svc)
+			}
+			roleArgs.Policy = pulumi.All(args.Database.ClusterResourceID).ApplyT(func(v []any) string {
+				return DatabaseConnectPolicy(args.Region, args.AccountID, v[0].(string), svc).JSON()
+			}).(pulumi.StringOutput)
+			roleArgs.PolicyDescription = fmt.Sprintf("Sign in to Aurora as %s with IAM database authentication", stackconfig.DatabaseUser(svc))
+		}
+		role, err := security.NewRole(ctx, fmt.Sprintf("%s-%s-task", name, svc), roleArgs, parent)
 		if err != nil {
 			return nil, fmt.Errorf("task role of %s: %w", svc, err)
 		}

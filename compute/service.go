@@ -23,10 +23,16 @@ const PlatformVersion = "1.4.0"
 const HealthCheckGraceSeconds = 60
 
 // secretEnv is the environment variable each secret name is injected as.
+// The database master secret is not among them: no service receives it.
 var secretEnv = map[string]string{
-	"database": "DATABASE_CREDENTIALS",
-	"apiKeys":  "API_KEYS",
+	"apiKeys": "API_KEYS",
 }
+
+// TmpfsMountOptions are the options of every container's tmpfs /tmp: writable,
+// no setuid binaries, no device files, nothing executable, and world-writable
+// with the sticky bit (like a host's /tmp), so that any non-root uid the image
+// runs as can write there (ECS API reference, Tmpfs.mountOptions).
+var TmpfsMountOptions = []string{"rw", "nosuid", "nodev", "noexec", "mode=1777"}
 
 // ServiceArgs configures a Service.
 type ServiceArgs struct {
@@ -52,7 +58,7 @@ type ServiceArgs struct {
 	TargetGroupArn pulumi.StringInput
 	// Secrets maps secret name to ARN.
 	Secrets map[string]pulumi.StringOutput
-	// Database is where services with the "database" secret connect.
+	// Database is where services with database: true connect.
 	Database DatabaseEndpoint
 	// DependsOn must exist before the ECS service: the load balancer (its
 	// listeners, or joining the target group fails) and the capacity providers.
@@ -81,11 +87,18 @@ type Container struct {
 	Secrets map[string]string
 	// Environment holds plain, non-secret settings.
 	Environment map[string]string
+	// TmpfsMiB is the size of the writable tmpfs /tmp. Required.
+	TmpfsMiB int
 }
 
 // ContainerDefinitions renders the task's one container: read-only root
-// filesystem (with a writable /tmp volume), non-root, not privileged,
-// awslogs, and secrets only through valueFrom.
+// filesystem with a writable tmpfs /tmp, non-root, not privileged, awslogs,
+// and secrets only through valueFrom.
+//
+// /tmp is a tmpfs (linuxParameters.tmpfs, on Fargate since January 2026),
+// not a task volume: Fargate creates an empty bind volume owned by root with
+// mode 0755, so a non-root process (nginx as uid 101, the apps as 1000)
+// could not write its pid file or temp files there and would exit at start.
 func ContainerDefinitions(c Container) (string, error) {
 	type kv struct {
 		Name  string `json:"name"`
@@ -99,7 +112,9 @@ func ContainerDefinitions(c Container) (string, error) {
 		"user":                   c.User,
 		"readonlyRootFilesystem": true,
 		"privileged":             false,
-		"mountPoints":            []map[string]any{{"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": false}},
+		"linuxParameters": map[string]any{
+			"tmpfs": []map[string]any{{"containerPath": "/tmp", "size": c.TmpfsMiB, "mountOptions": TmpfsMountOptions}},
+		},
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{
@@ -159,8 +174,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		envNames = append(envNames, secretEnv[secret])
 		inputs = append(inputs, arn)
 	}
-	// A database user also gets where to connect, as plain settings.
-	usesDatabase := slices.Contains(spec.Secrets, "database")
+	// A service that uses the database gets where to connect and its own
+	// user, as plain settings; it signs in with an IAM token its task role
+	// allows, never with the master password.
+	usesDatabase := spec.Database
 	if usesDatabase {
 		inputs = append(inputs, args.Database.Host)
 	}
@@ -174,14 +191,16 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 			Port:        spec.ContainerPort,
 			Secrets:     map[string]string{},
 			Environment: map[string]string{},
+			TmpfsMiB:    spec.Tmpfs(),
 		}
 		for i, e := range envNames {
 			c.Secrets[e] = v[1+i].(string)
 		}
 		if usesDatabase {
-			c.Environment["DATABASE_HOST"] = v[len(v)-1].(string)
-			c.Environment["DATABASE_PORT"] = strconv.Itoa(args.Database.Port)
-			c.Environment["DATABASE_NAME"] = args.Database.Name
+			c.Environment["DB_HOST"] = v[len(v)-1].(string)
+			c.Environment["DB_PORT"] = strconv.Itoa(args.Database.Port)
+			c.Environment["DB_NAME"] = args.Database.Name
+			c.Environment["DB_USER"] = stackconfig.DatabaseUser(args.Name)
 		}
 		return ContainerDefinitions(c)
 	}).(pulumi.StringOutput)
@@ -198,7 +217,6 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 			OperatingSystemFamily: pulumi.String("LINUX"),
 			CpuArchitecture:       pulumi.String("X86_64"),
 		},
-		Volumes:              ecs.TaskDefinitionVolumeArray{&ecs.TaskDefinitionVolumeArgs{Name: pulumi.String("tmp")}},
 		ContainerDefinitions: containers,
 		// Earlier revisions stay registered, for rollbacks and for the
 		// pipeline's revisions, which Pulumi does not own.

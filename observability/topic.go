@@ -3,6 +3,8 @@
 package observability
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -24,6 +26,9 @@ type AlarmTopicArgs struct {
 	EventRuleArns []string
 	// Emails are subscribed; each must confirm by mail.
 	Emails []string
+	// HTTPSEndpoints are subscribed over HTTPS (what paging services use);
+	// each must confirm the subscription SNS posts to it.
+	HTTPSEndpoints []string
 }
 
 // AlarmTopic is the encrypted SNS topic every alarm and finding goes to.
@@ -37,7 +42,15 @@ type AlarmTopic struct {
 // TopicName is the alarm topic's name.
 func TopicName(namePrefix string) string { return namePrefix + "-alarms" }
 
-// NewAlarmTopic creates the topic, its policy and the email subscriptions.
+// HTTPSSubscriptionName is the logical name of an HTTPS subscription: keyed
+// by a digest of the URL, which is stable yet keeps a paging service's
+// integration key out of URNs.
+func HTTPSSubscriptionName(name, endpoint string) string {
+	sum := sha256.Sum256([]byte(endpoint))
+	return fmt.Sprintf("%s-https-%s", name, hex.EncodeToString(sum[:6]))
+}
+
+// NewAlarmTopic creates the topic, its policy and the email and HTTPS subscriptions.
 func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts ...pulumi.ResourceOption) (*AlarmTopic, error) {
 	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil {
 		return nil, fmt.Errorf("AlarmTopicArgs: NamePrefix, AccountID, Region and KmsKeyArn are required")
@@ -69,6 +82,16 @@ func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts 
 			Endpoint: pulumi.String(email),
 		}, parent); err != nil {
 			return nil, fmt.Errorf("subscribe %s to the alarm topic: %w", email, err)
+		}
+	}
+	for _, endpoint := range args.HTTPSEndpoints {
+		if _, err := sns.NewTopicSubscription(ctx, HTTPSSubscriptionName(name, endpoint), &sns.TopicSubscriptionArgs{
+			Topic:    topic.Arn,
+			Protocol: pulumi.String("https"),
+			// Stored encrypted in state: integration URLs carry a key.
+			Endpoint: pulumi.ToSecret(pulumi.String(endpoint)).(pulumi.StringOutput),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("subscribe an HTTPS endpoint to the alarm topic: %w", err)
 		}
 	}
 	t.Arn = topic.Arn

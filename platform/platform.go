@@ -56,6 +56,9 @@ type Stack struct {
 	Alarms *observability.Alarms
 	// Outputs are the exported stack outputs, by name.
 	Outputs pulumi.Map
+	// Warnings are what the operator should know before `pulumi up`; each
+	// is also logged through the engine, so preview and up print it.
+	Warnings []string
 }
 
 // Run is the program `pulumi up` runs; main.go hands it to pulumi.Run.
@@ -78,7 +81,12 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("read caller identity: %w", err)
 	}
 	account, prefix := identity.AccountId, cfg.NamePrefix()
-	s := &Stack{Config: cfg, Outputs: pulumi.Map{}}
+	s := &Stack{Config: cfg, Outputs: pulumi.Map{}, Warnings: cfg.Warnings()}
+	for _, w := range s.Warnings {
+		if err := ctx.Log.Warn(w, nil); err != nil {
+			return nil, fmt.Errorf("log warning: %w", err)
+		}
+	}
 
 	if s.Keys, err = security.NewKeys(ctx, "keys", &security.KeysArgs{
 		NamePrefix: prefix,
@@ -191,12 +199,15 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		SecurityGroupID: s.SecurityGroups.IDs[security.EcsGroup].ToStringOutput(),
 		TargetGroupArns: s.LoadBalancer.TargetGroupArns,
 		LoadBalancer:    s.LoadBalancer,
+		// The Aurora master secret is deliberately not here: services sign
+		// in as their own IAM database users.
 		Secrets: map[string]pulumi.StringOutput{
-			"database": s.Aurora.MasterSecretArn,
-			"apiKeys":  s.Secrets.APIKeysArn,
+			"apiKeys": s.Secrets.APIKeysArn,
 		},
-		SecretsKeyArn:    s.Keys.Arns[security.SecretsKey],
-		Database:         compute.DatabaseEndpoint{Host: s.Aurora.Endpoint, Port: security.PostgresPort, Name: data.DatabaseName},
+		SecretsKeyArn: s.Keys.Arns[security.SecretsKey],
+		Database: compute.DatabaseEndpoint{
+			Host: s.Aurora.Endpoint, Port: security.PostgresPort, Name: data.DatabaseName, ClusterResourceID: s.Aurora.ClusterResourceID,
+		},
 		LogKeyArn:        s.Keys.Arns[security.LogsKey],
 		LogRetentionDays: cfg.Logs.RetentionDays,
 	}); err != nil {
@@ -205,12 +216,13 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 
 	findingsRule := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", cfg.Region, account, compliance.FindingsRuleName(prefix))
 	if s.AlarmTopic, err = observability.NewAlarmTopic(ctx, "alarm-topic", &observability.AlarmTopicArgs{
-		NamePrefix:    prefix,
-		AccountID:     account,
-		Region:        cfg.Region,
-		KmsKeyArn:     s.Keys.Arns[security.LogsKey],
-		EventRuleArns: []string{findingsRule},
-		Emails:        cfg.AlarmEmails,
+		NamePrefix:     prefix,
+		AccountID:      account,
+		Region:         cfg.Region,
+		KmsKeyArn:      s.Keys.Arns[security.LogsKey],
+		EventRuleArns:  []string{findingsRule},
+		Emails:         cfg.AlarmEmails,
+		HTTPSEndpoints: cfg.AlarmHttpsEndpoints,
 	}); err != nil {
 		return nil, fmt.Errorf("observability tier: %w", err)
 	}

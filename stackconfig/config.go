@@ -8,7 +8,6 @@
 package stackconfig
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -61,6 +60,9 @@ type Config struct {
 	Edge Edge
 	// AlarmEmails are subscribed to the alarm topic (omnirapeutic:alarmEmails).
 	AlarmEmails []string
+	// AlarmHttpsEndpoints are subscribed to the alarm topic over HTTPS: a
+	// paging service's integration URL (omnirapeutic:alarmHttpsEndpoints).
+	AlarmHttpsEndpoints []string
 	// MonthlyBudgetUsd is the estimated-charges alarm's threshold (omnirapeutic:monthlyBudgetUsd).
 	MonthlyBudgetUsd int
 }
@@ -88,10 +90,35 @@ type Service struct {
 	Enabled bool `json:"enabled"`
 	// User is the non-root user (uid or uid:gid) the container runs as.
 	User string `json:"user"`
-	// Secrets names the secrets injected into the container: "database", "apiKeys".
+	// Secrets names the secrets injected into the container: "apiKeys".
+	// The database is not a secret here: see Database.
 	Secrets []string `json:"secrets,omitempty"`
+	// Database, when true, lets the service connect to Aurora as its own
+	// IAM-authenticated database user (DatabaseUser), never as the master user.
+	Database bool `json:"database,omitempty"`
+	// TmpfsMiB is the size of the container's writable tmpfs /tmp, counted
+	// against the task's memory. Defaults to DefaultTmpfsMiB.
+	TmpfsMiB int `json:"tmpfsMiB,omitempty"`
 	// Autoscaling, when set, lets target tracking on CPU own the task count.
 	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
+}
+
+// DefaultTmpfsMiB is the size of a service's tmpfs /tmp when tmpfsMiB is unset.
+const DefaultTmpfsMiB = 64
+
+// Tmpfs is the size in MiB of the service's tmpfs /tmp.
+func (s Service) Tmpfs() int {
+	if s.TmpfsMiB == 0 {
+		return DefaultTmpfsMiB
+	}
+	return s.TmpfsMiB
+}
+
+// DatabaseUser is the database user a service connects as with IAM
+// authentication: app_<service>, hyphens made underscores so that the name
+// needs no quoting in SQL.
+func DatabaseUser(service string) string {
+	return "app_" + strings.ReplaceAll(service, "-", "_")
 }
 
 // Autoscaling bounds target-tracking scaling on average CPU.
@@ -224,6 +251,7 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.json("services", &c.Services)
 	d.json("edge", &c.Edge)
 	d.json("alarmEmails", &c.AlarmEmails)
+	d.json("alarmHttpsEndpoints", &c.AlarmHttpsEndpoints)
 	d.integer("monthlyBudgetUsd", &c.MonthlyBudgetUsd)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
@@ -261,12 +289,8 @@ func (d *decoder) json(name string, into any) {
 	if !ok {
 		return
 	}
-	dec := json.NewDecoder(strings.NewReader(v))
 	// A misspelt field would otherwise be silently ignored.
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		d.errs = append(d.errs, fmt.Errorf("config %s: %q is not a valid value: %w", Key(name), v, err))
-	}
+	d.errs = append(d.errs, decodeStrict(Key(name), v, into)...)
 }
 
 func (d *decoder) integer(name string, into *int) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -39,6 +40,7 @@ func (c *Config) Validate() error {
 	add(validateEdge(c.Edge, c.Region))
 	add(c.validateServices())
 	add(validateAlarms(c.AlarmEmails, c.MonthlyBudgetUsd))
+	add(validateHTTPSEndpoints(c.AlarmHttpsEndpoints))
 	return errors.Join(errs...)
 }
 
@@ -269,8 +271,13 @@ func FargateMemory(cpu int) []int {
 // MaxServices is how many services the ECS running-tasks alarm can watch.
 const MaxServices = 5
 
-// SecretNames are the secrets a service may ask for.
-var SecretNames = []string{"database", "apiKeys"}
+// SecretNames are the secrets a service may ask for. The database is not one:
+// a service declares database: true and connects as its own IAM user.
+var SecretNames = []string{"apiKeys"}
+
+// MasterSecretName is what services used to list in secrets to receive the
+// Aurora master login; validation refuses it and says what to set instead.
+const MasterSecretName = "database"
 
 func validateEdge(e Edge, region string) error {
 	key := Key("edge")
@@ -363,9 +370,27 @@ func (c *Config) validateServices() error {
 			bad("user: %q: containers run as a non-root user", s.User)
 		}
 		for _, secret := range s.Secrets {
-			if !slices.Contains(SecretNames, secret) {
+			switch {
+			case secret == MasterSecretName:
+				bad("secrets: %q would hand the service the Aurora master login (rds_superuser); no service may receive it: "+
+					"set database: true instead, and the service connects with IAM database authentication as %s", secret, DatabaseUser(name))
+			case !slices.Contains(SecretNames, secret):
 				bad("secrets: unknown secret %q (secrets: %v)", secret, SecretNames)
 			}
+		}
+		if s.Database && strings.EqualFold(DatabaseUser(name), c.Aurora.MasterUsername) {
+			bad("database: the service's database user %s is %s's master user; rename one", DatabaseUser(name), Key("aurora.masterUsername"))
+		}
+		// Fargate counts a tmpfs mount against the task's memory.
+		if s.TmpfsMiB < 0 || s.Tmpfs() > s.Memory/2 {
+			bad("tmpfsMiB: %d MiB of tmpfs /tmp does not fit the task's %d MiB of memory: Fargate counts tmpfs against task memory; "+
+				"use 1 to %d MiB (at most half), or leave it unset for %d MiB", s.Tmpfs(), s.Memory, s.Memory/2, DefaultTmpfsMiB)
+		}
+		// PHI must not cross the internet unencrypted: a service that holds
+		// secrets or reaches the database runs only behind HTTPS.
+		if s.Enabled && (len(s.Secrets) > 0 || s.Database) && c.Edge.CertificateArn == "" {
+			bad("enabled: a service that receives secrets or the database may handle PHI, which must not be served over plain HTTP, "+
+				"and %s is empty: set it to an ACM certificate ARN in %s (HTTPS then serves and HTTP redirects), or keep enabled: false", Key("edge.certificateArn"), c.Region)
 		}
 		if s.TargetGroup != "" {
 			if !slices.Contains(targetGroups, s.TargetGroup) {
@@ -415,4 +440,34 @@ func validateAlarms(emails []string, budget int) error {
 		errs = append(errs, fmt.Errorf("config %s: %d must be a positive number of US dollars", Key("monthlyBudgetUsd"), budget))
 	}
 	return errors.Join(errs...)
+}
+
+func validateHTTPSEndpoints(endpoints []string) error {
+	key := Key("alarmHttpsEndpoints")
+	var errs []error
+	seen := map[string]bool{}
+	for _, e := range endpoints {
+		u, err := url.Parse(e)
+		switch {
+		case err != nil || u.Scheme != "https" || u.Host == "":
+			errs = append(errs, fmt.Errorf("config %s: %q is not an https:// URL (SNS delivers alarms over HTTPS only to such a URL)", key, e))
+		case seen[e]:
+			errs = append(errs, fmt.Errorf("config %s: %q is listed twice", key, e))
+		}
+		seen[e] = true
+	}
+	return errors.Join(errs...)
+}
+
+// Warnings are what the configuration allows but an operator should know
+// before `pulumi up`: the program logs each through the engine, and the
+// offline synthesis prints them.
+func (c *Config) Warnings() []string {
+	var out []string
+	if len(c.AlarmEmails) == 0 && len(c.AlarmHttpsEndpoints) == 0 {
+		out = append(out, fmt.Sprintf("the alarm topic has no subscriber: %s and %s are both empty, so every alarm and "+
+			"every high-severity GuardDuty finding is published to nobody (CLOUDWATCH_ALARM_ACTION_CHECK still passes); "+
+			"add an on-call email address or a paging service's HTTPS endpoint", Key("alarmEmails"), Key("alarmHttpsEndpoints")))
+	}
+	return out
 }

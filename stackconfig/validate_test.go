@@ -2,6 +2,7 @@ package stackconfig_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -140,7 +141,7 @@ func TestDecodeRejectsBadConfig(t *testing.T) {
 		{"reserved master user", "omnirapeutic:aurora", aurora("masterUsername", "admin"),
 			[]string{"omnirapeutic:aurora.masterUsername", `"admin" is not allowed`}},
 		{"aurora field misspelt", "omnirapeutic:aurora", aurora("readerCount", 2),
-			[]string{"omnirapeutic:aurora", `unknown field "readerCount"`}},
+			[]string{"omnirapeutic:aurora.readerCount: unknown key (value 2)"}},
 		{"bastion in unknown AZ", "omnirapeutic:bastion", bastion("availabilityZone", "us-east-2a"),
 			[]string{"omnirapeutic:bastion.availabilityZone", `"us-east-2a"`}},
 		{"bastion architecture mismatch", "omnirapeutic:bastion", bastion("instanceType", "t4g.micro"),
@@ -204,4 +205,136 @@ func TestFargateMemory(t *testing.T) {
 	}
 	require.Len(t, stackconfig.FargateMemory(2048), 13, "4096 to 16384 in 1 GiB steps")
 	require.Equal(t, 30720, stackconfig.FargateMemory(4096)[22], "8192 to 30720 in 1 GiB steps")
+}
+
+// services returns production's services object with one service's field
+// replaced (or deleted, for a nil value).
+func services(t *testing.T, service, field string, value any) string {
+	t.Helper()
+	sf := production(t)
+	var m map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(sf.Values["omnirapeutic:services"]), &m))
+	if value == nil {
+		delete(m[service], field)
+	} else {
+		m[service][field] = value
+	}
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// decodeWith decodes the production stack file with some values replaced.
+func decodeWith(t *testing.T, values map[string]string) (*stackconfig.Config, error) {
+	t.Helper()
+	sf := production(t)
+	for k, v := range values {
+		sf.Values[k] = v
+	}
+	return stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)
+}
+
+const certificate = `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666",` +
+	`"defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`
+
+// Issue 8, item 9: a strict-decoding error names the key path, the bad
+// value, the known keys and the closest one, not the whole object.
+func TestStrictDecodingNamesTheKeyPathTheBadValueAndTheClosestKnownKey(t *testing.T) {
+	misspelt := strings.Replace(productionAurora, `"minCapacity"`, `"minCapcity"`, 1)
+	_, err := decodeWith(t, map[string]string{"omnirapeutic:aurora": misspelt})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "config omnirapeutic:aurora.minCapcity: unknown key (value 0.5); did you mean minCapacity? "+
+		"known keys: backupRetentionDays, engineVersion, masterUsername, maxCapacity, minCapacity, readerAvailabilityZones, writerAvailabilityZone")
+	require.NotContains(t, err.Error(), `"engineVersion":"15.10"`, "the whole object is not dumped")
+
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "api", "desiredCount", "2")})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), `config omnirapeutic:services.api.desiredCount: "2" is a string; it must be a whole number`)
+	require.NotContains(t, err.Error(), "nginx-unprivileged", "the whole object is not dumped")
+
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "worker", "autoscaling", map[string]any{"minCount": 1, "maxCount": 2, "cpuTarget": 60})})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "config omnirapeutic:services.worker.autoscaling.cpuTarget: unknown key (value 60); did you mean cpuTargetPercent?")
+
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "zzz", true)})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "config omnirapeutic:services.nginx.zzz: unknown key (value true); known keys: autoscaling, containerPort,")
+	require.NotContains(t, err.Error(), "did you mean", "nothing is close to zzz")
+}
+
+// Issue 8, item 1: Fargate counts a tmpfs mount against the task's memory.
+func TestTmpfsMustFitTheTaskMemoryBecauseFargateCountsTmpfsAgainstIt(t *testing.T) {
+	cfg, err := decodeWith(t, nil)
+	require.NoError(t, err)
+	require.Equal(t, stackconfig.DefaultTmpfsMiB, cfg.Services["nginx"].Tmpfs(), "unset means the documented default")
+	require.Equal(t, 64, stackconfig.DefaultTmpfsMiB)
+
+	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", 256)})
+	require.NoError(t, err, "half of the task's 512 MiB fits")
+	require.Equal(t, 256, cfg.Services["nginx"].Tmpfs())
+
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", 600)})
+	require.ErrorContains(t, err, "config omnirapeutic:services.nginx.tmpfsMiB: 600 MiB of tmpfs /tmp does not fit the task's 512 MiB of memory: Fargate counts tmpfs against task memory")
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", -1)})
+	require.ErrorContains(t, err, "config omnirapeutic:services.nginx.tmpfsMiB: -1 MiB")
+}
+
+// Issue 8, item 4: no configuration may hand a service the master login.
+func TestNoServiceMayReceiveTheAuroraMasterSecret(t *testing.T) {
+	_, err := decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "worker", "secrets", []string{"database"})})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), `config omnirapeutic:services.worker.secrets: "database" would hand the service the Aurora master login (rds_superuser)`)
+	require.Contains(t, err.Error(), "set database: true instead, and the service connects with IAM database authentication as app_worker")
+
+	cfg, err := decodeWith(t, nil)
+	require.NoError(t, err)
+	require.True(t, cfg.Services["api"].Database)
+	require.True(t, cfg.Services["worker"].Database)
+	require.False(t, cfg.Services["web"].Database)
+	require.False(t, cfg.Services["nginx"].Database)
+	require.Equal(t, "app_api", stackconfig.DatabaseUser("api"))
+	require.Equal(t, "app_web_v2", stackconfig.DatabaseUser("web-v2"), "hyphens would need quoting in SQL")
+}
+
+// Issue 8, item 5: PHI must not cross plain HTTP.
+func TestServicesWithSecretsOrTheDatabaseNeedHttpsBecausePhiMustNotCrossPlainHttp(t *testing.T) {
+	withDB := services(t, "api", "imageTag", "v1")
+	var m map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(withDB), &m))
+	m["api"]["enabled"] = true
+	on, _ := json.Marshal(m)
+
+	_, err := decodeWith(t, map[string]string{"omnirapeutic:services": string(on)})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "config omnirapeutic:services.api.enabled: a service that receives secrets or the database may handle PHI, "+
+		"which must not be served over plain HTTP, and omnirapeutic:edge.certificateArn is empty: set it to an ACM certificate ARN in us-east-1")
+
+	m["api"]["database"] = false
+	m["api"]["secrets"] = []string{"apiKeys"}
+	on, _ = json.Marshal(m)
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": string(on)})
+	require.ErrorContains(t, err, "config omnirapeutic:services.api.enabled: a service that receives secrets")
+
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": string(on), "omnirapeutic:edge": certificate})
+	require.NoError(t, err, "with a certificate the service may run")
+	_, err = decodeWith(t, nil)
+	require.NoError(t, err, "the nginx test page (no secrets, no database) runs over HTTP")
+}
+
+// Issue 8, item 6: alarms must reach someone; HTTPS endpoints are URLs.
+func TestAlarmTopicWithoutSubscriberIsAWarningAndHttpsEndpointsAreValidated(t *testing.T) {
+	cfg, err := decodeWith(t, nil)
+	require.NoError(t, err)
+	require.Len(t, cfg.Warnings(), 1)
+	require.Contains(t, cfg.Warnings()[0], "the alarm topic has no subscriber: omnirapeutic:alarmEmails and omnirapeutic:alarmHttpsEndpoints are both empty")
+
+	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:alarmHttpsEndpoints": `["https://events.pagerduty.example/integration/abc/enqueue"]`})
+	require.NoError(t, err)
+	require.Empty(t, cfg.Warnings())
+	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:alarmEmails": `["oncall@omnirapeutic.example"]`})
+	require.NoError(t, err)
+	require.Empty(t, cfg.Warnings())
+
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:alarmHttpsEndpoints": `["http://pager.example/hook"]`})
+	require.ErrorContains(t, err, `config omnirapeutic:alarmHttpsEndpoints: "http://pager.example/hook" is not an https:// URL`)
 }

@@ -172,6 +172,7 @@ func computedState(token, name string, inputs resource.PropertyMap) map[string]a
 		id := inputs["clusterIdentifier"].StringValue()
 		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.amazonaws.com", id, Region)
 		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.amazonaws.com", id, Region)
+		out["clusterResourceId"] = "cluster-OFFLINE0RESOURCE0ID"
 		out["masterUserSecrets"] = []any{map[string]any{
 			"secretArn":    fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!cluster-%s", Region, AccountID, id),
 			"secretStatus": "active",

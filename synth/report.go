@@ -55,6 +55,13 @@ func WriteReport(w io.Writer, r *Result) error {
 		return err
 	}
 
+	if r.Stack != nil && len(r.Stack.Warnings) > 0 {
+		heading(w, "Warnings")
+		for _, warning := range r.Stack.Warnings {
+			fmt.Fprintf(w, "warning: %s\n", warning)
+		}
+	}
+
 	for _, s := range sections {
 		heading(w, s.Title)
 		if err := s.Write(r, w); err != nil {

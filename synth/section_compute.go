@@ -1,10 +1,13 @@
 package synth
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var computeSection = Section{Title: "Compute", Write: writeCompute}
@@ -46,10 +49,56 @@ func writeCompute(r *Result, w io.Writer) error {
 		if a := spec.Autoscaling; a != nil {
 			scaling = fmt.Sprintf("%d-%d at %d%% CPU", a.MinCount, a.MaxCount, a.CpuTargetPercent)
 		}
+		database := "-"
+		if spec.Database {
+			database = stackconfig.DatabaseUser(name) + " (IAM auth)"
+		}
 		rows = append(rows, []string{name, state, fmt.Sprintf("%.2f vCPU / %d MB", float64(spec.Cpu)/1024, spec.Memory),
-			fmt.Sprint(spec.DesiredCount), scaling, fmt.Sprint(spec.ContainerPort), tg, image, strings.Join(spec.Secrets, ",")})
+			fmt.Sprint(spec.DesiredCount), scaling, fmt.Sprint(spec.ContainerPort), tg, image, strings.Join(spec.Secrets, ","), database})
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i][1] > rows[j][1] })
 	fmt.Fprintln(w, "\nServices (one config change, enabled: true, switches a declared one on):")
-	return table(w, []string{"SERVICE", "STATE", "SIZE", "TASKS", "SCALING", "PORT", "TARGET GROUP", "IMAGE", "SECRETS"}, rows)
+	if err := table(w, []string{"SERVICE", "STATE", "SIZE", "TASKS", "SCALING", "PORT", "TARGET GROUP", "IMAGE", "SECRETS", "DATABASE USER"}, rows); err != nil {
+		return err
+	}
+
+	// What the running containers actually get, read from the registered
+	// container definitions: the writable tmpfs and the database settings.
+	rows = nil
+	for _, td := range r.OfType("aws:ecs/taskDefinition:TaskDefinition") {
+		var defs []struct {
+			Name            string `json:"name"`
+			LinuxParameters struct {
+				Tmpfs []struct {
+					ContainerPath string   `json:"containerPath"`
+					Size          int      `json:"size"`
+					MountOptions  []string `json:"mountOptions"`
+				} `json:"tmpfs"`
+			} `json:"linuxParameters"`
+			Environment []struct{ Name, Value string } `json:"environment"`
+		}
+		if err := json.Unmarshal([]byte(td.Str("containerDefinitions")), &defs); err != nil {
+			return fmt.Errorf("container definitions of %s: %w", td.Str("family"), err)
+		}
+		for _, d := range defs {
+			var mounts, env []string
+			for _, t := range d.LinuxParameters.Tmpfs {
+				mounts = append(mounts, fmt.Sprintf("%s %d MiB (%s)", t.ContainerPath, t.Size, strings.Join(t.MountOptions, ",")))
+			}
+			for _, e := range d.Environment {
+				if strings.HasPrefix(e.Name, "DB_") {
+					env = append(env, e.Name+"="+e.Value)
+				}
+			}
+			if len(mounts) == 0 {
+				mounts = []string{"(none)"}
+			}
+			if len(env) == 0 {
+				env = []string{"-"}
+			}
+			rows = append(rows, []string{d.Name, strings.Join(mounts, "; "), strings.Join(env, " ")})
+		}
+	}
+	fmt.Fprintln(w, "\nRunning containers (read-only root; /tmp is a tmpfs counted against task memory; no master secret):")
+	return table(w, []string{"CONTAINER", "TMPFS", "DATABASE SETTINGS"}, rows)
 }

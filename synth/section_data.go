@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var dataSection = Section{Title: "Data", Write: writeData}
@@ -27,6 +29,16 @@ func writeData(r *Result, w io.Writer) error {
 			instances = append(instances, fmt.Sprintf("%s (%s, %s)", i.Str("identifier"), i.Str("instanceClass"), i.Str("availabilityZone")))
 		}
 		facts = append(facts, []string{"instances", strings.Join(instances, "; ")})
+		var users []string
+		for _, name := range r.Stack.Config.ServiceNames() {
+			if r.Stack.Config.Services[name].Database {
+				users = append(users, fmt.Sprintf("%s (service %s)", stackconfig.DatabaseUser(name), name))
+			}
+		}
+		if len(users) == 0 {
+			users = []string{"(no service uses the database)"}
+		}
+		facts = append(facts, []string{"database users (IAM auth, rds_iam; create them with the README runbook)", strings.Join(users, "; ")})
 		for _, pg := range r.OfType("aws:rds/clusterParameterGroup:ClusterParameterGroup") {
 			params, _ := pg.Inputs["parameters"].([]any)
 			for _, p := range params {

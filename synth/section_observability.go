@@ -110,6 +110,15 @@ func writeObservability(r *Result, w io.Writer) error {
 	if err := table(w, []string{"AREA", "ALARM", "METRIC", "THRESHOLD", "PERIOD", "WATCHES"}, rows); err != nil {
 		return err
 	}
+	subscribers := map[string]int{}
+	for _, sub := range r.OfType("aws:sns/topicSubscription:TopicSubscription") {
+		subscribers[sub.Str("protocol")]++
+	}
+	if len(subscribers) == 0 {
+		fmt.Fprintln(w, "\nAlarm topic subscribers: none (see Warnings)")
+	} else {
+		fmt.Fprintf(w, "\nAlarm topic subscribers: %d email, %d https\n", subscribers["email"], subscribers["https"])
+	}
 	rows = nil
 	for _, g := range r.OfType("aws:cloudwatch/logGroup:LogGroup") {
 		rows = append(rows, []string{g.Str("name"), fmt.Sprint(g.Inputs["retentionInDays"]), g.Str("kmsKeyId")})

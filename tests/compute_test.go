@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,9 +32,9 @@ var allServicesOn = map[string]string{
 		"defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`,
 	"omnirapeutic:services": `{
 		"nginx": {"image":"public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine","cpu":256,"memory":512,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/","targetGroup":"web","enabled":false,"user":"101"},
-		"api": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/health","targetGroup":"api","enabled":true,"user":"1000","secrets":["database"],"autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
+		"api": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/health","targetGroup":"api","enabled":true,"user":"1000","database":true,"autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
 		"web": {"imageTag":"v2.0.0","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/","targetGroup":"web","enabled":true,"user":"1000","autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
-		"worker": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":1,"containerPort":0,"enabled":true,"user":"1000","secrets":["database"]}}`,
+		"worker": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":1,"containerPort":0,"enabled":true,"user":"1000","database":true}}`,
 }
 
 func TestEcrRepositories(t *testing.T) {
@@ -103,8 +104,18 @@ func TestEveryDeclaredServiceHasItsLogGroupAndTaskRole(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, policy.Service("ecs-tasks.amazonaws.com"), trust.Statement[0].Principal)
 		assert.Equal(t, []string{account}, trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"])
+		// Task roles start with no permissions; a database user's may only
+		// sign in as its own database user.
+		var attached []string
 		for _, a := range r.OfType(tAttachment) {
-			assert.NotEqual(t, role.Str("name"), a.Str("role"), "task roles start with no permissions")
+			if a.Str("role") == role.Str("name") {
+				attached = append(attached, a.Str("policyArn"))
+			}
+		}
+		if svc == "api" || svc == "worker" {
+			assert.Equal(t, []string{"arn:aws:iam::" + account + ":policy/omnirapeutic-production-" + svc + "-task"}, attached, svc)
+		} else {
+			assert.Empty(t, attached, "%s: task roles start with no permissions", svc)
 		}
 	}
 }
@@ -230,15 +241,15 @@ func TestAllServicesSwitchedOn(t *testing.T) {
 	r, err := runWith(t, allServicesOn)
 	require.NoError(t, err)
 	repo := "123456789012.dkr.ecr.us-east-1.amazonaws.com/omnirapeutic-production/"
-	masterSecret := "arn:aws:secretsmanager:us-east-1:" + account + ":secret:rds!cluster-omnirapeutic-production"
 
 	api := assertTaskDefinition(t, r, "api", repo+"api:v1.4.2", "512", "1024", "1000", 8080)
-	assert.Equal(t, []map[string]string{{"name": "DATABASE_CREDENTIALS", "valueFrom": masterSecret}}, api.Secrets)
-	assert.Contains(t, api.Environment, map[string]string{"name": "DATABASE_HOST", "value": "omnirapeutic-production.cluster-offline.us-east-1.rds.amazonaws.com"})
+	assert.Empty(t, api.Secrets, "the database is reached with IAM auth, not a secret")
+	assert.Contains(t, api.Environment, map[string]string{"name": "DB_HOST", "value": "omnirapeutic-production.cluster-offline.us-east-1.rds.amazonaws.com"})
 	web := assertTaskDefinition(t, r, "web", repo+"web:v2.0.0", "512", "1024", "1000", 8080)
 	assert.Empty(t, web.Secrets)
+	assert.Empty(t, web.Environment, "web does not use the database")
 	worker := assertTaskDefinition(t, r, "worker", repo+"worker:v1.4.2", "512", "1024", "1000", 0)
-	assert.Equal(t, []map[string]string{{"name": "DATABASE_CREDENTIALS", "valueFrom": masterSecret}}, worker.Secrets)
+	assert.Empty(t, worker.Secrets)
 
 	for svc, want := range map[string]struct {
 		desired int
@@ -283,7 +294,18 @@ func TestExecutionRoleIsLeastPrivilege(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate", repoArn("api"), repoArn("web"), repoArn("worker")},
 		statement(t, doc, "PullImages").Resource, "the stack's repositories and GuardDuty's Fargate agent")
 	assert.Equal(t, []string{logArn("api"), logArn("nginx"), logArn("web"), logArn("worker")}, statement(t, doc, "WriteLogs").Resource)
-	assert.Equal(t, []string{"arn:aws:secretsmanager:us-east-1:" + account + ":secret:rds!cluster-omnirapeutic-production"},
+	for _, st := range doc.Statement {
+		assert.NotEqual(t, "ReadServiceSecrets", st.Sid, "no service is given a secret in this configuration, so none may be read")
+	}
+
+	// With the API-keys secret, exactly that secret is readable.
+	withKeys := map[string]string{"omnirapeutic:edge": allServicesOn["omnirapeutic:edge"], "omnirapeutic:services": strings.Replace(
+		allServicesOn["omnirapeutic:services"], `"user":"1000","database":true,"autoscaling"`, `"user":"1000","database":true,"secrets":["apiKeys"],"autoscaling"`, 1)}
+	r, err = runWith(t, withKeys)
+	require.NoError(t, err)
+	doc, err = policy.Parse(find(t, r, tPolicy, "ecs-execution-policy").Str("policy"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"arn:aws:secretsmanager:us-east-1:" + account + ":secret/omnirapeutic-production/api-keys"},
 		statement(t, doc, "ReadServiceSecrets").Resource, "exactly the secrets the services are given")
 	decrypt := statement(t, doc, "DecryptSecretsThroughSecretsManager")
 	assert.Equal(t, []string{keyArn("secrets")}, decrypt.Resource)

@@ -134,7 +134,7 @@ func TestAuroraBadConfigRegistersNothing(t *testing.T) {
 		"reserved master user": {`{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":[],"backupRetentionDays":7,"masterUsername":"admin"}`,
 			`omnirapeutic:aurora.masterUsername: "admin" is not allowed`},
 		"misspelt field": {`{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerCount":2,"backupRetentionDays":7,"masterUsername":"dbadmin"}`,
-			`unknown field "readerCount"`},
+			`omnirapeutic:aurora.readerCount: unknown key (value 2); known keys: backupRetentionDays,`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r, err := runWith(t, map[string]string{"omnirapeutic:aurora": tc.aurora})

@@ -76,12 +76,13 @@ func writeCompute(r *Result, w io.Writer) error {
 				} `json:"tmpfs"`
 			} `json:"linuxParameters"`
 			Environment []struct{ Name, Value string } `json:"environment"`
+			Secrets     []struct{ Name string }        `json:"secrets"`
 		}
 		if err := json.Unmarshal([]byte(td.Str("containerDefinitions")), &defs); err != nil {
 			return fmt.Errorf("container definitions of %s: %w", td.Str("family"), err)
 		}
 		for _, d := range defs {
-			var mounts, env []string
+			var mounts, env, secrets []string
 			for _, t := range d.LinuxParameters.Tmpfs {
 				mounts = append(mounts, fmt.Sprintf("%s %d MiB (%s)", t.ContainerPath, t.Size, strings.Join(t.MountOptions, ",")))
 			}
@@ -90,15 +91,21 @@ func writeCompute(r *Result, w io.Writer) error {
 					env = append(env, e.Name+"="+e.Value)
 				}
 			}
+			for _, s := range d.Secrets {
+				secrets = append(secrets, s.Name)
+			}
+			if len(secrets) == 0 {
+				secrets = []string{"-"}
+			}
 			if len(mounts) == 0 {
 				mounts = []string{"(none)"}
 			}
 			if len(env) == 0 {
 				env = []string{"-"}
 			}
-			rows = append(rows, []string{d.Name, strings.Join(mounts, "; "), strings.Join(env, " ")})
+			rows = append(rows, []string{d.Name, strings.Join(mounts, "; "), strings.Join(env, " "), strings.Join(secrets, ",")})
 		}
 	}
-	fmt.Fprintln(w, "\nRunning containers (read-only root; /tmp is a tmpfs counted against task memory; no master secret):")
-	return table(w, []string{"CONTAINER", "TMPFS", "DATABASE SETTINGS"}, rows)
+	fmt.Fprintln(w, "\nRunning containers, as registered (read-only root; the tmpfs counts against task memory):")
+	return table(w, []string{"CONTAINER", "TMPFS", "DATABASE SETTINGS", "SECRETS"}, rows)
 }

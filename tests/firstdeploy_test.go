@@ -78,6 +78,8 @@ func productionServices(t *testing.T) string {
 // Issue 8, item 2.
 func TestCloudTrailMayDecryptWithTheS3KeyBecauseItsBucketUsesAnS3BucketKey(t *testing.T) {
 	r := production(t)
+	sse := find(t, r, tBucketSSE, "cloudtrail-bucket-encryption").Inputs["rules"].([]any)[0].(map[string]any)
+	require.Equal(t, true, sse["bucketKeyEnabled"], "the premise: the trail bucket uses an S3 Bucket Key")
 	st := statement(t, keyPolicy(t, r, "s3"), "CloudTrailDecryptsWithBucketKey")
 	assert.Equal(t, "Allow", st.Effect)
 	assert.Equal(t, policy.Service("cloudtrail.amazonaws.com"), st.Principal)

@@ -10,17 +10,36 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// Feature is a GuardDuty detector feature and its additional configuration.
+type Feature struct {
+	Name string
+	// Additional maps each additional configuration to its status.
+	Additional []Setting
+}
+
+// Setting is one additional configuration and its status.
+type Setting struct {
+	Name, Status string
+}
+
 // GuardDutyFeatures are the detector features turned on, with their
 // additional configuration. Runtime monitoring manages the agent on Fargate
 // (which needs platform 1.4.0 and a new deployment to reach running tasks).
-var GuardDutyFeatures = []struct {
-	Name       string
-	Additional []string
-}{
+// All three agent-management settings are declared: the API returns all
+// three, so declaring one would show a diff on every preview. EKS has
+// nothing to monitor here, and the bastion (EC2) runs no workload, so only
+// Fargate's is on. With it on, GuardDuty creates a VPC endpoint and a
+// security group in the VPC that Pulumi does not track (README runbook:
+// before deleting subnets or the VPC).
+var GuardDutyFeatures = []Feature{
 	{Name: "S3_DATA_EVENTS"},
 	{Name: "RDS_LOGIN_EVENTS"},
 	{Name: "EBS_MALWARE_PROTECTION"},
-	{Name: "RUNTIME_MONITORING", Additional: []string{"ECS_FARGATE_AGENT_MANAGEMENT"}},
+	{Name: "RUNTIME_MONITORING", Additional: []Setting{
+		{Name: "ECS_FARGATE_AGENT_MANAGEMENT", Status: "ENABLED"},
+		{Name: "EC2_AGENT_MANAGEMENT", Status: "DISABLED"},
+		{Name: "EKS_ADDON_MANAGEMENT", Status: "DISABLED"},
+	}},
 }
 
 // HighSeverity is GuardDuty's floor for high-severity findings (7.0 to 8.9; critical is 9.0 and up).
@@ -81,7 +100,7 @@ func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionA
 	for _, f := range GuardDutyFeatures {
 		var extra guardduty.DetectorFeatureAdditionalConfigurationArray
 		for _, a := range f.Additional {
-			extra = append(extra, &guardduty.DetectorFeatureAdditionalConfigurationArgs{Name: pulumi.String(a), Status: pulumi.String("ENABLED")})
+			extra = append(extra, &guardduty.DetectorFeatureAdditionalConfigurationArgs{Name: pulumi.String(a.Name), Status: pulumi.String(a.Status)})
 		}
 		if _, err := guardduty.NewDetectorFeature(ctx, fmt.Sprintf("%s-%s", name, f.Name), &guardduty.DetectorFeatureArgs{
 			DetectorId:               detector.ID(),

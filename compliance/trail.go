@@ -89,7 +89,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	}
 
 	group, err := logs.NewGroup(ctx, name+"-logs", &logs.GroupArgs{
-		Name: TrailLogGroupName(args.NamePrefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+		Name: TrailLogGroupName(args.NamePrefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn, Audit: true,
 	}, parent)
 	if err != nil {
 		return nil, err

@@ -211,6 +211,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			Image:            image,
 			ClusterArn:       cluster.Arn,
 			ClusterName:      cluster.Name,
+			Cluster:          args.NamePrefix,
 			ExecutionRoleArn: executionRole.Arn,
 			TaskRoleArn:      taskRoles[svc].Arn,
 			SubnetIDs:        args.SubnetIDs,

@@ -48,6 +48,9 @@ type ServiceArgs struct {
 	Image pulumi.StringInput
 	// ClusterArn and ClusterName name the cluster. Required.
 	ClusterArn, ClusterName pulumi.StringInput
+	// Cluster is the cluster's name as a plain value, with which the
+	// program reads the revision the service runs now. Required.
+	Cluster string
 	// ExecutionRoleArn and TaskRoleArn are the two roles of its tasks. Required.
 	ExecutionRoleArn, TaskRoleArn pulumi.StringInput
 	// SubnetIDs are the app subnets. Required.
@@ -73,6 +76,9 @@ type Service struct {
 	Name pulumi.StringOutput
 	// TaskDefinitionArn is the revision this program registered.
 	TaskDefinitionArn pulumi.StringOutput
+	// TaskDefinition is the family:revision the service runs after this
+	// update; the update fails if ECS rolled the deployment back.
+	TaskDefinition pulumi.StringOutput
 }
 
 // ServiceName is the ECS name of a service.
@@ -149,8 +155,8 @@ func ContainerDefinitions(c Container) (string, error) {
 // `pulumi up` undoes the other. Where autoscaling owns the task count,
 // Pulumi sets it at creation only.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
-	if args == nil || args.Name == "" || args.NamePrefix == "" || args.Image == nil || args.ExecutionRoleArn == nil || args.TaskRoleArn == nil {
-		return nil, fmt.Errorf("ServiceArgs: Name, NamePrefix, Image, ExecutionRoleArn and TaskRoleArn are required")
+	if args == nil || args.Name == "" || args.NamePrefix == "" || args.Cluster == "" || args.Image == nil || args.ExecutionRoleArn == nil || args.TaskRoleArn == nil {
+		return nil, fmt.Errorf("ServiceArgs: Name, NamePrefix, Cluster, Image, ExecutionRoleArn and TaskRoleArn are required")
 	}
 	spec := args.Spec
 	if spec.TargetGroup != "" && args.TargetGroupArn == nil {
@@ -227,15 +233,18 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, fmt.Errorf("register task definition of %s: %w", args.Name, err)
 	}
 
-	// The service runs the newest ACTIVE revision of the family: the one just
-	// registered here, or a later one the deployment pipeline registered.
-	// Reading it back each run means `pulumi up` never reverts the
-	// pipeline's revision, while a config change (a new revision here)
-	// becomes the newest and is deployed. The value is family:revision, which
-	// the provider stores as given, so there is no perpetual diff.
-	latest := ecs.LookupTaskDefinitionOutput(ctx, ecs.LookupTaskDefinitionOutputArgs{TaskDefinition: task.Family}, pulumi.Parent(s))
-	revision := pulumi.All(task.Family, task.Revision, latest.Revision()).ApplyT(func(v []any) string {
-		return fmt.Sprintf("%s:%d", v[0].(string), max(v[1].(int), v[2].(int)))
+	// The service runs the newer of the revision it runs now and the one
+	// registered here: `pulumi up` never reverts the pipeline's revision,
+	// a config change (a new revision here) is deployed, and a pipeline
+	// revision the circuit breaker rolled back is never picked up again,
+	// since the service no longer runs it. family:revision is stored as
+	// given, so there is no perpetual diff.
+	running, err := RunningTaskDefinition(ctx, args.Cluster, physical, pulumi.Parent(s))
+	if err != nil {
+		return nil, err
+	}
+	revision := task.Revision.ApplyT(func(registered int) (string, error) {
+		return ChooseRevision(physical, registered, running)
 	}).(pulumi.StringOutput)
 
 	svcArgs := &ecs.ServiceArgs{
@@ -260,7 +269,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		EnableEcsManagedTags: pulumi.Bool(true),
 		PropagateTags:        pulumi.String("SERVICE"),
 		EnableExecuteCommand: pulumi.Bool(false),
-		Tags:                 pulumi.StringMap{"Name": pulumi.String(physical)},
+		// `pulumi up` waits until the deployment settles (up to the
+		// provider's 20-minute update timeout).
+		WaitForSteadyState: pulumi.Bool(true),
+		Tags:               pulumi.StringMap{"Name": pulumi.String(physical)},
 	}
 	if spec.TargetGroup != "" {
 		svcArgs.LoadBalancers = ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
@@ -313,7 +325,18 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 
 	s.Name = service.Name
 	s.TaskDefinitionArn = task.Arn
-	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"name": s.Name, "taskDefinitionArn": s.TaskDefinitionArn}); err != nil {
+	// A circuit-breaker rollback also reaches a steady state, which the
+	// provider reports as success (terraform-provider-aws#19519, #20858):
+	// after the update it reads back what the service runs, and a
+	// revision other than the one requested fails `pulumi up` here.
+	s.TaskDefinition = pulumi.All(revision, service.TaskDefinition).ApplyT(func(v []any) (string, error) {
+		requested, deployed := v[0].(string), v[1].(*string)
+		if deployed == nil {
+			return requested, nil
+		}
+		return *deployed, CheckDeployed(requested, *deployed)
+	}).(pulumi.StringOutput)
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"name": s.Name, "taskDefinitionArn": s.TaskDefinitionArn, "taskDefinition": s.TaskDefinition}); err != nil {
 		return nil, err
 	}
 	return s, nil

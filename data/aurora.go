@@ -4,6 +4,7 @@ package data
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -79,6 +80,11 @@ type AuroraArgs struct {
 	LogKeyArn pulumi.StringInput
 	// LogRetentionDays is the postgresql (audit) log group's retention. Required.
 	LogRetentionDays int
+	// Incarnation is a value unique to this incarnation of the stack (the
+	// VPC's ID), added to the final snapshot's name so that destroying a
+	// recreated stack of the same name does not collide with the snapshot
+	// the first destroy left. Required.
+	Incarnation pulumi.StringInput
 }
 
 func (a *AuroraArgs) validate() error {
@@ -89,6 +95,13 @@ func (a *AuroraArgs) validate() error {
 		return fmt.Errorf("AuroraArgs: NamePrefix, SubnetIDs and SecurityGroupID are required")
 	case a.StorageKeyArn == nil, a.SecretKeyArn == nil, a.LogKeyArn == nil:
 		return fmt.Errorf("AuroraArgs: StorageKeyArn, SecretKeyArn and LogKeyArn are required: nothing here is unencrypted")
+	case a.Incarnation == nil:
+		return fmt.Errorf("AuroraArgs: Incarnation is required: it keeps final snapshot names unique")
+	}
+	for _, p := range a.instancePrefixes() {
+		if len(p) > maxIdentifierPrefix {
+			return fmt.Errorf("AuroraArgs: instance identifier prefix %q is longer than %d characters (identifiers are at most 63, and the provider adds 26)", p, maxIdentifierPrefix)
+		}
 	}
 	return nil
 }
@@ -127,6 +140,39 @@ func MasterSecretArn(clusterID string, secrets []rds.ClusterMasterUserSecret) (s
 	return *secrets[0].SecretArn, nil
 }
 
+// maxIdentifierPrefix is the longest instance identifier prefix: RDS allows
+// 63 characters and the provider appends a 26-character unique suffix.
+const maxIdentifierPrefix = 63 - 26
+
+// InstanceIdentifierPrefix is the identifier prefix of the writer ("writer")
+// or of the reader in an AZ ("reader-1b" for us-east-1b). The provider
+// completes it, so replacing an instance (moving the writer's AZ) creates
+// the new one first and Aurora fails over to it before the old one goes.
+func InstanceIdentifierPrefix(clusterID, role string) string {
+	return clusterID + "-" + role + "-"
+}
+
+// readerRole names the reader in an AZ by the AZ's last part ("1b").
+func readerRole(az string) string {
+	return "reader-" + az[strings.LastIndex(az, "-")+1:]
+}
+
+// instancePrefixes lists the identifier prefix of every instance.
+func (a *AuroraArgs) instancePrefixes() []string {
+	out := []string{InstanceIdentifierPrefix(a.NamePrefix, "writer")}
+	for _, az := range a.Settings.ReaderAvailabilityZones {
+		out = append(out, InstanceIdentifierPrefix(a.NamePrefix, readerRole(az)))
+	}
+	return out
+}
+
+// FinalSnapshotIdentifier is the snapshot RDS takes when the cluster is
+// deleted: unique per incarnation of the stack, so a second destroy of a
+// stack with the same name does not fail on an existing snapshot.
+func FinalSnapshotIdentifier(clusterID, incarnation string) string {
+	return clusterID + "-final-" + incarnation
+}
+
 // PostgresLogGroupName is where RDS exports the postgresql log.
 func PostgresLogGroupName(clusterID string) string {
 	return fmt.Sprintf("/aws/rds/cluster/%s/postgresql", clusterID)
@@ -151,6 +197,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		Name:          PostgresLogGroupName(clusterID),
 		RetentionDays: args.LogRetentionDays,
 		KmsKeyArn:     args.LogKeyArn,
+		Audit:         true,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -207,19 +254,27 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		MasterUsername: pulumi.String(set.MasterUsername),
 		// RDS generates, stores, encrypts and rotates the password: it never
 		// passes through config or Pulumi state.
-		ManageMasterUserPassword:         pulumi.Bool(true),
-		MasterUserSecretKmsKeyId:         args.SecretKeyArn,
-		DbSubnetGroupName:                subnetGroup.Name,
-		VpcSecurityGroupIds:              pulumi.StringArray{args.SecurityGroupID},
-		DbClusterParameterGroupName:      paramGroup.Name,
-		StorageEncrypted:                 pulumi.Bool(true),
-		KmsKeyId:                         args.StorageKeyArn,
-		BackupRetentionPeriod:            pulumi.Int(set.BackupRetentionDays),
-		PreferredBackupWindow:            pulumi.String(PreferredBackupWindow),
-		PreferredMaintenanceWindow:       pulumi.String(PreferredMaintenanceWindow),
-		DeletionProtection:               pulumi.Bool(true),
-		SkipFinalSnapshot:                pulumi.Bool(false),
-		FinalSnapshotIdentifier:          pulumi.String(clusterID + "-final"),
+		ManageMasterUserPassword:    pulumi.Bool(true),
+		MasterUserSecretKmsKeyId:    args.SecretKeyArn,
+		DbSubnetGroupName:           subnetGroup.Name,
+		VpcSecurityGroupIds:         pulumi.StringArray{args.SecurityGroupID},
+		DbClusterParameterGroupName: paramGroup.Name,
+		StorageEncrypted:            pulumi.Bool(true),
+		KmsKeyId:                    args.StorageKeyArn,
+		BackupRetentionPeriod:       pulumi.Int(set.BackupRetentionDays),
+		PreferredBackupWindow:       pulumi.String(PreferredBackupWindow),
+		PreferredMaintenanceWindow:  pulumi.String(PreferredMaintenanceWindow),
+		DeletionProtection:          pulumi.Bool(true),
+		SkipFinalSnapshot:           pulumi.Bool(false),
+		FinalSnapshotIdentifier: args.Incarnation.ToStringOutput().ApplyT(func(id string) string {
+			return FinalSnapshotIdentifier(clusterID, id)
+		}).(pulumi.StringOutput),
+		// Explicit, not the provider's default (false): a change left pending
+		// until the maintenance window shows as a diff, and is sent again,
+		// on every `up` until then. The disruptive changes (engine,
+		// instance class) are pinned, and static parameters wait for a
+		// reboot either way.
+		ApplyImmediately:                 pulumi.Bool(true),
 		CopyTagsToSnapshot:               pulumi.Bool(true),
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
 		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
@@ -232,10 +287,12 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		return nil, fmt.Errorf("create Aurora cluster: %w", err)
 	}
 
-	newInstance := func(role, az string, tier int) error {
-		id := fmt.Sprintf("%s-%s", clusterID, role)
-		_, err := rds.NewClusterInstance(ctx, fmt.Sprintf("%s-%s", name, role), &rds.ClusterInstanceArgs{
-			Identifier:        pulumi.String(id),
+	// logical is the instance's logical name (a contract); role its
+	// identifier prefix's part.
+	newInstance := func(logical, role, az string, tier int) error {
+		id := InstanceIdentifierPrefix(clusterID, role)
+		_, err := rds.NewClusterInstance(ctx, fmt.Sprintf("%s-%s", name, logical), &rds.ClusterInstanceArgs{
+			IdentifierPrefix:  pulumi.String(id),
 			ClusterIdentifier: cluster.ID(),
 			InstanceClass:     pulumi.String(InstanceClass),
 			// No engine version: an Aurora instance runs its cluster's.
@@ -252,19 +309,20 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 			MonitoringRoleArn:                  monitoringRole.Arn,
 			PromotionTier:                      pulumi.Int(tier),
 			CopyTagsToSnapshot:                 pulumi.Bool(true),
-			Tags:                               pulumi.StringMap{"Name": pulumi.String(id)},
+			ApplyImmediately:                   pulumi.Bool(true),
+			Tags:                               pulumi.StringMap{"Name": pulumi.String(strings.TrimSuffix(id, "-"))},
 		}, parent)
 		if err != nil {
-			return fmt.Errorf("create Aurora %s instance in %s: %w", role, az, err)
+			return fmt.Errorf("create Aurora %s instance in %s: %w", logical, az, err)
 		}
 		return nil
 	}
-	if err := newInstance("writer", set.WriterAvailabilityZone, 0); err != nil {
+	if err := newInstance("writer", "writer", set.WriterAvailabilityZone, 0); err != nil {
 		return nil, err
 	}
 	// Readers are named by AZ, so adding or removing one never renames another.
 	for _, az := range set.ReaderAvailabilityZones {
-		if err := newInstance("reader-"+az, az, 1); err != nil {
+		if err := newInstance("reader-"+az, readerRole(az), az, 1); err != nil {
 			return nil, err
 		}
 	}

@@ -43,6 +43,10 @@ type BastionArgs struct {
 	LogRetentionDays int
 	// DatabaseEndpoint is the Aurora writer endpoint, for the connect command. Required.
 	DatabaseEndpoint pulumi.StringInput
+	// OwnsSessionPreferences creates the account's Session Manager
+	// preferences (one per account and region); only the stack that owns
+	// the account singletons sets it. Defaults to false.
+	OwnsSessionPreferences bool
 }
 
 // Bastion is an EC2 instance with no inbound access at all: engineers reach
@@ -88,6 +92,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		Name:          SessionLogGroupName(args.NamePrefix),
 		RetentionDays: args.LogRetentionDays,
 		KmsKeyArn:     args.LogKeyArn,
+		Audit:         true,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -144,16 +149,18 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, fmt.Errorf("create bastion instance: %w", err)
 	}
 
-	content := args.LogKeyID.ToStringOutput().ApplyT(func(keyID string) (string, error) {
-		return SessionPreferences(SessionLogGroupName(args.NamePrefix), keyID, args.Settings)
-	}).(pulumi.StringOutput)
-	if _, err := ssm.NewDocument(ctx, name+"-session-preferences", &ssm.DocumentArgs{
-		Name:           pulumi.String(SessionPreferencesDocument),
-		DocumentType:   pulumi.String("Session"),
-		DocumentFormat: pulumi.String("JSON"),
-		Content:        content,
-	}, parent); err != nil {
-		return nil, fmt.Errorf("create Session Manager preferences: %w", err)
+	if args.OwnsSessionPreferences {
+		content := args.LogKeyID.ToStringOutput().ApplyT(func(keyID string) (string, error) {
+			return SessionPreferences(SessionLogGroupName(args.NamePrefix), keyID, args.Settings)
+		}).(pulumi.StringOutput)
+		if _, err := ssm.NewDocument(ctx, name+"-session-preferences", &ssm.DocumentArgs{
+			Name:           pulumi.String(SessionPreferencesDocument),
+			DocumentType:   pulumi.String("Session"),
+			DocumentFormat: pulumi.String("JSON"),
+			Content:        content,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("create Session Manager preferences: %w", err)
+		}
 	}
 
 	b.InstanceID = instance.ID()

@@ -59,6 +59,11 @@ type LoadBalancerArgs struct {
 	CertificateArn string
 	// AccessLogDays is how long access logs are kept. Defaults to 365.
 	AccessLogDays int
+	// DeletionProtection turns on AWS's deletion protection and Pulumi's
+	// protect, so neither a destroy nor a replacement removes the address
+	// clients resolve; off only in stacks meant to be destroyed. Defaults
+	// to false: platform passes albDeletionProtection, which defaults to true.
+	DeletionProtection bool
 }
 
 // LoadBalancer is the internet-facing ALB. Depend on it to wait for its
@@ -132,7 +137,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		Internal:                 pulumi.Bool(false),
 		Subnets:                  args.SubnetIDs,
 		SecurityGroups:           pulumi.StringArray{args.SecurityGroupID},
-		EnableDeletionProtection: pulumi.Bool(true),
+		EnableDeletionProtection: pulumi.Bool(args.DeletionProtection),
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		DesyncMitigationMode:     pulumi.String("defensive"),
 		EnableHttp2:              pulumi.Bool(true),
@@ -144,7 +149,9 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		},
 		Tags: pulumi.StringMap{"Name": pulumi.String(physical)},
 		// ELB checks it can write to the bucket when logging is enabled.
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
+		// Pulumi's protect mirrors AWS's: `pulumi destroy` stops before
+		// asking AWS, instead of failing halfway through.
+	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}), pulumi.Protect(args.DeletionProtection))
 	if err != nil {
 		return nil, fmt.Errorf("create load balancer: %w", err)
 	}

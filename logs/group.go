@@ -25,6 +25,11 @@ type GroupArgs struct {
 	KmsKeyArn pulumi.StringInput
 	// Tags are added to the provider's default tags.
 	Tags pulumi.StringMap
+	// Audit marks a group of audit records (CloudTrail, the database audit
+	// log, sessions): protected, so `pulumi destroy` refuses it, and
+	// retained on delete, so a refactor without an alias, a stack rename or
+	// `pulumi state unprotect` followed by a destroy leaves it in AWS.
+	Audit bool
 }
 
 // NewGroup creates a log group named name (the logical name) from args.
@@ -37,6 +42,9 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	}
 	if !slices.Contains(stackconfig.LogRetentionValues, args.RetentionDays) {
 		return nil, fmt.Errorf("log group %s: retention %d days is not one CloudWatch Logs accepts (%v)", args.Name, args.RetentionDays, stackconfig.LogRetentionValues)
+	}
+	if args.Audit {
+		opts = append(opts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
 	g, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(args.Name),

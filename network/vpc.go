@@ -202,7 +202,11 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 			SubnetId:         subnets[stackconfig.Public].ID(),
 			ConnectivityType: pulumi.String("public"),
 			Tags:             tags("nat-" + az),
-		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+			// Delete first: a replacement (a new public subnet) cannot take
+			// the Elastic IP the old gateway still holds, so creating first
+			// fails. The AZ's egress pauses for the swap (README runbook);
+			// the address partners allow-list is kept.
+		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}), pulumi.DeleteBeforeReplace(true))
 		if err != nil {
 			return nil, fmt.Errorf("create NAT gateway in %s: %w", az, err)
 		}

@@ -48,9 +48,11 @@ type Stack struct {
 	AlarmTopic *observability.AlarmTopic
 	// Trail is the CloudTrail trail.
 	Trail *compliance.Trail
-	// Recorder is AWS Config with the HIPAA conformance pack.
+	// Recorder is AWS Config with the HIPAA conformance pack; nil unless
+	// the stack owns the account singletons.
 	Recorder *compliance.Recorder
-	// ThreatDetection is GuardDuty.
+	// ThreatDetection is GuardDuty; nil unless the stack owns the account
+	// singletons.
 	ThreatDetection *compliance.ThreatDetection
 	// Alarms are the 21 CloudWatch alarms, by area.
 	Alarms *observability.Alarms
@@ -132,6 +134,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		SecretKeyArn:     s.Keys.Arns[security.SecretsKey],
 		LogKeyArn:        s.Keys.Arns[security.LogsKey],
 		LogRetentionDays: cfg.Logs.AuditRetentionDays,
+		Incarnation:      s.Network.VpcID.ToStringOutput(),
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}
@@ -147,6 +150,8 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		LogKeyID:         s.Keys.IDs[security.LogsKey],
 		LogRetentionDays: cfg.Logs.AuditRetentionDays,
 		DatabaseEndpoint: s.Aurora.Endpoint,
+		// One per account: created only by the stack that owns them.
+		OwnsSessionPreferences: cfg.OwnsAccountSingletons,
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}
@@ -175,6 +180,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		PathRoutes:         cfg.Edge.PathRoutes,
 		CertificateArn:     cfg.Edge.CertificateArn,
 		AccessLogDays:      cfg.Logs.RetentionDays,
+		DeletionProtection: cfg.AlbDeletionProtection,
 	}); err != nil {
 		return nil, fmt.Errorf("edge tier: %w", err)
 	}
@@ -214,13 +220,18 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("compute tier: %w", err)
 	}
 
-	findingsRule := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", cfg.Region, account, compliance.FindingsRuleName(prefix))
+	// GuardDuty's findings reach the topic through the rule of the stack
+	// that owns the detector.
+	var eventRules []string
+	if cfg.OwnsAccountSingletons {
+		eventRules = append(eventRules, fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", cfg.Region, account, compliance.FindingsRuleName(prefix)))
+	}
 	if s.AlarmTopic, err = observability.NewAlarmTopic(ctx, "alarm-topic", &observability.AlarmTopicArgs{
 		NamePrefix:     prefix,
 		AccountID:      account,
 		Region:         cfg.Region,
 		KmsKeyArn:      s.Keys.Arns[security.LogsKey],
-		EventRuleArns:  []string{findingsRule},
+		EventRuleArns:  eventRules,
 		Emails:         cfg.AlarmEmails,
 		HTTPSEndpoints: cfg.AlarmHttpsEndpoints,
 	}); err != nil {
@@ -237,21 +248,8 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("compliance tier: %w", err)
 	}
-	if s.Recorder, err = compliance.NewRecorder(ctx, "config", &compliance.RecorderArgs{
-		NamePrefix:         prefix,
-		AccountID:          account,
-		KmsKeyArn:          s.Keys.Arns[security.S3Key],
-		Rules:              compliance.HIPAARules,
-		VpcID:              s.Network.VpcID.ToStringOutput(),
-		AuthorizedTcpPorts: security.InternetPorts(),
-	}); err != nil {
-		return nil, fmt.Errorf("compliance tier: %w", err)
-	}
-	if s.ThreatDetection, err = compliance.NewThreatDetection(ctx, "guardduty", &compliance.ThreatDetectionArgs{
-		NamePrefix: prefix,
-		TopicArn:   s.AlarmTopic.Arn,
-	}); err != nil {
-		return nil, fmt.Errorf("compliance tier: %w", err)
+	if err := s.accountSingletons(ctx, account, prefix); err != nil {
+		return nil, err
 	}
 
 	var serviceNames []string
@@ -315,7 +313,40 @@ func (s *Stack) export() {
 	o["webAclArn"] = s.WebAcl.Arn
 	o["alarmTopicArn"] = s.AlarmTopic.Arn
 	o["trailArn"] = s.Trail.Arn
-	o["configRecorderName"] = s.Recorder.Name
-	o["conformancePackName"] = s.Recorder.PackName
-	o["guardDutyDetectorId"] = s.ThreatDetection.DetectorID
+	// The account's singletons are reported by the stack that owns them.
+	if s.Recorder != nil {
+		o["configRecorderName"] = s.Recorder.Name
+		o["conformancePackName"] = s.Recorder.PackName
+	}
+	if s.ThreatDetection != nil {
+		o["guardDutyDetectorId"] = s.ThreatDetection.DetectorID
+	}
+}
+
+// accountSingletons creates AWS Config with the HIPAA pack and GuardDuty,
+// which exist once per account and region, when this stack owns them
+// (ownsAccountSingletons); another stack in the account leaves them alone,
+// so neither its `up` nor its `destroy` touches them.
+func (s *Stack) accountSingletons(ctx *pulumi.Context, account, prefix string) error {
+	if !s.Config.OwnsAccountSingletons {
+		return nil
+	}
+	var err error
+	if s.Recorder, err = compliance.NewRecorder(ctx, "config", &compliance.RecorderArgs{
+		NamePrefix:         prefix,
+		AccountID:          account,
+		KmsKeyArn:          s.Keys.Arns[security.S3Key],
+		Rules:              compliance.HIPAARules,
+		VpcID:              s.Network.VpcID.ToStringOutput(),
+		AuthorizedTcpPorts: security.InternetPorts(),
+	}); err != nil {
+		return fmt.Errorf("compliance tier: %w", err)
+	}
+	if s.ThreatDetection, err = compliance.NewThreatDetection(ctx, "guardduty", &compliance.ThreatDetectionArgs{
+		NamePrefix: prefix,
+		TopicArn:   s.AlarmTopic.Arn,
+	}); err != nil {
+		return fmt.Errorf("compliance tier: %w", err)
+	}
+	return nil
 }

@@ -119,8 +119,11 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 	outputs := pulumi.Map{}
 	for _, g := range Groups {
 		physical := fmt.Sprintf("%s-%s", args.NamePrefix, g)
+		// A name prefix, not a name: a description edit replaces the group,
+		// and only a generated name lets the engine create the new group,
+		// move the ENIs to it and then delete the old one (replacement.Types).
 		group, err := ec2.NewSecurityGroup(ctx, fmt.Sprintf("%s-%s", name, g), &ec2.SecurityGroupArgs{
-			Name:        pulumi.String(physical),
+			NamePrefix:  pulumi.String(physical + "-"),
 			Description: pulumi.String(groupDescriptions[g]),
 			VpcId:       args.VpcID,
 			Tags:        pulumi.StringMap{"Name": pulumi.String(physical)},

@@ -12,7 +12,7 @@ import (
 
 // RoleArgs configures a service role.
 type RoleArgs struct {
-	// Name is the role's physical name (and its policy's). Required.
+	// Name is the role's physical name and its policy's name prefix. Required.
 	Name string
 	// Description says who assumes the role and why. Required.
 	Description string
@@ -60,8 +60,11 @@ func NewRole(ctx *pulumi.Context, name string, args *RoleArgs, opts ...pulumi.Re
 		return nil
 	}
 	if args.Policy != nil {
+		// A name prefix, not a name: IAM cannot edit a policy's description,
+		// and only a generated name lets a replacement be created and
+		// attached before the old policy is detached (replacement.Types).
 		pol, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
-			Name:        pulumi.String(args.Name),
+			NamePrefix:  pulumi.String(args.Name + "-"),
 			Description: pulumi.String(args.PolicyDescription),
 			Policy:      args.Policy,
 		}, opts...)

@@ -65,6 +65,17 @@ type Config struct {
 	AlarmHttpsEndpoints []string
 	// MonthlyBudgetUsd is the estimated-charges alarm's threshold (omnirapeutic:monthlyBudgetUsd).
 	MonthlyBudgetUsd int
+	// OwnsAccountSingletons says whether this stack creates, and on destroy
+	// deletes, what exists once per account and region: the GuardDuty
+	// detector, the Config recorder, delivery channel and conformance pack,
+	// the Session Manager preferences (AccountSingletons). Exactly one stack
+	// per account does: production (omnirapeutic:ownsAccountSingletons;
+	// defaults to true, and a stack meant to be destroyed must set false).
+	OwnsAccountSingletons bool
+	// AlbDeletionProtection turns on the ALB's deletion protection and
+	// Pulumi's protect on it; off only in stacks meant to be destroyed
+	// (omnirapeutic:albDeletionProtection).
+	AlbDeletionProtection bool
 }
 
 // Service is one ECS Fargate service.
@@ -253,6 +264,8 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.json("alarmEmails", &c.AlarmEmails)
 	d.json("alarmHttpsEndpoints", &c.AlarmHttpsEndpoints)
 	d.integer("monthlyBudgetUsd", &c.MonthlyBudgetUsd)
+	d.boolean("ownsAccountSingletons", &c.OwnsAccountSingletons)
+	d.boolean("albDeletionProtection", &c.AlbDeletionProtection)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
 	}
@@ -304,4 +317,20 @@ func (d *decoder) integer(name string, into *int) {
 		return
 	}
 	*into = n
+}
+
+// boolean reads true or false, nothing else.
+func (d *decoder) boolean(name string, into *bool) {
+	v, ok := d.raw(name)
+	if !ok {
+		return
+	}
+	switch v {
+	case "true":
+		*into = true
+	case "false":
+		*into = false
+	default:
+		d.errs = append(d.errs, fmt.Errorf("config %s: %q is not true or false", Key(name), v))
+	}
 }

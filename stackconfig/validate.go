@@ -41,6 +41,7 @@ func (c *Config) Validate() error {
 	add(c.validateServices())
 	add(validateAlarms(c.AlarmEmails, c.MonthlyBudgetUsd))
 	add(validateHTTPSEndpoints(c.AlarmHttpsEndpoints))
+	add(c.validateOwnership())
 	return errors.Join(errs...)
 }
 

@@ -150,6 +150,10 @@ func TestDecodeRejectsBadConfig(t *testing.T) {
 			[]string{"omnirapeutic:bastion.amiParameter", "not a public Amazon Linux 2023 AMI parameter"}},
 		{"idle timeout too long", "omnirapeutic:bastion", bastion("idleSessionTimeoutMinutes", 90),
 			[]string{"omnirapeutic:bastion.idleSessionTimeoutMinutes", "90 is outside the 1 to 60 minutes"}},
+		{"owner switch not a boolean", "omnirapeutic:ownsAccountSingletons", "yes",
+			[]string{"omnirapeutic:ownsAccountSingletons", `"yes" is not true or false`}},
+		{"disposable stack owns the account singletons", "omnirapeutic:albDeletionProtection", "false",
+			[]string{"omnirapeutic:ownsAccountSingletons: true on a stack whose omnirapeutic:albDeletionProtection is false"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,6 +166,21 @@ func TestDecodeRejectsBadConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestProductionOwnsTheAccountSingletons: the one long-lived stack owns
+// them, with its ALB protected; a stack that leaves the switch out is read
+// with Pulumi.yaml's default (true), and if it is meant to be destroyed,
+// validation says to set false.
+func TestProductionOwnsTheAccountSingletons(t *testing.T) {
+	sf := production(t)
+	cfg, err := stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)
+	require.NoError(t, err)
+	require.True(t, cfg.OwnsAccountSingletons)
+	require.True(t, cfg.AlbDeletionProtection)
+	sf.Values["omnirapeutic:albDeletionProtection"] = "false"
+	_, err = stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)
+	require.ErrorContains(t, err, "set it to false here")
 }
 
 func TestDecodeReportsMissingKeys(t *testing.T) {

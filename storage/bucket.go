@@ -39,7 +39,8 @@ type BucketArgs struct {
 	// Grants are the service statements the bucket policy adds to its
 	// TLS-only denial, built from the bucket's ARN.
 	Grants func(bucketArn string) []policy.Statement
-	// Protect guards the bucket against `pulumi destroy` (audit logs).
+	// Protect guards the bucket against `pulumi destroy` and retains it on
+	// delete (audit logs).
 	Protect bool
 }
 
@@ -77,7 +78,8 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	parent := pulumi.Parent(b)
 	bucketOpts := []pulumi.ResourceOption{parent}
 	if args.Protect {
-		bucketOpts = append(bucketOpts, pulumi.Protect(true))
+		// Retained as well: audit data outlives a refactor or a destroy.
+		bucketOpts = append(bucketOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:       pulumi.String(args.Name),

@@ -46,6 +46,8 @@ type Resource struct {
 	Protect bool `json:"protect,omitempty"`
 	// RetainOnDelete is Pulumi's retainOnDelete option.
 	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
+	// DeleteBeforeReplace is Pulumi's deleteBeforeReplace option.
+	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
 	// IgnoreChanges lists the properties Pulumi will not update.
 	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
 }
@@ -70,9 +72,15 @@ type Recorder struct {
 	project   string
 	stack     string
 	resources []*Resource
-	// externalRevisions are task-definition revisions registered outside
-	// Pulumi (by the deployment pipeline), by family.
-	externalRevisions map[string]int
+	// running are the task-definition revisions each ECS service runs now,
+	// by service name; a service absent here does not exist yet.
+	running map[string]int
+	// registered are the revisions the program's task definitions get, by
+	// family (1 when absent, as on a first deploy).
+	registered map[string]int
+	// rolledBack are, by service name, the revisions services are left
+	// running after their update: the circuit breaker rolled them back.
+	rolledBack map[string]int
 }
 
 // NewRecorder returns an empty recorder for the given project and stack.
@@ -94,6 +102,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		sort.Strings(rec.Dependencies)
 		rec.Protect = rpc.GetProtect()
 		rec.RetainOnDelete = rpc.GetRetainOnDelete()
+		rec.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		rec.IgnoreChanges = rpc.GetIgnoreChanges()
 	}
 	rec.URN = r.urn(rec.Parent, args.TypeToken, args.Name)
@@ -104,11 +113,17 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			rec.ID = args.ID
 		}
 		rec.Computed = map[string]any{}
-		for k, v := range computedState(args.TypeToken, args.Name, args.Inputs) {
+		for k, v := range r.computedState(args.TypeToken, args.Name, args.Inputs) {
 			if _, set := state[resource.PropertyKey(k)]; !set {
 				state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
 				rec.Computed[k] = v
 			}
+		}
+	}
+	if args.TypeToken == "aws:ecs/service:Service" {
+		// The provider reads the service back after the update.
+		if rev, ok := r.rolledBack[rec.Str("name")]; ok {
+			state["taskDefinition"] = resource.NewStringProperty(fmt.Sprintf("%s:%d", rec.Str("name"), rev))
 		}
 	}
 	r.mu.Lock()
@@ -129,11 +144,17 @@ func (r *Recorder) urn(parent, typ, name string) string {
 
 // computedState fills in the outputs AWS computes, so that ARNs and names
 // flow into dependent resources the way they would in a real deployment.
-func computedState(token, name string, inputs resource.PropertyMap) map[string]any {
+func (r *Recorder) computedState(token, name string, inputs resource.PropertyMap) map[string]any {
 	service := strings.SplitN(strings.TrimPrefix(token, "aws:"), "/", 2)[0]
 	physical := name
 	if n := inputs["name"]; n.IsString() {
 		physical = n.StringValue()
+	}
+	// A prefix is completed by the provider; offline, with a fixed suffix.
+	for _, p := range []string{"namePrefix", "identifierPrefix"} {
+		if n := inputs[resource.PropertyKey(p)]; n.IsString() {
+			physical = n.StringValue() + "offline"
+		}
 	}
 	region := Region
 	if service == "iam" {
@@ -166,8 +187,9 @@ func computedState(token, name string, inputs resource.PropertyMap) map[string]a
 		out["arn"] = fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", Region, AccountID, physical)
 	case "aws:ecs/taskDefinition:TaskDefinition":
 		family := inputs["family"].StringValue()
-		out["arn"] = fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:1", Region, AccountID, family)
-		out["revision"] = 1
+		revision := max(1, r.registered[family])
+		out["arn"] = fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, AccountID, family, revision)
+		out["revision"] = revision
 	case "aws:rds/cluster:Cluster":
 		id := inputs["clusterIdentifier"].StringValue()
 		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.amazonaws.com", id, Region)
@@ -200,14 +222,18 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": name, "id": name, "type": "String", "value": "ami-0offline00000000000", "arn": "arn:aws:ssm:" + Region + "::parameter" + name,
 		}), nil
-	case "aws:ecs/getTaskDefinition:getTaskDefinition":
-		// The newest ACTIVE revision: the one the program registered (1 in
-		// this mock) unless the pipeline registered a later one.
-		family := args.Args["taskDefinition"].StringValue()
-		revision := max(1, r.externalRevisions[family])
+	case "aws:ecs/getService:getService":
+		// What the service runs now; AWS's answer (through the provider)
+		// when it does not exist yet is "no matching ECS Service found".
+		cluster, service := args.Args["clusterArn"].StringValue(), args.Args["serviceName"].StringValue()
+		revision, ok := r.running[service]
+		if !ok {
+			return nil, fmt.Errorf("reading ECS Service (%s): no matching ECS Service found", service)
+		}
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"family": family, "revision": revision, "status": "ACTIVE", "id": family,
-			"arn": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, AccountID, family, revision),
+			"clusterArn": cluster, "serviceName": service, "id": service,
+			"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", Region, AccountID, cluster, service),
+			"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, AccountID, service, revision),
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{

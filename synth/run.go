@@ -20,9 +20,16 @@ type Options struct {
 	// Overrides replace or add config values (fully qualified keys) after the
 	// stack file is read; tests use them for alternative configurations.
 	Overrides map[string]string
-	// ExternalRevisions pretend the deployment pipeline registered these
-	// task-definition revisions (family → newest revision) before the run.
-	ExternalRevisions map[string]int
+	// RunningRevisions pretend these ECS services exist and run these
+	// task-definition revisions (service name → revision), as on a later
+	// `pulumi up`; a service not listed does not exist yet.
+	RunningRevisions map[string]int
+	// RegisteredRevisions are the revisions the program's task definitions
+	// get (family → revision); 1 when not listed.
+	RegisteredRevisions map[string]int
+	// RolledBack pretends the deployment circuit breaker rolled these
+	// services back during the update (service name → revision it runs).
+	RolledBack map[string]int
 }
 
 // Result is one offline run of the program.
@@ -55,7 +62,7 @@ func Run(opts Options) (*Result, error) {
 		sc.Values[k] = v
 	}
 	rec := NewRecorder(sc.Project, sc.Stack)
-	rec.externalRevisions = opts.ExternalRevisions
+	rec.running, rec.registered, rec.rolledBack = opts.RunningRevisions, opts.RegisteredRevisions, opts.RolledBack
 	res := &Result{Config: sc, Outputs: map[string]any{}}
 	var mu sync.Mutex
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {

@@ -26,7 +26,7 @@ func writeData(r *Result, w io.Writer) error {
 		}
 		var instances []string
 		for _, i := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
-			instances = append(instances, fmt.Sprintf("%s (%s, %s)", i.Str("identifier"), i.Str("instanceClass"), i.Str("availabilityZone")))
+			instances = append(instances, fmt.Sprintf("%s* (%s, %s)", i.Str("identifierPrefix"), i.Str("instanceClass"), i.Str("availabilityZone")))
 		}
 		facts = append(facts, []string{"instances", strings.Join(instances, "; ")})
 		var users []string

@@ -48,11 +48,11 @@ func (r *Result) SecurityGroupRules() []GroupRule {
 		for _, rule := range r.OfType(typ) {
 			gr := GroupRule{Direction: dir, Protocol: rule.Str("ipProtocol"), Description: rule.Str("description")}
 			if g := r.ByID(rule.Str("securityGroupId")); g != nil {
-				gr.Group = g.Str("name")
+				gr.Group = g.Tag("Name")
 			}
 			gr.Peer = rule.Str("cidrIpv4")
 			if p := r.ByID(rule.Str("referencedSecurityGroupId")); p != nil {
-				gr.Peer = p.Str("name")
+				gr.Peer = p.Tag("Name")
 			}
 			gr.Ports = "all"
 			if gr.Protocol != "-1" {

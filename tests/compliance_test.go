@@ -88,7 +88,7 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{
 		"arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
-		"arn:aws:iam::" + account + ":policy/omnirapeutic-production-config",
+		policyArn(t, r, "config-policy", "omnirapeutic-production-config-"),
 	}, attached)
 	delivery, err := policy.Parse(find(t, r, tPolicy, "config-policy").Str("policy"))
 	require.NoError(t, err)
@@ -145,7 +145,13 @@ func TestGuardDuty(t *testing.T) {
 		"S3_DATA_EVENTS":         nil,
 		"RDS_LOGIN_EVENTS":       nil,
 		"EBS_MALWARE_PROTECTION": nil,
-		"RUNTIME_MONITORING":     []any{map[string]any{"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": "ENABLED"}},
+		// All three agent-management settings, as the API returns them:
+		// declaring one would show a diff on every preview.
+		"RUNTIME_MONITORING": []any{
+			map[string]any{"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": "ENABLED"},
+			map[string]any{"name": "EC2_AGENT_MANAGEMENT", "status": "DISABLED"},
+			map[string]any{"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"},
+		},
 	}, features)
 
 	rule := find(t, r, tEventRule, "guardduty-findings")

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/compute"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/synth"
 )
@@ -229,12 +230,98 @@ func TestNginxServiceInProduction(t *testing.T) {
 	assert.Empty(t, s.IgnoreChanges, "nginx has no autoscaling: Pulumi owns its count")
 }
 
-// TestPulumiUpKeepsThePipelinesRevision: when the pipeline has registered a
-// later revision (7) and deployed it, the service keeps running it.
+// TestPulumiUpKeepsThePipelinesRevision: on a later `pulumi up`, when the
+// service runs a revision the pipeline registered and deployed (7), newer
+// than the program's (1), the service keeps running it.
 func TestPulumiUpKeepsThePipelinesRevision(t *testing.T) {
-	r, err := synth.Run(synth.Options{Dir: "..", ExternalRevisions: map[string]int{"omnirapeutic-production-nginx": 7}})
+	r, err := synth.Run(synth.Options{Dir: "..", RunningRevisions: map[string]int{"omnirapeutic-production-nginx": 7}})
 	require.NoError(t, err)
 	assert.Equal(t, "omnirapeutic-production-nginx:7", find(t, r, tService, "ecs-nginx").Str("taskDefinition"))
+}
+
+// TestPulumiUpNeverRedeploysARolledBackRevision: the pipeline registered
+// revision 8 and the circuit breaker rolled it back to 7, so 8 is the
+// family's newest ACTIVE revision but the service runs 7. A later `pulumi up`
+// (program's revision 3) keeps 7; only the service's own state counts.
+func TestPulumiUpNeverRedeploysARolledBackRevision(t *testing.T) {
+	r, err := synth.Run(synth.Options{Dir: "..",
+		RunningRevisions:    map[string]int{"omnirapeutic-production-nginx": 7},
+		RegisteredRevisions: map[string]int{"omnirapeutic-production-nginx": 3},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "omnirapeutic-production-nginx:7", find(t, r, tService, "ecs-nginx").Str("taskDefinition"))
+}
+
+// TestPulumiUpDeploysAConfigChange: a config change registers a revision (9)
+// newer than what runs (7), and that one is deployed; on a first deploy (no
+// service yet) the registered revision is.
+func TestPulumiUpDeploysAConfigChange(t *testing.T) {
+	r, err := synth.Run(synth.Options{Dir: "..",
+		RunningRevisions:    map[string]int{"omnirapeutic-production-nginx": 7},
+		RegisteredRevisions: map[string]int{"omnirapeutic-production-nginx": 9},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "omnirapeutic-production-nginx:9", find(t, r, tService, "ecs-nginx").Str("taskDefinition"))
+	assert.Equal(t, "omnirapeutic-production-nginx:1", find(t, production(t), tService, "ecs-nginx").Str("taskDefinition"))
+}
+
+// TestRolledBackDeploymentFailsPulumiUp: the provider reports a
+// circuit-breaker rollback as a steady state (terraform-provider-aws#19519);
+// the program compares what the service runs after the update with what it
+// asked for, and fails the run.
+func TestRolledBackDeploymentFailsPulumiUp(t *testing.T) {
+	_, err := synth.Run(synth.Options{Dir: "..",
+		RunningRevisions:    map[string]int{"omnirapeutic-production-nginx": 7},
+		RegisteredRevisions: map[string]int{"omnirapeutic-production-nginx": 9},
+		RolledBack:          map[string]int{"omnirapeutic-production-nginx": 7},
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "deployment of omnirapeutic-production-nginx:9 failed: the service runs omnirapeutic-production-nginx:7")
+}
+
+// TestServicesWaitForSteadyState: `pulumi up` waits for every deployment.
+func TestServicesWaitForSteadyState(t *testing.T) {
+	r, err := runWith(t, allServicesOn)
+	require.NoError(t, err)
+	services := r.OfType(tService)
+	require.Len(t, services, 3)
+	for _, s := range services {
+		assert.Equal(t, true, s.Inputs["waitForSteadyState"], s.Name)
+	}
+}
+
+func TestChooseRevision(t *testing.T) {
+	const family = "omnirapeutic-production-api"
+	arn := func(fam string, rev int) string {
+		return fmt.Sprintf("arn:aws:ecs:us-east-1:%s:task-definition/%s:%d", account, fam, rev)
+	}
+	for _, tc := range []struct {
+		name       string
+		registered int
+		running    string
+		want       string
+		wantErr    string
+	}{
+		{"first deploy: nothing runs", 1, "", family + ":1", ""},
+		{"pipeline's newer revision runs", 3, arn(family, 7), family + ":7", ""},
+		{"config change is newer", 9, arn(family, 7), family + ":9", ""},
+		{"unchanged", 4, family + ":4", family + ":4", ""},
+		{"another family runs", 2, arn("old-api", 40), family + ":2", ""},
+		{"unparseable running", 2, "arn:aws:ecs:us-east-1:1:task-definition/x", "", "has no revision"},
+		{"invalid registered", 0, "", "", "not valid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := compute.ChooseRevision(family, tc.registered, tc.running)
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	require.NoError(t, compute.CheckDeployed(family+":5", family+":5"))
+	require.ErrorContains(t, compute.CheckDeployed(family+":6", arn(family, 5)), "rolled back")
 }
 
 func TestAllServicesSwitchedOn(t *testing.T) {

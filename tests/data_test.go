@@ -42,7 +42,8 @@ func TestAuroraCluster(t *testing.T) {
 	assert.Equal(t, "sun:08:30-sun:09:30", c.Str("preferredMaintenanceWindow"))
 	assert.Equal(t, true, c.Inputs["deletionProtection"])
 	assert.Equal(t, false, c.Inputs["skipFinalSnapshot"])
-	assert.Equal(t, "omnirapeutic-production-final", c.Str("finalSnapshotIdentifier"))
+	assert.Equal(t, "omnirapeutic-production-final-network-vpc-id", c.Str("finalSnapshotIdentifier"), "unique per incarnation of the stack (its VPC)")
+	assert.Equal(t, true, c.Inputs["applyImmediately"], "a pending change would be sent again on every up")
 	assert.Equal(t, true, c.Inputs["copyTagsToSnapshot"])
 	assert.Equal(t, true, c.Inputs["iamDatabaseAuthenticationEnabled"])
 	assert.Equal(t, []any{"postgresql"}, c.Inputs["enabledCloudwatchLogsExports"])
@@ -86,10 +87,13 @@ func TestAuroraParameterGroup(t *testing.T) {
 	}, got)
 }
 
-func assertInstance(t *testing.T, r *synth.Result, name, identifier, az string, tier int) {
+func assertInstance(t *testing.T, r *synth.Result, name, identifierPrefix, az string, tier int) {
 	t.Helper()
 	i := find(t, r, tClusterInstance, name)
-	assert.Equal(t, identifier, i.Str("identifier"))
+	assert.NotContains(t, i.Inputs, "identifier", "an explicit identifier would make a replacement (a new AZ) delete the instance first")
+	assert.Equal(t, identifierPrefix, i.Str("identifierPrefix"))
+	assert.LessOrEqual(t, len(identifierPrefix), 63-26, "RDS identifiers have at most 63 characters; the provider appends 26")
+	assert.Equal(t, true, i.Inputs["applyImmediately"], "a pending change would be sent again on every up")
 	assert.Equal(t, az, i.Str("availabilityZone"))
 	assert.Equal(t, "db.serverless", i.Str("instanceClass"))
 	assert.Equal(t, "aurora-postgresql", i.Str("engine"))
@@ -109,7 +113,7 @@ func assertInstance(t *testing.T, r *synth.Result, name, identifier, az string, 
 func TestAuroraWriterOnlyInProduction(t *testing.T) {
 	r := production(t)
 	require.Len(t, r.OfType(tClusterInstance), 1)
-	assertInstance(t, r, "aurora-writer", "omnirapeutic-production-writer", "us-east-1a", 0)
+	assertInstance(t, r, "aurora-writer", "omnirapeutic-production-writer-", "us-east-1a", 0)
 }
 
 func TestAuroraReadersFromConfig(t *testing.T) {
@@ -117,9 +121,9 @@ func TestAuroraReadersFromConfig(t *testing.T) {
 		"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":["us-east-1b","us-east-1c"],"backupRetentionDays":7,"masterUsername":"dbadmin"}`})
 	require.NoError(t, err)
 	require.Len(t, r.OfType(tClusterInstance), 3)
-	assertInstance(t, r, "aurora-writer", "omnirapeutic-production-writer", "us-east-1a", 0)
-	assertInstance(t, r, "aurora-reader-us-east-1b", "omnirapeutic-production-reader-us-east-1b", "us-east-1b", 1)
-	assertInstance(t, r, "aurora-reader-us-east-1c", "omnirapeutic-production-reader-us-east-1c", "us-east-1c", 1)
+	assertInstance(t, r, "aurora-writer", "omnirapeutic-production-writer-", "us-east-1a", 0)
+	assertInstance(t, r, "aurora-reader-us-east-1b", "omnirapeutic-production-reader-1b-", "us-east-1b", 1)
+	assertInstance(t, r, "aurora-reader-us-east-1c", "omnirapeutic-production-reader-1c-", "us-east-1c", 1)
 	assert.Equal(t, map[string]any{"minCapacity": 0.5, "maxCapacity": 2.0}, find(t, r, tCluster, "aurora-cluster").Inputs["serverlessv2ScalingConfiguration"])
 }
 
@@ -173,7 +177,7 @@ func TestBastion(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{
 		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-		"arn:aws:iam::" + account + ":policy/omnirapeutic-production-bastion",
+		policyArn(t, r, "bastion-policy", "omnirapeutic-production-bastion-"),
 	}, attached)
 
 	doc, err := policy.Parse(find(t, r, tPolicy, "bastion-policy").Str("policy"))

@@ -36,6 +36,7 @@ func TestLoadBalancer(t *testing.T) {
 	assert.Equal(t, []any{"network-public-us-east-1a-id", "network-public-us-east-1b-id", "network-public-us-east-1c-id"}, alb.Inputs["subnets"])
 	assert.Equal(t, []any{"security-groups-alb-id"}, alb.Inputs["securityGroups"])
 	assert.Equal(t, true, alb.Inputs["enableDeletionProtection"])
+	assert.True(t, alb.Protect, "Pulumi's protect mirrors AWS's deletion protection")
 	assert.Equal(t, true, alb.Inputs["dropInvalidHeaderFields"])
 	assert.Equal(t, "defensive", alb.Str("desyncMitigationMode"))
 	assert.Equal(t, map[string]any{"bucket": "omnirapeutic-production-alb-logs-123456789012", "prefix": "alb", "enabled": true}, alb.Inputs["accessLogs"])

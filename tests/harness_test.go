@@ -68,3 +68,14 @@ func countByType(r *synth.Result, parentURN string) map[string]int {
 	}
 	return out
 }
+
+// policyArn returns the ARN of a role's customer managed policy, checking
+// that the provider names it from the prefix (so a replacement, such as a
+// description edit, is created and attached before the old one goes).
+func policyArn(t *testing.T, r *synth.Result, name, namePrefix string) string {
+	t.Helper()
+	p := find(t, r, "aws:iam/policy:Policy", name)
+	require.Equal(t, namePrefix, p.Str("namePrefix"))
+	require.NotContains(t, p.Inputs, "name")
+	return p.Computed["arn"].(string)
+}

@@ -216,6 +216,10 @@ func TestStatefulResourcesAreProtectedAndKeepTheirNames(t *testing.T) {
 		stack + "omnirapeutic:data:Aurora$aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-params",
 		stack + "omnirapeutic:compliance:Trail$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::cloudtrail-bucket",
 		stack + "omnirapeutic:compliance:Recorder$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::config-bucket",
+		stack + "omnirapeutic:compliance:Trail$aws:cloudwatch/logGroup:LogGroup::cloudtrail-logs",
+		stack + "omnirapeutic:data:Aurora$aws:cloudwatch/logGroup:LogGroup::aurora-postgresql-logs",
+		stack + "omnirapeutic:data:Bastion$aws:cloudwatch/logGroup:LogGroup::bastion-session-logs",
+		stack + "omnirapeutic:edge:LoadBalancer$aws:lb/loadBalancer:LoadBalancer::alb",
 	}
 	var protected []string
 	for _, res := range r.Resources {

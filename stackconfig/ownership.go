@@ -1,0 +1,25 @@
+package stackconfig
+
+import "fmt"
+
+// AccountSingletons names what exists once per AWS account and region, and
+// therefore belongs to exactly one stack in the account (the one with
+// ownsAccountSingletons: true): a second stack creating them fails, and
+// destroying a second stack that did would remove them for every stack.
+var AccountSingletons = []string{
+	"GuardDuty detector (and its features and findings rule)",
+	"AWS Config recorder, delivery channel, recorder status and conformance pack (and the Config bucket and role)",
+	"Session Manager preferences document (SSM-SessionManagerRunShell)",
+}
+
+// validateOwnership keeps the owner switch consistent: a stack meant to be
+// destroyed (ALB deletion protection off) cannot own the account's
+// singletons, or its destroy would take GuardDuty, AWS Config and the
+// session-logging preferences away from every stack in the account.
+func (c *Config) validateOwnership() error {
+	if c.OwnsAccountSingletons && !c.AlbDeletionProtection {
+		return fmt.Errorf("config %s: true on a stack whose %s is false: a stack meant to be destroyed must not own the account's %d singletons (GuardDuty, AWS Config, Session Manager preferences); set it to false here, true only in the account's long-lived stack (production)",
+			Key("ownsAccountSingletons"), Key("albDeletionProtection"), len(AccountSingletons))
+	}
+	return nil
+}

@@ -9,11 +9,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// ServiceNotFound is how the provider reports, for the ecs getService
-// invoke, a service (or cluster) that does not exist yet: Terraform AWS
-// provider's tfresource.SingularDataSourceFindError, "no matching ECS Service
-// found".
-const ServiceNotFound = "no matching ECS Service found"
+// ServiceMissing reports whether an error of the ecs getService invoke says
+// the service (or its cluster) does not exist yet. The Terraform AWS
+// provider, which pulumi-aws wraps, has said it three ways: "no matching ECS
+// Service found" (tfresource.SingularDataSourceFindError, current), "service
+// with name ... in cluster ... not found" (older data source), and AWS's
+// ClusterNotFoundException passed through (older, before the cluster exists).
+func ServiceMissing(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "no matching ECS Service found") ||
+		strings.Contains(msg, "ClusterNotFoundException") ||
+		(strings.Contains(msg, "service with name") && strings.Contains(msg, "not found"))
+}
 
 // RunningTaskDefinition returns the task definition (an ARN) the service
 // runs now, or "" when the service does not exist yet (a first deploy, or a
@@ -21,10 +31,10 @@ const ServiceNotFound = "no matching ECS Service found"
 // guessing could roll back what the pipeline deployed.
 func RunningTaskDefinition(ctx *pulumi.Context, cluster, service string, opts ...pulumi.InvokeOption) (string, error) {
 	s, err := ecs.LookupService(ctx, &ecs.LookupServiceArgs{ClusterArn: cluster, ServiceName: service}, opts...)
+	if ServiceMissing(err) {
+		return "", nil
+	}
 	if err != nil {
-		if strings.Contains(err.Error(), ServiceNotFound) {
-			return "", nil
-		}
 		return "", fmt.Errorf("read the task definition ECS service %s runs now: %w", service, err)
 	}
 	return s.TaskDefinition, nil

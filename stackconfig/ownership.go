@@ -1,6 +1,9 @@
 package stackconfig
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // AccountSingletons names what exists once per AWS account and region, and
 // therefore belongs to exactly one stack in the account (the one with
@@ -18,8 +21,8 @@ var AccountSingletons = []string{
 // session-logging preferences away from every stack in the account.
 func (c *Config) validateOwnership() error {
 	if c.OwnsAccountSingletons && !c.AlbDeletionProtection {
-		return fmt.Errorf("config %s: true on a stack whose %s is false: a stack meant to be destroyed must not own the account's %d singletons (GuardDuty, AWS Config, Session Manager preferences); set it to false here, true only in the account's long-lived stack (production)",
-			Key("ownsAccountSingletons"), Key("albDeletionProtection"), len(AccountSingletons))
+		return fmt.Errorf("config %s: true on a stack whose %s is false: a stack meant to be destroyed must not own what exists once per account (%s); set it to false here, true only in the account's long-lived stack (production)",
+			Key("ownsAccountSingletons"), Key("albDeletionProtection"), strings.Join(AccountSingletons, "; "))
 	}
 	return nil
 }

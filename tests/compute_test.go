@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -319,6 +320,14 @@ func TestChooseRevision(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
+	}
+	for msg, missing := range map[string]bool{
+		"invoking aws:ecs/getService:getService: 1 error occurred:\n\t* no matching ECS Service found":    true,
+		`service with name "omnirapeutic-production-api" in cluster "omnirapeutic-production" not found`:  true,
+		"reading ECS Service (omnirapeutic-production-api): ClusterNotFoundException: Cluster not found.": true,
+		"reading ECS Service (omnirapeutic-production-api): AccessDeniedException: not authorized":        false,
+	} {
+		assert.Equal(t, missing, compute.ServiceMissing(errors.New(msg)), msg)
 	}
 	require.NoError(t, compute.CheckDeployed(family+":5", family+":5"))
 	require.ErrorContains(t, compute.CheckDeployed(family+":6", arn(family, 5)), "rolled back")

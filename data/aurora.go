@@ -240,6 +240,17 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		return nil, fmt.Errorf("enhanced-monitoring role: %w", err)
 	}
 
+	// Changes apply at once, on the cluster and every instance, and are not
+	// left to the provider's default (false): a change left pending until
+	// the maintenance window shows as a diff, and is sent again, on every
+	// `up` until then. The disruptive changes (engine, instance class) are
+	// pinned, and static parameters wait for a reboot either way.
+	const applyImmediately = true
+	// Unique per incarnation of the stack: a second destroy of a recreated
+	// stack of the same name does not collide with the first's snapshot.
+	finalSnapshot := args.Incarnation.ToStringOutput().ApplyT(func(id string) string {
+		return FinalSnapshotIdentifier(clusterID, id)
+	}).(pulumi.StringOutput)
 	cluster, err := rds.NewCluster(ctx, name+"-cluster", &rds.ClusterArgs{
 		ClusterIdentifier: pulumi.String(clusterID),
 		Engine:            pulumi.String(Engine),
@@ -254,27 +265,20 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		MasterUsername: pulumi.String(set.MasterUsername),
 		// RDS generates, stores, encrypts and rotates the password: it never
 		// passes through config or Pulumi state.
-		ManageMasterUserPassword:    pulumi.Bool(true),
-		MasterUserSecretKmsKeyId:    args.SecretKeyArn,
-		DbSubnetGroupName:           subnetGroup.Name,
-		VpcSecurityGroupIds:         pulumi.StringArray{args.SecurityGroupID},
-		DbClusterParameterGroupName: paramGroup.Name,
-		StorageEncrypted:            pulumi.Bool(true),
-		KmsKeyId:                    args.StorageKeyArn,
-		BackupRetentionPeriod:       pulumi.Int(set.BackupRetentionDays),
-		PreferredBackupWindow:       pulumi.String(PreferredBackupWindow),
-		PreferredMaintenanceWindow:  pulumi.String(PreferredMaintenanceWindow),
-		DeletionProtection:          pulumi.Bool(true),
-		SkipFinalSnapshot:           pulumi.Bool(false),
-		FinalSnapshotIdentifier: args.Incarnation.ToStringOutput().ApplyT(func(id string) string {
-			return FinalSnapshotIdentifier(clusterID, id)
-		}).(pulumi.StringOutput),
-		// Explicit, not the provider's default (false): a change left pending
-		// until the maintenance window shows as a diff, and is sent again,
-		// on every `up` until then. The disruptive changes (engine,
-		// instance class) are pinned, and static parameters wait for a
-		// reboot either way.
-		ApplyImmediately:                 pulumi.Bool(true),
+		ManageMasterUserPassword:         pulumi.Bool(true),
+		MasterUserSecretKmsKeyId:         args.SecretKeyArn,
+		DbSubnetGroupName:                subnetGroup.Name,
+		VpcSecurityGroupIds:              pulumi.StringArray{args.SecurityGroupID},
+		DbClusterParameterGroupName:      paramGroup.Name,
+		StorageEncrypted:                 pulumi.Bool(true),
+		KmsKeyId:                         args.StorageKeyArn,
+		BackupRetentionPeriod:            pulumi.Int(set.BackupRetentionDays),
+		PreferredBackupWindow:            pulumi.String(PreferredBackupWindow),
+		PreferredMaintenanceWindow:       pulumi.String(PreferredMaintenanceWindow),
+		DeletionProtection:               pulumi.Bool(true),
+		SkipFinalSnapshot:                pulumi.Bool(false),
+		FinalSnapshotIdentifier:          finalSnapshot,
+		ApplyImmediately:                 pulumi.Bool(applyImmediately),
 		CopyTagsToSnapshot:               pulumi.Bool(true),
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
 		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
@@ -309,7 +313,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 			MonitoringRoleArn:                  monitoringRole.Arn,
 			PromotionTier:                      pulumi.Int(tier),
 			CopyTagsToSnapshot:                 pulumi.Bool(true),
-			ApplyImmediately:                   pulumi.Bool(true),
+			ApplyImmediately:                   pulumi.Bool(applyImmediately),
 			Tags:                               pulumi.StringMap{"Name": pulumi.String(strings.TrimSuffix(id, "-"))},
 		}, parent)
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var complianceSection = Section{Title: "Compliance", Write: writeCompliance}
@@ -18,6 +20,9 @@ func writeCompliance(r *Result, w io.Writer) error {
 			[]string{"log-file validation", fmt.Sprint(t.Inputs["enableLogFileValidation"])},
 			[]string{"log files", fmt.Sprintf("s3://%s, KMS %s", t.Str("s3BucketName"), t.Str("kmsKeyId"))},
 			[]string{"CloudWatch Logs", t.Str("cloudWatchLogsGroupArn")})
+	}
+	if r.Stack != nil && !r.Stack.Config.OwnsAccountSingletons {
+		facts = append(facts, []string{"account singletons", "owned by another stack in the account (ownsAccountSingletons: false): " + strings.Join(stackconfig.AccountSingletons, "; ")})
 	}
 	for _, rec := range r.OfType("aws:cfg/recorder:Recorder") {
 		group, _ := rec.Inputs["recordingGroup"].(map[string]any)

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -166,4 +167,17 @@ func TestDisposableStackCanBeDestroyed(t *testing.T) {
 	alb := find(t, r, tLB, "alb")
 	assert.Equal(t, false, alb.Inputs["enableDeletionProtection"])
 	assert.False(t, alb.Protect)
+}
+
+// TestReportRendersASecondStack: the offline synthesis of a stack that owns
+// no account singleton prints, and says who owns them instead.
+func TestReportRendersASecondStack(t *testing.T) {
+	r, err := runWith(t, secondStack)
+	require.NoError(t, err)
+	var out strings.Builder
+	require.NoError(t, synth.WriteReport(&out, r))
+	assert.Contains(t, out.String(), "owned by another stack in the account (ownsAccountSingletons: false)")
+	for _, row := range []string{"all supported: true", "Config delivery", "findings routing", "guardDutyDetectorId"} {
+		assert.NotContains(t, out.String(), row)
+	}
 }

@@ -115,7 +115,7 @@ func TestEveryDeclaredServiceHasItsLogGroupAndTaskRole(t *testing.T) {
 			}
 		}
 		if svc == "api" || svc == "worker" {
-			assert.Equal(t, []string{"arn:aws:iam::" + account + ":policy/omnirapeutic-production-" + svc + "-task"}, attached, svc)
+			assert.Equal(t, []string{policyArn(t, r, "ecs-"+svc+"-task-policy", "omnirapeutic-production-"+svc+"-task-")}, attached, svc)
 		} else {
 			assert.Empty(t, attached, "%s: task roles start with no permissions", svc)
 		}

@@ -1,13 +1,12 @@
 package compliance
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/observability"
 )
 
 // Feature is a GuardDuty detector feature and its additional configuration.
@@ -66,17 +65,11 @@ func FindingsRuleName(namePrefix string) string { return namePrefix + "-guarddut
 
 // FindingsPattern matches GuardDuty findings of high severity or worse.
 func FindingsPattern() string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // keep ">=" readable in the console
-	if err := enc.Encode(map[string]any{
+	return observability.EventPattern(map[string]any{
 		"source":      []string{"aws.guardduty"},
 		"detail-type": []string{"GuardDuty Finding"},
 		"detail":      map[string]any{"severity": []map[string][]any{{"numeric": {">=", HighSeverity}}}},
-	}); err != nil {
-		panic(err) // static types: cannot fail
-	}
-	return strings.TrimSpace(b.String())
+	})
 }
 
 // NewThreatDetection creates the detector (15-minute findings), its features
@@ -111,20 +104,9 @@ func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionA
 			return nil, fmt.Errorf("enable GuardDuty feature %s: %w", f.Name, err)
 		}
 	}
-	rule, err := cloudwatch.NewEventRule(ctx, name+"-findings", &cloudwatch.EventRuleArgs{
-		Name:         pulumi.String(FindingsRuleName(args.NamePrefix)),
-		Description:  pulumi.String("GuardDuty findings of high severity or worse, to the alarm topic"),
-		EventPattern: pulumi.String(FindingsPattern()),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create GuardDuty findings rule: %w", err)
-	}
-	if _, err := cloudwatch.NewEventTarget(ctx, name+"-findings-to-topic", &cloudwatch.EventTargetArgs{
-		Rule:     rule.Name,
-		TargetId: pulumi.String("alarm-topic"),
-		Arn:      args.TopicArn,
-	}, parent); err != nil {
-		return nil, fmt.Errorf("route GuardDuty findings to the alarm topic: %w", err)
+	if err := observability.RouteToTopic(ctx, name+"-findings", FindingsRuleName(args.NamePrefix),
+		"GuardDuty findings of high severity or worse, to the alarm topic", FindingsPattern(), args.TopicArn, parent); err != nil {
+		return nil, err
 	}
 	t.DetectorID = detector.ID()
 	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"detectorId": t.DetectorID}); err != nil {

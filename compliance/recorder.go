@@ -38,6 +38,11 @@ type RecorderArgs struct {
 	VpcID pulumi.StringInput
 	// AuthorizedTcpPorts are the ports open to the world ("80,443"). Required.
 	AuthorizedTcpPorts string
+	// AccessLogBucket is the S3 server access-log bucket's name. Required.
+	AccessLogBucket string
+	// ObjectLockDays is the Object Lock retention of the snapshots (the
+	// audit retention). Required.
+	ObjectLockDays int
 }
 
 // Recorder is AWS Config: the recorder, its delivery channel and bucket, and
@@ -60,8 +65,8 @@ func ConfigBucketName(namePrefix, account string) string {
 // delivers to an encrypted bucket, turns the recorder on, and only then
 // deploys the conformance pack.
 func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...pulumi.ResourceOption) (*Recorder, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil {
-		return nil, fmt.Errorf("RecorderArgs: NamePrefix, AccountID, KmsKeyArn, Rules and VpcID are required")
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil || args.AccessLogBucket == "" || args.ObjectLockDays <= 0 {
+		return nil, fmt.Errorf("RecorderArgs: NamePrefix, AccountID, KmsKeyArn, Rules, VpcID, AccessLogBucket and ObjectLockDays are required")
 	}
 	body, err := RenderTemplate(args.Rules, HIPAAPackParameters)
 	if err != nil {
@@ -77,10 +82,12 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	parent := pulumi.Parent(r)
 
 	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
-		Name:      ConfigBucketName(args.NamePrefix, args.AccountID),
-		KmsKeyArn: args.KmsKeyArn,
-		Lifecycle: AuditLifecycle,
-		Protect:   true,
+		Name:            ConfigBucketName(args.NamePrefix, args.AccountID),
+		KmsKeyArn:       args.KmsKeyArn,
+		Lifecycle:       AuditLifecycle,
+		Protect:         true,
+		AccessLogBucket: pulumi.String(args.AccessLogBucket),
+		ObjectLockDays:  args.ObjectLockDays,
 		Grants: func(bucketArn string) []policy.Statement {
 			account := policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}}
 			return []policy.Statement{

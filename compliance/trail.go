@@ -29,8 +29,39 @@ type TrailArgs struct {
 	KmsKeyArn pulumi.StringInput
 	// LogKeyArn encrypts the CloudWatch log group (the Logs key). Required.
 	LogKeyArn pulumi.StringInput
-	// LogRetentionDays is the log group's retention (an audit log). Required.
+	// LogRetentionDays is the log group's retention (an audit log), and the
+	// Object Lock retention of the bucket's log files. Required.
 	LogRetentionDays int
+	// AccessLogBucket is the S3 server access-log bucket's name: the trail's
+	// bucket logs to it, and neither bucket's object events are recorded
+	// (each would feed itself). Required.
+	AccessLogBucket string
+}
+
+// DataEventSelectors are the trail's advanced event selectors: every
+// management event, and S3 object-level (data) events for every bucket but
+// the excluded ones.
+func DataEventSelectors(excludedBuckets ...string) cloudtrail.TrailAdvancedEventSelectorArray {
+	var excluded pulumi.StringArray
+	for _, b := range excludedBuckets {
+		excluded = append(excluded, pulumi.String(storage.Arn(b)+"/"))
+	}
+	return cloudtrail.TrailAdvancedEventSelectorArray{
+		&cloudtrail.TrailAdvancedEventSelectorArgs{
+			Name: pulumi.String("Management events"),
+			FieldSelectors: cloudtrail.TrailAdvancedEventSelectorFieldSelectorArray{
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("eventCategory"), Equals: pulumi.StringArray{pulumi.String("Management")}},
+			},
+		},
+		&cloudtrail.TrailAdvancedEventSelectorArgs{
+			Name: pulumi.String("S3 data events, except the trail's and the access logs' buckets"),
+			FieldSelectors: cloudtrail.TrailAdvancedEventSelectorFieldSelectorArray{
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("eventCategory"), Equals: pulumi.StringArray{pulumi.String("Data")}},
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.type"), Equals: pulumi.StringArray{pulumi.String("AWS::S3::Object")}},
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.ARN"), NotStartsWiths: excluded},
+			},
+		},
+	}
 }
 
 // Trail is the account's multi-region CloudTrail trail.
@@ -55,8 +86,8 @@ func TrailBucketName(namePrefix, account string) string {
 
 // NewTrail creates the trail with its bucket, log group and delivery role.
 func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil || args.LogKeyArn == nil {
-		return nil, fmt.Errorf("TrailArgs: NamePrefix, AccountID, Region, KmsKeyArn and LogKeyArn are required")
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil || args.LogKeyArn == nil || args.AccessLogBucket == "" {
+		return nil, fmt.Errorf("TrailArgs: NamePrefix, AccountID, Region, KmsKeyArn, LogKeyArn and AccessLogBucket are required")
 	}
 	t := &Trail{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:Trail", name, t, opts...); err != nil {
@@ -66,10 +97,12 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	trailArn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", args.Region, args.AccountID, args.NamePrefix)
 
 	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
-		Name:      TrailBucketName(args.NamePrefix, args.AccountID),
-		KmsKeyArn: args.KmsKeyArn,
-		Lifecycle: AuditLifecycle,
-		Protect:   true,
+		Name:            TrailBucketName(args.NamePrefix, args.AccountID),
+		KmsKeyArn:       args.KmsKeyArn,
+		Lifecycle:       AuditLifecycle,
+		Protect:         true,
+		AccessLogBucket: pulumi.String(args.AccessLogBucket),
+		ObjectLockDays:  args.LogRetentionDays,
 		Grants: func(bucketArn string) []policy.Statement {
 			source := policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}
 			return []policy.Statement{
@@ -115,6 +148,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		IncludeGlobalServiceEvents: pulumi.Bool(true),
 		EnableLogFileValidation:    pulumi.Bool(true),
 		EnableLogging:              pulumi.Bool(true),
+		AdvancedEventSelectors:     DataEventSelectors(TrailBucketName(args.NamePrefix, args.AccountID), args.AccessLogBucket),
 		KmsKeyId:                   args.KmsKeyArn,
 		// CloudTrail wants the group's ARN with the stream wildcard.
 		CloudWatchLogsGroupArn: pulumi.Sprintf("%s:*", group.Arn),

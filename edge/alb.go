@@ -64,6 +64,9 @@ type LoadBalancerArgs struct {
 	// clients resolve; off only in stacks meant to be destroyed. Defaults
 	// to false: platform passes albDeletionProtection, which defaults to true.
 	DeletionProtection bool
+	// S3AccessLogBucket receives the access-log bucket's own S3 server
+	// access logs (requests made to it). Required.
+	S3AccessLogBucket pulumi.StringInput
 }
 
 // LoadBalancer is the internet-facing ALB. Depend on it to wait for its
@@ -94,8 +97,8 @@ func AccessLogBucketName(namePrefix, account string) string {
 // and its listeners.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
 	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.VpcID == nil || args.SubnetIDs == nil ||
-		args.SecurityGroupID == nil || len(args.TargetGroups) == 0 || args.DefaultTargetGroup == "" {
-		return nil, fmt.Errorf("LoadBalancerArgs: NamePrefix, AccountID, VpcID, SubnetIDs, SecurityGroupID, TargetGroups and DefaultTargetGroup are required")
+		args.SecurityGroupID == nil || len(args.TargetGroups) == 0 || args.DefaultTargetGroup == "" || args.S3AccessLogBucket == nil {
+		return nil, fmt.Errorf("LoadBalancerArgs: NamePrefix, AccountID, VpcID, SubnetIDs, SecurityGroupID, TargetGroups, DefaultTargetGroup and S3AccessLogBucket are required")
 	}
 	elbAccount, ok := elbAccounts[args.Region]
 	if !ok {
@@ -113,9 +116,10 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	// ELB delivers access logs only to SSE-S3 buckets; KMS is not supported.
 	bucketName := AccessLogBucketName(args.NamePrefix, args.AccountID)
 	logs, err := storage.NewBucket(ctx, name+"-access-logs", &storage.BucketArgs{
-		Name:        bucketName,
-		SseS3Reason: "Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3",
-		Lifecycle:   storage.Lifecycle{InfrequentAccessDays: 30, ExpireDays: args.AccessLogDays, NoncurrentExpireDays: 30},
+		Name:            bucketName,
+		SseS3Reason:     "Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3",
+		Lifecycle:       storage.Lifecycle{InfrequentAccessDays: 30, ExpireDays: args.AccessLogDays, NoncurrentExpireDays: 30},
+		AccessLogBucket: args.S3AccessLogBucket,
 		Grants: func(bucketArn string) []policy.Statement {
 			return []policy.Statement{{
 				Sid:       "ElbDeliversAccessLogs",

@@ -17,6 +17,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
+	"github.com/omnirapeutic/infrastructure/storage"
 )
 
 // Stack is what Deploy built: the decoded configuration, each tier, and the
@@ -56,6 +57,14 @@ type Stack struct {
 	ThreatDetection *compliance.ThreatDetection
 	// Alarms are the 21 CloudWatch alarms, by area.
 	Alarms *observability.Alarms
+	// AccessLogs is the bucket every other bucket's S3 server access logs go to.
+	AccessLogs *storage.Bucket
+	// Backup is the AWS Backup vault and plan protecting Aurora.
+	Backup *data.Backup
+	// SecurityHub is Security Hub with AWS Foundational Security Best Practices.
+	SecurityHub *compliance.SecurityHub
+	// AccountBaseline is the account-wide settings the stack owns.
+	AccountBaseline *compliance.AccountBaseline
 	// Outputs are the exported stack outputs, by name.
 	Outputs pulumi.Map
 	// Warnings are what the operator should know before `pulumi up`; each
@@ -96,6 +105,15 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		Region:     cfg.Region,
 	}); err != nil {
 		return nil, fmt.Errorf("security tier: %w", err)
+	}
+
+	accessLogBucket := compliance.AccessLogBucketName(prefix, account)
+	if s.AccessLogs, err = compliance.NewAccessLogBucket(ctx, "s3-access-logs", &compliance.AccessLogBucketArgs{
+		NamePrefix: prefix,
+		AccountID:  account,
+		KmsKeyArn:  s.Keys.Arns[security.S3Key],
+	}); err != nil {
+		return nil, fmt.Errorf("compliance tier: %w", err)
 	}
 
 	if s.Network, err = network.NewVpc(ctx, "network", &network.VpcArgs{
@@ -181,6 +199,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		CertificateArn:     cfg.Edge.CertificateArn,
 		AccessLogDays:      cfg.Logs.RetentionDays,
 		DeletionProtection: cfg.AlbDeletionProtection,
+		S3AccessLogBucket:  s.AccessLogs.Name,
 	}); err != nil {
 		return nil, fmt.Errorf("edge tier: %w", err)
 	}
@@ -220,11 +239,15 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("compute tier: %w", err)
 	}
 
-	// GuardDuty's findings reach the topic through the rule of the stack
-	// that owns the detector.
-	var eventRules []string
+	// GuardDuty's and Security Hub's findings reach the topic through the
+	// rules of the stack that owns them; every stack reports its own
+	// failed backup jobs.
+	var eventRules, rules []string
 	if cfg.OwnsAccountSingletons {
-		eventRules = append(eventRules, fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", cfg.Region, account, compliance.FindingsRuleName(prefix)))
+		rules = append(rules, compliance.FindingsRuleName(prefix), compliance.SecurityHubFindingsRuleName(prefix))
+	}
+	for _, rule := range append(rules, data.BackupFailuresRuleName(prefix)) {
+		eventRules = append(eventRules, fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", cfg.Region, account, rule))
 	}
 	if s.AlarmTopic, err = observability.NewAlarmTopic(ctx, "alarm-topic", &observability.AlarmTopicArgs{
 		NamePrefix:     prefix,
@@ -245,11 +268,27 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		KmsKeyArn:        s.Keys.Arns[security.S3Key],
 		LogKeyArn:        s.Keys.Arns[security.LogsKey],
 		LogRetentionDays: cfg.Logs.AuditRetentionDays,
+		AccessLogBucket:  accessLogBucket,
 	}); err != nil {
 		return nil, fmt.Errorf("compliance tier: %w", err)
 	}
 	if err := s.accountSingletons(ctx, account, prefix); err != nil {
 		return nil, err
+	}
+
+	if s.Backup, err = data.NewBackup(ctx, "backup", &data.BackupArgs{
+		NamePrefix: prefix,
+		AccountID:  account,
+		Region:     cfg.Region,
+		KmsKeyArn:  s.Keys.Arns[security.BackupKey],
+		// The cluster's ARN is fixed by its identifier: rds:cluster:<id>.
+		ClusterArn:              pulumi.Sprintf("arn:aws:rds:%s:%s:cluster:%s", cfg.Region, account, s.Aurora.ClusterIdentifier),
+		ContinuousRetentionDays: cfg.Aurora.BackupRetentionDays,
+		DailyRetentionDays:      cfg.Backup.DailyRetentionDays,
+		MonthlyRetentionDays:    cfg.Backup.MonthlyRetentionDays,
+		TopicArn:                s.AlarmTopic.Arn,
+	}); err != nil {
+		return nil, fmt.Errorf("data tier: %w", err)
 	}
 
 	var serviceNames []string
@@ -321,12 +360,17 @@ func (s *Stack) export() {
 	if s.ThreatDetection != nil {
 		o["guardDutyDetectorId"] = s.ThreatDetection.DetectorID
 	}
+	o["s3AccessLogBucketName"] = s.AccessLogs.Name
+	o["backupVaultName"] = s.Backup.VaultName
+	o["backupPlanId"] = s.Backup.PlanID
 }
 
-// accountSingletons creates AWS Config with the HIPAA pack and GuardDuty,
-// which exist once per account and region, when this stack owns them
-// (ownsAccountSingletons); another stack in the account leaves them alone,
-// so neither its `up` nor its `destroy` touches them.
+// accountSingletons creates AWS Config with the HIPAA pack, GuardDuty,
+// Security Hub and the account baseline, which exist once per account and
+// region, when this stack owns them (ownsAccountSingletons); another stack
+// in the account leaves them alone, so neither its `up` nor its `destroy`
+// touches them. Within the baseline, accountBaseline switches off what the
+// organization manages centrally.
 func (s *Stack) accountSingletons(ctx *pulumi.Context, account, prefix string) error {
 	if !s.Config.OwnsAccountSingletons {
 		return nil
@@ -339,12 +383,29 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, account, prefix string) e
 		Rules:              compliance.HIPAARules,
 		VpcID:              s.Network.VpcID.ToStringOutput(),
 		AuthorizedTcpPorts: security.InternetPorts(),
+		AccessLogBucket:    compliance.AccessLogBucketName(prefix, account),
+		ObjectLockDays:     s.Config.Logs.AuditRetentionDays,
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)
 	}
 	if s.ThreatDetection, err = compliance.NewThreatDetection(ctx, "guardduty", &compliance.ThreatDetectionArgs{
 		NamePrefix: prefix,
 		TopicArn:   s.AlarmTopic.Arn,
+	}); err != nil {
+		return fmt.Errorf("compliance tier: %w", err)
+	}
+	if s.SecurityHub, err = compliance.NewSecurityHub(ctx, "securityhub", &compliance.SecurityHubArgs{
+		NamePrefix: prefix,
+		Region:     s.Config.Region,
+		TopicArn:   s.AlarmTopic.Arn,
+	}); err != nil {
+		return fmt.Errorf("compliance tier: %w", err)
+	}
+	baseline := s.Config.AccountBaseline
+	if s.AccountBaseline, err = compliance.NewAccountBaseline(ctx, "account-baseline", &compliance.AccountBaselineArgs{
+		EbsEncryptionByDefault: baseline.EbsEncryptionByDefault,
+		S3PublicAccessBlock:    baseline.S3PublicAccessBlock,
+		PasswordPolicy:         baseline.PasswordPolicy,
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)
 	}

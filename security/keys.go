@@ -15,8 +15,9 @@ import (
 type Purpose string
 
 // The stack's keys. The seed names three (Aurora, S3, Secrets); a fourth,
-// Logs, serves CloudWatch Logs, the alarm topic and Session Manager, so that
-// each key policy admits only the services of one kind of data.
+// Logs, serves CloudWatch Logs, the alarm topic and Session Manager, and a
+// fifth, Backup, the AWS Backup vault, so that each key policy admits only
+// the services of one kind of data.
 const (
 	// AuroraKey encrypts the cluster's storage, backups, snapshots and Performance Insights.
 	AuroraKey Purpose = "aurora"
@@ -26,10 +27,12 @@ const (
 	SecretsKey Purpose = "secrets"
 	// LogsKey encrypts CloudWatch log groups, the alarm SNS topic and Session Manager sessions.
 	LogsKey Purpose = "logs"
+	// BackupKey encrypts the AWS Backup vault's recovery points.
+	BackupKey Purpose = "backup"
 )
 
 // Purposes lists the keys in the order they are created and reported.
-var Purposes = []Purpose{AuroraKey, S3Key, SecretsKey, LogsKey}
+var Purposes = []Purpose{AuroraKey, S3Key, SecretsKey, LogsKey, BackupKey}
 
 // KeyDeletionWindowDays is the waiting period before a scheduled key deletion
 // takes effect: the maximum AWS allows, to leave time to notice a mistake.
@@ -104,9 +107,10 @@ func Alias(namePrefix string, p Purpose) string {
 
 var keyDescriptions = map[Purpose]string{
 	AuroraKey:  "Aurora PostgreSQL storage, backups, snapshots and Performance Insights",
-	S3Key:      "S3 buckets: CloudTrail logs and AWS Config snapshots",
+	S3Key:      "S3 buckets: CloudTrail logs, AWS Config snapshots and S3 server access logs",
 	SecretsKey: "Secrets Manager secrets (database master credentials, API keys) and ECR images",
 	LogsKey:    "CloudWatch Logs log groups, the alarm SNS topic and Session Manager sessions",
+	BackupKey:  "AWS Backup vault recovery points",
 }
 
 // keyUseActions are what a service needs to encrypt and decrypt data on a
@@ -120,6 +124,7 @@ var viaServices = map[Purpose][]string{
 	S3Key:      {"s3"},
 	SecretsKey: {"secretsmanager", "ecr"},
 	LogsKey:    {"sns"},
+	BackupKey:  {"backup"},
 }
 
 // KeyPolicy is the explicit key policy of one purpose's key. Its only
@@ -192,6 +197,17 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 				Effect:    "Allow",
 				Principal: policy.Service("config.amazonaws.com"),
 				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+				Resource:  []string{"*"},
+				Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}}},
+			},
+			// S3 server access logs are delivered by the logging service
+			// principal, not by a caller of this account, so the access-log
+			// bucket's SSE-KMS needs it named here.
+			policy.Statement{
+				Sid:       "S3ServerAccessLogsEncrypt",
+				Effect:    "Allow",
+				Principal: policy.Service("logging.s3.amazonaws.com"),
+				Action:    []string{"kms:GenerateDataKey"},
 				Resource:  []string{"*"},
 				Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}}},
 			},

@@ -76,6 +76,10 @@ type Config struct {
 	// Pulumi's protect on it; off only in stacks meant to be destroyed
 	// (omnirapeutic:albDeletionProtection).
 	AlbDeletionProtection bool
+	// Backup is the AWS Backup plan's retention (omnirapeutic:backup).
+	Backup Backup
+	// AccountBaseline chooses the account-wide settings the stack owns (omnirapeutic:accountBaseline).
+	AccountBaseline AccountBaseline
 }
 
 // Service is one ECS Fargate service.
@@ -266,6 +270,8 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.integer("monthlyBudgetUsd", &c.MonthlyBudgetUsd)
 	d.boolean("ownsAccountSingletons", &c.OwnsAccountSingletons)
 	d.boolean("albDeletionProtection", &c.AlbDeletionProtection)
+	d.json("backup", &c.Backup)
+	d.json("accountBaseline", &c.AccountBaseline)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ var AccountSingletons = []string{
 	"GuardDuty detector (and its features and findings rule)",
 	"AWS Config recorder, delivery channel, recorder status and conformance pack (and the Config bucket and role)",
 	"Session Manager preferences document (SSM-SessionManagerRunShell)",
+	"Security Hub (its account, FSBP subscription and findings rule)",
+	"the account baseline (EBS encryption by default, account S3 public access block, IAM password policy)",
 }
 
 // validateOwnership keeps the owner switch consistent: a stack meant to be

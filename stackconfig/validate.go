@@ -42,6 +42,7 @@ func (c *Config) Validate() error {
 	add(validateAlarms(c.AlarmEmails, c.MonthlyBudgetUsd))
 	add(validateHTTPSEndpoints(c.AlarmHttpsEndpoints))
 	add(c.validateOwnership())
+	add(validateBackup(c.Backup, c.Aurora.BackupRetentionDays))
 	return errors.Join(errs...)
 }
 

@@ -42,7 +42,23 @@ type BucketArgs struct {
 	// Protect guards the bucket against `pulumi destroy` and retains it on
 	// delete (audit logs).
 	Protect bool
+	// AccessLogBucket receives the bucket's S3 server access logs under the
+	// prefix "<Name>/". Empty only for the access-log bucket itself, which
+	// cannot log to itself without logging its own deliveries.
+	AccessLogBucket pulumi.StringInput
+	// ObjectLockDays, when positive, turns on S3 Object Lock with a default
+	// retention of that many days in governance mode: object versions
+	// cannot be deleted or overwritten before then except by a principal
+	// allowed s3:BypassGovernanceRetention. S3 can enable Object Lock on an
+	// existing versioned bucket, so adding it replaces nothing. A bucket
+	// with Object Lock cannot receive server access logs.
+	ObjectLockDays int
 }
+
+// ObjectLockMode is the retention mode of every locked bucket: governance,
+// so that a break-glass principal can still correct a mistake, which
+// compliance mode would forbid for the whole retention.
+const ObjectLockMode = "GOVERNANCE"
 
 // Bucket is a private S3 bucket. Depend on the Bucket itself to wait for its
 // policy and encryption to be in place before a service delivers to it.
@@ -54,6 +70,10 @@ type Bucket struct {
 	// Arn is the bucket's ARN.
 	Arn pulumi.StringOutput
 }
+
+// AccessLogPrefix is where a bucket's server access logs land in the
+// access-log bucket: one prefix per bucket, so each is read on its own.
+func AccessLogPrefix(bucketName string) string { return bucketName + "/" }
 
 // Arn returns the ARN of a bucket name; bucket ARNs carry no account or region.
 func Arn(name string) string { return "arn:aws:s3:::" + name }
@@ -105,11 +125,38 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	}, parent); err != nil {
 		return nil, fmt.Errorf("disable ACLs on %s: %w", args.Name, err)
 	}
-	if _, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
 		Bucket:                  id,
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, fmt.Errorf("enable versioning on %s: %w", args.Name, err)
+	}
+	if args.ObjectLockDays > 0 {
+		// Object Lock requires versioning; enabling it through this
+		// resource (not the bucket's objectLockEnabled, which forces a new
+		// bucket) works on a bucket that already holds evidence.
+		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
+			Bucket:            id,
+			ObjectLockEnabled: pulumi.String("Enabled"),
+			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+				DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+					Mode: pulumi.String(ObjectLockMode),
+					Days: pulumi.Int(args.ObjectLockDays),
+				},
+			},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+			return nil, fmt.Errorf("lock objects in %s: %w", args.Name, err)
+		}
+	}
+	if args.AccessLogBucket != nil {
+		if _, err := s3.NewBucketLoggingV2(ctx, name+"-access-logging", &s3.BucketLoggingV2Args{
+			Bucket:       id,
+			TargetBucket: args.AccessLogBucket,
+			TargetPrefix: pulumi.String(AccessLogPrefix(args.Name)),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("log requests to %s: %w", args.Name, err)
+		}
 	}
 
 	sse := &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{

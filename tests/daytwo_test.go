@@ -110,6 +110,11 @@ var accountSingletonTypes = []string{
 	"aws:cfg/recorderStatus:RecorderStatus",
 	"aws:cfg/conformancePack:ConformancePack",
 	tDocument,
+	"aws:securityhub/account:Account",
+	"aws:securityhub/standardsSubscription:StandardsSubscription",
+	"aws:ebs/encryptionByDefault:EncryptionByDefault",
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+	"aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
 }
 
 // secondStack is a stack that shares the account with production and is
@@ -142,11 +147,19 @@ func TestOneOwnerOfAccountSingletons(t *testing.T) {
 	for _, out := range []string{"configRecorderName", "conformancePackName", "guardDutyDetectorId"} {
 		assert.NotContains(t, r.Outputs, out)
 	}
-	// Its alarm topic admits no EventBridge rule (it has none).
-	var doc struct{ Statement []struct{ Sid string } }
+	// Its alarm topic admits only its own EventBridge rule: failed backup
+	// jobs (every stack backs up its own database).
+	var doc struct {
+		Statement []struct {
+			Sid       string
+			Condition map[string]map[string][]string
+		}
+	}
 	require.NoError(t, json.Unmarshal([]byte(r.OfType("aws:sns/topicPolicy:TopicPolicy")[0].Str("policy")), &doc))
 	for _, s := range doc.Statement {
-		assert.NotEqual(t, "EventBridgeRulesPublish", s.Sid)
+		if s.Sid == "EventBridgeRulesPublish" {
+			assert.Equal(t, []string{"arn:aws:events:us-east-1:123456789012:rule/omnirapeutic-production-backup-job-failed"}, s.Condition["ArnEquals"]["aws:SourceArn"])
+		}
 	}
 }
 
@@ -177,7 +190,7 @@ func TestReportRendersASecondStack(t *testing.T) {
 	var out strings.Builder
 	require.NoError(t, synth.WriteReport(&out, r))
 	assert.Contains(t, out.String(), "owned by another stack in the account (ownsAccountSingletons: false)")
-	for _, row := range []string{"all supported: true", "Config delivery", "findings routing", "guardDutyDetectorId"} {
+	for _, row := range []string{"all supported: true", "Config delivery", "guardduty-high-severity", "securityhub-high-severity", "guardDutyDetectorId"} {
 		assert.NotContains(t, out.String(), row)
 	}
 }

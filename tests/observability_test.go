@@ -126,7 +126,11 @@ func TestAlarmTopic(t *testing.T) {
 	assert.Equal(t, []string{"sns:Publish"}, cw.Action)
 	assert.Equal(t, []string{account}, cw.Condition["StringEquals"]["aws:SourceAccount"])
 	events := statement(t, doc, "EventBridgeRulesPublish")
-	assert.Equal(t, []string{"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-guardduty-high-severity"}, events.Condition["ArnEquals"]["aws:SourceArn"])
+	assert.Equal(t, []string{
+		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-guardduty-high-severity",
+		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-securityhub-high-severity",
+		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-backup-job-failed",
+	}, events.Condition["ArnEquals"]["aws:SourceArn"], "every EventBridge rule targeting the topic, and only those")
 	tls := statement(t, doc, "DenyInsecureTransport")
 	assert.Equal(t, "Deny", tls.Effect)
 	assert.Equal(t, []string{"false"}, tls.Condition["Bool"]["aws:SecureTransport"])

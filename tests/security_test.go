@@ -48,13 +48,14 @@ func statement(t *testing.T, doc policy.Document, sid string) policy.Statement {
 
 func TestKmsKeys(t *testing.T) {
 	r := production(t)
-	require.Len(t, r.OfType(tKey), 4)
-	require.Len(t, r.OfType(tAlias), 4)
+	require.Len(t, r.OfType(tKey), 5)
+	require.Len(t, r.OfType(tAlias), 5)
 	wantUsers := map[string][]string{
 		"aurora":  {"via rds.us-east-1.amazonaws.com"},
-		"s3":      {"cloudtrail.amazonaws.com", "config.amazonaws.com", "via s3.us-east-1.amazonaws.com"},
+		"s3":      {"cloudtrail.amazonaws.com", "config.amazonaws.com", "logging.s3.amazonaws.com", "via s3.us-east-1.amazonaws.com"},
 		"secrets": {"via ecr.us-east-1.amazonaws.com", "via secretsmanager.us-east-1.amazonaws.com"},
 		"logs":    {"cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.us-east-1.amazonaws.com", "via sns.us-east-1.amazonaws.com"},
+		"backup":  {"via backup.us-east-1.amazonaws.com"},
 	}
 	for purpose, users := range wantUsers {
 		k := find(t, r, tKey, "keys-"+purpose)
@@ -211,6 +212,9 @@ func TestStatefulResourcesAreProtectedAndKeepTheirNames(t *testing.T) {
 		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-s3",
 		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-secrets",
 		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-logs",
+		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-backup",
+		stack + "omnirapeutic:data:Backup$aws:backup/vault:Vault::backup-vault",
+		stack + "omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::s3-access-logs",
 		stack + "omnirapeutic:security:Secrets$aws:secretsmanager/secret:Secret::secrets-api-keys",
 		stack + "omnirapeutic:data:Aurora$aws:rds/cluster:Cluster::aurora-cluster",
 		stack + "omnirapeutic:data:Aurora$aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-params",

@@ -1,0 +1,98 @@
+package compliance
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/observability"
+)
+
+// FoundationalStandardArn is AWS Foundational Security Best Practices v1.0.0
+// in a region: the standard Security Hub checks this account against.
+func FoundationalStandardArn(region string) string {
+	return fmt.Sprintf("arn:aws:securityhub:%s::standards/aws-foundational-security-best-practices/v/1.0.0", region)
+}
+
+// SecurityHubFindingsRuleName is the EventBridge rule routing findings to the topic.
+func SecurityHubFindingsRuleName(namePrefix string) string {
+	return namePrefix + "-securityhub-high-severity"
+}
+
+// SecurityHubSeverities are the severity labels routed to the alarm topic.
+var SecurityHubSeverities = []string{"HIGH", "CRITICAL"}
+
+// SecurityHubFindingsPattern matches new, active Security Hub findings of
+// HIGH or CRITICAL severity. GuardDuty's findings also reach Security Hub;
+// they are left out here because the GuardDuty rule already routes them
+// (severity 7 and up is HIGH or CRITICAL), and one finding should page once.
+func SecurityHubFindingsPattern() string {
+	return observability.EventPattern(map[string]any{
+		"source":      []string{"aws.securityhub"},
+		"detail-type": []string{"Security Hub Findings - Imported"},
+		"detail": map[string]any{"findings": map[string]any{
+			"Severity":    map[string]any{"Label": SecurityHubSeverities},
+			"Workflow":    map[string]any{"Status": []string{"NEW"}},
+			"RecordState": []string{"ACTIVE"},
+			"ProductName": []map[string]string{{"anything-but": "GuardDuty"}},
+		}},
+	})
+}
+
+// SecurityHubArgs configures SecurityHub.
+type SecurityHubArgs struct {
+	// NamePrefix names the findings rule. Required.
+	NamePrefix string
+	// Region picks the standard's ARN. Required.
+	Region string
+	// TopicArn receives HIGH and CRITICAL findings. Required.
+	TopicArn pulumi.StringInput
+}
+
+// SecurityHub is Security Hub, subscribed to AWS Foundational Security Best
+// Practices, with severe findings routed to the alarm topic.
+type SecurityHub struct {
+	pulumi.ResourceState
+
+	// StandardsSubscriptionArn is the FSBP subscription's ARN.
+	StandardsSubscriptionArn pulumi.StringOutput
+}
+
+// NewSecurityHub enables Security Hub without AWS's default standards (the
+// one subscribed is named here, so the program says which), with
+// consolidated control findings, and routes severe findings.
+func NewSecurityHub(ctx *pulumi.Context, name string, args *SecurityHubArgs, opts ...pulumi.ResourceOption) (*SecurityHub, error) {
+	if args == nil || args.NamePrefix == "" || args.Region == "" || args.TopicArn == nil {
+		return nil, fmt.Errorf("SecurityHubArgs: NamePrefix, Region and TopicArn are required")
+	}
+	h := &SecurityHub{}
+	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:SecurityHub", name, h, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(h)
+	account, err := securityhub.NewAccount(ctx, name, &securityhub.AccountArgs{
+		EnableDefaultStandards:  pulumi.Bool(false),
+		AutoEnableControls:      pulumi.Bool(true),
+		ControlFindingGenerator: pulumi.String("SECURITY_CONTROL"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("enable Security Hub: %w", err)
+	}
+	sub, err := securityhub.NewStandardsSubscription(ctx, name+"-fsbp", &securityhub.StandardsSubscriptionArgs{
+		StandardsArn: pulumi.String(FoundationalStandardArn(args.Region)),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{account}))
+	if err != nil {
+		return nil, fmt.Errorf("subscribe Security Hub to AWS Foundational Security Best Practices: %w", err)
+	}
+	if err := observability.RouteToTopic(ctx, name+"-findings", SecurityHubFindingsRuleName(args.NamePrefix),
+		"Security Hub findings of HIGH or CRITICAL severity (GuardDuty's excepted: routed by their own rule), to the alarm topic",
+		SecurityHubFindingsPattern(), args.TopicArn, parent, pulumi.DependsOn([]pulumi.Resource{account})); err != nil {
+		return nil, err
+	}
+	h.StandardsSubscriptionArn = sub.ID().ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(h, pulumi.Map{"standardsSubscriptionArn": h.StandardsSubscriptionArn}); err != nil {
+		return nil, err
+	}
+	return h, nil
+}

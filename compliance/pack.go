@@ -107,3 +107,7 @@ func logicalID(name string) string {
 	}
 	return b.String()
 }
+
+// RefName returns the pack input parameter a rule parameter value refers
+// to, and whether it is a reference at all.
+func RefName(value string) (string, bool) { return strings.CutPrefix(value, refPrefix) }

@@ -2,7 +2,9 @@ package synth
 
 import (
 	"encoding/json"
+
 	"fmt"
+	"github.com/omnirapeutic/infrastructure/conformance"
 	"io"
 	"maps"
 	"slices"
@@ -29,6 +31,7 @@ var sections = []Section{
 	edgeSection,
 	observabilitySection,
 	complianceSection,
+	conformanceSection,
 }
 
 // WriteReport prints what `pulumi up` would create: resources grouped by
@@ -91,7 +94,13 @@ func WriteJSON(w io.Writer, r *Result) error {
 		Config    []string       `json:"configKeys"`
 		Resources []*Resource    `json:"resources"`
 		Outputs   map[string]any `json:"outputs"`
-	}{r.Config.Project, r.Config.Stack, r.Config.Keys(), r.Resources, r.Outputs})
+		// Conformance is the HIPAA pack's predicted result: counts by
+		// verdict, then every rule's verdict and rows.
+		Conformance any `json:"conformance"`
+	}{r.Config.Project, r.Config.Stack, r.Config.Keys(), r.Resources, r.Outputs, struct {
+		Counts map[conformance.Status]int `json:"counts"`
+		*conformance.Report
+	}{r.Conformance.Counts(), r.Conformance}})
 }
 
 func heading(w io.Writer, title string) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/platform"
 	"github.com/omnirapeutic/infrastructure/stackfile"
 )
@@ -42,6 +43,9 @@ type Result struct {
 	Outputs map[string]any
 	// Stack is what platform.Deploy returned; nil when it failed.
 	Stack *platform.Stack
+	// Conformance is the HIPAA conformance pack's predicted result; nil
+	// when the program failed.
+	Conformance *conformance.Report
 }
 
 // Run loads the stack configuration and runs the real program under mocks.
@@ -83,6 +87,9 @@ func Run(opts Options) (*Result, error) {
 		return nil
 	}, pulumi.WithMocks(sc.Project, sc.Stack, rec), withConfig(sc.Values))
 	res.Resources = rec.Resources()
+	if err == nil {
+		err = res.predictConformance()
+	}
 	return res, err
 }
 

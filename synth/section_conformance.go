@@ -1,0 +1,93 @@
+package synth
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/omnirapeutic/infrastructure/compliance"
+	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/security"
+)
+
+// ConformanceView turns the recorded resources into the evaluator's view.
+func (r *Result) ConformanceView() *conformance.Stack {
+	s := &conformance.Stack{}
+	for _, res := range r.Resources {
+		if res.Component {
+			continue
+		}
+		s.Resources = append(s.Resources, &conformance.Resource{
+			Type: res.Type, Name: res.Name, ID: res.ID, Inputs: res.Inputs, Outputs: res.Computed, Protect: res.Protect,
+		})
+	}
+	return s
+}
+
+// PackRules are the HIPAA pack's rules with their parameters as deployed:
+// a reference to a pack input parameter resolved to this stack's value.
+func (r *Result) PackRules() []conformance.Rule {
+	vpc := ""
+	if v := r.OfType("aws:ec2/vpc:Vpc"); len(v) > 0 {
+		vpc = v[0].ID
+	}
+	inputs := map[string]string{"AuthorizedTcpPorts": security.InternetPorts(), "AuthorizedVpcIds": vpc}
+	var rules []conformance.Rule
+	for _, rule := range compliance.HIPAARules {
+		params := map[string]string{}
+		for k, v := range rule.Parameters {
+			if name, ok := compliance.RefName(v); ok {
+				v = inputs[name]
+			}
+			params[k] = v
+		}
+		rules = append(rules, conformance.Rule{Name: rule.Name, Identifier: rule.Identifier, Parameters: params})
+	}
+	return rules
+}
+
+// predictConformance evaluates the HIPAA pack over what the run registered.
+func (r *Result) predictConformance() error {
+	rep, err := conformance.Evaluate(r.PackRules(), r.ConformanceView(), conformance.Checks, compliance.HIPAAExceptions)
+	if err != nil {
+		return fmt.Errorf("predict the HIPAA conformance pack: %w", err)
+	}
+	r.Conformance = rep
+	return nil
+}
+
+var conformanceSection = Section{
+	Title: "HIPAA conformance pack, predicted",
+	Write: func(r *Result, w io.Writer) error {
+		if r.Conformance == nil {
+			return fmt.Errorf("no prediction")
+		}
+		counts := r.Conformance.Counts()
+		var parts []string
+		for _, s := range conformance.Statuses {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+		fmt.Fprintf(w, "%d rules: %s\n\n", len(r.Conformance.Verdicts), strings.Join(parts, ", "))
+		var rows [][]string
+		for _, v := range r.Conformance.Verdicts {
+			for _, row := range v.Rows {
+				note := row.Reason
+				if row.Exception != nil {
+					note += "; accepted: " + row.Exception.Reason + " Ends when: " + row.Exception.EndsWhen
+				}
+				rows = append(rows, []string{v.Identifier, string(row.Status), row.Resource, note})
+			}
+		}
+		if err := table(w, []string{"rule", "verdict", "resource", "why"}, rows); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+		var proc [][]string
+		for _, v := range r.Conformance.Verdicts {
+			if v.Status == conformance.Process {
+				proc = append(proc, []string{v.Identifier, v.Process})
+			}
+		}
+		return table(w, []string{"account process", "what to do"}, proc)
+	},
+}

@@ -1,0 +1,94 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/compliance"
+	"github.com/omnirapeutic/infrastructure/conformance"
+)
+
+// TestHipaaPackHasNoUnexceptedFailure is the auditor's first page: every
+// rule of the pack has a predicted verdict, none is NON_COMPLIANT without an
+// exception, and every exception is still needed.
+func TestHipaaPackHasNoUnexceptedFailure(t *testing.T) {
+	r := production(t)
+	require.NotNil(t, r.Conformance)
+	require.Len(t, r.Conformance.Verdicts, len(compliance.HIPAARules))
+	for _, v := range r.Conformance.Verdicts {
+		for _, row := range v.Rows {
+			assert.NotEqual(t, conformance.NonCompliant, row.Status,
+				"%s: %s is NON_COMPLIANT (%s): fix it, or accept it in compliance.HIPAAExceptions with what ends it", v.Identifier, row.Resource, row.Reason)
+		}
+	}
+	assert.Empty(t, r.Conformance.UnusedExceptions, "exceptions production no longer needs: remove them")
+	for _, x := range compliance.HIPAAExceptions {
+		assert.NotEmpty(t, x.Reason, "%s/%s", x.Rule, x.Resource)
+		assert.NotEmpty(t, x.EndsWhen, "%s/%s: say what ends it", x.Rule, x.Resource)
+	}
+}
+
+// TestEveryCheckIsAPackRule keeps conformance.Checks and the pack in step.
+func TestEveryCheckIsAPackRule(t *testing.T) {
+	rules := map[string]bool{}
+	for _, r := range compliance.HIPAARules {
+		rules[r.Identifier] = true
+		assert.Contains(t, conformance.Checks, r.Identifier, "rule %s has no predicate", r.Name)
+	}
+	for id := range conformance.Checks {
+		assert.True(t, rules[id], "conformance.Checks has %s, which the pack does not", id)
+	}
+}
+
+// TestTheControlsOfThisIssueAreCompliant pins the rules this stack closed.
+func TestTheControlsOfThisIssueAreCompliant(t *testing.T) {
+	r := production(t)
+	got := map[string]conformance.Status{}
+	for _, v := range r.Conformance.Verdicts {
+		got[v.Identifier] = v.Status
+	}
+	for _, id := range []string{"AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN", "RDS_IN_BACKUP_PLAN", "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+		"BACKUP_RECOVERY_POINT_ENCRYPTED", "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED", "SECURITYHUB_ENABLED", "EC2_EBS_ENCRYPTION_BY_DEFAULT",
+		"S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC", "IAM_PASSWORD_POLICY", "KMS_CMK_NOT_SCHEDULED_FOR_DELETION"} {
+		assert.Equal(t, conformance.Compliant, got[id], id)
+	}
+	for _, id := range []string{"S3_BUCKET_LOGGING_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "CLOUDTRAIL_S3_DATAEVENTS_ENABLED"} {
+		assert.Equal(t, conformance.Excepted, got[id], "%s: compliant but for the exceptions listed", id)
+	}
+}
+
+// TestReadmeRendersThePrediction: the README's counts and exceptions table
+// are what the code says.
+func TestReadmeRendersThePrediction(t *testing.T) {
+	r := production(t)
+	b, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	readme := string(b)
+	assert.Equal(t, strings.TrimSpace(ReadmeCounts(r.Conformance)), block(t, readme, "conformance-counts"), "the README's counts must be what go run ./cmd/synth predicts")
+	assert.Equal(t, strings.TrimSpace(conformance.Markdown(compliance.HIPAAExceptions)), block(t, readme, "conformance-exceptions"))
+}
+
+// ReadmeCounts renders the verdict counts as the README shows them.
+func ReadmeCounts(rep *conformance.Report) string {
+	counts := rep.Counts()
+	var b strings.Builder
+	b.WriteString("| verdict | rules |\n|---------|-------|\n")
+	for _, s := range conformance.Statuses {
+		fmt.Fprintf(&b, "| %s | %d |\n", s, counts[s])
+	}
+	return b.String()
+}
+
+// block returns the text between <!-- name --> and <!-- /name -->.
+func block(t *testing.T, doc, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<!-- ` + name + ` -->\n(.*?)<!-- /` + name + ` -->`).FindStringSubmatch(doc)
+	require.NotNil(t, m, "README has no %s block", name)
+	return strings.TrimSpace(m[1])
+}

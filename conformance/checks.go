@@ -170,15 +170,16 @@ func clusterOf(s *Stack, inst *Resource) *Resource {
 	return nil
 }
 
-// inBackupPlan: some backup selection names the resource's ARN, or an ARN
-// ending in ":<kind>:<identifier>" (the ARN carries account and region).
+// inBackupPlan: some backup selection names the resource's ARN, one ending
+// in ":<kind>:<identifier>" (RDS) or ":<kind>/<identifier>" (EC2); the ARN
+// carries account and region.
 func inBackupPlan(s *Stack, kind, identifier string) bool {
 	if identifier == "" {
 		return false
 	}
 	for _, sel := range s.OfType(typeBackupSel) {
 		for _, arn := range sel.Strings("resources") {
-			if arn == "*" || strings.HasSuffix(arn, ":"+kind+":"+identifier) {
+			if arn == "*" || strings.HasSuffix(arn, ":"+kind+":"+identifier) || strings.HasSuffix(arn, ":"+kind+"/"+identifier) {
 				return true
 			}
 		}

@@ -37,68 +37,32 @@ package compliance
 // Safeguards are the HIPAA Security Rule sections that AWS's page
 // "Operational Best Practices for HIPAA Security"
 // (https://docs.aws.amazon.com/config/latest/developerguide/operational-best-practices-for-hipaa_security.html)
-// maps each rule to. The page's mapping table itself could not be read (the
-// docs source on GitHub, awsdocs/aws-config-developer-guide, omits the
-// table), so:
+// maps each rule to. That page's mapping table could not be read here: the
+// docs source on GitHub (awsdocs/aws-config-developer-guide,
+// doc_source/operational-best-practices-for-hipaa_security.md) replaces it
+// with a link to the website, the stored copy of the website holds only its
+// first row (annual-risk-assessment-performed, 164.308(a)(1)(ii)(A)), and the
+// awslabs template carries no mapping. So:
 //
-//   - 75 rules take the control IDs that AWS's cdk-nag quotes from that page
+//   - 75 rules carry the control IDs that AWS's cdk-nag quotes from that page
 //     in its HIPAA.Security pack (github.com/cdklabs/cdk-nag,
 //     src/packs/hipaa-security.ts at commit
 //     058d0d6ae80975c0afd85b8a33c8e95a3746722a), where cdk-nag has a rule
-//     checking the same thing. These were not checked against the page
-//     itself, which may have changed since.
-//
-//   - The other 55 rules, which cdk-nag does not check, take the control IDs
-//     of the cdk-nag rules of the same kind (public access, encryption at
-//     rest or in transit, backup, availability, logging, least privilege,
-//     patching) or, for account-level rules, best knowledge of the page.
-//     Their mappings are not verified:
-//
-//     access-keys-rotated, acm-certificate-expiration-check,
-//     alb-waf-enabled, api-gw-associated-with-waf,
-//     aurora-resources-protected-by-backup-plan,
-//     backup-plan-min-frequency-and-min-retention-check,
-//     backup-recovery-point-encrypted,
-//     backup-recovery-point-manual-deletion-disabled, cloudtrail-enabled,
-//     cloudtrail-s3-dataevents-enabled, dynamodb-throughput-limit-check,
-//     ebs-snapshot-public-restorable-check, ec2-ebs-encryption-by-default,
-//     ec2-imdsv2-check, ec2-instance-managed-by-systems-manager,
-//     ec2-managedinstance-association-compliance-status-check,
-//     ec2-managedinstance-patch-compliance-status-check,
-//     ec2-resources-protected-by-backup-plan, ec2-stopped-instance,
-//     ecs-containers-readonly-access, elasticsearch-encrypted-at-rest,
-//     elasticsearch-in-vpc-only, elasticsearch-logs-to-cloudwatch,
-//     elasticsearch-node-to-node-encryption-check,
-//     elb-predefined-security-policy-ssl-check, emr-master-no-public-ip,
-//     encrypted-volumes, guardduty-enabled-centralized,
-//     iam-customer-policy-blocked-kms-actions,
-//     iam-inline-policy-blocked-kms-actions, iam-password-policy,
-//     iam-root-access-key-check, iam-user-mfa-enabled,
-//     iam-user-unused-credentials-check,
-//     internet-gateway-authorized-vpc-only, kinesis-stream-encrypted,
-//     kms-cmk-not-scheduled-for-deletion,
-//     lambda-function-public-access-prohibited,
-//     mfa-enabled-for-iam-console-access, multi-region-cloudtrail-enabled,
-//     opensearch-https-required, rds-cluster-multi-az-enabled,
-//     rds-snapshot-encrypted, rds-snapshots-public-prohibited,
-//     root-account-hardware-mfa-enabled, root-account-mfa-enabled,
-//     s3-account-level-public-access-blocks-periodic,
-//     s3-bucket-acl-prohibited, s3-bucket-default-lock-enabled,
-//     s3-event-notifications-enabled, s3-version-lifecycle-policy-check,
-//     securityhub-enabled, ssm-document-not-public,
-//     vpc-sg-open-only-to-authorized-ports, vpc-vpn-2-tunnels-up.
+//     checking the same thing: a quotation of AWS's mapping, not checked
+//     against the page itself.
+//   - The other 55 rules carry no safeguard (UnmappedRules): their mapping
+//     could be neither read from AWS's page nor found quoted, and an auditor
+//     must not be shown a guess. Fill them from the page when it can be read.
 var HIPAARules = []ManagedRule{
 	{
 		Name:       "access-keys-rotated",
 		Identifier: "ACCESS_KEYS_ROTATED",
 		Parameters: map[string]string{"maxAccessKeyAge": "90"},
-		Safeguards: []string{"164.308(a)(4)(ii)(B)", "164.308(a)(5)(ii)(D)"},
 	},
 	{
 		Name:          "acm-certificate-expiration-check",
 		Identifier:    "ACM_CERTIFICATE_EXPIRATION_CHECK",
 		ResourceTypes: []string{"AWS::ACM::Certificate"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:       "alb-http-to-https-redirection-check",
@@ -109,13 +73,11 @@ var HIPAARules = []ManagedRule{
 		Name:          "alb-waf-enabled",
 		Identifier:    "ALB_WAF_ENABLED",
 		ResourceTypes: []string{"AWS::ElasticLoadBalancingV2::LoadBalancer"},
-		Safeguards:    []string{"164.312(e)(1)"},
 	},
 	{
 		Name:          "api-gw-associated-with-waf",
 		Identifier:    "API_GW_ASSOCIATED_WITH_WAF",
 		ResourceTypes: []string{"AWS::ApiGateway::Stage"},
-		Safeguards:    []string{"164.312(e)(1)"},
 	},
 	{
 		Name:          "api-gw-execution-logging-enabled",
@@ -133,7 +95,6 @@ var HIPAARules = []ManagedRule{
 		Name:          "aurora-resources-protected-by-backup-plan",
 		Identifier:    "AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
 		ResourceTypes: []string{"AWS::RDS::DBCluster"},
-		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
 	},
 	{
 		Name:          "autoscaling-group-elb-healthcheck-required",
@@ -151,19 +112,16 @@ var HIPAARules = []ManagedRule{
 		Name:          "backup-plan-min-frequency-and-min-retention-check",
 		Identifier:    "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
 		ResourceTypes: []string{"AWS::Backup::BackupPlan"},
-		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
 	},
 	{
 		Name:          "backup-recovery-point-encrypted",
 		Identifier:    "BACKUP_RECOVERY_POINT_ENCRYPTED",
 		ResourceTypes: []string{"AWS::Backup::RecoveryPoint"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "backup-recovery-point-manual-deletion-disabled",
 		Identifier:    "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
 		ResourceTypes: []string{"AWS::Backup::BackupVault"},
-		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
 	},
 	{
 		Name:       "cloud-trail-cloud-watch-logs-enabled",
@@ -173,7 +131,6 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "cloudtrail-enabled",
 		Identifier: "CLOUD_TRAIL_ENABLED",
-		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
 	},
 	{
 		Name:       "cloud-trail-encryption-enabled",
@@ -188,7 +145,6 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "cloudtrail-s3-dataevents-enabled",
 		Identifier: "CLOUDTRAIL_S3_DATAEVENTS_ENABLED",
-		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
 	},
 	{
 		Name:          "cloudwatch-alarm-action-check",
@@ -240,7 +196,6 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "dynamodb-throughput-limit-check",
 		Identifier: "DYNAMODB_THROUGHPUT_LIMIT_CHECK",
-		Safeguards: []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
 	},
 	{
 		Name:       "ebs-in-backup-plan",
@@ -250,24 +205,20 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "ebs-snapshot-public-restorable-check",
 		Identifier: "EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK",
-		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:       "ec2-ebs-encryption-by-default",
 		Identifier: "EC2_EBS_ENCRYPTION_BY_DEFAULT",
-		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "ec2-imdsv2-check",
 		Identifier:    "EC2_IMDSV2_CHECK",
 		ResourceTypes: []string{"AWS::EC2::Instance"},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
 	},
 	{
 		Name:          "ec2-instance-managed-by-systems-manager",
 		Identifier:    "EC2_INSTANCE_MANAGED_BY_SSM",
 		ResourceTypes: []string{"AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"},
-		Safeguards:    []string{"164.308(a)(5)(ii)(A)", "164.308(a)(5)(ii)(B)"},
 	},
 	{
 		Name:          "ec2-instance-no-public-ip",
@@ -285,30 +236,25 @@ var HIPAARules = []ManagedRule{
 		Name:          "ec2-managedinstance-association-compliance-status-check",
 		Identifier:    "EC2_MANAGEDINSTANCE_ASSOCIATION_COMPLIANCE_STATUS_CHECK",
 		ResourceTypes: []string{"AWS::SSM::AssociationCompliance"},
-		Safeguards:    []string{"164.308(a)(5)(ii)(A)", "164.308(a)(5)(ii)(B)"},
 	},
 	{
 		Name:          "ec2-managedinstance-patch-compliance-status-check",
 		Identifier:    "EC2_MANAGEDINSTANCE_PATCH_COMPLIANCE_STATUS_CHECK",
 		ResourceTypes: []string{"AWS::SSM::PatchCompliance"},
-		Safeguards:    []string{"164.308(a)(5)(ii)(A)", "164.308(a)(5)(ii)(B)"},
 	},
 	{
 		Name:          "ec2-resources-protected-by-backup-plan",
 		Identifier:    "EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
 		ResourceTypes: []string{"AWS::EC2::Instance"},
-		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
 	},
 	{
 		Name:       "ec2-stopped-instance",
 		Identifier: "EC2_STOPPED_INSTANCE",
-		Safeguards: []string{"164.308(a)(1)(ii)(B)"},
 	},
 	{
 		Name:          "ecs-containers-readonly-access",
 		Identifier:    "ECS_CONTAINERS_READONLY_ACCESS",
 		ResourceTypes: []string{"AWS::ECS::TaskDefinition"},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
 	},
 	{
 		Name:          "ecs-task-definition-user-for-host-mode-check",
@@ -340,24 +286,20 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "elasticsearch-encrypted-at-rest",
 		Identifier: "ELASTICSEARCH_ENCRYPTED_AT_REST",
-		Safeguards: []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:       "elasticsearch-in-vpc-only",
 		Identifier: "ELASTICSEARCH_IN_VPC_ONLY",
-		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:          "elasticsearch-logs-to-cloudwatch",
 		Identifier:    "ELASTICSEARCH_LOGS_TO_CLOUDWATCH",
 		ResourceTypes: []string{"AWS::Elasticsearch::Domain"},
-		Safeguards:    []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
 	},
 	{
 		Name:          "elasticsearch-node-to-node-encryption-check",
 		Identifier:    "ELASTICSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK",
 		ResourceTypes: []string{"AWS::Elasticsearch::Domain"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "elb-acm-certificate-required",
@@ -388,7 +330,6 @@ var HIPAARules = []ManagedRule{
 		Identifier:    "ELB_PREDEFINED_SECURITY_POLICY_SSL_CHECK",
 		ResourceTypes: []string{"AWS::ElasticLoadBalancing::LoadBalancer"},
 		Parameters:    map[string]string{"predefinedPolicyName": "ELBSecurityPolicy-TLS-1-2-2017-01"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "elb-tls-https-listeners-only",
@@ -409,32 +350,27 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "emr-master-no-public-ip",
 		Identifier: "EMR_MASTER_NO_PUBLIC_IP",
-		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:          "encrypted-volumes",
 		Identifier:    "ENCRYPTED_VOLUMES",
 		ResourceTypes: []string{"AWS::EC2::Volume"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:       "guardduty-enabled-centralized",
 		Identifier: "GUARDDUTY_ENABLED_CENTRALIZED",
-		Safeguards: []string{"164.308(a)(1)(ii)(D)", "164.308(a)(5)(ii)(B)", "164.308(a)(5)(ii)(C)", "164.308(a)(6)(i)", "164.308(a)(6)(ii)", "164.312(b)"},
 	},
 	{
 		Name:          "iam-customer-policy-blocked-kms-actions",
 		Identifier:    "IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS",
 		ResourceTypes: []string{"AWS::IAM::Policy"},
 		Parameters:    map[string]string{"blockedActionsPatterns": "kms:*, kms:Decrypt, kms:ReEncrypt*"},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
 	},
 	{
 		Name:          "iam-inline-policy-blocked-kms-actions",
 		Identifier:    "IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS",
 		ResourceTypes: []string{"AWS::IAM::Group", "AWS::IAM::Role", "AWS::IAM::User"},
 		Parameters:    map[string]string{"blockedActionsPatterns": "kms:*, kms:Decrypt, kms:ReEncrypt*"},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
 	},
 	{
 		Name:          "iam-no-inline-policy-check",
@@ -446,7 +382,6 @@ var HIPAARules = []ManagedRule{
 		Name:       "iam-password-policy",
 		Identifier: "IAM_PASSWORD_POLICY",
 		Parameters: map[string]string{"MaxPasswordAge": "90", "MinimumPasswordLength": "14", "PasswordReusePrevention": "24", "RequireLowercaseCharacters": "true", "RequireNumbers": "true", "RequireSymbols": "true", "RequireUppercaseCharacters": "true"},
-		Safeguards: []string{"164.308(a)(5)(ii)(D)", "164.312(d)"},
 	},
 	{
 		Name:          "iam-policy-no-statements-with-admin-access",
@@ -463,12 +398,10 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "iam-root-access-key-check",
 		Identifier: "IAM_ROOT_ACCESS_KEY_CHECK",
-		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
 	},
 	{
 		Name:       "iam-user-mfa-enabled",
 		Identifier: "IAM_USER_MFA_ENABLED",
-		Safeguards: []string{"164.312(d)"},
 	},
 	{
 		Name:          "iam-user-no-policies-check",
@@ -480,7 +413,6 @@ var HIPAARules = []ManagedRule{
 		Name:       "iam-user-unused-credentials-check",
 		Identifier: "IAM_USER_UNUSED_CREDENTIALS_CHECK",
 		Parameters: map[string]string{"maxCredentialUsageAge": "90"},
-		Safeguards: []string{"164.308(a)(3)(ii)(B)", "164.308(a)(3)(ii)(C)", "164.308(a)(5)(ii)(D)"},
 	},
 	{
 		Name:          "restricted-ssh",
@@ -499,35 +431,29 @@ var HIPAARules = []ManagedRule{
 		Identifier:    "INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY",
 		ResourceTypes: []string{"AWS::EC2::InternetGateway"},
 		Parameters:    map[string]string{"AuthorizedVpcIds": Ref("AuthorizedVpcIds")},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:          "kinesis-stream-encrypted",
 		Identifier:    "KINESIS_STREAM_ENCRYPTED",
 		ResourceTypes: []string{"AWS::Kinesis::Stream"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "kms-cmk-not-scheduled-for-deletion",
 		Identifier:    "KMS_CMK_NOT_SCHEDULED_FOR_DELETION",
 		ResourceTypes: []string{"AWS::KMS::Key"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "lambda-function-public-access-prohibited",
 		Identifier:    "LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED",
 		ResourceTypes: []string{"AWS::Lambda::Function"},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:       "mfa-enabled-for-iam-console-access",
 		Identifier: "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS",
-		Safeguards: []string{"164.312(d)"},
 	},
 	{
 		Name:       "multi-region-cloudtrail-enabled",
 		Identifier: "MULTI_REGION_CLOUD_TRAIL_ENABLED",
-		Safeguards: []string{"164.308(a)(3)(ii)(A)", "164.312(b)"},
 	},
 	{
 		Name:          "no-unrestricted-route-to-igw",
@@ -545,7 +471,6 @@ var HIPAARules = []ManagedRule{
 		Name:          "opensearch-https-required",
 		Identifier:    "OPENSEARCH_HTTPS_REQUIRED",
 		ResourceTypes: []string{"AWS::OpenSearch::Domain"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "opensearch-in-vpc-only",
@@ -610,19 +535,16 @@ var HIPAARules = []ManagedRule{
 		Name:          "rds-cluster-multi-az-enabled",
 		Identifier:    "RDS_CLUSTER_MULTI_AZ_ENABLED",
 		ResourceTypes: []string{"AWS::RDS::DBCluster"},
-		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
 	},
 	{
 		Name:          "rds-snapshot-encrypted",
 		Identifier:    "RDS_SNAPSHOT_ENCRYPTED",
 		ResourceTypes: []string{"AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"},
-		Safeguards:    []string{"164.312(a)(2)(iv)", "164.312(e)(2)(ii)"},
 	},
 	{
 		Name:          "rds-snapshots-public-prohibited",
 		Identifier:    "RDS_SNAPSHOTS_PUBLIC_PROHIBITED",
 		ResourceTypes: []string{"AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:          "rds-storage-encrypted",
@@ -672,30 +594,25 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "root-account-hardware-mfa-enabled",
 		Identifier: "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED",
-		Safeguards: []string{"164.312(d)"},
 	},
 	{
 		Name:       "root-account-mfa-enabled",
 		Identifier: "ROOT_ACCOUNT_MFA_ENABLED",
-		Safeguards: []string{"164.312(d)"},
 	},
 	{
 		Name:       "s3-account-level-public-access-blocks-periodic",
 		Identifier: "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC",
 		Parameters: map[string]string{"BlockPublicAcls": "true", "BlockPublicPolicy": "true", "IgnorePublicAcls": "true", "RestrictPublicBuckets": "true"},
-		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:          "s3-bucket-acl-prohibited",
 		Identifier:    "S3_BUCKET_ACL_PROHIBITED",
 		ResourceTypes: []string{"AWS::S3::Bucket"},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)"},
 	},
 	{
 		Name:          "s3-bucket-default-lock-enabled",
 		Identifier:    "S3_BUCKET_DEFAULT_LOCK_ENABLED",
 		ResourceTypes: []string{"AWS::S3::Bucket"},
-		Safeguards:    []string{"164.312(c)(1)", "164.312(c)(2)"},
 	},
 	{
 		Name:          "s3-bucket-level-public-access-prohibited",
@@ -755,13 +672,11 @@ var HIPAARules = []ManagedRule{
 		Name:          "s3-event-notifications-enabled",
 		Identifier:    "S3_EVENT_NOTIFICATIONS_ENABLED",
 		ResourceTypes: []string{"AWS::S3::Bucket"},
-		Safeguards:    []string{"164.312(b)"},
 	},
 	{
 		Name:          "s3-version-lifecycle-policy-check",
 		Identifier:    "S3_VERSION_LIFECYCLE_POLICY_CHECK",
 		ResourceTypes: []string{"AWS::S3::Bucket"},
-		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"},
 	},
 	{
 		Name:       "sagemaker-endpoint-configuration-kms-key-configured",
@@ -793,7 +708,6 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "securityhub-enabled",
 		Identifier: "SECURITYHUB_ENABLED",
-		Safeguards: []string{"164.308(a)(1)(ii)(D)", "164.308(a)(5)(ii)(B)", "164.308(a)(6)(i)", "164.308(a)(6)(ii)", "164.312(b)"},
 	},
 	{
 		Name:          "sns-encrypted-kms",
@@ -804,7 +718,6 @@ var HIPAARules = []ManagedRule{
 	{
 		Name:       "ssm-document-not-public",
 		Identifier: "SSM_DOCUMENT_NOT_PUBLIC",
-		Safeguards: []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:          "subnet-auto-assign-public-ip-disabled",
@@ -828,17 +741,75 @@ var HIPAARules = []ManagedRule{
 		Identifier:    "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
 		ResourceTypes: []string{"AWS::EC2::SecurityGroup"},
 		Parameters:    map[string]string{"authorizedTcpPorts": Ref("AuthorizedTcpPorts")},
-		Safeguards:    []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(B)", "164.308(a)(4)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"},
 	},
 	{
 		Name:          "vpc-vpn-2-tunnels-up",
 		Identifier:    "VPC_VPN_2_TUNNELS_UP",
 		ResourceTypes: []string{"AWS::EC2::VPNConnection"},
-		Safeguards:    []string{"164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"},
 	},
 	{
 		Name:       "wafv2-logging-enabled",
 		Identifier: "WAFV2_LOGGING_ENABLED",
 		Safeguards: []string{"164.312(b)"},
 	},
+}
+
+// UnmappedRules are the rules whose HIPAA safeguards are left empty: their
+// mapping on AWS's page could not be verified (see HIPAARules).
+var UnmappedRules = []string{
+	"access-keys-rotated",
+	"acm-certificate-expiration-check",
+	"alb-waf-enabled",
+	"api-gw-associated-with-waf",
+	"aurora-resources-protected-by-backup-plan",
+	"backup-plan-min-frequency-and-min-retention-check",
+	"backup-recovery-point-encrypted",
+	"backup-recovery-point-manual-deletion-disabled",
+	"cloudtrail-enabled",
+	"cloudtrail-s3-dataevents-enabled",
+	"dynamodb-throughput-limit-check",
+	"ebs-snapshot-public-restorable-check",
+	"ec2-ebs-encryption-by-default",
+	"ec2-imdsv2-check",
+	"ec2-instance-managed-by-systems-manager",
+	"ec2-managedinstance-association-compliance-status-check",
+	"ec2-managedinstance-patch-compliance-status-check",
+	"ec2-resources-protected-by-backup-plan",
+	"ec2-stopped-instance",
+	"ecs-containers-readonly-access",
+	"elasticsearch-encrypted-at-rest",
+	"elasticsearch-in-vpc-only",
+	"elasticsearch-logs-to-cloudwatch",
+	"elasticsearch-node-to-node-encryption-check",
+	"elb-predefined-security-policy-ssl-check",
+	"emr-master-no-public-ip",
+	"encrypted-volumes",
+	"guardduty-enabled-centralized",
+	"iam-customer-policy-blocked-kms-actions",
+	"iam-inline-policy-blocked-kms-actions",
+	"iam-password-policy",
+	"iam-root-access-key-check",
+	"iam-user-mfa-enabled",
+	"iam-user-unused-credentials-check",
+	"internet-gateway-authorized-vpc-only",
+	"kinesis-stream-encrypted",
+	"kms-cmk-not-scheduled-for-deletion",
+	"lambda-function-public-access-prohibited",
+	"mfa-enabled-for-iam-console-access",
+	"multi-region-cloudtrail-enabled",
+	"opensearch-https-required",
+	"rds-cluster-multi-az-enabled",
+	"rds-snapshot-encrypted",
+	"rds-snapshots-public-prohibited",
+	"root-account-hardware-mfa-enabled",
+	"root-account-mfa-enabled",
+	"s3-account-level-public-access-blocks-periodic",
+	"s3-bucket-acl-prohibited",
+	"s3-bucket-default-lock-enabled",
+	"s3-event-notifications-enabled",
+	"s3-version-lifecycle-policy-check",
+	"securityhub-enabled",
+	"ssm-document-not-public",
+	"vpc-sg-open-only-to-authorized-ports",
+	"vpc-vpn-2-tunnels-up",
 }

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -125,8 +126,16 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 	}
 	assert.True(t, sawVpc && sawPorts, "the stack's facts reach the pack")
 	for _, rule := range compliance.HIPAARules {
+		if slices.Contains(compliance.UnmappedRules, rule.Name) {
+			assert.Emptyf(t, rule.Safeguards, "rule %s: an unverified mapping is never shown", rule.Name)
+			continue
+		}
 		assert.NotEmptyf(t, rule.Safeguards, "rule %s names the HIPAA safeguard it evidences", rule.Name)
+		for _, sg := range rule.Safeguards {
+			assert.Regexp(t, `^164\.3(08|10|12|14|16)\([a-e]\)(\([0-9]+\))?(\((i|ii|iii|iv|v|vi)\))?(\([A-F]\))?$`, sg, rule.Name)
+		}
 	}
+	assert.Len(t, compliance.UnmappedRules, 55)
 	assert.Equal(t, "omnirapeutic-production", r.Outputs["configRecorderName"])
 }
 

@@ -94,9 +94,12 @@ type Report struct {
 	UnusedExceptions []Exception `json:"unusedExceptions,omitempty"`
 }
 
-// Counts counts rules by verdict.
+// Counts counts rules by verdict, every verdict listed (zero included).
 func (r *Report) Counts() map[Status]int {
 	out := map[Status]int{}
+	for _, s := range Statuses {
+		out[s] = 0
+	}
 	for _, v := range r.Verdicts {
 		out[v.Status]++
 	}

@@ -339,7 +339,7 @@ func TestEvaluateAppliesExceptionsAndRefusesUnknownRules(t *testing.T) {
 	assert.Equal(t, Excepted, rep.Verdicts[0].Status)
 	assert.Equal(t, "r", rep.Verdicts[0].Rows[0].Exception.Reason)
 	assert.Equal(t, []Exception{x[1]}, rep.UnusedExceptions)
-	assert.Equal(t, map[Status]int{Excepted: 1, Process: 1, NotApplicable: 1}, rep.Counts())
+	assert.Equal(t, map[Status]int{Compliant: 0, Excepted: 1, Process: 1, NotApplicable: 1, NonCompliant: 0}, rep.Counts())
 
 	_, err = Evaluate([]Rule{{Name: "new-rule", Identifier: "NEW_RULE"}}, world, Checks, nil)
 	assert.ErrorContains(t, err, "NEW_RULE")

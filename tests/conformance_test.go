@@ -92,3 +92,21 @@ func block(t *testing.T, doc, name string) string {
 	require.NotNil(t, m, "README has no %s block", name)
 	return strings.TrimSpace(m[1])
 }
+
+// TestCertificateEndsTheHttpsExceptions: with a certificate and every
+// service on, the pack still has no unexcepted failure, and the two HTTPS
+// exceptions are exactly the ones no longer needed.
+func TestCertificateEndsTheHttpsExceptions(t *testing.T) {
+	r, err := runWith(t, allServicesOn)
+	require.NoError(t, err)
+	for _, v := range r.Conformance.Verdicts {
+		for _, row := range v.Rows {
+			assert.NotEqual(t, conformance.NonCompliant, row.Status, "%s: %s (%s)", v.Identifier, row.Resource, row.Reason)
+		}
+	}
+	var ended []string
+	for _, x := range r.Conformance.UnusedExceptions {
+		ended = append(ended, x.Rule)
+	}
+	assert.ElementsMatch(t, []string{"ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", "ELBV2_ACM_CERTIFICATE_REQUIRED"}, ended)
+}

@@ -73,6 +73,14 @@ func TestAwsBackupProtectsAurora(t *testing.T) {
 		{"monthly", "cron(0 7 1 * ? *)", 365, false},
 	}, rules)
 
+	// AWS Backup runs the cluster's continuous backup in its rule's window;
+	// the daily rule starts at 07:00 UTC within 60 minutes, the cluster's own
+	// preferredBackupWindow, so neither side drifts from the other.
+	assert.Equal(t, "07:00-08:00", find(t, r, "aws:rds/cluster:Cluster", "aurora-cluster").Str("preferredBackupWindow"))
+	for _, x := range plan.Inputs["rules"].([]any) {
+		assert.EqualValues(t, 60, x.(map[string]any)["startWindow"])
+	}
+
 	sel := find(t, r, tBackupSelection, "backup-aurora")
 	assert.Equal(t, []any{"arn:aws:rds:us-east-1:" + account + ":cluster:omnirapeutic-production"}, sel.Inputs["resources"], "the cluster, selected by ARN")
 	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-backup", sel.Str("iamRoleArn"))

@@ -31,6 +31,7 @@ var sections = []Section{
 	edgeSection,
 	observabilitySection,
 	complianceSection,
+	evidenceSection,
 	conformanceSection,
 }
 

@@ -24,9 +24,9 @@ func (r *Result) ConformanceView() *conformance.Stack {
 	return s
 }
 
-// PackRules are the HIPAA pack's rules with their parameters as deployed:
+// ConformanceRules are the HIPAA pack's rules with their parameters as deployed:
 // a reference to a pack input parameter resolved to this stack's value.
-func (r *Result) PackRules() []conformance.Rule {
+func (r *Result) ConformanceRules() []conformance.Rule {
 	vpc := ""
 	if v := r.OfType("aws:ec2/vpc:Vpc"); len(v) > 0 {
 		vpc = v[0].ID
@@ -48,7 +48,7 @@ func (r *Result) PackRules() []conformance.Rule {
 
 // predictConformance evaluates the HIPAA pack over what the run registered.
 func (r *Result) predictConformance() error {
-	rep, err := conformance.Evaluate(r.PackRules(), r.ConformanceView(), conformance.Checks, compliance.HIPAAExceptions)
+	rep, err := conformance.Evaluate(r.ConformanceRules(), r.ConformanceView(), conformance.Checks, compliance.HIPAAExceptions)
 	if err != nil {
 		return fmt.Errorf("predict the HIPAA conformance pack: %w", err)
 	}

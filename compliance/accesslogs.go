@@ -16,10 +16,12 @@ type AccessLogBucketArgs struct {
 	NamePrefix string
 	// AccountID scopes the delivery grant to this account's buckets. Required.
 	AccountID string
-	// KmsKeyArn encrypts the logs (the S3 key, whose policy admits the
-	// logging service principal). Required.
-	KmsKeyArn pulumi.StringInput
 }
+
+// AccessLogSseS3Reason is why the access-log bucket is encrypted with SSE-S3:
+// AWS's S3 User Guide ("Enabling Amazon S3 server access logging") supports
+// default encryption on a log destination only with SSE-S3, not SSE-KMS.
+const AccessLogSseS3Reason = "S3 server access logging supports only SSE-S3 default encryption on the destination bucket"
 
 // AccessLogBucketName is globally unique through the account ID.
 func AccessLogBucketName(namePrefix, account string) string {
@@ -27,18 +29,19 @@ func AccessLogBucketName(namePrefix, account string) string {
 }
 
 // NewAccessLogBucket creates the bucket every other bucket's server access
-// logs go to. It holds every bucket control but two, by necessity: it does
-// not log to itself (each delivery would log another), and it has no Object
-// Lock (S3 refuses a locked bucket as a logging destination).
+// logs go to. It holds every bucket control but three, by necessity: it does
+// not log to itself (each delivery would log another), it has no Object Lock
+// (S3 refuses a locked bucket as a logging destination), and it is encrypted
+// with SSE-S3 (the only default encryption S3 supports on a destination).
 func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketArgs, opts ...pulumi.ResourceOption) (*storage.Bucket, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("AccessLogBucketArgs: NamePrefix, AccountID and KmsKeyArn are required")
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" {
+		return nil, fmt.Errorf("AccessLogBucketArgs: NamePrefix and AccountID are required")
 	}
 	return storage.NewBucket(ctx, name, &storage.BucketArgs{
-		Name:      AccessLogBucketName(args.NamePrefix, args.AccountID),
-		KmsKeyArn: args.KmsKeyArn,
-		Lifecycle: AuditLifecycle,
-		Protect:   true,
+		Name:        AccessLogBucketName(args.NamePrefix, args.AccountID),
+		SseS3Reason: AccessLogSseS3Reason,
+		Lifecycle:   AuditLifecycle,
+		Protect:     true,
 		Grants: func(bucketArn string) []policy.Statement {
 			return []policy.Statement{{
 				Sid: "S3ServerAccessLogsDelivery", Effect: "Allow", Principal: policy.Service("logging.s3.amazonaws.com"),

@@ -84,6 +84,11 @@ var HIPAAExceptions = []conformance.Exception{
 		EndsWhen: "ELB supports SSE-KMS destinations.",
 	},
 	{
+		Rule: "S3_DEFAULT_ENCRYPTION_KMS", Resource: "s3-access-logs",
+		Reason:   "AWS's S3 User Guide (Enabling Amazon S3 server access logging) supports default encryption on a log destination only with SSE-S3; SSE-KMS reportedly works with a key policy admitting logging.s3.amazonaws.com, but AWS documents it as unsupported, and a failed delivery is silent.",
+		EndsWhen: "AWS documents SSE-KMS for server access-log destinations: set KmsKeyArn (the S3 key) and admit logging.s3.amazonaws.com in its policy.",
+	},
+	{
 		Rule: "S3_EVENT_NOTIFICATIONS_ENABLED", Resource: "alb-access-logs",
 		Reason:   "Nothing consumes object events; object-level activity is recorded by CloudTrail data events and server access logs.",
 		EndsWhen: "A consumer of object events exists (a log pipeline): configure notifications to it.",

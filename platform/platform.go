@@ -111,7 +111,6 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	if s.AccessLogs, err = compliance.NewAccessLogBucket(ctx, "s3-access-logs", &compliance.AccessLogBucketArgs{
 		NamePrefix: prefix,
 		AccountID:  account,
-		KmsKeyArn:  s.Keys.Arns[security.S3Key],
 	}); err != nil {
 		return nil, fmt.Errorf("compliance tier: %w", err)
 	}

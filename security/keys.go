@@ -107,7 +107,7 @@ func Alias(namePrefix string, p Purpose) string {
 
 var keyDescriptions = map[Purpose]string{
 	AuroraKey:  "Aurora PostgreSQL storage, backups, snapshots and Performance Insights",
-	S3Key:      "S3 buckets: CloudTrail logs, AWS Config snapshots and S3 server access logs",
+	S3Key:      "S3 buckets: CloudTrail logs and AWS Config snapshots",
 	SecretsKey: "Secrets Manager secrets (database master credentials, API keys) and ECR images",
 	LogsKey:    "CloudWatch Logs log groups, the alarm SNS topic and Session Manager sessions",
 	BackupKey:  "AWS Backup vault recovery points",
@@ -197,17 +197,6 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 				Effect:    "Allow",
 				Principal: policy.Service("config.amazonaws.com"),
 				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
-				Resource:  []string{"*"},
-				Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}}},
-			},
-			// S3 server access logs are delivered by the logging service
-			// principal, not by a caller of this account, so the access-log
-			// bucket's SSE-KMS needs it named here.
-			policy.Statement{
-				Sid:       "S3ServerAccessLogsEncrypt",
-				Effect:    "Allow",
-				Principal: policy.Service("logging.s3.amazonaws.com"),
-				Action:    []string{"kms:GenerateDataKey"},
 				Resource:  []string{"*"},
 				Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}}},
 			},

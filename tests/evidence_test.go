@@ -118,9 +118,11 @@ func TestEveryBucketLogsToTheAccessLogBucket(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:s3:::" + accessLogBucket + "/*"}, grant.Resource)
 	assert.Equal(t, []string{account}, grant.Condition["StringEquals"]["aws:SourceAccount"])
 	assert.Equal(t, []string{"arn:aws:s3:::omnirapeutic-production-*"}, grant.Condition["ArnLike"]["aws:SourceArn"])
-	assertAuditLifecycle(t, r, "s3-access-logs")
-	assert.Equal(t, []string{account}, statement(t, keyPolicy(t, r, "s3"), "S3ServerAccessLogsEncrypt").Condition["StringEquals"]["aws:SourceAccount"],
-		"the logging service encrypts with the S3 key on this account's behalf only")
+	rule := find(t, r, tBucketLifecyle, "s3-access-logs-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.Equal(t, map[string]any{"days": 2192.0}, rule["expiration"], "access logs are audit records, kept six years")
+	sse := find(t, r, tBucketSSE, "s3-access-logs-encryption").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.Equal(t, map[string]any{"sseAlgorithm": "AES256"}, sse["applyServerSideEncryptionByDefault"], "S3 supports only SSE-S3 on a log destination")
+	assert.True(t, find(t, r, tBucket, "s3-access-logs").Protect)
 
 	logging := map[string]string{}
 	for _, l := range r.OfType(tBucketLogging) {

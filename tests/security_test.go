@@ -52,7 +52,7 @@ func TestKmsKeys(t *testing.T) {
 	require.Len(t, r.OfType(tAlias), 5)
 	wantUsers := map[string][]string{
 		"aurora":  {"via rds.us-east-1.amazonaws.com"},
-		"s3":      {"cloudtrail.amazonaws.com", "config.amazonaws.com", "logging.s3.amazonaws.com", "via s3.us-east-1.amazonaws.com"},
+		"s3":      {"cloudtrail.amazonaws.com", "config.amazonaws.com", "via s3.us-east-1.amazonaws.com"},
 		"secrets": {"via ecr.us-east-1.amazonaws.com", "via secretsmanager.us-east-1.amazonaws.com"},
 		"logs":    {"cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.us-east-1.amazonaws.com", "via sns.us-east-1.amazonaws.com"},
 		"backup":  {"via backup.us-east-1.amazonaws.com"},

@@ -235,9 +235,6 @@ func blocked(actions []string, patterns string) []string {
 	return out
 }
 
-// policyDocs are the stack's customer managed and inline policies, by owner.
-func policyDocs(s *Stack, types ...string) []*Resource { return s.OfType(types...) }
-
 // taskContainers parses a task definition's container definitions.
 func taskContainers(r *Resource) []map[string]any {
 	var out []map[string]any

@@ -446,7 +446,7 @@ var Checks = map[string]Check{
 	}},
 	"IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS": {Evaluate: func(s *Stack, p Params) []Evaluation {
 		var out []Evaluation
-		for _, r := range policyDocs(s, typePolicy) {
+		for _, r := range s.OfType(typePolicy) {
 			bad := blocked(allowsOnAll(r.Str("policy")), p["blockedActionsPatterns"])
 			out = append(out, verdict(r, len(bad) == 0, "allows no blocked KMS action on every key", "allows "+strings.Join(bad, ", ")+` on "*"`))
 		}
@@ -454,7 +454,7 @@ var Checks = map[string]Check{
 	}},
 	"IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS": {Evaluate: func(s *Stack, p Params) []Evaluation {
 		var out []Evaluation
-		for _, r := range policyDocs(s, typeRolePolicy, typeUserPolicy, typeGroupPolicy) {
+		for _, r := range s.OfType(typeRolePolicy, typeUserPolicy, typeGroupPolicy) {
 			bad := blocked(allowsOnAll(r.Str("policy")), p["blockedActionsPatterns"])
 			out = append(out, verdict(r, len(bad) == 0, "allows no blocked KMS action on every key", "allows "+strings.Join(bad, ", ")+` on "*"`))
 		}

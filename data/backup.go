@@ -85,7 +85,7 @@ func BackupFailuresPattern() string {
 // VaultPolicy denies ProtectedActions to every principal. To change it later,
 // delete it first (aws backup delete-backup-vault-access-policy), which it
 // does not deny.
-func VaultPolicy(vaultArn string) policy.Document {
+func VaultPolicy() policy.Document {
 	return policy.New(policy.Statement{
 		Sid: "DenyManualDeletion", Effect: "Deny", Principal: policy.AWS("*"),
 		Action: ProtectedActions, Resource: []string{"*"},
@@ -131,7 +131,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	}
 	if _, err := backup.NewVaultPolicy(ctx, name+"-vault-policy", &backup.VaultPolicyArgs{
 		BackupVaultName: vault.Name,
-		Policy:          vault.Arn.ApplyT(func(arn string) string { return VaultPolicy(arn).JSON() }).(pulumi.StringOutput),
+		Policy:          pulumi.String(VaultPolicy().JSON()),
 	}, parent); err != nil {
 		return nil, fmt.Errorf("set backup vault policy: %w", err)
 	}

@@ -38,8 +38,8 @@ type RecorderArgs struct {
 	VpcID pulumi.StringInput
 	// AuthorizedTcpPorts are the ports open to the world ("80,443"). Required.
 	AuthorizedTcpPorts string
-	// AccessLogBucket is the S3 server access-log bucket's name. Required.
-	AccessLogBucket string
+	// AccessLogBucket is the S3 server access-log bucket. Required.
+	AccessLogBucket *storage.Bucket
 	// ObjectLockDays is the Object Lock retention of the snapshots (the
 	// audit retention). Required.
 	ObjectLockDays int
@@ -65,7 +65,7 @@ func ConfigBucketName(namePrefix, account string) string {
 // delivers to an encrypted bucket, turns the recorder on, and only then
 // deploys the conformance pack.
 func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...pulumi.ResourceOption) (*Recorder, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil || args.AccessLogBucket == "" || args.ObjectLockDays <= 0 {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil || args.AccessLogBucket == nil || args.ObjectLockDays <= 0 {
 		return nil, fmt.Errorf("RecorderArgs: NamePrefix, AccountID, KmsKeyArn, Rules, VpcID, AccessLogBucket and ObjectLockDays are required")
 	}
 	body, err := RenderTemplate(args.Rules, HIPAAPackParameters)
@@ -86,7 +86,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 		KmsKeyArn:       args.KmsKeyArn,
 		Lifecycle:       AuditLifecycle,
 		Protect:         true,
-		AccessLogBucket: pulumi.String(args.AccessLogBucket),
+		AccessLogBucket: args.AccessLogBucket,
 		ObjectLockDays:  args.ObjectLockDays,
 		Grants: func(bucketArn string) []policy.Statement {
 			account := policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}}
@@ -146,7 +146,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
 			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{recorder, bucket}))
+	}, parent, pulumi.DependsOn(append([]pulumi.Resource{recorder}, bucket.Ready...)))
 	if err != nil {
 		return nil, fmt.Errorf("create Config delivery channel: %w", err)
 	}

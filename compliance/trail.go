@@ -32,19 +32,19 @@ type TrailArgs struct {
 	// LogRetentionDays is the log group's retention (an audit log), and the
 	// Object Lock retention of the bucket's log files. Required.
 	LogRetentionDays int
-	// AccessLogBucket is the S3 server access-log bucket's name: the trail's
-	// bucket logs to it, and neither bucket's object events are recorded
-	// (each would feed itself). Required.
-	AccessLogBucket string
+	// AccessLogBucket is the S3 server access-log bucket: the trail's bucket
+	// logs to it, and neither bucket's object events are recorded (each
+	// would feed itself). Required.
+	AccessLogBucket *storage.Bucket
 }
 
 // DataEventSelectors are the trail's advanced event selectors: every
 // management event, and S3 object-level (data) events for every bucket but
 // the excluded ones.
-func DataEventSelectors(excludedBuckets ...string) cloudtrail.TrailAdvancedEventSelectorArray {
+func DataEventSelectors(excludedBuckets ...pulumi.StringInput) cloudtrail.TrailAdvancedEventSelectorArray {
 	var excluded pulumi.StringArray
 	for _, b := range excludedBuckets {
-		excluded = append(excluded, pulumi.String(storage.Arn(b)+"/"))
+		excluded = append(excluded, pulumi.Sprintf("%s/", b.ToStringOutput().ApplyT(storage.Arn).(pulumi.StringOutput)))
 	}
 	return cloudtrail.TrailAdvancedEventSelectorArray{
 		&cloudtrail.TrailAdvancedEventSelectorArgs{
@@ -86,7 +86,7 @@ func TrailBucketName(namePrefix, account string) string {
 
 // NewTrail creates the trail with its bucket, log group and delivery role.
 func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil || args.LogKeyArn == nil || args.AccessLogBucket == "" {
+	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil || args.LogKeyArn == nil || args.AccessLogBucket == nil {
 		return nil, fmt.Errorf("TrailArgs: NamePrefix, AccountID, Region, KmsKeyArn, LogKeyArn and AccessLogBucket are required")
 	}
 	t := &Trail{}
@@ -101,7 +101,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		KmsKeyArn:       args.KmsKeyArn,
 		Lifecycle:       AuditLifecycle,
 		Protect:         true,
-		AccessLogBucket: pulumi.String(args.AccessLogBucket),
+		AccessLogBucket: args.AccessLogBucket,
 		ObjectLockDays:  args.LogRetentionDays,
 		Grants: func(bucketArn string) []policy.Statement {
 			source := policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}
@@ -148,13 +148,13 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		IncludeGlobalServiceEvents: pulumi.Bool(true),
 		EnableLogFileValidation:    pulumi.Bool(true),
 		EnableLogging:              pulumi.Bool(true),
-		AdvancedEventSelectors:     DataEventSelectors(TrailBucketName(args.NamePrefix, args.AccountID), args.AccessLogBucket),
+		AdvancedEventSelectors:     DataEventSelectors(bucket.Name, args.AccessLogBucket.Name),
 		KmsKeyId:                   args.KmsKeyArn,
 		// CloudTrail wants the group's ARN with the stream wildcard.
 		CloudWatchLogsGroupArn: pulumi.Sprintf("%s:*", group.Arn),
 		CloudWatchLogsRoleArn:  role.Arn,
 		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.NamePrefix)},
-	}, parent, pulumi.DependsOn(append([]pulumi.Resource{bucket}, role.Attachments...)))
+	}, parent, pulumi.DependsOn(append(bucket.Ready, role.Attachments...)))
 	if err != nil {
 		return nil, fmt.Errorf("create trail: %w", err)
 	}

@@ -66,7 +66,7 @@ type LoadBalancerArgs struct {
 	DeletionProtection bool
 	// S3AccessLogBucket receives the access-log bucket's own S3 server
 	// access logs (requests made to it). Required.
-	S3AccessLogBucket pulumi.StringInput
+	S3AccessLogBucket *storage.Bucket
 }
 
 // LoadBalancer is the internet-facing ALB. Depend on it to wait for its
@@ -155,7 +155,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		// ELB checks it can write to the bucket when logging is enabled.
 		// Pulumi's protect mirrors AWS's: `pulumi destroy` stops before
 		// asking AWS, instead of failing halfway through.
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}), pulumi.Protect(args.DeletionProtection))
+	}, parent, pulumi.DependsOn(logs.Ready), pulumi.Protect(args.DeletionProtection))
 	if err != nil {
 		return nil, fmt.Errorf("create load balancer: %w", err)
 	}

@@ -107,7 +107,6 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("security tier: %w", err)
 	}
 
-	accessLogBucket := compliance.AccessLogBucketName(prefix, account)
 	if s.AccessLogs, err = compliance.NewAccessLogBucket(ctx, "s3-access-logs", &compliance.AccessLogBucketArgs{
 		NamePrefix: prefix,
 		AccountID:  account,
@@ -198,7 +197,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		CertificateArn:     cfg.Edge.CertificateArn,
 		AccessLogDays:      cfg.Logs.RetentionDays,
 		DeletionProtection: cfg.AlbDeletionProtection,
-		S3AccessLogBucket:  s.AccessLogs.Name,
+		S3AccessLogBucket:  s.AccessLogs,
 	}); err != nil {
 		return nil, fmt.Errorf("edge tier: %w", err)
 	}
@@ -267,7 +266,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		KmsKeyArn:        s.Keys.Arns[security.S3Key],
 		LogKeyArn:        s.Keys.Arns[security.LogsKey],
 		LogRetentionDays: cfg.Logs.AuditRetentionDays,
-		AccessLogBucket:  accessLogBucket,
+		AccessLogBucket:  s.AccessLogs,
 	}); err != nil {
 		return nil, fmt.Errorf("compliance tier: %w", err)
 	}
@@ -382,7 +381,7 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, account, prefix string) e
 		Rules:              compliance.HIPAARules,
 		VpcID:              s.Network.VpcID.ToStringOutput(),
 		AuthorizedTcpPorts: security.InternetPorts(),
-		AccessLogBucket:    compliance.AccessLogBucketName(prefix, account),
+		AccessLogBucket:    s.AccessLogs,
 		ObjectLockDays:     s.Config.Logs.AuditRetentionDays,
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)

@@ -43,9 +43,10 @@ type BucketArgs struct {
 	// delete (audit logs).
 	Protect bool
 	// AccessLogBucket receives the bucket's S3 server access logs under the
-	// prefix "<Name>/". Empty only for the access-log bucket itself, which
-	// cannot log to itself without logging its own deliveries.
-	AccessLogBucket pulumi.StringInput
+	// prefix "<Name>/"; logging waits for it (and its policy). Nil only for
+	// the access-log bucket itself, which cannot log to itself without
+	// logging its own deliveries.
+	AccessLogBucket *Bucket
 	// ObjectLockDays, when positive, turns on S3 Object Lock with a default
 	// retention of that many days in governance mode: object versions
 	// cannot be deleted or overwritten before then except by a principal
@@ -60,8 +61,7 @@ type BucketArgs struct {
 // compliance mode would forbid for the whole retention.
 const ObjectLockMode = "GOVERNANCE"
 
-// Bucket is a private S3 bucket. Depend on the Bucket itself to wait for its
-// policy and encryption to be in place before a service delivers to it.
+// Bucket is a private S3 bucket.
 type Bucket struct {
 	pulumi.ResourceState
 
@@ -69,6 +69,11 @@ type Bucket struct {
 	Name pulumi.StringOutput
 	// Arn is the bucket's ARN.
 	Arn pulumi.StringOutput
+	// Ready are the bucket and every resource that completes it (policy,
+	// encryption, versioning, Object Lock...). A service that delivers to
+	// the bucket depends on these: depending on the component alone waits
+	// only for the children the SDK has seen registered by then.
+	Ready []pulumi.Resource
 }
 
 // AccessLogPrefix is where a bucket's server access logs land in the
@@ -101,6 +106,12 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		// Retained as well: audit data outlives a refactor or a destroy.
 		bucketOpts = append(bucketOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
+	ready := func(r pulumi.Resource, err error) error {
+		if err == nil {
+			b.Ready = append(b.Ready, r)
+		}
+		return err
+	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:       pulumi.String(args.Name),
 		ForceDestroy: pulumi.Bool(false),
@@ -108,35 +119,36 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", args.Name, err)
 	}
+	b.Ready = append(b.Ready, bucket)
 	id := bucket.ID().ToStringOutput()
 
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
+	if err := ready(s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
 		Bucket:                id,
 		BlockPublicAcls:       pulumi.Bool(true),
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent); err != nil {
+	}, parent)); err != nil {
 		return nil, fmt.Errorf("block public access to %s: %w", args.Name, err)
 	}
-	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+	if err := ready(s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
 		Bucket: id,
 		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent); err != nil {
+	}, parent)); err != nil {
 		return nil, fmt.Errorf("disable ACLs on %s: %w", args.Name, err)
 	}
 	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
 		Bucket:                  id,
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, parent)
-	if err != nil {
+	if err := ready(versioning, err); err != nil {
 		return nil, fmt.Errorf("enable versioning on %s: %w", args.Name, err)
 	}
 	if args.ObjectLockDays > 0 {
 		// Object Lock requires versioning; enabling it through this
 		// resource (not the bucket's objectLockEnabled, which forces a new
 		// bucket) works on a bucket that already holds evidence.
-		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
+		if err := ready(s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
 			Bucket:            id,
 			ObjectLockEnabled: pulumi.String("Enabled"),
 			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
@@ -145,16 +157,16 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 					Days: pulumi.Int(args.ObjectLockDays),
 				},
 			},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning}))); err != nil {
 			return nil, fmt.Errorf("lock objects in %s: %w", args.Name, err)
 		}
 	}
 	if args.AccessLogBucket != nil {
-		if _, err := s3.NewBucketLoggingV2(ctx, name+"-access-logging", &s3.BucketLoggingV2Args{
+		if err := ready(s3.NewBucketLoggingV2(ctx, name+"-access-logging", &s3.BucketLoggingV2Args{
 			Bucket:       id,
-			TargetBucket: args.AccessLogBucket,
+			TargetBucket: args.AccessLogBucket.Name,
 			TargetPrefix: pulumi.String(AccessLogPrefix(args.Name)),
-		}, parent); err != nil {
+		}, parent, pulumi.DependsOn(args.AccessLogBucket.Ready))); err != nil {
 			return nil, fmt.Errorf("log requests to %s: %w", args.Name, err)
 		}
 	}
@@ -168,14 +180,14 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 			KmsMasterKeyId: args.KmsKeyArn,
 		}
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+	if err := ready(s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: id,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: sse,
 			// S3 Bucket Keys cut KMS requests (and cost) by orders of magnitude.
 			BucketKeyEnabled: pulumi.Bool(args.KmsKeyArn != nil),
 		}},
-	}, parent); err != nil {
+	}, parent)); err != nil {
 		return nil, fmt.Errorf("encrypt %s: %w", args.Name, err)
 	}
 
@@ -191,7 +203,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 			})
 		}
 	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+	if err := ready(s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id:                          pulumi.String("retention"),
@@ -204,14 +216,14 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 				DaysAfterInitiation: pulumi.Int(7),
 			},
 		}},
-	}, parent); err != nil {
+	}, parent)); err != nil {
 		return nil, fmt.Errorf("set lifecycle of %s: %w", args.Name, err)
 	}
 
-	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+	if err := ready(s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: id,
 		Policy: pulumi.String(BucketPolicy(args.Name, args.Grants).JSON()),
-	}, parent); err != nil {
+	}, parent)); err != nil {
 		return nil, fmt.Errorf("set policy of %s: %w", args.Name, err)
 	}
 

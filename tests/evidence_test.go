@@ -127,6 +127,7 @@ func TestEveryBucketLogsToTheAccessLogBucket(t *testing.T) {
 	logging := map[string]string{}
 	for _, l := range r.OfType(tBucketLogging) {
 		assert.Equal(t, accessLogBucket, l.Str("targetBucket"), l.Name)
+		assert.Contains(t, l.Dependencies, find(t, r, tBucketPolicy, "s3-access-logs-policy").URN, "%s waits for the grant to the logging service", l.Name)
 		logging[r.ByID(l.Str("bucket")).Str("bucket")] = l.Str("targetPrefix")
 	}
 	buckets := 0
@@ -158,6 +159,24 @@ func TestAuditBucketsHaveObjectLock(t *testing.T) {
 		"omnirapeutic-production-config-123456789012":     true,
 	}, locked, "only the audit buckets; a locked bucket cannot receive access logs")
 	assert.Nil(t, find(t, r, tBucket, "cloudtrail-bucket").Inputs["objectLockEnabled"], "enabled on the existing bucket, never by replacing it")
+	// Services that deliver to a bucket wait for every part of it, Object
+	// Lock and encryption included, not only for what the SDK saw of the
+	// component when they registered.
+	for _, c := range []struct{ consumer, typ, bucket string }{
+		{"cloudtrail", tTrail, "cloudtrail-bucket"}, {"config-delivery", tDelivery, "config-bucket"}, {"alb", "aws:lb/loadBalancer:LoadBalancer", "alb-access-logs"},
+	} {
+		deps := find(t, r, c.typ, c.consumer).Dependencies
+		for _, part := range []string{"-policy", "-encryption", "-versioning", "-access-logging"} {
+			urn := ""
+			for _, res := range r.Resources {
+				if res.Name == c.bucket+part && !res.Component {
+					urn = res.URN
+				}
+			}
+			require.NotEmpty(t, urn, c.bucket+part)
+			assert.Contains(t, deps, urn, "%s waits for %s%s", c.consumer, c.bucket, part)
+		}
+	}
 }
 
 func TestTrailRecordsS3DataEvents(t *testing.T) {

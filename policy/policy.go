@@ -26,6 +26,10 @@ type Statement struct {
 	Action    []string   `json:"Action"`
 	Resource  []string   `json:"Resource,omitempty"`
 	Condition Conditions `json:"Condition,omitempty"`
+
+	// NotResource applies the statement to everything but these ARNs; a
+	// Deny with it fences a broad managed policy in.
+	NotResource []string `json:"NotResource,omitempty"`
 }
 
 // Principal maps a principal kind ("AWS", "Service") to its identifiers.
@@ -41,6 +45,10 @@ func Allow(sid string, actions, resources []string) Statement {
 
 // Service returns a principal for one AWS service, e.g. "logs.amazonaws.com".
 func Service(name string) Principal { return Principal{"Service": {name}} }
+
+// Federated returns a principal for a web identity provider by ARN, e.g.
+// GitHub's OIDC provider.
+func Federated(arn string) Principal { return Principal{"Federated": {arn}} }
 
 // AWS returns a principal for AWS accounts or roles by ARN.
 func AWS(arns ...string) Principal { return Principal{"AWS": arns} }

@@ -19,8 +19,11 @@ type Lifecycle struct {
 	InfrequentAccessDays int
 	// GlacierDays moves current objects to GLACIER.
 	GlacierDays int
-	// ExpireDays deletes current objects. Required.
+	// ExpireDays deletes current objects. Required unless KeepCurrent.
 	ExpireDays int
+	// KeepCurrent never expires current objects, for a bucket whose objects
+	// are live data rather than logs (Pulumi's state); ExpireDays must be 0.
+	KeepCurrent bool
 	// NoncurrentExpireDays deletes overwritten versions. Defaults to 90.
 	NoncurrentExpireDays int
 }
@@ -90,7 +93,9 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		return nil, fmt.Errorf("BucketArgs.Name is required")
 	case args.KmsKeyArn == nil && args.SseS3Reason == "":
 		return nil, fmt.Errorf("bucket %s: KmsKeyArn is required unless SseS3Reason says why KMS cannot be used", args.Name)
-	case args.Lifecycle.ExpireDays <= 0:
+	case args.Lifecycle.KeepCurrent && args.Lifecycle.ExpireDays != 0:
+		return nil, fmt.Errorf("bucket %s: Lifecycle.ExpireDays must be 0 when KeepCurrent is set", args.Name)
+	case !args.Lifecycle.KeepCurrent && args.Lifecycle.ExpireDays <= 0:
 		return nil, fmt.Errorf("bucket %s: Lifecycle.ExpireDays is required", args.Name)
 	}
 	if args.Lifecycle.NoncurrentExpireDays == 0 {
@@ -203,6 +208,10 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 			})
 		}
 	}
+	var expiration *s3.BucketLifecycleConfigurationV2RuleExpirationArgs
+	if !l.KeepCurrent {
+		expiration = &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(l.ExpireDays)}
+	}
 	if err := ready(s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
@@ -210,7 +219,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 			Status:                      pulumi.String("Enabled"),
 			Filter:                      &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
 			Transitions:                 transitions,
-			Expiration:                  &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(l.ExpireDays)},
+			Expiration:                  expiration,
 			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(l.NoncurrentExpireDays)},
 			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
 				DaysAfterInitiation: pulumi.Int(7),

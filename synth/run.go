@@ -52,6 +52,26 @@ type Result struct {
 // A program error is returned together with whatever was registered before
 // it, so tests can assert that bad configuration registers nothing.
 func Run(opts Options) (*Result, error) {
+	var stack *platform.Stack
+	res, err := RunProgram(opts, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		s, err := platform.Deploy(ctx)
+		if err != nil {
+			return nil, err
+		}
+		stack = s
+		return s.Outputs, nil
+	})
+	if res != nil {
+		res.Stack = stack
+	}
+	return res, err
+}
+
+// RunProgram runs a program (platform.Deploy, or the bootstrap project's
+// pipeline.Deploy) under the recording mock with the stack file's
+// configuration, and resolves the outputs the program returns. A program
+// error is returned together with whatever was registered before it.
+func RunProgram(opts Options, program func(ctx *pulumi.Context) (pulumi.Map, error)) (*Result, error) {
 	if opts.Dir == "" {
 		opts.Dir = "."
 	}
@@ -70,12 +90,11 @@ func Run(opts Options) (*Result, error) {
 	res := &Result{Config: sc, Outputs: map[string]any{}}
 	var mu sync.Mutex
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
-		s, err := platform.Deploy(ctx)
+		outputs, err := program(ctx)
 		if err != nil {
 			return err
 		}
-		res.Stack = s
-		for name, out := range s.Outputs {
+		for name, out := range outputs {
 			pulumi.ToOutput(out).ApplyT(func(v any) (any, error) {
 				plain, err := plainValue(v)
 				mu.Lock()

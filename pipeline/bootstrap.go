@@ -1,0 +1,125 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+// Settings are the bootstrap stack's configuration (bootstrap/Pulumi.yaml
+// declares each key with its default).
+type Settings struct {
+	// Region is aws:region, where the state bucket and keys live.
+	Region string
+	// Repository is the GitHub repository, "owner/name" (repository).
+	Repository string
+	// Branch is the branch that deploys (branch). Defaults to "main".
+	Branch string
+	// Environment is the GitHub environment that deploys (environment).
+	// Defaults to "production".
+	Environment string
+}
+
+// repositoryPattern is GitHub's owner/name: owners are alphanumeric with
+// single hyphens, names also allow dots and underscores.
+var repositoryPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+$`)
+
+// namePattern is what a branch or environment name may be here: anything
+// that cannot widen the trust policy's exact subject match.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+
+// DecodeSettings reads and validates the configuration; the error names
+// every bad key and its value.
+func DecodeSettings(project string, lookup stackconfig.Lookup) (*Settings, error) {
+	s := &Settings{Branch: "main", Environment: "production"}
+	s.Region, _ = lookup("aws:region")
+	s.Repository, _ = lookup(project + ":repository")
+	if v, ok := lookup(project + ":branch"); ok {
+		s.Branch = v
+	}
+	if v, ok := lookup(project + ":environment"); ok {
+		s.Environment = v
+	}
+	var errs []error
+	if s.Region == "" {
+		errs = append(errs, errors.New("config aws:region is required"))
+	}
+	if !repositoryPattern.MatchString(s.Repository) {
+		errs = append(errs, fmt.Errorf("config %s:repository: %q is not a GitHub repository (owner/name)", project, s.Repository))
+	}
+	if !namePattern.MatchString(s.Branch) {
+		errs = append(errs, fmt.Errorf("config %s:branch: %q is not a branch name", project, s.Branch))
+	}
+	if !namePattern.MatchString(s.Environment) {
+		errs = append(errs, fmt.Errorf("config %s:environment: %q is not an environment name", project, s.Environment))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Bootstrap is what Deploy built.
+type Bootstrap struct {
+	// Settings is the validated configuration.
+	Settings *Settings
+	// Backend is the state bucket and keys.
+	Backend *StateBackend
+	// GitHub is the OIDC provider and the workflows' roles.
+	GitHub *GitHubAccess
+	// Outputs are the stack outputs the workflows and the README use.
+	Outputs pulumi.Map
+}
+
+// Run is the bootstrap program; bootstrap/main.go hands it to pulumi.Run.
+func Run(ctx *pulumi.Context) error {
+	_, err := Deploy(ctx)
+	return err
+}
+
+// Deploy creates the backend and GitHub's access for the production
+// stack's project, and exports what the workflows need.
+func Deploy(ctx *pulumi.Context) (*Bootstrap, error) {
+	settings, err := DecodeSettings(ctx.Project(), ctx.GetConfig)
+	if err != nil {
+		return nil, fmt.Errorf("invalid stack configuration:\n%w", err)
+	}
+	identity, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read caller identity: %w", err)
+	}
+	b := &Bootstrap{Settings: settings}
+	if b.Backend, err = NewStateBackend(ctx, "state", &StateBackendArgs{
+		NamePrefix: stackconfig.Project,
+		AccountID:  identity.AccountId,
+		Region:     settings.Region,
+	}); err != nil {
+		return nil, fmt.Errorf("state backend: %w", err)
+	}
+	if b.GitHub, err = NewGitHubAccess(ctx, "github", &GitHubAccessArgs{
+		NamePrefix:  stackconfig.Project,
+		AccountID:   identity.AccountId,
+		Repository:  settings.Repository,
+		Branch:      settings.Branch,
+		Environment: settings.Environment,
+		Backend:     b.Backend,
+	}); err != nil {
+		return nil, fmt.Errorf("GitHub access: %w", err)
+	}
+	b.Outputs = pulumi.Map{
+		"backendUrl":      pulumi.String(b.Backend.BackendURL),
+		"secretsProvider": pulumi.String(b.Backend.SecretsProvider),
+		"stateBucketName": pulumi.String(b.Backend.BucketName),
+		"previewRoleArn":  b.GitHub.PreviewRoleArn,
+		"deployRoleArn":   b.GitHub.DeployRoleArn,
+	}
+	for k, v := range b.Outputs {
+		ctx.Export(k, v)
+	}
+	return b, nil
+}

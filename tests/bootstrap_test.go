@@ -1,0 +1,162 @@
+package tests
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/pipeline"
+	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/synth"
+)
+
+const tOidc = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+
+var (
+	bootstrapOnce   sync.Once
+	bootstrapResult *synth.Result
+	bootstrapErr    error
+)
+
+// deployBootstrap is the bootstrap program, returning its outputs.
+func deployBootstrap(ctx *pulumi.Context) (pulumi.Map, error) {
+	b, err := pipeline.Deploy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.Outputs, nil
+}
+
+// bootstrap is the bootstrap program run once against its real stack file.
+func bootstrap(t *testing.T) *synth.Result {
+	t.Helper()
+	bootstrapOnce.Do(func() {
+		bootstrapResult, bootstrapErr = synth.RunProgram(synth.Options{Dir: "../bootstrap"}, deployBootstrap)
+	})
+	require.NoError(t, bootstrapErr)
+	return bootstrapResult
+}
+
+// TestBootstrapInventory pins every resource the bootstrap stack creates.
+func TestBootstrapInventory(t *testing.T) {
+	r := bootstrap(t)
+	counts := map[string]int{}
+	for _, res := range r.Resources {
+		counts[res.Type]++
+	}
+	assert.Equal(t, map[string]int{
+		"omnirapeutic:pipeline:StateBackend": 1, "omnirapeutic:pipeline:GitHubAccess": 1, "omnirapeutic:storage:Bucket": 1,
+		tKey: 2, tAlias: 2,
+		tBucket: 1, tBucketPAB: 1, tBucketOwner: 1, tBucketVersion: 1, tBucketSSE: 1, tBucketLifecyle: 1, tBucketPolicy: 1,
+		tOidc: 1, tRole: 2, tPolicy: 1, tAttachment: 3,
+	}, counts)
+}
+
+// TestStateBackend pins the state bucket and the keys: private, versioned,
+// TLS-only, KMS-encrypted, protected, and current state never expires.
+func TestStateBackend(t *testing.T) {
+	r := bootstrap(t)
+	const bucket = "omnirapeutic-pulumi-state-123456789012"
+	assertPrivateBucket(t, r, "state-bucket", bucket)
+	assert.True(t, find(t, r, tBucket, "state-bucket").Protect, "losing the bucket loses every stack's state")
+
+	sse := find(t, r, tBucketSSE, "state-bucket-encryption").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.Equal(t, map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "arn:aws:kms:us-east-1:123456789012:key/state-state-key-key-id"},
+		sse["applyServerSideEncryptionByDefault"])
+	rule := find(t, r, tBucketLifecyle, "state-bucket-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.NotContains(t, rule, "expiration", "the current checkpoint must never expire")
+	assert.Equal(t, map[string]any{"noncurrentDays": float64(pipeline.StateVersionDays)}, rule["noncurrentVersionExpiration"])
+
+	for purpose, alias := range map[string]string{"state": "alias/omnirapeutic-pulumi-state", "secrets": "alias/omnirapeutic-pulumi-secrets"} {
+		key := find(t, r, tKey, "state-"+purpose+"-key")
+		assert.True(t, key.Protect, purpose)
+		assert.Equal(t, true, key.Inputs["enableKeyRotation"], purpose)
+		assert.Equal(t, 30.0, key.Inputs["deletionWindowInDays"], purpose)
+		doc, err := policy.Parse(key.Str("policy"))
+		require.NoError(t, err)
+		assert.Equal(t, pipeline.KeyPolicy("123456789012"), doc, "only the account's IAM policies grant use of %s", purpose)
+		assert.Equal(t, alias, find(t, r, tAlias, "state-"+purpose+"-alias").Str("name"))
+	}
+}
+
+// TestGitHubRoles pins who may assume each role and what it may do.
+func TestGitHubRoles(t *testing.T) {
+	r := bootstrap(t)
+	oidc := find(t, r, tOidc, "github-oidc")
+	assert.Equal(t, "https://token.actions.githubusercontent.com", oidc.Str("url"))
+	assert.Equal(t, []any{"sts.amazonaws.com"}, oidc.Inputs["clientIdLists"])
+	const provider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+	for role, subjects := range map[string][]string{
+		"github-preview": {"repo:omnirapeutic/infrastructure:pull_request", "repo:omnirapeutic/infrastructure:ref:refs/heads/main"},
+		"github-deploy":  {"repo:omnirapeutic/infrastructure:environment:production"},
+	} {
+		res := find(t, r, tRole, role+"-role")
+		assert.Equal(t, "omnirapeutic-"+role, res.Str("name"))
+		assert.Contains(t, res.Dependencies, oidc.URN, "a role trusting a provider that does not exist yet is rejected")
+		trust, err := policy.Parse(res.Str("assumeRolePolicy"))
+		require.NoError(t, err)
+		require.Len(t, trust.Statement, 1, role)
+		s := trust.Statement[0]
+		assert.Equal(t, policy.Federated(provider), s.Principal, role)
+		assert.Equal(t, []string{"sts:AssumeRoleWithWebIdentity"}, s.Action, role)
+		assert.Equal(t, policy.Conditions{"StringEquals": {
+			"token.actions.githubusercontent.com:aud": {"sts.amazonaws.com"},
+			"token.actions.githubusercontent.com:sub": subjects,
+		}}, s.Condition, "%s: exact subjects, no wildcard", role)
+	}
+
+	assert.Equal(t, "arn:aws:iam::aws:policy/ReadOnlyAccess",
+		find(t, r, tAttachment, "github-preview-ReadOnlyAccess-attachment").Str("policyArn"))
+	assert.Equal(t, "arn:aws:iam::aws:policy/AdministratorAccess",
+		find(t, r, tAttachment, "github-deploy-AdministratorAccess-attachment").Str("policyArn"))
+	assert.Nil(t, r.Find(tPolicy, "github-deploy-policy"))
+
+	doc, err := policy.Parse(find(t, r, tPolicy, "github-preview-policy").Str("policy"))
+	require.NoError(t, err)
+	const bucket = "arn:aws:s3:::omnirapeutic-pulumi-state-123456789012"
+	assert.Equal(t, []string{bucket + "/.pulumi/*"}, statement(t, doc, "ReadState").Resource)
+	lock := statement(t, doc, "LockStack")
+	assert.Equal(t, []string{"s3:PutObject", "s3:DeleteObject"}, lock.Action)
+	assert.Equal(t, []string{bucket + "/.pulumi/locks/*"}, lock.Resource, "preview writes only the lock, never a checkpoint")
+	assert.Equal(t, []string{"arn:aws:kms:us-east-1:123456789012:key/state-secrets-key-key-id"}, statement(t, doc, "DecryptSecrets").Resource)
+	assert.Equal(t, []string{"kms:Decrypt"}, statement(t, doc, "DecryptSecrets").Action)
+	fence := statement(t, doc, "NoObjectReadsOutsideState")
+	assert.Equal(t, "Deny", fence.Effect)
+	assert.Equal(t, []string{bucket + "/*"}, fence.NotResource)
+	data := statement(t, doc, "NoDataReads")
+	assert.Equal(t, "Deny", data.Effect)
+	assert.Contains(t, data.Action, "secretsmanager:GetSecretValue")
+	assert.Contains(t, data.Action, "logs:GetLogEvents")
+}
+
+// TestBootstrapOutputs pins what the workflows and the README take from
+// `pulumi stack output` of the bootstrap stack.
+func TestBootstrapOutputs(t *testing.T) {
+	assert.Equal(t, map[string]any{
+		"backendUrl":      "s3://omnirapeutic-pulumi-state-123456789012?region=us-east-1",
+		"secretsProvider": "awskms://alias/omnirapeutic-pulumi-secrets?region=us-east-1",
+		"stateBucketName": "omnirapeutic-pulumi-state-123456789012",
+		"previewRoleArn":  "arn:aws:iam::123456789012:role/omnirapeutic-github-preview",
+		"deployRoleArn":   "arn:aws:iam::123456789012:role/omnirapeutic-github-deploy",
+	}, bootstrap(t).Outputs)
+}
+
+// TestBootstrapBadConfig: a bad repository fails before anything is registered.
+func TestBootstrapBadConfig(t *testing.T) {
+	for _, tc := range []struct{ key, value, want string }{
+		{"omnirapeutic-bootstrap:repository", "infrastructure", `omnirapeutic-bootstrap:repository: "infrastructure" is not a GitHub repository (owner/name)`},
+		{"omnirapeutic-bootstrap:repository", "omnirapeutic/*", `omnirapeutic-bootstrap:repository: "omnirapeutic/*" is not a GitHub repository`},
+		{"omnirapeutic-bootstrap:environment", "prod*", `omnirapeutic-bootstrap:environment: "prod*" is not an environment name`},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			r, err := synth.RunProgram(synth.Options{Dir: "../bootstrap", Overrides: map[string]string{tc.key: tc.value}}, deployBootstrap)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, r.Resources)
+		})
+	}
+}

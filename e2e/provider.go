@@ -1,0 +1,329 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/omnirapeutic/infrastructure/synth"
+)
+
+// taskDefinitionType and its lookup are answered with the stand-in's own
+// state: AWS cannot describe a family before it is registered, and the real
+// engine must not invoke the lookup before then.
+const (
+	taskDefinitionType   = "aws:ecs/taskDefinition:TaskDefinition"
+	taskDefinitionLookup = "aws:ecs/getTaskDefinition:getTaskDefinition"
+)
+
+// Provider is a stand-in for the AWS provider plugin, which cannot be had on
+// this machine. It speaks the provider gRPC protocol to the real engine, and
+// behaves as a provider whose cloud always succeeds:
+//   - CheckConfig requires aws:region;
+//   - Check returns the inputs as given (no defaults, no autonaming);
+//   - Diff compares old and new inputs; every change is an in-place update;
+//   - Create answers a stable ID ("<logical name>-id") and the outputs the
+//     offline synthesis computes (synth.Recorder: ARNs, endpoints, the
+//     RDS-managed master secret), so both see the same values;
+//   - Invoke answers exactly what synth.Recorder.Call answers and fails on
+//     any other token.
+//
+// It is safe for concurrent use: the engine calls it from many goroutines.
+type Provider struct {
+	pulumirpc.UnimplementedResourceProviderServer
+
+	version  string
+	mu       sync.Mutex
+	answers  *synth.Recorder
+	families map[string]bool // task-definition families "registered in AWS"
+	calls    map[string]int  // gRPC method → number of calls, for assertions
+}
+
+// NewProvider returns a stand-in provider for the given project and stack
+// (they only shape the URNs of synth.Recorder's records) that reports the
+// given plugin version (the program's pulumi-aws SDK version, e.g. "6.83.4").
+func NewProvider(project, stack, version string) *Provider {
+	return &Provider{
+		version:  version,
+		answers:  synth.NewRecorder(project, stack),
+		families: map[string]bool{},
+		calls:    map[string]int{},
+	}
+}
+
+// Serve listens on a free loopback port and serves the provider until ctx
+// ends. Hand the port to the engine as PULUMI_DEBUG_PROVIDERS=aws:<port>.
+func (p *Provider) Serve(ctx context.Context) (int, error) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("listen for the stand-in AWS provider: %w", err)
+	}
+	srv := grpc.NewServer(grpc.MaxRecvMsgSize(400 << 20))
+	pulumirpc.RegisterResourceProviderServer(srv, p)
+	go func() {
+		<-ctx.Done()
+		srv.Stop()
+	}()
+	go func() { _ = srv.Serve(lis) }()
+	return lis.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Calls returns how often each gRPC method was called.
+func (p *Provider) Calls() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range p.calls {
+		out[k] = v
+	}
+	return out
+}
+
+func (p *Provider) count(method string) {
+	p.mu.Lock()
+	p.calls[method]++
+	p.mu.Unlock()
+}
+
+// Handshake accepts the engine's handshake; attached providers get one
+// before Configure.
+func (p *Provider) Handshake(context.Context, *pulumirpc.ProviderHandshakeRequest) (*pulumirpc.ProviderHandshakeResponse, error) {
+	p.count("Handshake")
+	return &pulumirpc.ProviderHandshakeResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+// Attach is how the engine hands an attached provider its address; the
+// stand-in needs nothing from the engine.
+func (p *Provider) Attach(context.Context, *pulumirpc.PluginAttach) (*emptypb.Empty, error) {
+	p.count("Attach")
+	return &emptypb.Empty{}, nil
+}
+
+// GetPluginInfo reports the version of the AWS SDK the program links, as
+// the real plugin of that version would.
+func (p *Provider) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	p.count("GetPluginInfo")
+	return &pulumirpc.PluginInfo{Version: p.version}, nil
+}
+
+// CheckConfig requires aws:region, as the real provider does when neither
+// config nor environment names a region.
+func (p *Provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	p.count("CheckConfig")
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	resp := &pulumirpc.CheckResponse{Inputs: req.GetNews()}
+	if region := news["region"]; !region.IsString() || region.StringValue() == "" {
+		resp.Failures = append(resp.Failures, &pulumirpc.CheckFailure{
+			Property: "region",
+			Reason:   "missing required configuration key aws:region: set it in the stack file",
+		})
+	}
+	return resp, nil
+}
+
+// DiffConfig compares the provider's old and new configuration.
+func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	p.count("DiffConfig")
+	return diff(req)
+}
+
+// Configure accepts any configuration CheckConfig passed.
+func (p *Provider) Configure(context.Context, *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	p.count("Configure")
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+// Check returns the inputs unchanged.
+func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	p.count("Check")
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+// Diff compares old and new inputs.
+func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	p.count("Diff")
+	return diff(req)
+}
+
+// diff reports the top-level input keys that changed, each an update.
+func diff(req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds := req.GetOldInputs()
+	if olds == nil {
+		olds = req.GetOlds()
+	}
+	before, err := unmarshal(olds)
+	if err != nil {
+		return nil, err
+	}
+	after, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range req.GetIgnoreChanges() {
+		// The engine has already applied ignoreChanges to the inputs; a
+		// top-level key is dropped here too, so the answer never disagrees.
+		delete(before, resource.PropertyKey(path))
+		delete(after, resource.PropertyKey(path))
+	}
+	d := before.Diff(after)
+	if d == nil || !d.AnyChanges() {
+		return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+	}
+	var keys []string
+	for _, k := range d.ChangedKeys() {
+		keys = append(keys, string(k))
+	}
+	slices.Sort(keys)
+	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME, Diffs: keys}, nil
+}
+
+// Create answers a stable ID and the inputs plus what AWS would compute.
+func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	p.count("Create")
+	inputs, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	urn := resource.URN(req.GetUrn())
+	if req.GetPreview() {
+		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
+	}
+	id, state, err := p.answers.NewResource(pulumi.MockResourceArgs{
+		TypeToken: string(urn.Type()),
+		Name:      urn.Name(),
+		Inputs:    inputs,
+		Custom:    true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if string(urn.Type()) == taskDefinitionType {
+		p.mu.Lock()
+		p.families[inputs["family"].StringValue()] = true
+		p.mu.Unlock()
+	}
+	props, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CreateResponse{Id: id, Properties: props}, nil
+}
+
+// Update answers the new inputs plus the computed outputs the resource
+// already had (its ARN does not change with an in-place update).
+func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	p.count("Update")
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	oldInputs, err := unmarshal(req.GetOldInputs())
+	if err != nil {
+		return nil, err
+	}
+	state, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range olds {
+		if _, input := oldInputs[k]; !input {
+			if _, set := state[k]; !set {
+				state[k] = v
+			}
+		}
+	}
+	props, err := marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.UpdateResponse{Properties: props}, nil
+}
+
+// Read reports the state the engine already has: the stand-in's cloud never
+// drifts.
+func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	p.count("Read")
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+}
+
+// Delete always succeeds.
+func (p *Provider) Delete(context.Context, *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	p.count("Delete")
+	return &emptypb.Empty{}, nil
+}
+
+// Cancel has nothing in flight to cancel.
+func (p *Provider) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// Invoke answers the program's data-source lookups with synth.Recorder.Call,
+// the offline synthesis's answers, so the two cannot disagree. An invoke
+// Recorder.Call does not know fails the run, naming where to add it.
+func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	p.count("Invoke " + req.GetTok())
+	args, err := unmarshal(req.GetArgs())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetTok() == taskDefinitionLookup {
+		family := args["taskDefinition"].StringValue()
+		p.mu.Lock()
+		registered := p.families[family]
+		p.mu.Unlock()
+		if !registered {
+			// What AWS answers DescribeTaskDefinition for an unknown family.
+			return nil, status.Errorf(codes.Unknown,
+				"reading ECS Task Definition (%s): ClientException: Unable to describe task definition.", family)
+		}
+	}
+	ret, err := p.answers.Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args})
+	if err != nil {
+		return nil, status.Errorf(codes.Unimplemented,
+			"stand-in AWS provider (e2e/provider.go): %v; the stand-in answers with the same function", err)
+	}
+	out, err := marshal(ret)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.InvokeResponse{Return: out}, nil
+}
+
+// marshalOptions keep unknowns (previews) and secrets as the engine sends them.
+var marshalOptions = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
+
+func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
+	if s == nil {
+		return resource.PropertyMap{}, nil
+	}
+	m, err := plugin.UnmarshalProperties(s, marshalOptions)
+	if err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "stand-in AWS provider: unmarshal properties: %v", err)
+	}
+	return m, nil
+}
+
+func marshal(m resource.PropertyMap) (*structpb.Struct, error) {
+	s, err := plugin.MarshalProperties(m, marshalOptions)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "stand-in AWS provider: marshal properties: %v", err)
+	}
+	return s, nil
+}

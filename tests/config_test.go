@@ -2,11 +2,15 @@ package tests
 
 import (
 	"os"
+	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/omnirapeutic/infrastructure/synth"
 )
 
 // TestBadConfigRegistersNothing runs the whole program with broken values:
@@ -43,4 +47,27 @@ func TestStackFileCarriesDefaultTags(t *testing.T) {
 	assert.Equal(t, "production", tags["Environment"])
 	assert.Equal(t, "pulumi", tags["ManagedBy"])
 	assert.Equal(t, "phi", tags["DataClassification"])
+}
+
+// TestQuotedIntegers runs the program against the stack file as `pulumi
+// stack init` rewrites it: top-level integers quoted, a salt added. The
+// rewritten file is committed, so it must render exactly as the original.
+func TestQuotedIntegers(t *testing.T) {
+	raw, err := os.ReadFile("../Pulumi.production.yaml")
+	require.NoError(t, err)
+	quoted := regexp.MustCompile(`(?m)^(  omnirapeutic:\w+): (\d+)$`).ReplaceAllString(string(raw), `$1: "$2"`)
+	require.Contains(t, quoted, `omnirapeutic:logRetentionDays: "365"`)
+	dir := t.TempDir()
+	project, err := os.ReadFile("../Pulumi.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.production.yaml"),
+		[]byte(quoted+"encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n"), 0o644))
+
+	r, err := synth.Run(synth.Options{Dir: dir})
+	require.NoError(t, err)
+	want := production(t)
+	assert.Equal(t, want.Config.Values, r.Config.Values)
+	assert.Equal(t, len(want.Resources), len(r.Resources))
+	assert.Equal(t, want.Outputs, r.Outputs)
 }

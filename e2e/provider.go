@@ -22,12 +22,12 @@ import (
 	"github.com/omnirapeutic/infrastructure/synth"
 )
 
-// taskDefinitionType and its lookup are answered with the stand-in's own
-// state: AWS cannot describe a family before it is registered, and the real
-// engine must not invoke the lookup before then.
+// ECS services and their lookup are answered from the stand-in's own state:
+// AWS describes a service only once it exists, with the task definition it
+// runs.
 const (
-	taskDefinitionType   = "aws:ecs/taskDefinition:TaskDefinition"
-	taskDefinitionLookup = "aws:ecs/getTaskDefinition:getTaskDefinition"
+	serviceType   = "aws:ecs/service:Service"
+	serviceLookup = "aws:ecs/getService:getService"
 )
 
 // Provider is a stand-in for the AWS provider plugin, which cannot be had on
@@ -40,7 +40,8 @@ const (
 //     offline synthesis computes (synth.Recorder: ARNs, endpoints, the
 //     RDS-managed master secret), so both see the same values;
 //   - Invoke answers exactly what synth.Recorder.Call answers and fails on
-//     any other token.
+//     any other token, except that an ECS service it created is described
+//     as AWS would describe it (running the task definition it was given).
 //
 // It is safe for concurrent use: the engine calls it from many goroutines.
 type Provider struct {
@@ -49,8 +50,8 @@ type Provider struct {
 	version  string
 	mu       sync.Mutex
 	answers  *synth.Recorder
-	families map[string]bool // task-definition families "registered in AWS"
-	calls    map[string]int  // gRPC method → number of calls, for assertions
+	services map[string]string // ECS service name → task definition it runs, "in AWS"
+	calls    map[string]int    // gRPC method → number of calls, for assertions
 }
 
 // NewProvider returns a stand-in provider for the given project and stack
@@ -60,7 +61,7 @@ func NewProvider(project, stack, version string) *Provider {
 	return &Provider{
 		version:  version,
 		answers:  synth.NewRecorder(project, stack),
-		families: map[string]bool{},
+		services: map[string]string{},
 		calls:    map[string]int{},
 	}
 }
@@ -214,11 +215,7 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	if string(urn.Type()) == taskDefinitionType {
-		p.mu.Lock()
-		p.families[inputs["family"].StringValue()] = true
-		p.mu.Unlock()
-	}
+	p.track(string(urn.Type()), inputs)
 	props, err := marshal(state)
 	if err != nil {
 		return nil, err
@@ -241,6 +238,9 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 	state, err := unmarshal(req.GetNews())
 	if err != nil {
 		return nil, err
+	}
+	if !req.GetPreview() {
+		p.track(req.GetType(), state)
 	}
 	for k, v := range olds {
 		if _, input := oldInputs[k]; !input {
@@ -283,15 +283,24 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	if req.GetTok() == taskDefinitionLookup {
-		family := args["taskDefinition"].StringValue()
+	if req.GetTok() == serviceLookup {
+		name := args["serviceName"].StringValue()
 		p.mu.Lock()
-		registered := p.families[family]
+		running, exists := p.services[name]
 		p.mu.Unlock()
-		if !registered {
-			// What AWS answers DescribeTaskDefinition for an unknown family.
-			return nil, status.Errorf(codes.Unknown,
-				"reading ECS Task Definition (%s): ClientException: Unable to describe task definition.", family)
+		if exists {
+			// What AWS answers for a service the stand-in created; for any
+			// other, synth.Recorder.Call answers "no matching ECS Service found".
+			ret := resource.NewPropertyMapFromMap(map[string]any{
+				"clusterArn": args["clusterArn"].StringValue(), "serviceName": name, "id": name,
+				"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", synth.Region, synth.AccountID, name),
+				"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s", synth.Region, synth.AccountID, running),
+			})
+			out, err := marshal(ret)
+			if err != nil {
+				return nil, err
+			}
+			return &pulumirpc.InvokeResponse{Return: out}, nil
 		}
 	}
 	ret, err := p.answers.Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args})
@@ -304,6 +313,21 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 		return nil, err
 	}
 	return &pulumirpc.InvokeResponse{Return: out}, nil
+}
+
+// track remembers what a created or updated resource means for later
+// lookups: an ECS service runs the task definition it was given.
+func (p *Provider) track(typ string, inputs resource.PropertyMap) {
+	if typ != serviceType {
+		return
+	}
+	name, td := inputs["name"], inputs["taskDefinition"]
+	if !name.IsString() || !td.IsString() {
+		return
+	}
+	p.mu.Lock()
+	p.services[name.StringValue()] = td.StringValue()
+	p.mu.Unlock()
 }
 
 // marshalOptions keep unknowns (previews) and secrets as the engine sends them.

@@ -94,9 +94,14 @@ func RunProgram(opts Options, program func(ctx *pulumi.Context) (pulumi.Map, err
 		if err != nil {
 			return err
 		}
+		// Joined with an output of this context, every apply below is one
+		// RunErr waits for, even an output that is a plain value (which
+		// would otherwise resolve in a goroutine nobody waits for).
+		anchor, resolve, _ := ctx.NewOutput()
+		resolve(nil)
 		for name, out := range outputs {
-			pulumi.ToOutput(out).ApplyT(func(v any) (any, error) {
-				plain, err := plainValue(v)
+			pulumi.All(anchor, out).ApplyT(func(v []any) (any, error) {
+				plain, err := plainValue(v[1])
 				mu.Lock()
 				defer mu.Unlock()
 				res.Outputs[name] = plain

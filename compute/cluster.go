@@ -30,9 +30,10 @@ type ClusterArgs struct {
 	SecurityGroupID pulumi.StringInput
 	// TargetGroupArns maps target group name to ARN.
 	TargetGroupArns map[string]pulumi.StringOutput
-	// LoadBalancer is waited for: a service cannot join a target group that
-	// no listener uses yet.
-	LoadBalancer pulumi.Resource
+	// LoadBalancerReady are the load balancer's listeners and rules (edge's
+	// LoadBalancer.Ready): a service cannot join a target group that no
+	// listener uses yet, so every service waits for them.
+	LoadBalancerReady []pulumi.Resource
 	// Secrets maps a secret name a service may ask for ("apiKeys") to the
 	// secret's ARN. Required for every name services use.
 	Secrets map[string]pulumi.StringOutput
@@ -199,10 +200,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		if spec.Image == "" {
 			image = pulumi.Sprintf("%s:%s", args.Registry.RepositoryUrls[svc], spec.ImageTag)
 		}
-		deps := []pulumi.Resource{providers}
-		if args.LoadBalancer != nil {
-			deps = append(deps, args.LoadBalancer)
-		}
+		deps := append([]pulumi.Resource{providers}, args.LoadBalancerReady...)
 		s, err := NewService(ctx, fmt.Sprintf("%s-%s", name, svc), &ServiceArgs{
 			Name:             svc,
 			NamePrefix:       args.NamePrefix,

@@ -86,6 +86,11 @@ type LoadBalancer struct {
 	TargetGroupArnSuffixes map[string]pulumi.StringOutput
 	// AccessLogBucket is the access logs' bucket name.
 	AccessLogBucket pulumi.StringOutput
+	// Ready are the load balancer, its listeners and its listener rules: what
+	// a WAF association or an ECS service must wait for. Depending on the
+	// component instead waits only for the children the Go SDK had seen
+	// when the dependent registered, which can be none of them.
+	Ready []pulumi.Resource
 }
 
 // AccessLogBucketName is globally unique through the account ID.
@@ -215,6 +220,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	if err != nil {
 		return nil, fmt.Errorf("create HTTP listener: %w", err)
 	}
+	l.Ready = append(l.Ready, alb, httpListener)
 	routed, routedName := httpListener, "http"
 	if args.CertificateArn != "" {
 		routedName = "https"
@@ -229,6 +235,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		if err != nil {
 			return nil, fmt.Errorf("create HTTPS listener: %w", err)
 		}
+		l.Ready = append(l.Ready, routed)
 	}
 	for i, route := range args.PathRoutes {
 		arn, ok := l.TargetGroupArns[route.TargetGroup]
@@ -236,7 +243,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 			return nil, fmt.Errorf("path route %s: target group %q is not one of the target groups", route.PathPattern, route.TargetGroup)
 		}
 		// Named by target group (each has at most one route), never by position.
-		if _, err := lb.NewListenerRule(ctx, fmt.Sprintf("%s-%s-%s", name, routedName, route.TargetGroup), &lb.ListenerRuleArgs{
+		rule, err := lb.NewListenerRule(ctx, fmt.Sprintf("%s-%s-%s", name, routedName, route.TargetGroup), &lb.ListenerRuleArgs{
 			ListenerArn: routed.Arn,
 			Priority:    pulumi.Int(RulePriority(i)),
 			Actions: lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{
@@ -245,9 +252,11 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 			Conditions: lb.ListenerRuleConditionArray{&lb.ListenerRuleConditionArgs{
 				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{Values: pulumi.StringArray{pulumi.String(route.PathPattern)}},
 			}},
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, fmt.Errorf("create listener rule for %s: %w", route.PathPattern, err)
 		}
+		l.Ready = append(l.Ready, rule)
 	}
 
 	l.Arn = alb.Arn

@@ -29,12 +29,10 @@ var RedactedHeaders = []string{"authorization", "cookie"}
 type WebAclArgs struct {
 	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
 	NamePrefix string
-	// LoadBalancerArn is the ALB to protect. Required.
-	LoadBalancerArn pulumi.StringInput
-	// LoadBalancer is the component to wait for before associating: an ACL
-	// associated with a load balancer still being created fails with
-	// WAFUnavailableEntityException. Required.
-	LoadBalancer pulumi.Resource
+	// LoadBalancer is the ALB to protect. The association waits for its
+	// Ready resources: an ACL associated with a load balancer still being
+	// created fails with WAFUnavailableEntityException. Required.
+	LoadBalancer *LoadBalancer
 	// RateLimit is the most requests one IP may make in five minutes. Required.
 	RateLimit int
 	// LogKeyArn encrypts the WAF log group. Required.
@@ -67,8 +65,8 @@ func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 // NewWebAcl creates the web ACL (default allow; three managed groups, then a
 // per-IP rate limit), associates it with the ALB and logs it.
 func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulumi.ResourceOption) (*WebAcl, error) {
-	if args == nil || args.NamePrefix == "" || args.LoadBalancerArn == nil || args.LoadBalancer == nil || args.RateLimit == 0 || args.LogKeyArn == nil {
-		return nil, fmt.Errorf("WebAclArgs: NamePrefix, LoadBalancerArn, LoadBalancer, RateLimit and LogKeyArn are required")
+	if args == nil || args.NamePrefix == "" || args.LoadBalancer == nil || args.RateLimit == 0 || args.LogKeyArn == nil {
+		return nil, fmt.Errorf("WebAclArgs: NamePrefix, LoadBalancer, RateLimit and LogKeyArn are required")
 	}
 	w := &WebAcl{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:edge:WebAcl", name, w, opts...); err != nil {
@@ -125,9 +123,9 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 	}
 
 	if _, err := wafv2.NewWebAclAssociation(ctx, name+"-association", &wafv2.WebAclAssociationArgs{
-		ResourceArn: args.LoadBalancerArn,
+		ResourceArn: args.LoadBalancer.Arn,
 		WebAclArn:   acl.Arn,
-	}, parent, pulumi.DependsOn([]pulumi.Resource{args.LoadBalancer})); err != nil {
+	}, parent, pulumi.DependsOn(args.LoadBalancer.Ready)); err != nil {
 		return nil, fmt.Errorf("associate web ACL with the load balancer: %w", err)
 	}
 

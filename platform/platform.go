@@ -203,7 +203,6 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 	if s.WebAcl, err = edge.NewWebAcl(ctx, "waf", &edge.WebAclArgs{
 		NamePrefix:       prefix,
-		LoadBalancerArn:  s.LoadBalancer.Arn,
 		LoadBalancer:     s.LoadBalancer,
 		RateLimit:        cfg.Edge.WafRateLimit,
 		LogKeyArn:        s.Keys.Arns[security.LogsKey],
@@ -213,15 +212,15 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Cluster, err = compute.NewCluster(ctx, "ecs", &compute.ClusterArgs{
-		NamePrefix:      prefix,
-		AccountID:       account,
-		Region:          cfg.Region,
-		Services:        cfg.Services,
-		Registry:        s.Registry,
-		SubnetIDs:       s.Network.SubnetIDs[stackconfig.App],
-		SecurityGroupID: s.SecurityGroups.IDs[security.EcsGroup].ToStringOutput(),
-		TargetGroupArns: s.LoadBalancer.TargetGroupArns,
-		LoadBalancer:    s.LoadBalancer,
+		NamePrefix:        prefix,
+		AccountID:         account,
+		Region:            cfg.Region,
+		Services:          cfg.Services,
+		Registry:          s.Registry,
+		SubnetIDs:         s.Network.SubnetIDs[stackconfig.App],
+		SecurityGroupID:   s.SecurityGroups.IDs[security.EcsGroup].ToStringOutput(),
+		TargetGroupArns:   s.LoadBalancer.TargetGroupArns,
+		LoadBalancerReady: s.LoadBalancer.Ready,
 		// The Aurora master secret is deliberately not here: services sign
 		// in as their own IAM database users.
 		Secrets: map[string]pulumi.StringOutput{

@@ -171,3 +171,34 @@ func TestEdgeConfigValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestDependentsWaitForTheListenersNotTheComponent pins that the WAF
+// association and every ECS service depend on the ALB, each listener and
+// each listener rule by URN. Depending on the LoadBalancer component waits
+// only for the children the Go SDK had seen when the dependent registered
+// (sometimes none), and AWS refuses both too early: the association with
+// WAFUnavailableEntityException, a service joining a target group that no
+// listener forwards to with "target group does not have an associated load
+// balancer".
+func TestDependentsWaitForTheListenersNotTheComponent(t *testing.T) {
+	for name, overrides := range map[string]map[string]string{"production": nil, "certificate and every service": allServicesOn} {
+		t.Run(name, func(t *testing.T) {
+			r, err := runWith(t, overrides)
+			require.NoError(t, err)
+			var edge []string
+			for _, typ := range []string{tLB, tListener, tListenerRule} {
+				for _, res := range r.OfType(typ) {
+					edge = append(edge, res.URN)
+				}
+			}
+			require.GreaterOrEqual(t, len(edge), 3, "the ALB, a listener and the /api/* rule")
+			dependents := append(r.OfType(tWebAclAssoc), r.OfType(tService)...)
+			require.NotEmpty(t, dependents)
+			for _, d := range dependents {
+				for _, urn := range edge {
+					assert.Contains(t, d.Dependencies, urn, "%s waits for %s", d.Name, urn)
+				}
+			}
+		})
+	}
+}

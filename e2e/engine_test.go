@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/compute"
 	"github.com/omnirapeutic/infrastructure/stackfile"
 	"github.com/omnirapeutic/infrastructure/synth"
 )
@@ -117,6 +119,38 @@ func TestEngine(t *testing.T) {
 		require.NoError(t, err, run.Stdout)
 		t.Logf("second preview: %s, %v", run.Duration.Round(time.Millisecond), run.Ops())
 		assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: resources}, run.Ops())
+	}) {
+		t.FailNow()
+	}
+
+	if !t.Run("up keeps the pipeline's revision and never redeploys a rolled-back one", func(t *testing.T) {
+		svc := offline.Find("aws:ecs/service:Service", "ecs-nginx")
+		require.NotNil(t, svc, "the offline synthesis runs nginx")
+		name, _ := svc.Inputs["name"].(string)
+		family, revision, err := compute.ParseRevision(h.Provider.Running(name))
+		require.NoError(t, err, "the stand-in runs what the first up deployed")
+
+		// The pipeline registers revision+1 and deploys it; the next up
+		// records it and changes nothing else (never reverts it).
+		deployed := fmt.Sprintf("%s:%d", family, revision+1)
+		h.Provider.Deploy(name, deployed)
+		run, err := h.Up(ctx)
+		require.NoError(t, err, run.Stdout)
+		t.Logf("up after a pipeline deploy: %s, %v", run.Duration.Round(time.Millisecond), run.Ops())
+		assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: resources - 1, apitype.OpUpdate: 1}, run.Ops())
+		assert.Equal(t, []string{svc.URN}, run.URNs(apitype.OpUpdate), "only the service's recorded revision changes")
+		assert.Equal(t, deployed, h.Provider.Running(name), "pulumi up reverted the pipeline's deploy")
+
+		// The pipeline registers revision+2; ECS's circuit breaker rolls
+		// the deployment back, so the service still runs revision+1. The
+		// program never asks for the family's newest revision (the
+		// stand-in refuses any other invoke), so the next up keeps
+		// revision+1 and changes nothing.
+		run, err = h.Up(ctx)
+		require.NoError(t, err, run.Stdout)
+		t.Logf("up after a rolled-back pipeline deploy: %s, %v", run.Duration.Round(time.Millisecond), run.Ops())
+		assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: resources}, run.Ops())
+		assert.Equal(t, deployed, h.Provider.Running(name), "pulumi up redeployed a rolled-back revision")
 	}) {
 		t.FailNow()
 	}

@@ -330,6 +330,24 @@ func (p *Provider) track(typ string, inputs resource.PropertyMap) {
 	p.mu.Unlock()
 }
 
+// Running is the task definition (family:revision) the named ECS service
+// runs "in AWS", or "" when the stand-in has not created it.
+func (p *Provider) Running(service string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.services[service]
+}
+
+// Deploy makes the named ECS service run taskDefinition, as the deployment
+// pipeline does outside Pulumi (register a revision, update the service).
+// A deployment the circuit breaker rolled back leaves the service where it
+// was: simulate it by not calling Deploy.
+func (p *Provider) Deploy(service, taskDefinition string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.services[service] = taskDefinition
+}
+
 // marshalOptions keep unknowns (previews) and secrets as the engine sends them.
 var marshalOptions = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
 

@@ -107,7 +107,7 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 	physical := args.NamePrefix + "-waf"
 	acl, err := wafv2.NewWebAcl(ctx, name, &wafv2.WebAclArgs{
 		Name:          pulumi.String(physical),
-		Description:   pulumi.String("Regional web ACL in front of the production ALB"),
+		Description:   pulumi.String("Regional web ACL in front of the " + args.NamePrefix + " ALB"),
 		Scope:         pulumi.String("REGIONAL"),
 		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:         rules,

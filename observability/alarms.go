@@ -3,6 +3,7 @@ package observability
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -62,7 +63,7 @@ type AlarmsArgs struct {
 	ServiceNames []string
 	// WebAclName is the WAF WebACL dimension.
 	WebAclName pulumi.StringInput
-	// AvailabilityZones orders NatGatewayIDs.
+	// AvailabilityZones are the AZs holding a NAT gateway; they order NatGatewayIDs.
 	AvailabilityZones []string
 	// NatGatewayIDs maps AZ to NAT gateway ID.
 	NatGatewayIDs map[string]pulumi.IDOutput
@@ -72,6 +73,24 @@ type AlarmsArgs struct {
 	FlowLogGroupName pulumi.StringInput
 	// MonthlyBudgetUsd is the estimated-charges threshold.
 	MonthlyBudgetUsd int
+	// AuroraMaxCapacity is aurora.maxCapacity in ACUs: the memory and
+	// connection thresholds scale with it. Required.
+	AuroraMaxCapacity float64
+	// LogGroups name, for the people paged, where each alarm's evidence is.
+	LogGroups AlarmLogGroups
+}
+
+// AlarmLogGroups are the log groups alarm descriptions point to, as plain
+// names: descriptions must name this stack's groups, never another's.
+type AlarmLogGroups struct {
+	// Postgres is the Aurora postgresql log group.
+	Postgres string
+	// Trail is CloudTrail's log group.
+	Trail string
+	// ServicesPrefix starts every ECS service's log group ("/ecs/<prefix>/").
+	ServicesPrefix string
+	// FlowLogs is the VPC flow-log group.
+	FlowLogs string
 }
 
 // Alarms is every watched area's Watch.
@@ -84,8 +103,8 @@ type Alarms struct {
 
 // NewAlarms creates one Watch per area with the stack's 21 alarms.
 func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulumi.ResourceOption) (*Alarms, error) {
-	if args == nil || args.NamePrefix == "" || args.TopicArn == nil || args.MonthlyBudgetUsd <= 0 {
-		return nil, fmt.Errorf("AlarmsArgs: NamePrefix, TopicArn and MonthlyBudgetUsd are required")
+	if args == nil || args.NamePrefix == "" || args.TopicArn == nil || args.MonthlyBudgetUsd <= 0 || args.AuroraMaxCapacity <= 0 {
+		return nil, fmt.Errorf("AlarmsArgs: NamePrefix, TopicArn, MonthlyBudgetUsd and AuroraMaxCapacity are required")
 	}
 	a := &Alarms{Watches: map[string]*Watch{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:observability:Alarms", name, a, opts...); err != nil {
@@ -93,13 +112,13 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 	}
 	specs := map[string][]Alarm{
 		"aurora":   auroraAlarms(args),
-		"vpc":      vpcAlarms(),
+		"vpc":      vpcAlarms(args),
 		"cost":     costAlarms(args),
 		"alb":      albAlarms(args),
 		"ecs":      ecsAlarms(args),
 		"waf":      wafAlarms(args),
 		"nat":      natAlarms(args),
-		"flowlogs": flowLogAlarms(),
+		"flowlogs": flowLogAlarms(args),
 	}
 	filters := map[string][]MetricFilter{
 		"vpc": {
@@ -136,46 +155,65 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 // fiveMinutes is the period of most alarms: CloudWatch's standard resolution.
 const fiveMinutes = 300
 
-// auroraAlarms watch a Serverless v2 cluster of 0.5 to 1 ACU (about 2 GiB
-// and 90 connections at the ceiling).
+// ConnectionsPerACU is the seed's count of PostgreSQL connections per ACU
+// of maximum capacity (~90 at 1 ACU; shared/architecture.md). AWS derives
+// max_connections from the memory of the maximum capacity, so the alarm
+// scales with aurora.maxCapacity.
+const ConnectionsPerACU = 90
+
+// MemoryPerACU is the memory one ACU gives, about 2 GiB (Aurora user guide,
+// "How Aurora Serverless v2 works").
+const MemoryPerACU = 2 << 30
+
+// AuroraThresholds are the capacity-dependent Aurora alarm thresholds for a
+// cluster whose maximum capacity is maxACU: 80% of its connections and an
+// eighth of its memory.
+func AuroraThresholds(maxACU float64) (connections, freeableMemoryBytes float64) {
+	return math.Floor(0.8 * ConnectionsPerACU * maxACU), MemoryPerACU * maxACU / 8
+}
+
+// auroraAlarms watch a Serverless v2 cluster; the connection and memory
+// thresholds follow aurora.maxCapacity.
 func auroraAlarms(args *AlarmsArgs) []Alarm {
 	dims := pulumi.StringMap{"DBClusterIdentifier": args.AuroraClusterID}
 	single := func(what, desc, metric, stat, cmp string, threshold float64, periods int) Alarm {
 		return Alarm{What: what, Description: desc, Namespace: "AWS/RDS", Metric: metric, Statistic: stat, Dimensions: dims,
 			Comparison: cmp, Threshold: threshold, PeriodSeconds: fiveMinutes, EvaluationPeriods: periods, DatapointsToAlarm: periods, TreatMissingData: "missing"}
 	}
+	maxACU := args.AuroraMaxCapacity
+	connections, memory := AuroraThresholds(maxACU)
 	return []Alarm{
-		// 80% for 15 minutes: the cluster is at or near its 1 ACU ceiling and
+		// 80% for 15 minutes: the cluster is at or near its ceiling and
 		// queries are queueing for CPU.
 		single("cpu", "Aurora CPU above 80% for 15 minutes. Check Performance Insights top SQL for the writer; if load is legitimate, raise aurora.maxCapacity.",
 			"CPUUtilization", "Average", "GreaterThanThreshold", 80, 3),
-		// 256 MiB is an eighth of the ~2 GiB that 1 ACU gives: below it the
-		// buffer cache is being squeezed out.
-		single("freeable-memory", "Aurora freeable memory below 256 MiB (of about 2 GiB at 1 ACU) for 15 minutes. Look for large sorts or many connections in Performance Insights; consider raising aurora.maxCapacity.",
-			"FreeableMemory", "Minimum", "LessThanThreshold", 256*1024*1024, 3),
-		// 72 is 80% of the ~90 connections 1 ACU allows: new connections are
+		// An eighth of the memory at the ceiling: below it the buffer cache
+		// is being squeezed out.
+		single("freeable-memory", fmt.Sprintf("Aurora freeable memory below %d MiB (of about %g GiB at %g ACU, aurora.maxCapacity) for 15 minutes. Look for large sorts or many connections in Performance Insights; consider raising aurora.maxCapacity.", int(memory)>>20, maxACU*MemoryPerACU/(1<<30), maxACU),
+			"FreeableMemory", "Minimum", "LessThanThreshold", memory, 3),
+		// 80% of the connections the ceiling allows: new connections are
 		// about to be refused.
-		single("connections", "Aurora connections above 72 of the ~90 that 1 ACU allows, for 15 minutes. Check ECS task counts and application connection pools; a leak shows as steadily rising connections.",
-			"DatabaseConnections", "Maximum", "GreaterThanThreshold", 72, 3),
+		single("connections", fmt.Sprintf("Aurora connections above %g of the ~%g that %g ACU (aurora.maxCapacity) allows, for 15 minutes. Check ECS task counts and application connection pools; a leak shows as steadily rising connections.", connections, ConnectionsPerACU*maxACU, maxACU),
+			"DatabaseConnections", "Maximum", "GreaterThanThreshold", connections, 3),
 		// ACUUtilization is a percentage of maxCapacity: at 90% the cluster
 		// cannot scale further.
-		single("acu-utilization", "Aurora is using over 90% of its maximum capacity (aurora.maxCapacity, 1 ACU) for 15 minutes and cannot scale further. Raise maxCapacity or find the expensive queries in Performance Insights.",
+		single("acu-utilization", fmt.Sprintf("Aurora is using over 90%% of its maximum capacity (aurora.maxCapacity, %g ACU) for 15 minutes and cannot scale further. Raise maxCapacity or find the expensive queries in Performance Insights.", maxACU),
 			"ACUUtilization", "Average", "GreaterThanThreshold", 90, 3),
 		// Any deadlock is an application bug worth a look.
-		single("deadlocks", "Aurora reported deadlocks in the last 5 minutes. Read the postgresql log (/aws/rds/cluster/omnirapeutic-production/postgresql) for 'deadlock detected' and the statements involved.",
+		single("deadlocks", fmt.Sprintf("Aurora reported deadlocks in the last 5 minutes. Read the postgresql log (%s) for 'deadlock detected' and the statements involved.", args.LogGroups.Postgres),
 			"Deadlocks", "Sum", "GreaterThanThreshold", 0, 1),
 	}
 }
 
 // vpcAlarms are the CIS 4.10 to 4.14 alarms on the trail's metric filters:
 // any matching API call alarms.
-func vpcAlarms() []Alarm {
+func vpcAlarms(args *AlarmsArgs) []Alarm {
 	cis := func(what, metric, desc string) Alarm {
 		return Alarm{What: what, Description: desc, Namespace: CISNamespace, Metric: metric, Statistic: "Sum",
 			Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, PeriodSeconds: fiveMinutes, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: "notBreaching"}
 	}
 	return []Alarm{
-		cis("security-group-changes", "SecurityGroupChanges", "A security group was created, changed or deleted (CIS 4.10). Find the event in CloudTrail (/aws/cloudtrail/omnirapeutic-production) and confirm it was a reviewed pulumi up."),
+		cis("security-group-changes", "SecurityGroupChanges", fmt.Sprintf("A security group was created, changed or deleted (CIS 4.10). Find the event in CloudTrail (%s) and confirm it was a reviewed pulumi up.", args.LogGroups.Trail)),
 		cis("gateway-route-changes", "GatewayRouteChanges", "A network gateway or route table changed (CIS 4.12, 4.13). Find the event in CloudTrail and confirm it was a reviewed pulumi up: a stray route can expose private subnets."),
 		cis("network-changes", "NetworkChanges", "A VPC, peering connection or network ACL changed (CIS 4.11, 4.14). Find the event in CloudTrail and confirm it was a reviewed pulumi up."),
 	}
@@ -206,7 +244,7 @@ func albAlarms(args *AlarmsArgs) []Alarm {
 	return []Alarm{
 		// Ten ELB-generated 5XX in five minutes, twice: the ALB has no healthy
 		// target to send to, or targets are timing out.
-		{What: "5xx", Description: "The ALB returned more than 10 5XX responses (502/503/504) in each of two 5-minute periods. Check target health in the api and web target groups, then the services' logs under /ecs/omnirapeutic-production/.",
+		{What: "5xx", Description: fmt.Sprintf("The ALB returned more than 10 5XX responses (502/503/504) in each of two 5-minute periods. Check target health in the target groups (%s), then the services' logs under %s.", strings.Join(slices.Sorted(maps.Keys(args.TargetGroupArnSuffixes)), ", "), args.LogGroups.ServicesPrefix),
 			Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_ELB_5XX_Count", Statistic: "Sum", Dimensions: dims,
 			Comparison: "GreaterThanThreshold", Threshold: 10, PeriodSeconds: fiveMinutes, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching"},
 		// One second at p95 for fifteen minutes: users notice.
@@ -214,7 +252,7 @@ func albAlarms(args *AlarmsArgs) []Alarm {
 			Namespace: "AWS/ApplicationELB", Metric: "TargetResponseTime", ExtendedStatistic: "p95", Dimensions: dims,
 			Comparison: "GreaterThanThreshold", Threshold: 1, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "notBreaching"},
 		// Any unhealthy target in any target group for two minutes.
-		{What: "unhealthy-hosts", Description: "A target in the api or web target group has failed health checks for 2 minutes. Check the target group's health reasons, then the service's events (aws ecs describe-services) and logs.",
+		{What: "unhealthy-hosts", Description: "A target in one of the ALB's target groups has failed health checks for 2 minutes. Check the target group's health reasons, then the service's events (aws ecs describe-services) and logs.",
 			Expression: strings.Join(terms, " + "), Queries: queries,
 			Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, PeriodSeconds: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching"},
 	}
@@ -241,7 +279,7 @@ func ecsAlarms(args *AlarmsArgs) []Alarm {
 		}
 	}
 	return []Alarm{
-		{What: "cpu", Description: "ECS tasks are using over 80% of the CPU they reserve, cluster-wide, for 15 minutes. Find the busy service in Container Insights; api and web scale out at 60%, so this means scaling is at its maximum or a service has none.",
+		{What: "cpu", Description: "ECS tasks are using over 80% of the CPU they reserve, cluster-wide, for 15 minutes. Find the busy service in Container Insights; services with autoscaling scale out at their cpuTargetPercent, so this means scaling is at its maximum or a service has none.",
 			Expression: "100 * used / reserved", Queries: utilization("CpuUtilized", "CpuReserved"),
 			Comparison: "GreaterThanThreshold", Threshold: 80, PeriodSeconds: fiveMinutes, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "notBreaching"},
 		{What: "memory", Description: "ECS tasks are using over 80% of the memory they reserve, cluster-wide, for 15 minutes. Find the service in Container Insights; a task at its memory limit is killed (exit code 137).",
@@ -282,11 +320,11 @@ func natAlarms(args *AlarmsArgs) []Alarm {
 	return out
 }
 
-func flowLogAlarms() []Alarm {
+func flowLogAlarms(args *AlarmsArgs) []Alarm {
 	return []Alarm{
 		// Background scanning of the ALB and NAT addresses stays well under
 		// this; a spike is a scan of the VPC or a misconfigured group.
-		{What: "rejected-spike", Description: "More than 1000 flows were rejected in each of two 5-minute periods. Query /aws/vpc/omnirapeutic-production-flow-logs in Logs Insights for action=REJECT grouped by source and destination port.",
+		{What: "rejected-spike", Description: fmt.Sprintf("More than 1000 flows were rejected in each of two 5-minute periods. Query %s in Logs Insights for action=REJECT grouped by source and destination port.", args.LogGroups.FlowLogs),
 			Namespace: FlowLogNamespace, Metric: "RejectedFlows", Statistic: "Sum",
 			Comparison: "GreaterThanThreshold", Threshold: 1000, PeriodSeconds: fiveMinutes, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching"},
 		// Nothing here listens on 22 or 3389: repeated attempts are probing.

@@ -62,7 +62,7 @@ func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts 
 	parent := pulumi.Parent(t)
 	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
 		Name:           pulumi.String(TopicName(args.NamePrefix)),
-		DisplayName:    pulumi.String("Omnirapeutic production alarms"),
+		DisplayName:    pulumi.String(args.NamePrefix + " alarms"),
 		KmsMasterKeyId: args.KmsKeyArn,
 	}, parent)
 	if err != nil {

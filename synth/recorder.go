@@ -15,11 +15,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Mock identity: the account and region every offline run pretends to be in.
-const (
-	AccountID = "123456789012"
-	Region    = "us-east-1"
-)
+// AccountID is the mock account every offline run pretends to be in. The
+// region is the stack's own aws:region, so nothing offline can assume one.
+const AccountID = "123456789012"
 
 // Resource is one registered resource as the engine would receive it.
 type Resource struct {
@@ -71,6 +69,7 @@ type Recorder struct {
 	mu        sync.Mutex
 	project   string
 	stack     string
+	region    string
 	resources []*Resource
 	// running are the task-definition revisions each ECS service runs now,
 	// by service name; a service absent here does not exist yet.
@@ -83,9 +82,10 @@ type Recorder struct {
 	rolledBack map[string]int
 }
 
-// NewRecorder returns an empty recorder for the given project and stack.
-func NewRecorder(project, stack string) *Recorder {
-	return &Recorder{project: project, stack: stack}
+// NewRecorder returns an empty recorder for the given project, stack and
+// region (the stack's aws:region): ARNs, endpoints and invoke answers name it.
+func NewRecorder(project, stack, region string) *Recorder {
+	return &Recorder{project: project, stack: stack, region: region}
 }
 
 // NewResource records a registration and answers with a mock ID and state.
@@ -156,47 +156,48 @@ func (r *Recorder) computedState(token, name string, inputs resource.PropertyMap
 			physical = n.StringValue() + "offline"
 		}
 	}
-	region := Region
+	region := r.region
+	arnRegion := region
 	if service == "iam" {
-		region = "" // IAM is global: its ARNs carry no region
+		arnRegion = "" // IAM is global: its ARNs carry no region
 	}
 	out := map[string]any{
-		"arn":  fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, region, AccountID, typeName(token), physical),
+		"arn":  fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, arnRegion, AccountID, typeName(token), physical),
 		"name": physical,
 	}
 	switch token {
 	case "aws:cloudwatch/logGroup:LogGroup":
-		out["arn"] = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", Region, AccountID, physical)
+		out["arn"] = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, AccountID, physical)
 	case "aws:kms/key:Key":
 		out["keyId"] = name + "-key-id"
-		out["arn"] = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-key-id", Region, AccountID, name)
+		out["arn"] = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-key-id", region, AccountID, name)
 	case "aws:ecr/repository:Repository":
-		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, Region, physical)
+		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, region, physical)
 	case "aws:lb/loadBalancer:LoadBalancer":
-		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/offline", Region, AccountID, physical)
+		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/offline", region, AccountID, physical)
 		out["arnSuffix"] = fmt.Sprintf("app/%s/offline", physical)
-		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.amazonaws.com", physical, Region)
+		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.amazonaws.com", physical, region)
 	case "aws:lb/targetGroup:TargetGroup":
-		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/offline", Region, AccountID, physical)
+		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/offline", region, AccountID, physical)
 		out["arnSuffix"] = fmt.Sprintf("targetgroup/%s/offline", physical)
 	case "aws:sns/topic:Topic":
-		out["arn"] = fmt.Sprintf("arn:aws:sns:%s:%s:%s", Region, AccountID, physical)
+		out["arn"] = fmt.Sprintf("arn:aws:sns:%s:%s:%s", region, AccountID, physical)
 	case "aws:cloudtrail/trail:Trail":
-		out["arn"] = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", Region, AccountID, physical)
+		out["arn"] = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, AccountID, physical)
 	case "aws:cloudwatch/eventRule:EventRule":
-		out["arn"] = fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", Region, AccountID, physical)
+		out["arn"] = fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", region, AccountID, physical)
 	case "aws:ecs/taskDefinition:TaskDefinition":
 		family := inputs["family"].StringValue()
 		revision := max(1, r.registered[family])
-		out["arn"] = fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, AccountID, family, revision)
+		out["arn"] = fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", region, AccountID, family, revision)
 		out["revision"] = revision
 	case "aws:rds/cluster:Cluster":
 		id := inputs["clusterIdentifier"].StringValue()
-		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.amazonaws.com", id, Region)
-		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.amazonaws.com", id, Region)
+		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.amazonaws.com", id, region)
+		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.amazonaws.com", id, region)
 		out["clusterResourceId"] = "cluster-OFFLINE0RESOURCE0ID"
 		out["masterUserSecrets"] = []any{map[string]any{
-			"secretArn":    fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!cluster-%s", Region, AccountID, id),
+			"secretArn":    fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!cluster-%s", region, AccountID, id),
 			"secretStatus": "active",
 		}}
 	}
@@ -220,7 +221,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	case "aws:ssm/getParameter:getParameter":
 		name := args.Args["name"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"name": name, "id": name, "type": "String", "value": "ami-0offline00000000000", "arn": "arn:aws:ssm:" + Region + "::parameter" + name,
+			"name": name, "id": name, "type": "String", "value": "ami-0offline00000000000", "arn": "arn:aws:ssm:" + r.region + "::parameter" + name,
 		}), nil
 	case "aws:ecs/getService:getService":
 		// What the service runs now; AWS's answer (through the provider)
@@ -232,8 +233,8 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"clusterArn": cluster, "serviceName": service, "id": service,
-			"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", Region, AccountID, cluster, service),
-			"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", Region, AccountID, service, revision),
+			"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", r.region, AccountID, cluster, service),
+			"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", r.region, AccountID, service, revision),
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{

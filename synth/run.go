@@ -46,6 +46,9 @@ type Result struct {
 	// Conformance is the HIPAA conformance pack's predicted result; nil
 	// when the program failed.
 	Conformance *conformance.Report
+	// Usage is the usage profile the cost model assumes; DefaultUsage
+	// unless the caller replaces it.
+	Usage UsageProfile
 }
 
 // Run loads the stack configuration and runs the real program under mocks.
@@ -85,9 +88,9 @@ func RunProgram(opts Options, program func(ctx *pulumi.Context) (pulumi.Map, err
 	for k, v := range opts.Overrides {
 		sc.Values[k] = v
 	}
-	rec := NewRecorder(sc.Project, sc.Stack)
+	rec := NewRecorder(sc.Project, sc.Stack, sc.Values["aws:region"])
 	rec.running, rec.registered, rec.rolledBack = opts.RunningRevisions, opts.RegisteredRevisions, opts.RolledBack
-	res := &Result{Config: sc, Outputs: map[string]any{}}
+	res := &Result{Config: sc, Outputs: map[string]any{}, Usage: DefaultUsage}
 	var mu sync.Mutex
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		outputs, err := program(ctx)

@@ -31,6 +31,11 @@ type VpcArgs struct {
 	FlowLogRetentionDays int
 	// FlowLogKmsKeyArn encrypts the flow-log group (the Logs key). Required.
 	FlowLogKmsKeyArn pulumi.StringInput
+	// SingleNatGateway puts one NAT gateway in the first AZ and routes every
+	// AZ's private subnets through it: cheaper, but an outage of that AZ cuts
+	// every AZ off the internet, and other AZs pay cross-AZ transfer.
+	// Defaults to false: one NAT gateway per AZ.
+	SingleNatGateway bool
 }
 
 // defaultFlowLogRetentionDays is one year: the audit-log floor in controls.md.
@@ -85,6 +90,8 @@ type Vpc struct {
 	NatGatewayIDs pulumi.StringArrayOutput
 	// NatGatewayIDsByAZ maps AZ to its NAT gateway's ID (per-NAT alarms use it).
 	NatGatewayIDsByAZ map[string]pulumi.IDOutput
+	// NatAvailabilityZones are the AZs holding a NAT gateway, in AZ order.
+	NatAvailabilityZones []string
 	// FlowLogGroupName is the CloudWatch log group receiving the VPC's flow logs.
 	FlowLogGroupName pulumi.StringOutput
 	// FlowLogGroupArn is that log group's ARN.
@@ -156,6 +163,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 
 	ids := map[stackconfig.Tier]pulumi.StringArray{}
 	var natIDs pulumi.StringArray
+	var nat *ec2.NatGateway
 	for _, az := range args.AvailabilityZones {
 		subnets := map[stackconfig.Tier]*ec2.Subnet{}
 		for _, tier := range stackconfig.Tiers {
@@ -190,32 +198,38 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 			return nil, fmt.Errorf("associate public subnet in %s: %w", az, err)
 		}
 
-		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-eip-%s", name, az), &ec2.EipArgs{
-			Domain: pulumi.String("vpc"),
-			Tags:   tags("nat-eip-" + az),
-		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
-		if err != nil {
-			return nil, fmt.Errorf("create NAT EIP in %s: %w", az, err)
+		// Logical names stay keyed by AZ whichever mode is chosen, so
+		// switching to a single NAT removes the others and renames nothing.
+		if !args.SingleNatGateway || nat == nil {
+			eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-eip-%s", name, az), &ec2.EipArgs{
+				Domain: pulumi.String("vpc"),
+				Tags:   tags("nat-eip-" + az),
+			}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+			if err != nil {
+				return nil, fmt.Errorf("create NAT EIP in %s: %w", az, err)
+			}
+			nat, err = ec2.NewNatGateway(ctx, fmt.Sprintf("%s-nat-%s", name, az), &ec2.NatGatewayArgs{
+				AllocationId:     eip.ID(),
+				SubnetId:         subnets[stackconfig.Public].ID(),
+				ConnectivityType: pulumi.String("public"),
+				Tags:             tags("nat-" + az),
+				// Delete first: a replacement (a new public subnet) cannot take
+				// the Elastic IP the old gateway still holds, so creating first
+				// fails. The AZ's egress pauses for the swap (README runbook);
+				// the address partners allow-list is kept.
+			}, parent, pulumi.DependsOn([]pulumi.Resource{igw}), pulumi.DeleteBeforeReplace(true))
+			if err != nil {
+				return nil, fmt.Errorf("create NAT gateway in %s: %w", az, err)
+			}
+			natIDs = append(natIDs, nat.ID().ToStringOutput())
+			v.NatGatewayIDsByAZ[az] = nat.ID()
+			v.NatAvailabilityZones = append(v.NatAvailabilityZones, az)
 		}
-		nat, err := ec2.NewNatGateway(ctx, fmt.Sprintf("%s-nat-%s", name, az), &ec2.NatGatewayArgs{
-			AllocationId:     eip.ID(),
-			SubnetId:         subnets[stackconfig.Public].ID(),
-			ConnectivityType: pulumi.String("public"),
-			Tags:             tags("nat-" + az),
-			// Delete first: a replacement (a new public subnet) cannot take
-			// the Elastic IP the old gateway still holds, so creating first
-			// fails. The AZ's egress pauses for the swap (README runbook);
-			// the address partners allow-list is kept.
-		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}), pulumi.DeleteBeforeReplace(true))
-		if err != nil {
-			return nil, fmt.Errorf("create NAT gateway in %s: %w", az, err)
-		}
-		natIDs = append(natIDs, nat.ID().ToStringOutput())
-		v.NatGatewayIDsByAZ[az] = nat.ID()
 
 		// Each private tier gets its own table per AZ, routing out through
-		// the NAT in the same AZ so that an AZ outage cannot cut off the others
-		// and no traffic pays for cross-AZ transfer.
+		// the NAT in the same AZ (or the single NAT) so that, with a NAT per
+		// AZ, an AZ outage cannot cut off the others and no traffic pays for
+		// cross-AZ transfer.
 		for _, tier := range []stackconfig.Tier{stackconfig.App, stackconfig.Data} {
 			role := fmt.Sprintf("%s-rt-%s", tier, az)
 			rt, err := ec2.NewRouteTable(ctx, name+"-"+role, &ec2.RouteTableArgs{

@@ -123,6 +123,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		SubnetCidrs:          cfg.Network.SubnetCidrs,
 		FlowLogRetentionDays: cfg.Logs.RetentionDays,
 		FlowLogKmsKeyArn:     s.Keys.Arns[security.LogsKey],
+		SingleNatGateway:     cfg.Network.NatGateways == stackconfig.NatSingle,
 	}); err != nil {
 		return nil, fmt.Errorf("network tier: %w", err)
 	}
@@ -302,11 +303,18 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		ClusterName:            s.Cluster.Name,
 		ServiceNames:           serviceNames,
 		WebAclName:             s.WebAcl.Name,
-		AvailabilityZones:      cfg.Network.AvailabilityZones,
+		AvailabilityZones:      s.Network.NatAvailabilityZones,
 		NatGatewayIDs:          s.Network.NatGatewayIDsByAZ,
 		TrailLogGroupName:      s.Trail.LogGroupName,
 		FlowLogGroupName:       s.Network.FlowLogGroupName,
 		MonthlyBudgetUsd:       cfg.MonthlyBudgetUsd,
+		AuroraMaxCapacity:      cfg.Aurora.MaxCapacity,
+		LogGroups: observability.AlarmLogGroups{
+			Postgres:       data.PostgresLogGroupName(prefix),
+			Trail:          compliance.TrailLogGroupName(prefix),
+			ServicesPrefix: compute.ServiceLogGroupName(prefix, ""),
+			FlowLogs:       network.FlowLogGroupName(prefix),
+		},
 	}); err != nil {
 		return nil, fmt.Errorf("observability tier: %w", err)
 	}

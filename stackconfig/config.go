@@ -195,7 +195,18 @@ type Network struct {
 	AvailabilityZones []string
 	// SubnetCidrs maps tier to AZ to CIDR block (omnirapeutic:subnetCidrs).
 	SubnetCidrs map[Tier]map[string]string
+	// NatGateways is NatPerAZ or NatSingle (omnirapeutic:natGateways).
+	NatGateways string
 }
+
+// The values of omnirapeutic:natGateways.
+const (
+	// NatPerAZ puts a NAT gateway in every AZ: no AZ depends on another.
+	NatPerAZ = "perAz"
+	// NatSingle puts one NAT gateway in the first AZ for every AZ: a third
+	// of the NAT hours, but the first AZ's outage cuts every AZ off.
+	NatSingle = "single"
+)
 
 // Logs holds the retention of the CloudWatch log groups the stack creates.
 type Logs struct {
@@ -210,7 +221,8 @@ type Logs struct {
 type Aurora struct {
 	// EngineVersion is the aurora-postgresql version, e.g. "15.10".
 	EngineVersion string `json:"engineVersion"`
-	// MinCapacity is the Serverless v2 floor in ACUs (0.5 steps).
+	// MinCapacity is the Serverless v2 floor in ACUs (0.5 steps); 0 lets
+	// idle instances pause (aurora-postgresql 15.7 and later).
 	MinCapacity float64 `json:"minCapacity"`
 	// MaxCapacity is the Serverless v2 ceiling in ACUs (0.5 steps).
 	MaxCapacity float64 `json:"maxCapacity"`
@@ -258,6 +270,7 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.str("vpcCidr", &c.Network.VpcCidr)
 	d.json("availabilityZones", &c.Network.AvailabilityZones)
 	d.json("subnetCidrs", &c.Network.SubnetCidrs)
+	d.str("natGateways", &c.Network.NatGateways)
 	d.integer("logRetentionDays", &c.Logs.RetentionDays)
 	d.integer("auditLogRetentionDays", &c.Logs.AuditRetentionDays)
 	d.json("aurora", &c.Aurora)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -31,6 +32,9 @@ func (c *Config) Validate() error {
 	}
 	add(validateAvailabilityZones(c.Region, c.Network.AvailabilityZones))
 	add(validateSubnets(c.Network))
+	if c.Network.NatGateways != NatPerAZ && c.Network.NatGateways != NatSingle {
+		add(fmt.Errorf("config %s: %q is not %q (a NAT gateway per AZ) or %q (one for all AZs)", Key("natGateways"), c.Network.NatGateways, NatPerAZ, NatSingle))
+	}
 	add(validateRetention("logRetentionDays", c.Logs.RetentionDays, 1))
 	// Audit logs are kept at least a year (controls.md, CIS); HIPAA programs
 	// expect six years, the default.
@@ -85,9 +89,12 @@ func validateAurora(a Aurora, azs []string) error {
 		name string
 		v    float64
 	}{{"minCapacity", a.MinCapacity}, {"maxCapacity", a.MaxCapacity}} {
-		if c.v < 0.5 || c.v > 256 || c.v*2 != float64(int(c.v*2)) {
-			bad("%s: %v ACU is not a Serverless v2 capacity (0.5 to 256 in steps of 0.5)", c.name, c.v)
+		if (c.v < 0.5 && !(c.name == "minCapacity" && c.v == 0)) || c.v > 256 || c.v*2 != float64(int(c.v*2)) {
+			bad("%s: %v ACU is not a Serverless v2 capacity (0.5 to 256 in steps of 0.5; minCapacity may be 0)", c.name, c.v)
 		}
+	}
+	if a.MinCapacity == 0 && engineVersionPattern.MatchString(a.EngineVersion) && !supportsAutoPause(a.EngineVersion) {
+		bad("minCapacity: 0 ACU (automatic pause) needs aurora-postgresql 15.7 or later, not %q", a.EngineVersion)
 	}
 	if a.MinCapacity > a.MaxCapacity {
 		bad("minCapacity: %v ACU is above maxCapacity %v ACU", a.MinCapacity, a.MaxCapacity)
@@ -114,6 +121,14 @@ func validateAurora(a Aurora, azs []string) error {
 		bad("masterUsername: %q is not allowed: 1 to 16 letters, digits or underscores, starting with a letter, and not a name aurora-postgresql reserves (%v, pg_*)", a.MasterUsername, reservedMasterUsernames)
 	}
 	return errors.Join(errs...)
+}
+
+// supportsAutoPause reports whether an aurora-postgresql 15 version can
+// scale to 0 ACU: 15.7 and later (Aurora user guide, "Aurora Serverless v2
+// capacity").
+func supportsAutoPause(version string) bool {
+	minor, err := strconv.Atoi(strings.TrimPrefix(version, "15."))
+	return err == nil && minor >= 7
 }
 
 func validateBastion(b Bastion, azs []string) error {

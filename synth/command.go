@@ -9,8 +9,16 @@ import (
 type CommandLine struct {
 	// Options choose the stack to render.
 	Options Options
-	// JSON prints the full inventory instead of the report.
+	// JSON prints the full inventory and its cost instead of the report.
 	JSON bool
+	// Cost prints the modeled monthly cost, line by line.
+	Cost bool
+	// UsageFile is a JSON usage profile laid over DefaultUsage.
+	UsageFile string
+	// Diagram prints the Mermaid flowchart of the architecture.
+	Diagram bool
+	// UpdateReadme, with Diagram, rewrites the diagram in this README instead of printing it.
+	UpdateReadme string
 }
 
 // ParseArgs reads cmd/synth's arguments (without the program name) on a flag
@@ -23,7 +31,11 @@ func ParseArgs(args []string, output io.Writer) (CommandLine, error) {
 	var c CommandLine
 	fs.StringVar(&c.Options.Stack, "stack", "production", "stack to render (reads Pulumi.<stack>.yaml)")
 	fs.StringVar(&c.Options.Dir, "dir", ".", "directory holding Pulumi.yaml")
-	fs.BoolVar(&c.JSON, "json", false, "print the full inventory (type, name, parent, inputs, dependencies) as JSON")
+	fs.BoolVar(&c.JSON, "json", false, "print the full inventory (type, name, parent, inputs, dependencies) and its cost as JSON")
+	fs.BoolVar(&c.Cost, "cost", false, "print the modeled monthly cost, every line with its price and source")
+	fs.StringVar(&c.UsageFile, "usage", "", "JSON file of usage assumptions laid over the defaults (fields: see --cost)")
+	fs.BoolVar(&c.Diagram, "diagram", false, "print a Mermaid flowchart of the synthesized architecture")
+	fs.StringVar(&c.UpdateReadme, "update-readme", "", "with --diagram: write the diagram between the markers in this README instead of printing it")
 	err := fs.Parse(args)
 	return c, err
 }

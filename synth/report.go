@@ -33,6 +33,7 @@ var sections = []Section{
 	complianceSection,
 	evidenceSection,
 	conformanceSection,
+	costSection,
 }
 
 // WriteReport prints what `pulumi up` would create: resources grouped by
@@ -85,23 +86,29 @@ func WriteReport(w io.Writer, r *Result) error {
 	return tw.Flush()
 }
 
-// WriteJSON prints the full inventory for diffing in review.
+// Inventory is what --json prints and `synth diff` reads: the full
+// inventory, the conformance prediction and the modeled cost.
+type Inventory struct {
+	Project   string         `json:"project"`
+	Stack     string         `json:"stack"`
+	Config    []string       `json:"configKeys"`
+	Resources []*Resource    `json:"resources"`
+	Outputs   map[string]any `json:"outputs"`
+	// Conformance is the HIPAA pack's predicted result: counts by verdict,
+	// then every rule's verdict and rows.
+	Conformance any   `json:"conformance"`
+	Cost        *Cost `json:"cost"`
+}
+
+// WriteJSON prints the full inventory, with its conformance prediction and
+// cost, for diffing in review.
 func WriteJSON(w io.Writer, r *Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
-		Project   string         `json:"project"`
-		Stack     string         `json:"stack"`
-		Config    []string       `json:"configKeys"`
-		Resources []*Resource    `json:"resources"`
-		Outputs   map[string]any `json:"outputs"`
-		// Conformance is the HIPAA pack's predicted result: counts by
-		// verdict, then every rule's verdict and rows.
-		Conformance any `json:"conformance"`
-	}{r.Config.Project, r.Config.Stack, r.Config.Keys(), r.Resources, r.Outputs, struct {
+	return enc.Encode(Inventory{r.Config.Project, r.Config.Stack, r.Config.Keys(), r.Resources, r.Outputs, struct {
 		Counts map[conformance.Status]int `json:"counts"`
 		*conformance.Report
-	}{r.Conformance.Counts(), r.Conformance}})
+	}{r.Conformance.Counts(), r.Conformance}, Estimate(r, r.Usage)})
 }
 
 func heading(w io.Writer, title string) {

@@ -2,12 +2,19 @@
 // Pulumi mocks against a stack file and prints what `pulumi up` would create.
 //
 //	go run ./cmd/synth                    # the production stack, as a report
-//	go run ./cmd/synth --json             # the full inventory, for diffing
+//	go run ./cmd/synth --json             # the full inventory and its cost, for diffing
 //	go run ./cmd/synth --stack staging    # another stack file
+//	go run ./cmd/synth --cost             # the modeled monthly cost, line by line
+//	go run ./cmd/synth --cost --usage u.json  # ... with other usage assumptions
+//	go run ./cmd/synth --diagram          # a Mermaid flowchart of the architecture
+//	go run ./cmd/synth --diagram --update-readme README.md  # refresh the README's copy
+//	go run ./cmd/synth diff OLD.json NEW.json [--allow-replace]
 package main
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +24,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "diff" {
+		os.Exit(diff(os.Args[2:]))
+	}
 	cmd, err := synth.ParseArgs(os.Args[1:], os.Stderr)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -35,14 +45,100 @@ func run(cmd synth.CommandLine) error {
 	if err != nil {
 		return err
 	}
+	if cmd.UsageFile != "" {
+		b, err := os.ReadFile(cmd.UsageFile)
+		if err != nil {
+			return fmt.Errorf("read usage profile: %w", err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&result.Usage); err != nil {
+			return fmt.Errorf("usage profile %s: %w", cmd.UsageFile, err)
+		}
+	}
+	if cmd.Diagram && cmd.UpdateReadme != "" {
+		var d bytes.Buffer
+		if err := synth.WriteDiagram(&d, result); err != nil {
+			return err
+		}
+		old, err := os.ReadFile(cmd.UpdateReadme)
+		if err != nil {
+			return err
+		}
+		updated, err := synth.EmbedDiagram(string(old), d.String())
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd.UpdateReadme, err)
+		}
+		return os.WriteFile(cmd.UpdateReadme, []byte(updated), 0o644)
+	}
 	w := bufio.NewWriter(os.Stdout)
-	if cmd.JSON {
+	switch {
+	case cmd.JSON:
 		err = synth.WriteJSON(w, result)
-	} else {
+	case cmd.Cost:
+		err = synth.WriteCost(w, synth.Estimate(result, result.Usage))
+	case cmd.Diagram:
+		err = synth.WriteDiagram(w, result)
+	default:
 		err = synth.WriteReport(w, result)
 	}
 	if err != nil {
 		return err
 	}
 	return w.Flush()
+}
+
+// diff compares two --json inventories; it exits 2 when a protected or
+// stateful resource would be replaced or deleted, unless --allow-replace.
+func diff(args []string) int {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	allow := fs.Bool("allow-replace", false, "exit 0 even when a protected or stateful resource would be replaced or deleted")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: synth diff [--allow-replace] OLD.json NEW.json")
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the two files.
+	var files []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 1
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(files) != 2 {
+		fs.Usage()
+		return 1
+	}
+	var inv [2]*synth.Inventory
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
+			return 1
+		}
+		inv[i] = &synth.Inventory{}
+		if err := json.Unmarshal(b, inv[i]); err != nil {
+			fmt.Fprintf(os.Stderr, "synth diff: %s is not a `synth --json` inventory: %v\n", f, err)
+			return 1
+		}
+	}
+	d := synth.Compare(inv[0], inv[1], synth.ReplaceOnly)
+	w := bufio.NewWriter(os.Stdout)
+	synth.WriteDiff(w, d)
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
+		return 1
+	}
+	code := d.ExitCode(*allow)
+	if code != 0 {
+		fmt.Fprintf(os.Stderr, "synth diff: %d protected or stateful resource(s) would be replaced or deleted; re-run with --allow-replace if that is intended\n", len(d.Dangerous))
+	}
+	return code
 }

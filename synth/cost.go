@@ -1,0 +1,400 @@
+package synth
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// CostLine is one priced quantity of one resource.
+type CostLine struct {
+	// Tier is the package of the resource's outermost component ("network").
+	Tier string `json:"tier"`
+	// Resource is the logical name of the resource that incurs it.
+	Resource string `json:"resource"`
+	// Type is the resource's type token.
+	Type string `json:"type"`
+	// Price names the price it is charged at.
+	Price PriceKey `json:"price"`
+	// Quantity is how many units of the price a month uses.
+	Quantity float64 `json:"quantity"`
+	// MonthlyUSD is Quantity times the price.
+	MonthlyUSD float64 `json:"monthlyUsd"`
+	// Floor is true for what the stack costs with no traffic; false for
+	// lines driven by the usage profile.
+	Floor bool `json:"floor"`
+	// Basis says where the quantity comes from.
+	Basis string `json:"basis"`
+}
+
+// Cost is the modeled monthly cost of one synthesis.
+type Cost struct {
+	// PricesAsOf dates the price table.
+	PricesAsOf string `json:"pricesAsOf"`
+	// Region is the stack's region; prices are us-east-1's whatever it is.
+	Region string `json:"region"`
+	// Usage is the usage profile the usage-driven lines assume.
+	Usage UsageProfile `json:"usage"`
+	// Lines are every priced quantity, by tier, resource and price.
+	Lines []CostLine `json:"lines"`
+	// FloorUSD is the idle floor: the month with no traffic.
+	FloorUSD float64 `json:"floorUsd"`
+	// UsageUSD is what the usage profile adds.
+	UsageUSD float64 `json:"usageUsd"`
+	// TotalUSD is FloorUSD plus UsageUSD.
+	TotalUSD float64 `json:"totalUsd"`
+}
+
+// Estimate models the monthly cost of what the synthesis registered, from
+// Prices and the usage profile. Only resources that cost money by existing
+// or by use get lines; IAM, security groups, route tables and the like are free.
+func Estimate(r *Result, u UsageProfile) *Cost {
+	c := &Cost{PricesAsOf: PricesAsOf, Region: r.Config.Values["aws:region"], Usage: u}
+	add := func(res *Resource, key PriceKey, qty float64, floor bool, basis string) {
+		if qty == 0 {
+			return
+		}
+		c.Lines = append(c.Lines, CostLine{Tier: r.Tier(res), Resource: res.Name, Type: res.Type, Price: key,
+			Quantity: qty, MonthlyUSD: qty * Prices[key].USD, Floor: floor, Basis: basis})
+	}
+	// shared adds a line for every resource of a type together, in the
+	// tier that owns that kind of data: usage is profiled per stack.
+	shared := func(tier, typ, what string, key PriceKey, qty float64, basis string) {
+		if n := len(r.OfType(typ)); n > 0 && qty != 0 {
+			c.Lines = append(c.Lines, CostLine{Tier: tier, Resource: fmt.Sprintf("all %d %s", n, what), Type: typ, Price: key,
+				Quantity: qty, MonthlyUSD: qty * Prices[key].USD, Basis: basis})
+		}
+	}
+	// first returns the first resource of a type, to carry an account-level line.
+	first := func(typ string) *Resource {
+		if all := r.OfType(typ); len(all) > 0 {
+			return all[0]
+		}
+		return nil
+	}
+
+	nats := r.OfType("aws:ec2/natGateway:NatGateway")
+	for _, n := range nats {
+		add(n, NatGatewayHour, HoursPerMonth, true, "730 hours")
+		add(n, NatGatewayGB, u.NatGB/float64(len(nats)), false, fmt.Sprintf("natGB %g split over %d NAT gateways", u.NatGB, len(nats)))
+	}
+	for _, e := range r.OfType("aws:ec2/eip:Eip") {
+		add(e, PublicIPv4Hour, HoursPerMonth, true, "730 hours")
+	}
+	for _, lb := range r.OfType("aws:lb/loadBalancer:LoadBalancer") {
+		add(lb, AlbHour, HoursPerMonth, true, "730 hours")
+		if lb.Inputs["internal"] != true {
+			subnets, _ := lb.Inputs["subnets"].([]any)
+			add(lb, PublicIPv4Hour, float64(len(subnets))*HoursPerMonth, true,
+				fmt.Sprintf("one public IPv4 address per subnet (%d) for 730 hours", len(subnets)))
+		}
+		add(lb, AlbLCUHour, u.AlbLCUs*HoursPerMonth, false, fmt.Sprintf("albLCUs %g for 730 hours", u.AlbLCUs))
+	}
+	for _, acl := range r.OfType("aws:wafv2/webAcl:WebAcl") {
+		rules, _ := acl.Inputs["rules"].([]any)
+		add(acl, WafWebACLMonth, 1, true, "one web ACL")
+		add(acl, WafRuleMonth, float64(len(rules)), true, fmt.Sprintf("%d rules (a managed rule group counts as one)", len(rules)))
+		add(acl, WafMillionRequests, u.WafMillionRequests, false, "wafMillionRequests")
+	}
+
+	for _, cl := range r.OfType("aws:rds/cluster:Cluster") {
+		scaling, _ := cl.Inputs["serverlessv2ScalingConfiguration"].(map[string]any)
+		minACU, _ := scaling["minCapacity"].(float64)
+		for _, inst := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
+			if inst.Str("instanceClass") == "db.serverless" {
+				add(inst, AuroraACUHour, minACU*HoursPerMonth, true, fmt.Sprintf("minCapacity %g ACU for 730 hours", minACU))
+			}
+		}
+		add(cl, AuroraACUHour, u.ExtraACUHours, false, "extraACUHours above the minimum")
+		add(cl, AuroraStorageGBMonth, u.DatabaseGB, true, "databaseGB at rest")
+		add(cl, AuroraMillionIOs, u.AuroraMillionIOs, false, "auroraMillionIOs")
+		if cl.Inputs["manageMasterUserPassword"] == true {
+			add(cl, SecretMonth, 1, true, "the master password secret RDS manages")
+		}
+	}
+
+	fargateVCPUs := 0.0
+	for _, svc := range r.OfType("aws:ecs/service:Service") {
+		td := r.taskDefinition(svc.Str("taskDefinition"))
+		if td == nil {
+			continue
+		}
+		count, _ := svc.Inputs["desiredCount"].(float64)
+		vcpu := number(td.Inputs["cpu"]) / 1024
+		gb := number(td.Inputs["memory"]) / 1024
+		fargateVCPUs += count * vcpu
+		add(svc, FargateVCPUHour, count*vcpu*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g vCPU for 730 hours", count, vcpu))
+		add(svc, FargateGBHour, count*gb*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g GB for 730 hours", count, gb))
+	}
+	for _, in := range r.OfType("aws:ec2/instance:Instance") {
+		if in.Str("instanceType") == "t3.micro" {
+			add(in, EC2T3MicroHour, HoursPerMonth, true, "730 hours")
+		} else {
+			c.Lines = append(c.Lines, CostLine{Tier: r.Tier(in), Resource: in.Name, Type: in.Type,
+				Basis: fmt.Sprintf("instance type %s has no price in the table: add one", in.Str("instanceType")), Floor: true})
+		}
+		root, _ := in.Inputs["rootBlockDevice"].(map[string]any)
+		size, basis := number(root["volumeSize"]), "root volume"
+		if size == 0 {
+			// The AMI's own root volume size: 8 GiB for Amazon Linux 2023.
+			size, basis = 8, "root volume, the AMI's 8 GiB"
+		}
+		add(in, EBSGp3GBMonth, size, true, basis)
+	}
+
+	for _, k := range r.OfType("aws:kms/key:Key") {
+		add(k, KMSKeyMonth, 1, true, "one key")
+	}
+	for _, s := range r.OfType("aws:secretsmanager/secret:Secret") {
+		add(s, SecretMonth, 1, true, "one secret")
+	}
+	for _, a := range r.OfType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		metrics := 1
+		if qs, ok := a.Inputs["metricQueries"].([]any); ok {
+			metrics = 0
+			for _, q := range qs {
+				if m, _ := q.(map[string]any); m["metric"] != nil {
+					metrics++
+				}
+			}
+		}
+		add(a, AlarmMetricMonth, float64(metrics), true, fmt.Sprintf("%d metric(s)", metrics))
+	}
+	shared("observability", "aws:cloudwatch/logGroup:LogGroup", "log groups", LogsIngestedGB, u.LogsIngestedGB, "logsIngestedGB")
+	shared("observability", "aws:cloudwatch/logGroup:LogGroup", "log groups", LogsStoredGBMonth, u.LogsStoredGB, "logsStoredGB")
+
+	if rec := first("aws:cfg/recorder:Recorder"); rec != nil {
+		custom := 0
+		for _, res := range r.Resources {
+			if !res.Component {
+				custom++
+			}
+		}
+		add(rec, ConfigItem, float64(custom)*u.ConfigItemsPerResource, true,
+			fmt.Sprintf("%d resources x configItemsPerResource %g", custom, u.ConfigItemsPerResource))
+	}
+	for _, pack := range r.OfType("aws:cfg/conformancePack:ConformancePack") {
+		rules := strings.Count(pack.Str("templateBody"), `"AWS::Config::ConfigRule"`)
+		add(pack, ConfigRuleEvaluation, float64(rules)*u.ConfigEvaluationsPerRule, true,
+			fmt.Sprintf("%d rules x configEvaluationsPerRule %g", rules, u.ConfigEvaluationsPerRule))
+	}
+	for _, rule := range r.OfType("aws:cfg/rule:Rule") {
+		add(rule, ConfigRuleEvaluation, u.ConfigEvaluationsPerRule, true, "configEvaluationsPerRule")
+	}
+	if d := first("aws:guardduty/detector:Detector"); d != nil {
+		add(d, GuardDutyMillionEvents, u.ManagementEventsMillions, false, "managementEventsMillions")
+		add(d, GuardDutyFlowLogGB, u.FlowLogGB, false, "flowLogGB")
+	}
+	for _, f := range r.OfType("aws:guardduty/detectorFeature:DetectorFeature") {
+		if f.Str("name") == "RUNTIME_MONITORING" {
+			add(f, GuardDutyFargateVCPUMonth, fargateVCPUs, true, fmt.Sprintf("%g Fargate vCPUs monitored", fargateVCPUs))
+		}
+	}
+	// The buckets hold the trail, Config history and ALB access logs: audit data.
+	shared("compliance", "aws:s3/bucketV2:BucketV2", "buckets", S3StandardGBMonth, u.S3GB, "s3GB")
+	shared("compute", "aws:ecr/repository:Repository", "repositories", ECRStorageGBMonth, u.EcrGB, "ecrGB")
+	// Lines ready for tiers other branches add: priced only when they appear.
+	if plan := first("aws:backup/plan:Plan"); plan != nil {
+		add(plan, BackupWarmGBMonth, u.BackupGB, true, "backupGB kept by AWS Backup")
+	}
+	if hub := first("aws:securityhub/account:Account"); hub != nil {
+		add(hub, SecurityHubCheck, u.SecurityHubChecks, true, "securityHubChecks")
+	}
+
+	sort.SliceStable(c.Lines, func(i, j int) bool {
+		a, b := c.Lines[i], c.Lines[j]
+		if a.Tier != b.Tier {
+			return tierOrder(a.Tier) < tierOrder(b.Tier)
+		}
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
+		}
+		return a.Price < b.Price
+	})
+	for _, l := range c.Lines {
+		if l.Floor {
+			c.FloorUSD += l.MonthlyUSD
+		} else {
+			c.UsageUSD += l.MonthlyUSD
+		}
+	}
+	c.TotalUSD = c.FloorUSD + c.UsageUSD
+	return c
+}
+
+// tiers orders the report's tiers; unknown ones sort last.
+var tiers = []string{"network", "security", "data", "compute", "edge", "observability", "compliance"}
+
+func tierOrder(t string) int {
+	if i := slices.Index(tiers, t); i >= 0 {
+		return i
+	}
+	return len(tiers)
+}
+
+// Tier is the package of a resource's outermost component: "network" for
+// everything under omnirapeutic:network:Vpc. Resources outside any
+// component are "stack".
+func (r *Result) Tier(res *Resource) string {
+	top := ""
+	for cur := res; cur != nil; cur = r.ByURN(cur.Parent) {
+		if cur.Component {
+			top = cur.Type
+		}
+	}
+	parts := strings.Split(top, ":")
+	if len(parts) != 3 {
+		return "stack"
+	}
+	return parts[1]
+}
+
+// taskDefinition finds the task definition a service's "family:revision" or ARN names.
+func (r *Result) taskDefinition(ref string) *Resource {
+	family := ref[strings.LastIndex(ref, "/")+1:]
+	if i := strings.LastIndex(family, ":"); i >= 0 {
+		family = family[:i]
+	}
+	for _, td := range r.OfType("aws:ecs/taskDefinition:TaskDefinition") {
+		if td.Str("family") == family {
+			return td
+		}
+	}
+	return nil
+}
+
+// number reads a numeric input the way the engine may hold it: a number or
+// a numeric string (ECS task CPU and memory are strings).
+func number(v any) float64 {
+	switch n := v.(type) {
+	case float64:
+		return n
+	case string:
+		f, _ := strconv.ParseFloat(n, 64)
+		return f
+	}
+	return 0
+}
+
+// ByTier sums lines per tier: floor and usage.
+func (c *Cost) ByTier() map[string][2]float64 {
+	out := map[string][2]float64{}
+	for _, l := range c.Lines {
+		v := out[l.Tier]
+		if l.Floor {
+			v[0] += l.MonthlyUSD
+		} else {
+			v[1] += l.MonthlyUSD
+		}
+		out[l.Tier] = v
+	}
+	return out
+}
+
+// Biggest returns the n most expensive lines, summed per price across
+// resources (three NAT gateways' hours are one line).
+func (c *Cost) Biggest(n int) []CostLine {
+	sum := map[PriceKey]*CostLine{}
+	for _, l := range c.Lines {
+		s, ok := sum[l.Price]
+		if !ok {
+			s = &CostLine{Price: l.Price, Floor: l.Floor, Tier: l.Tier}
+			sum[l.Price] = s
+		}
+		s.Quantity += l.Quantity
+		s.MonthlyUSD += l.MonthlyUSD
+		s.Floor = s.Floor && l.Floor
+	}
+	var out []CostLine
+	for _, k := range slices.Sorted(maps.Keys(sum)) {
+		out = append(out, *sum[k])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].MonthlyUSD > out[j].MonthlyUSD })
+	return out[:min(n, len(out))]
+}
+
+// usd formats dollars to the cent.
+func usd(v float64) string { return fmt.Sprintf("$%.2f", math.Round(v*100)/100) }
+
+// WriteCost prints the cost model: totals, per tier, then every line with
+// its price and where the price comes from.
+func WriteCost(w io.Writer, c *Cost) error {
+	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s\n", usd(c.TotalUSD), usd(c.FloorUSD), usd(c.UsageUSD))
+	fmt.Fprintf(w, "us-east-1 on-demand list prices as of %s, %d hours a month, before free tiers and discounts", c.PricesAsOf, HoursPerMonth)
+	if c.Region != "us-east-1" {
+		fmt.Fprintf(w, "; the stack is in %s, whose prices may differ", c.Region)
+	}
+	fmt.Fprintln(w, ".")
+	fmt.Fprintln(w)
+	byTier := c.ByTier()
+	var rows [][]string
+	for _, t := range slices.SortedFunc(maps.Keys(byTier), func(a, b string) int { return tierOrder(a) - tierOrder(b) }) {
+		v := byTier[t]
+		rows = append(rows, []string{t, usd(v[0]), usd(v[1]), usd(v[0] + v[1])})
+	}
+	if err := table(w, []string{"TIER", "FLOOR", "USAGE", "TOTAL"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	rows = nil
+	for _, l := range c.Lines {
+		kind := "usage"
+		if l.Floor {
+			kind = "floor"
+		}
+		p := Prices[l.Price]
+		rows = append(rows, []string{l.Tier, l.Resource, kind, string(l.Price), fmt.Sprintf("%g x $%g/%s", round(l.Quantity), p.USD, p.Unit), usd(l.MonthlyUSD), l.Basis})
+	}
+	if err := table(w, []string{"TIER", "RESOURCE", "KIND", "PRICE", "QUANTITY", "MONTHLY", "BASIS"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage profile (change with --usage FILE.json):")
+	rows = nil
+	for _, f := range usageFields(c.Usage) {
+		rows = append(rows, []string{"  " + f.name, strconv.FormatFloat(f.value, 'g', -1, 64)})
+	}
+	if err := table(w, []string{"  ASSUMPTION", "VALUE"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Prices used, and the AWS page each comes from:")
+	rows = nil
+	used := map[PriceKey]bool{}
+	for _, l := range c.Lines {
+		used[l.Price] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(used)) {
+		if k == "" {
+			continue
+		}
+		p := Prices[k]
+		rows = append(rows, []string{"  " + string(k), fmt.Sprintf("$%g/%s", p.USD, p.Unit), p.Page})
+	}
+	return table(w, []string{"  PRICE", "USD", "SOURCE"}, rows)
+}
+
+// round keeps quantities readable (730 x 0.25 = 182.5, not 182.49999).
+func round(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+type usageField struct {
+	name  string
+	value float64
+}
+
+// usageFields lists the profile's assumptions by their JSON names.
+func usageFields(u UsageProfile) []usageField {
+	return []usageField{
+		{"natGB", u.NatGB}, {"albLCUs", u.AlbLCUs}, {"wafMillionRequests", u.WafMillionRequests},
+		{"logsIngestedGB", u.LogsIngestedGB}, {"logsStoredGB", u.LogsStoredGB}, {"extraACUHours", u.ExtraACUHours},
+		{"auroraMillionIOs", u.AuroraMillionIOs}, {"databaseGB", u.DatabaseGB}, {"backupGB", u.BackupGB},
+		{"configItemsPerResource", u.ConfigItemsPerResource}, {"configEvaluationsPerRule", u.ConfigEvaluationsPerRule},
+		{"securityHubChecks", u.SecurityHubChecks}, {"managementEventsMillions", u.ManagementEventsMillions},
+		{"flowLogGB", u.FlowLogGB}, {"s3GB", u.S3GB}, {"ecrGB", u.EcrGB},
+	}
+}

@@ -1,0 +1,224 @@
+package synth
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// ResourceChange is one resource present in both syntheses whose inputs differ.
+type ResourceChange struct {
+	Type, Name string
+	// Inputs are the top-level inputs that differ, sorted.
+	Inputs []string
+	// Replace lists the changed inputs AWS cannot change in place, with sources.
+	Replace []ReplaceOnlyProperty
+}
+
+// Danger is a replacement or deletion of a protected or stateful resource.
+type Danger struct {
+	Type, Name string
+	// Action is "replace" or "delete".
+	Action string
+	// Why says what triggers it.
+	Why string
+}
+
+// Delta is what `synth diff` reports between two inventories.
+type Delta struct {
+	Old, New         string
+	Added, Removed   []*Resource
+	Changed          []ResourceChange
+	Dangerous        []Danger
+	OldCost, NewCost *Cost
+}
+
+// Compare diffs two inventories. Resources are matched by URN, as the
+// engine does: a changed logical name or parent is a delete and a create
+// (unless the program adds an alias). replaceOnly says which inputs force a
+// replacement.
+func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProperty) *Delta {
+	d := &Delta{Old: old.Project + "/" + old.Stack, New: new.Project + "/" + new.Stack, OldCost: old.Cost, NewCost: new.Cost}
+	oldBy, newBy := byURN(old.Resources), byURN(new.Resources)
+	for _, urn := range slices.Sorted(maps.Keys(newBy)) {
+		if _, ok := oldBy[urn]; !ok {
+			d.Added = append(d.Added, newBy[urn])
+		}
+	}
+	for _, urn := range slices.Sorted(maps.Keys(oldBy)) {
+		o := oldBy[urn]
+		n, ok := newBy[urn]
+		if !ok {
+			d.Removed = append(d.Removed, o)
+			if Stateful(o) && !o.Component {
+				why := "no longer registered"
+				if moved := movedTo(o, d.Added); moved != nil {
+					why = fmt.Sprintf("its logical name or parent changed (now %s): Pulumi deletes %s and creates a new one unless the program adds an alias", moved.URN, o.Name)
+				}
+				d.Dangerous = append(d.Dangerous, Danger{o.Type, o.Name, "delete", why})
+			}
+			continue
+		}
+		if o.Component {
+			continue
+		}
+		var changed []string
+		for _, k := range slices.Sorted(maps.Keys(union(o.Inputs, n.Inputs))) {
+			if slices.Contains(n.IgnoreChanges, k) {
+				continue
+			}
+			if !reflect.DeepEqual(o.Inputs[k], n.Inputs[k]) {
+				changed = append(changed, k)
+			}
+		}
+		if len(changed) == 0 {
+			continue
+		}
+		c := ResourceChange{Type: n.Type, Name: n.Name, Inputs: changed}
+		for _, p := range replaceOnly(n.Type) {
+			if slices.Contains(changed, p.Name) {
+				c.Replace = append(c.Replace, p)
+			}
+		}
+		d.Changed = append(d.Changed, c)
+		if len(c.Replace) > 0 && (Stateful(o) || Stateful(n)) {
+			var why []string
+			for _, p := range c.Replace {
+				why = append(why, fmt.Sprintf("%s changed (%v → %v; replace-only, %s)", p.Name, brief(o.Inputs[p.Name]), brief(n.Inputs[p.Name]), p.Source))
+			}
+			d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace", strings.Join(why, "; ")})
+		}
+	}
+	return d
+}
+
+func byURN(rs []*Resource) map[string]*Resource {
+	out := map[string]*Resource{}
+	for _, r := range rs {
+		out[r.URN] = r
+	}
+	return out
+}
+
+func union(a, b map[string]any) map[string]any {
+	out := maps.Clone(a)
+	if out == nil {
+		out = map[string]any{}
+	}
+	maps.Copy(out, b)
+	return out
+}
+
+// movedTo finds the added resource that is the removed one under a new
+// logical name or parent: same type and same physical name.
+func movedTo(o *Resource, added []*Resource) *Resource {
+	physical := func(r *Resource) string {
+		for _, k := range []string{"name", "bucket", "clusterIdentifier", "identifier"} {
+			if s := r.Str(k); s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	for _, a := range added {
+		if a.Type == o.Type && (a.Name == o.Name || (physical(o) != "" && physical(a) == physical(o))) {
+			return a
+		}
+	}
+	return nil
+}
+
+// brief prints a value in at most 60 characters.
+func brief(v any) string {
+	s := fmt.Sprint(v)
+	if v == nil {
+		s = "unset"
+	}
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}
+
+// WriteDiff prints the delta: the dangerous changes first and loudly, then
+// additions, removals and changes, then the cost delta.
+func WriteDiff(w io.Writer, d *Delta) {
+	replaced := 0
+	for _, c := range d.Changed {
+		if len(c.Replace) > 0 {
+			replaced++
+		}
+	}
+	fmt.Fprintf(w, "Synthesis diff %s → %s: %d added, %d removed, %d changed (%d replaced)\n",
+		d.Old, d.New, len(d.Added), len(d.Removed), len(d.Changed), replaced)
+	if len(d.Dangerous) > 0 {
+		fmt.Fprintf(w, "\n!!! %d PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!\n", len(d.Dangerous))
+		for _, x := range d.Dangerous {
+			fmt.Fprintf(w, "!!! %s %s %s: %s\n", strings.ToUpper(x.Action), x.Type, x.Name, x.Why)
+		}
+	}
+	list := func(title, mark string, rs []*Resource) {
+		if len(rs) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s:\n", title)
+		for _, r := range rs {
+			fmt.Fprintf(w, "  %s %s %s\n", mark, r.Type, r.Name)
+		}
+	}
+	list("Added", "+", d.Added)
+	list("Removed", "-", d.Removed)
+	if len(d.Changed) > 0 {
+		fmt.Fprintln(w, "\nChanged:")
+		for _, c := range d.Changed {
+			action := "update"
+			if len(c.Replace) > 0 {
+				var names []string
+				for _, p := range c.Replace {
+					names = append(names, p.Name)
+				}
+				action = "REPLACE (" + strings.Join(names, ", ") + ")"
+			}
+			fmt.Fprintf(w, "  ~ %s %s: %s; inputs %s\n", c.Type, c.Name, action, strings.Join(c.Inputs, ", "))
+		}
+	}
+	writeCostDelta(w, d.OldCost, d.NewCost)
+}
+
+func writeCostDelta(w io.Writer, old, new *Cost) {
+	if old == nil || new == nil {
+		fmt.Fprintln(w, "\nCost: one inventory has no cost (made before --json included it)")
+		return
+	}
+	signed := func(v float64) string {
+		if v >= 0 {
+			return "+" + usd(v)
+		}
+		return "-" + usd(-v)
+	}
+	fmt.Fprintf(w, "\nCost per month: floor %s → %s (%s), total %s → %s (%s)\n",
+		usd(old.FloorUSD), usd(new.FloorUSD), signed(new.FloorUSD-old.FloorUSD),
+		usd(old.TotalUSD), usd(new.TotalUSD), signed(new.TotalUSD-old.TotalUSD))
+	perPrice := func(c *Cost) map[PriceKey]float64 {
+		out := map[PriceKey]float64{}
+		for _, l := range c.Lines {
+			out[l.Price] += l.MonthlyUSD
+		}
+		return out
+	}
+	o, n := perPrice(old), perPrice(new)
+	for _, k := range slices.Sorted(maps.Keys(union2(o, n))) {
+		if delta := n[k] - o[k]; delta > 0.005 || delta < -0.005 {
+			fmt.Fprintf(w, "  %s %s\n", signed(delta), k)
+		}
+	}
+}
+
+func union2(a, b map[PriceKey]float64) map[PriceKey]float64 {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}

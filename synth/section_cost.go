@@ -1,0 +1,25 @@
+package synth
+
+import (
+	"fmt"
+	"io"
+)
+
+var costSection = Section{Title: "Cost", Write: writeCostSummary}
+
+// writeCostSummary prints the totals, the tiers and the biggest lines; `--cost`
+// prints every line.
+func writeCostSummary(r *Result, w io.Writer) error {
+	c := Estimate(r, r.Usage)
+	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s (us-east-1 list prices as of %s; every line: go run ./cmd/synth --cost)\n\n",
+		usd(c.TotalUSD), usd(c.FloorUSD), usd(c.UsageUSD), c.PricesAsOf)
+	var rows [][]string
+	for _, l := range c.Biggest(8) {
+		kind := "usage"
+		if l.Floor {
+			kind = "floor"
+		}
+		rows = append(rows, []string{string(l.Price), kind, usd(l.MonthlyUSD)})
+	}
+	return table(w, []string{"BIGGEST LINES", "KIND", "MONTHLY"}, rows)
+}

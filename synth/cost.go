@@ -325,8 +325,8 @@ func usd(v float64) string { return fmt.Sprintf("$%.2f", math.Round(v*100)/100) 
 // its price and where the price comes from.
 func WriteCost(w io.Writer, c *Cost) error {
 	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s\n", usd(c.TotalUSD), usd(c.FloorUSD), usd(c.UsageUSD))
-	fmt.Fprintf(w, "us-east-1 on-demand list prices as of %s, %d hours a month, before free tiers and discounts", c.PricesAsOf, HoursPerMonth)
-	if c.Region != "us-east-1" {
+	fmt.Fprintf(w, "US East (N. Virginia) on-demand list prices as of %s, %d hours a month, before free tiers and discounts", c.PricesAsOf, HoursPerMonth)
+	if c.Region != PricesRegion {
 		fmt.Fprintf(w, "; the stack is in %s, whose prices may differ", c.Region)
 	}
 	fmt.Fprintln(w, ".")

@@ -95,6 +95,15 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 	return d
 }
 
+// ExitCode is what `synth diff` exits with: 2 when a protected or stateful
+// resource would be replaced or deleted and that was not allowed, else 0.
+func (d *Delta) ExitCode(allowReplace bool) int {
+	if len(d.Dangerous) > 0 && !allowReplace {
+		return 2
+	}
+	return 0
+}
+
 func byURN(rs []*Resource) map[string]*Resource {
 	out := map[string]*Resource{}
 	for _, r := range rs {

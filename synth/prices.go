@@ -6,6 +6,9 @@ package synth
 // region is modeled at these prices too: the report says so.
 const PricesAsOf = "2026-11-25"
 
+// PricesRegion is the region whose prices the table holds.
+const PricesRegion = "us-east-1"
+
 // HoursPerMonth is AWS's billing month for hourly prices (AWS Pricing
 // Calculator: 730 hours).
 const HoursPerMonth = 730

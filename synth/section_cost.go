@@ -11,7 +11,7 @@ var costSection = Section{Title: "Cost", Write: writeCostSummary}
 // prints every line.
 func writeCostSummary(r *Result, w io.Writer) error {
 	c := Estimate(r, r.Usage)
-	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s (us-east-1 list prices as of %s; every line: go run ./cmd/synth --cost)\n\n",
+	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s (US East (N. Virginia) list prices as of %s; every line: go run ./cmd/synth --cost)\n\n",
 		usd(c.TotalUSD), usd(c.FloorUSD), usd(c.UsageUSD), c.PricesAsOf)
 	var rows [][]string
 	for _, l := range c.Biggest(8) {

@@ -1,0 +1,176 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/stackfile"
+	"github.com/omnirapeutic/infrastructure/synth"
+)
+
+// smallStack is a hand-built synthesis: one of each priced kind, so the
+// arithmetic below can be checked with a pocket calculator.
+func smallStack(extra ...*synth.Resource) *synth.Result {
+	comp := func(typ, name string) *synth.Resource {
+		return &synth.Resource{Type: typ, Name: name, URN: "urn:" + name, Component: true}
+	}
+	res := func(typ, name, parent string, inputs map[string]any) *synth.Resource {
+		return &synth.Resource{Type: typ, Name: name, URN: "urn:" + name, ID: name + "-id", Parent: "urn:" + parent, Inputs: inputs}
+	}
+	r := &synth.Result{
+		Config: &stackfile.Config{Project: "omnirapeutic", Stack: "small", Values: map[string]string{"aws:region": "us-east-1"}},
+		Resources: []*synth.Resource{
+			comp("omnirapeutic:network:Vpc", "net"),
+			res("aws:ec2/natGateway:NatGateway", "nat", "net", map[string]any{}),
+			res("aws:ec2/eip:Eip", "eip", "net", map[string]any{}),
+			comp("omnirapeutic:edge:LoadBalancer", "lb"),
+			res("aws:lb/loadBalancer:LoadBalancer", "alb", "lb", map[string]any{"internal": false, "subnets": []any{"a", "b"}}),
+			comp("omnirapeutic:edge:WebAcl", "acl"),
+			res("aws:wafv2/webAcl:WebAcl", "waf", "acl", map[string]any{"rules": []any{map[string]any{}, map[string]any{}, map[string]any{}}}),
+			comp("omnirapeutic:data:Aurora", "db"),
+			res("aws:rds/cluster:Cluster", "cluster", "db", map[string]any{
+				"serverlessv2ScalingConfiguration": map[string]any{"minCapacity": 0.5, "maxCapacity": 1.0},
+				"manageMasterUserPassword":         true,
+			}),
+			res("aws:rds/clusterInstance:ClusterInstance", "writer", "db", map[string]any{"instanceClass": "db.serverless"}),
+			comp("omnirapeutic:compute:Cluster", "ecs"),
+			res("aws:ecs/taskDefinition:TaskDefinition", "td", "ecs", map[string]any{"family": "small-app", "cpu": "256", "memory": "512"}),
+			res("aws:ecs/service:Service", "svc", "ecs", map[string]any{"desiredCount": 2.0, "taskDefinition": "small-app:1"}),
+			comp("omnirapeutic:security:Keys", "keys"),
+			res("aws:kms/key:Key", "key", "keys", map[string]any{}),
+			comp("omnirapeutic:observability:Alarms", "alarms"),
+			res("aws:cloudwatch/metricAlarm:MetricAlarm", "math-alarm", "alarms", map[string]any{"metricQueries": []any{
+				map[string]any{"id": "a", "metric": map[string]any{}}, map[string]any{"id": "b", "metric": map[string]any{}}, map[string]any{"id": "e", "expression": "a+b"},
+			}}),
+		},
+	}
+	r.Resources = append(r.Resources, extra...)
+	return r
+}
+
+var smallUsage = synth.UsageProfile{NatGB: 100, AlbLCUs: 2, WafMillionRequests: 3, ExtraACUHours: 10, AuroraMillionIOs: 5, DatabaseGB: 10}
+
+// TestCostArithmeticOnASmallStack pins every line of a small stack against
+// numbers worked out by hand from the price table, so a price edit shows here.
+func TestCostArithmeticOnASmallStack(t *testing.T) {
+	c := synth.Estimate(smallStack(), smallUsage)
+	got := map[string]float64{}
+	for _, l := range c.Lines {
+		got[l.Resource+"/"+string(l.Price)] += l.MonthlyUSD
+	}
+	want := map[string]float64{
+		"nat/NAT gateway hour":                              730 * 0.045,     // 32.85
+		"nat/NAT gateway data processed":                    100 * 0.045,     // 4.50
+		"eip/public IPv4 address hour":                      730 * 0.005,     // 3.65
+		"alb/ALB hour":                                      730 * 0.0225,    // 16.425
+		"alb/public IPv4 address hour":                      2 * 730 * 0.005, // 7.30: one per subnet
+		"alb/ALB LCU-hour":                                  2 * 730 * 0.008, // 11.68
+		"waf/WAF web ACL month":                             5,
+		"waf/WAF rule month":                                3,
+		"waf/WAF million requests":                          3 * 0.60,
+		"writer/Aurora Serverless v2 ACU-hour":              0.5 * 730 * 0.12, // 43.80
+		"cluster/Aurora Serverless v2 ACU-hour":             10 * 0.12,
+		"cluster/Aurora storage GB-month":                   10 * 0.10,
+		"cluster/Aurora million I/O requests":               5 * 0.20,
+		"cluster/Secrets Manager secret month":              0.40,
+		"svc/Fargate vCPU-hour (Linux/x86)":                 2 * 0.25 * 730 * 0.04048, // 14.7752
+		"svc/Fargate GB-hour (Linux/x86)":                   2 * 0.5 * 730 * 0.004445, // 3.24485
+		"key/KMS customer managed key month":                1,
+		"math-alarm/CloudWatch standard alarm metric month": 2 * 0.10, // metrics, not the expression
+	}
+	assert.Len(t, got, len(want), "lines: %v", got)
+	for k, v := range want {
+		assert.InDeltaf(t, v, got[k], 1e-9, "line %s", k)
+	}
+	assert.InDelta(t, 132.64505, c.FloorUSD, 1e-9)
+	assert.InDelta(t, 20.18, c.UsageUSD, 1e-9)
+	assert.InDelta(t, 152.82505, c.TotalUSD, 1e-9)
+	tiers := c.ByTier()
+	assert.InDelta(t, 32.85+3.65, tiers["network"][0], 1e-9)
+	assert.InDelta(t, 4.5, tiers["network"][1], 1e-9)
+
+	// The usage profile moves the total and nothing else.
+	more := smallUsage
+	more.NatGB = 1100
+	c2 := synth.Estimate(smallStack(), more)
+	assert.InDelta(t, c.FloorUSD, c2.FloorUSD, 1e-9)
+	assert.InDelta(t, 1000*0.045, c2.TotalUSD-c.TotalUSD, 1e-9)
+}
+
+// TestCostPricesOnlyWhatIsThere: Backup storage and Security Hub checks are
+// priced when those resources appear in a synthesis, and only then.
+func TestCostPricesOnlyWhatIsThere(t *testing.T) {
+	u := smallUsage
+	u.BackupGB, u.SecurityHubChecks = 100, 5000
+	base := synth.Estimate(smallStack(), u)
+	with := synth.Estimate(smallStack(
+		&synth.Resource{Type: "aws:backup/plan:Plan", Name: "plan", URN: "urn:plan", Inputs: map[string]any{}},
+		&synth.Resource{Type: "aws:securityhub/account:Account", Name: "hub", URN: "urn:hub", Inputs: map[string]any{}},
+	), u)
+	assert.InDelta(t, 100*0.021+5000*0.001, with.FloorUSD-base.FloorUSD, 1e-9)
+	for _, l := range base.Lines {
+		assert.NotContains(t, []synth.PriceKey{synth.BackupWarmGBMonth, synth.SecurityHubCheck}, l.Price)
+	}
+}
+
+// TestProductionAndStagingFloors pins the idle floor of both stacks at the
+// default usage profile, and staging at no more than half of production.
+func TestProductionAndStagingFloors(t *testing.T) {
+	prod := synth.Estimate(production(t), synth.DefaultUsage)
+	stg := synth.Estimate(staging(t), synth.DefaultUsage)
+	assert.InDelta(t, 230.03, prod.FloorUSD, 0.005, "production's idle floor")
+	assert.InDelta(t, 99.95, stg.FloorUSD, 0.005, "staging's idle floor")
+	assert.LessOrEqual(t, stg.FloorUSD, prod.FloorUSD/2, "staging's floor must be at most half of production's")
+
+	// Production's floor, by what drives it: three NAT gateways, their and
+	// the ALB's six public addresses, half an ACU, the ALB, the WAF, two tasks.
+	byPrice := map[synth.PriceKey]float64{}
+	for _, l := range prod.Lines {
+		if l.Floor {
+			byPrice[l.Price] += l.MonthlyUSD
+		}
+	}
+	assert.InDelta(t, 3*730*0.045, byPrice[synth.NatGatewayHour], 1e-9)
+	assert.InDelta(t, 6*730*0.005, byPrice[synth.PublicIPv4Hour], 1e-9)
+	assert.InDelta(t, 0.5*730*0.12, byPrice[synth.AuroraACUHour], 1e-9)
+	assert.InDelta(t, 730*0.0225, byPrice[synth.AlbHour], 1e-9)
+	assert.InDelta(t, 5+4, byPrice[synth.WafWebACLMonth]+byPrice[synth.WafRuleMonth], 1e-9)
+	assert.InDelta(t, 2*730*(0.25*0.04048+0.5*0.004445), byPrice[synth.FargateVCPUHour]+byPrice[synth.FargateGBHour], 1e-9)
+	assert.Equal(t, synth.NatGatewayHour, prod.Biggest(1)[0].Price, "NAT gateway hours are production's biggest line")
+}
+
+var pricingPage = regexp.MustCompile(`^https://aws\.amazon\.com/[a-z0-9/-]+/pricing/(on-demand/)?$`)
+
+// TestPriceTableIsDatedAndSourced: every price names the AWS page it comes from.
+func TestPriceTableIsDatedAndSourced(t *testing.T) {
+	assert.Regexp(t, regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`), synth.PricesAsOf)
+	assert.Equal(t, 730, synth.HoursPerMonth)
+	for k, p := range synth.Prices {
+		assert.Regexpf(t, pricingPage, p.Page, "%s does not cite an AWS pricing page", k)
+		assert.Positivef(t, p.USD, "%s has no price", k)
+		assert.NotEmptyf(t, p.Unit, "%s has no unit", k)
+	}
+}
+
+// TestReportAndCostOutput: the default report has a cost section, --cost
+// prints every line with its source, --json carries the cost.
+func TestReportAndCostOutput(t *testing.T) {
+	r := production(t)
+	var report, cost, js bytes.Buffer
+	require.NoError(t, synth.WriteReport(&report, r))
+	assert.Contains(t, report.String(), "== Cost ==\nModeled monthly cost: $265.28 = idle floor $230.03 + usage $35.25 (US East (N. Virginia) list prices as of "+synth.PricesAsOf)
+	require.NoError(t, synth.WriteCost(&cost, synth.Estimate(r, r.Usage)))
+	assert.Contains(t, cost.String(), "network-nat-us-east-1a")
+	assert.Contains(t, cost.String(), "https://aws.amazon.com/vpc/pricing/")
+	assert.Contains(t, cost.String(), "natGB")
+	require.NoError(t, synth.WriteJSON(&js, r))
+	var inv synth.Inventory
+	require.NoError(t, json.Unmarshal(js.Bytes(), &inv))
+	require.NotNil(t, inv.Cost)
+	assert.InDelta(t, 230.03, inv.Cost.FloorUSD, 0.005)
+}

@@ -1,0 +1,93 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/synth"
+)
+
+func diagramOf(t *testing.T, r *synth.Result) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, synth.WriteDiagram(&b, r))
+	return b.String()
+}
+
+// TestReadmeDiagramIsCurrent fails when README.md's embedded diagram is not
+// what `go run ./cmd/synth --diagram` prints for production today.
+func TestReadmeDiagramIsCurrent(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	s := string(readme)
+	start, end := strings.Index(s, synth.DiagramStart), strings.Index(s, synth.DiagramEnd)
+	require.True(t, start >= 0 && end > start, "README.md lacks the diagram markers")
+	embedded := s[start+len(synth.DiagramStart) : end]
+	want := "\n```mermaid\n" + diagramOf(t, production(t)) + "```\n"
+	assert.Equal(t, want, embedded,
+		"README's diagram is stale: replace what lies between its markers with the output of `go run ./cmd/synth --diagram` in a ```mermaid block")
+}
+
+// TestDiagramComesFromTheResources: each tier of each AZ is a subgraph,
+// every security-group rule and ALB route is an edge, private subnets route
+// to their NAT gateway, and the sinks are drawn; an added rule adds an edge.
+func TestDiagramComesFromTheResources(t *testing.T) {
+	r := production(t)
+	d := diagramOf(t, r)
+	for _, az := range []string{"us-east-1a", "us-east-1b", "us-east-1c"} {
+		assert.Contains(t, d, `subgraph az_`+strings.ReplaceAll(az, "-", "_")+`["`+az+`"]`)
+		for _, tier := range []string{"public", "app", "data"} {
+			assert.Contains(t, d, "subgraph network_"+tier+"_"+strings.ReplaceAll(az, "-", "_"))
+			if tier != "public" {
+				assert.Contains(t, d, "network_"+tier+"_"+strings.ReplaceAll(az, "-", "_")+` -.->|"0.0.0.0/0"| network_nat_`+strings.ReplaceAll(az, "-", "_"))
+			}
+		}
+	}
+	for _, edge := range []string{
+		`internet -->|"tcp 443"| security_groups_alb`,
+		`internet -->|"tcp 80"| security_groups_alb`,
+		`security_groups_alb -->|"tcp 0-65535"| security_groups_ecs`,
+		`security_groups_ecs -->|"tcp 5432"| security_groups_aurora`,
+		`security_groups_bastion -->|"tcp 5432"| security_groups_aurora`,
+		`security_groups_ecs -->|"all traffic"| internet`,
+		`security_groups_bastion -->|"all traffic"| internet`,
+		`alb -->|"/api/*"| alb_api`,
+		`alb -->|"HTTP 80 default"| alb_web`,
+		`internet -->|"HTTP(S)"| waf`,
+		`network_flow_log -.-> network_flow_logs`,
+		`cloudtrail -.-> cloudtrail_bucket`,
+		`config_delivery -.-> config_bucket`,
+		`alarms -.-> alarm_topic`,
+		`guardduty_findings_to_topic -.-> alarm_topic`,
+	} {
+		assert.Contains(t, d, edge)
+	}
+	// One edge per distinct flow: the matrix's 10 rules are 7 flows (an
+	// ingress rule and the egress rule it pairs with draw one edge).
+	flows := 0
+	for _, line := range strings.Split(d, "\n") {
+		if strings.Contains(line, "security_groups_") && strings.Contains(line, "-->|") {
+			flows++
+		}
+	}
+	assert.Equal(t, 7, flows)
+
+	// A new rule is a new edge.
+	rule := *find(t, r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "security-groups-aurora-in-ecs")
+	rule.Name, rule.URN = "extra", "urn:extra"
+	rule.Inputs = map[string]any{"securityGroupId": rule.Inputs["securityGroupId"], "ipProtocol": "tcp", "fromPort": 6379.0, "toPort": 6379.0,
+		"referencedSecurityGroupId": find(t, r, "aws:ec2/securityGroup:SecurityGroup", "security-groups-bastion").ID}
+	more := *r
+	more.Resources = append(append([]*synth.Resource(nil), r.Resources...), &rule)
+	assert.Contains(t, diagramOf(t, &more), `security_groups_bastion -->|"tcp 6379"| security_groups_aurora`)
+
+	// Staging draws its single NAT gateway as every private subnet's path.
+	s := diagramOf(t, staging(t))
+	assert.Contains(t, s, `network_app_us_east_1b -.->|"0.0.0.0/0"| network_nat_us_east_1a`)
+	assert.NotContains(t, s, "network_nat_us_east_1b")
+}

@@ -1,0 +1,144 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/synth"
+)
+
+// decoded is a synthesis as `synth diff` reads it back from --json.
+func decoded(t *testing.T, r *synth.Result) *synth.Inventory {
+	t.Helper()
+	var inv synth.Inventory
+	require.NoError(t, json.Unmarshal([]byte(inventory(t, r)), &inv))
+	return &inv
+}
+
+// edit returns a copy of the inventory with one resource changed.
+func edit(t *testing.T, inv *synth.Inventory, typ, name string, change func(r *synth.Resource)) *synth.Inventory {
+	t.Helper()
+	out := *inv
+	out.Resources = nil
+	found := false
+	for _, r := range inv.Resources {
+		c := *r
+		c.Inputs = map[string]any{}
+		for k, v := range r.Inputs {
+			c.Inputs[k] = v
+		}
+		if r.Type == typ && r.Name == name {
+			change(&c)
+			found = true
+		}
+		out.Resources = append(out.Resources, &c)
+	}
+	require.Truef(t, found, "no %s %s", typ, name)
+	return &out
+}
+
+func writeDiff(d *synth.Delta) string {
+	var b bytes.Buffer
+	synth.WriteDiff(&b, d)
+	return b.String()
+}
+
+// TestDiffOfIdenticalSynthesesIsEmpty: the same program twice differs in nothing.
+func TestDiffOfIdenticalSynthesesIsEmpty(t *testing.T) {
+	inv := decoded(t, production(t))
+	d := synth.Compare(inv, inv, synth.ReplaceOnly)
+	assert.Empty(t, d.Added)
+	assert.Empty(t, d.Removed)
+	assert.Empty(t, d.Changed)
+	assert.Equal(t, 0, d.ExitCode(false))
+	assert.Contains(t, writeDiff(d), "0 added, 0 removed, 0 changed (0 replaced)")
+}
+
+// TestDiffFlagsReplacingTheDatabaseKey: a new KMS key on the Aurora cluster
+// replaces the database; the diff says so loudly and fails the check.
+func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
+	old := decoded(t, production(t))
+	new := edit(t, old, "aws:rds/cluster:Cluster", "aurora-cluster", func(r *synth.Resource) {
+		r.Inputs["kmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/another"
+	})
+	d := synth.Compare(old, new, synth.ReplaceOnly)
+	require.Len(t, d.Changed, 1)
+	assert.Equal(t, []string{"kmsKeyId"}, d.Changed[0].Inputs)
+	require.Len(t, d.Dangerous, 1)
+	assert.Equal(t, "replace", d.Dangerous[0].Action)
+	assert.Equal(t, 2, d.ExitCode(false))
+	assert.Equal(t, 0, d.ExitCode(true), "--allow-replace lets it through")
+	out := writeDiff(d)
+	assert.Contains(t, out, "!!! 1 PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!")
+	assert.Contains(t, out, "!!! REPLACE aws:rds/cluster:Cluster aurora-cluster: kmsKeyId changed")
+	assert.Contains(t, out, "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster")
+}
+
+// TestDiffFlagsARenamedLogGroup: a changed logical name is a delete and a
+// create of the audit log group; an in-place change is only a change.
+func TestDiffFlagsARenamedLogGroup(t *testing.T) {
+	old := decoded(t, production(t))
+	new := edit(t, old, "aws:cloudwatch/logGroup:LogGroup", "cloudtrail-logs", func(r *synth.Resource) {
+		r.Name = "trail-logs"
+		r.URN = strings.Replace(r.URN, "::cloudtrail-logs", "::trail-logs", 1)
+	})
+	d := synth.Compare(old, new, synth.ReplaceOnly)
+	require.Len(t, d.Added, 1)
+	require.Len(t, d.Removed, 1)
+	require.Len(t, d.Dangerous, 1)
+	assert.Equal(t, "delete", d.Dangerous[0].Action)
+	assert.Contains(t, d.Dangerous[0].Why, "logical name or parent changed")
+	assert.Equal(t, 2, d.ExitCode(false))
+
+	tuned := edit(t, old, "aws:cloudwatch/metricAlarm:MetricAlarm", "alarms-aurora-cpu", func(r *synth.Resource) {
+		r.Inputs["threshold"] = 90.0
+	})
+	d = synth.Compare(old, tuned, synth.ReplaceOnly)
+	require.Len(t, d.Changed, 1)
+	assert.Empty(t, d.Changed[0].Replace)
+	assert.Empty(t, d.Dangerous)
+	assert.Equal(t, 0, d.ExitCode(false))
+	assert.Contains(t, writeDiff(d), "~ aws:cloudwatch/metricAlarm:MetricAlarm alarms-aurora-cpu: update; inputs threshold")
+}
+
+// TestDiffShowsTheCostDelta: production to staging is staging's floor minus production's.
+func TestDiffShowsTheCostDelta(t *testing.T) {
+	prod, stg := decoded(t, production(t)), decoded(t, staging(t))
+	d := synth.Compare(prod, stg, synth.ReplaceOnly)
+	out := writeDiff(d)
+	assert.Contains(t, out, fmt.Sprintf("floor $%.2f → $%.2f (-$%.2f)", prod.Cost.FloorUSD, stg.Cost.FloorUSD, prod.Cost.FloorUSD-stg.Cost.FloorUSD))
+	assert.Contains(t, out, "-$65.70 NAT gateway hour")
+}
+
+// TestReplaceOnlyTableIsSourced: every entry names a property and a source.
+func TestReplaceOnlyTableIsSourced(t *testing.T) {
+	for _, typ := range []string{"aws:rds/cluster:Cluster", "aws:kms/key:Key", "aws:s3/bucketV2:BucketV2", "aws:cloudwatch/logGroup:LogGroup"} {
+		props := synth.ReplaceOnly(typ)
+		require.NotEmptyf(t, props, "%s has no replace-only properties", typ)
+		for _, p := range props {
+			assert.NotEmpty(t, p.Name)
+			assert.True(t, strings.HasPrefix(p.Source, "https://"), p.Source)
+		}
+	}
+}
+
+// TestReadmeShowsBothFloors keeps the README's cost table honest.
+func TestReadmeShowsBothFloors(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		stack string
+		r     *synth.Result
+	}{{"production", production(t)}, {"staging", staging(t)}} {
+		cost := synth.Estimate(c.r, synth.DefaultUsage)
+		assert.Contains(t, string(readme), fmt.Sprintf("| %s | $%.2f", c.stack, cost.FloorUSD))
+		assert.Contains(t, string(readme), fmt.Sprintf("| $%.2f |", cost.TotalUSD))
+	}
+}

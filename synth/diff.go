@@ -11,7 +11,7 @@ import (
 
 // ResourceChange is one resource present in both syntheses whose inputs differ.
 type ResourceChange struct {
-	Type, Name string
+	Type, Name, URN string
 	// Inputs are the top-level inputs that differ, sorted.
 	Inputs []string
 	// Replace lists the changed inputs AWS cannot change in place, with sources.
@@ -77,7 +77,7 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 		if len(changed) == 0 {
 			continue
 		}
-		c := ResourceChange{Type: n.Type, Name: n.Name, Inputs: changed}
+		c := ResourceChange{Type: n.Type, Name: n.Name, URN: urn, Inputs: changed}
 		for _, p := range replaceOnly(n.Type) {
 			if slices.Contains(changed, p.Name) {
 				c.Replace = append(c.Replace, p)
@@ -92,7 +92,64 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 			d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace", strings.Join(why, "; ")})
 		}
 	}
+	d.cascade(oldBy, newBy, replaceOnly)
 	return d
+}
+
+// cascade follows replacements through references: the mock gives every
+// resource a stable ID, so a replaced VPC leaves its subnets' vpcId equal
+// offline, but in AWS the new VPC has a new ID and every subnet whose
+// replace-only vpcId names it is replaced too. Repeat until nothing new.
+func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ string) []ReplaceOnlyProperty) {
+	gone := map[string]*Resource{} // URN → replaced or deleted resource
+	for _, r := range d.Removed {
+		gone[r.URN] = r
+	}
+	index := map[string]int{}
+	for i, c := range d.Changed {
+		index[c.URN] = i
+		if len(c.Replace) > 0 {
+			gone[c.URN] = oldBy[c.URN]
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, urn := range slices.Sorted(maps.Keys(newBy)) {
+			o, n := oldBy[urn], newBy[urn]
+			if o == nil || n.Component || gone[urn] != nil {
+				continue
+			}
+			for _, p := range replaceOnly(n.Type) {
+				value := fmt.Sprint(o.Inputs[p.Name])
+				for _, g := range slices.SortedFunc(maps.Values(gone), func(a, b *Resource) int { return strings.Compare(a.URN, b.URN) }) {
+					arn, _ := g.Computed["arn"].(string)
+					if (g.ID == "" || !strings.Contains(value, g.ID)) && (arn == "" || !strings.Contains(value, arn)) {
+						continue
+					}
+					i, ok := index[urn]
+					if !ok {
+						d.Changed = append(d.Changed, ResourceChange{Type: n.Type, Name: n.Name, URN: urn})
+						i = len(d.Changed) - 1
+						index[urn] = i
+					}
+					d.Changed[i].Replace = append(d.Changed[i].Replace, p)
+					if !slices.Contains(d.Changed[i].Inputs, p.Name) {
+						d.Changed[i].Inputs = append(d.Changed[i].Inputs, p.Name+" (from "+g.Name+")")
+					}
+					gone[urn] = o
+					changed = true
+					if Stateful(o) {
+						d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace",
+							fmt.Sprintf("%s names %s, which is replaced or deleted: its new ID forces a new %s (replace-only, %s)", p.Name, g.Name, n.Name, p.Source)})
+					}
+					break
+				}
+				if gone[urn] != nil {
+					break
+				}
+			}
+		}
+	}
 }
 
 // ExitCode is what `synth diff` exits with: 2 when a protected or stateful

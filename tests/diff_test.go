@@ -69,14 +69,16 @@ func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
 		r.Inputs["kmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/another"
 	})
 	d := synth.Compare(old, new, synth.ReplaceOnly)
-	require.Len(t, d.Changed, 1)
+	require.Len(t, d.Changed, 2, "the cluster, and the writer instance that names it")
 	assert.Equal(t, []string{"kmsKeyId"}, d.Changed[0].Inputs)
-	require.Len(t, d.Dangerous, 1)
+	assert.Equal(t, "aurora-writer", d.Changed[1].Name)
+	require.Len(t, d.Dangerous, 2)
 	assert.Equal(t, "replace", d.Dangerous[0].Action)
+	assert.Contains(t, d.Dangerous[1].Why, "clusterIdentifier names aurora-cluster")
 	assert.Equal(t, 2, d.ExitCode(false))
 	assert.Equal(t, 0, d.ExitCode(true), "--allow-replace lets it through")
 	out := writeDiff(d)
-	assert.Contains(t, out, "!!! 1 PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!")
+	assert.Contains(t, out, "!!! 2 PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!")
 	assert.Contains(t, out, "!!! REPLACE aws:rds/cluster:Cluster aurora-cluster: kmsKeyId changed")
 	assert.Contains(t, out, "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster")
 }
@@ -141,4 +143,23 @@ func TestReadmeShowsBothFloors(t *testing.T) {
 		assert.Contains(t, string(readme), fmt.Sprintf("| %s | $%.2f", c.stack, cost.FloorUSD))
 		assert.Contains(t, string(readme), fmt.Sprintf("| $%.2f |", cost.TotalUSD))
 	}
+}
+
+// TestDiffFollowsReplacementsThroughReferences: a new VPC CIDR replaces the
+// VPC, and with it every subnet (vpcId is replace-only) and what names those.
+func TestDiffFollowsReplacementsThroughReferences(t *testing.T) {
+	old := decoded(t, production(t))
+	new := edit(t, old, "aws:ec2/vpc:Vpc", "network-vpc", func(r *synth.Resource) { r.Inputs["cidrBlock"] = "10.9.0.0/16" })
+	d := synth.Compare(old, new, synth.ReplaceOnly)
+	replaced := map[string]bool{}
+	for _, c := range d.Changed {
+		if len(c.Replace) > 0 {
+			replaced[c.Name] = true
+		}
+	}
+	for _, name := range []string{"network-vpc", "network-app-us-east-1a", "network-data-us-east-1c", "network-nat-us-east-1b", "security-groups-aurora", "alb-web"} {
+		assert.Truef(t, replaced[name], "%s should be replaced with the VPC", name)
+	}
+	assert.False(t, replaced["keys-aurora"], "a KMS key does not depend on the VPC")
+	assert.Equal(t, 0, d.ExitCode(false), "nothing stateful depends on the VPC through a replace-only input")
 }

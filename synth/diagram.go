@@ -184,12 +184,7 @@ func (d *diagram) routes() {
 		}
 		for _, sid := range tableSubnets[route.Str("routeTableId")] {
 			if s := r.ByID(sid); s != nil {
-				from := id(s.Name)
-				if target.Type == "aws:ec2/natGateway:NatGateway" {
-					d.edge(from, id(target.Name), route.Str("destinationCidrBlock"), "dotted")
-				} else {
-					d.edge(from, id(target.Name), route.Str("destinationCidrBlock"), "dotted")
-				}
+				d.edge(id(s.Name), id(target.Name), route.Str("destinationCidrBlock"), "dotted")
 			}
 		}
 	}

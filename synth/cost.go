@@ -296,22 +296,29 @@ func (c *Cost) ByTier() map[string][2]float64 {
 	return out
 }
 
-// Biggest returns the n most expensive lines, summed per price across
-// resources (three NAT gateways' hours are one line).
+// Biggest returns the n most expensive lines, summed per price and kind
+// across resources (three NAT gateways' hours are one line; Aurora's floor
+// ACU-hours and its usage ACU-hours stay two).
 func (c *Cost) Biggest(n int) []CostLine {
-	sum := map[PriceKey]*CostLine{}
+	type key struct {
+		price PriceKey
+		floor bool
+	}
+	sum := map[key]*CostLine{}
+	var order []key
 	for _, l := range c.Lines {
-		s, ok := sum[l.Price]
+		k := key{l.Price, l.Floor}
+		s, ok := sum[k]
 		if !ok {
 			s = &CostLine{Price: l.Price, Floor: l.Floor, Tier: l.Tier}
-			sum[l.Price] = s
+			sum[k] = s
+			order = append(order, k)
 		}
 		s.Quantity += l.Quantity
 		s.MonthlyUSD += l.MonthlyUSD
-		s.Floor = s.Floor && l.Floor
 	}
 	var out []CostLine
-	for _, k := range slices.Sorted(maps.Keys(sum)) {
+	for _, k := range order {
 		out = append(out, *sum[k])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].MonthlyUSD > out[j].MonthlyUSD })

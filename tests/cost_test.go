@@ -141,7 +141,11 @@ func TestProductionAndStagingFloors(t *testing.T) {
 	assert.InDelta(t, 730*0.0225, byPrice[synth.AlbHour], 1e-9)
 	assert.InDelta(t, 5+4, byPrice[synth.WafWebACLMonth]+byPrice[synth.WafRuleMonth], 1e-9)
 	assert.InDelta(t, 2*730*(0.25*0.04048+0.5*0.004445), byPrice[synth.FargateVCPUHour]+byPrice[synth.FargateGBHour], 1e-9)
-	assert.Equal(t, synth.NatGatewayHour, prod.Biggest(1)[0].Price, "NAT gateway hours are production's biggest line")
+	top := prod.Biggest(2)
+	assert.Equal(t, synth.NatGatewayHour, top[0].Price, "NAT gateway hours are production's biggest line")
+	assert.Equal(t, synth.AuroraACUHour, top[1].Price)
+	assert.True(t, top[1].Floor, "the floor's ACU-hours are not summed with the usage profile's")
+	assert.InDelta(t, 43.80, top[1].MonthlyUSD, 1e-9)
 }
 
 var pricingPage = regexp.MustCompile(`^https://aws\.amazon\.com/[a-z0-9/-]+/pricing/(on-demand/)?$`)

@@ -29,6 +29,16 @@ func WriteDiagram(w io.Writer, r *Result) error {
 	return err
 }
 
+// EmbedDiagram returns readme with the text between DiagramStart and
+// DiagramEnd replaced by the diagram in a mermaid block.
+func EmbedDiagram(readme, diagram string) (string, error) {
+	start, end := strings.Index(readme, DiagramStart), strings.Index(readme, DiagramEnd)
+	if start < 0 || end < start {
+		return "", fmt.Errorf("README has no %q ... %q markers", DiagramStart, DiagramEnd)
+	}
+	return readme[:start+len(DiagramStart)] + "\n```mermaid\n" + diagram + "```\n" + readme[end:], nil
+}
+
 type diagram struct {
 	r        *Result
 	b        strings.Builder

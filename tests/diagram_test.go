@@ -25,12 +25,9 @@ func TestReadmeDiagramIsCurrent(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
 	s := string(readme)
-	start, end := strings.Index(s, synth.DiagramStart), strings.Index(s, synth.DiagramEnd)
-	require.True(t, start >= 0 && end > start, "README.md lacks the diagram markers")
-	embedded := s[start+len(synth.DiagramStart) : end]
-	want := "\n```mermaid\n" + diagramOf(t, production(t)) + "```\n"
-	assert.Equal(t, want, embedded,
-		"README's diagram is stale: replace what lies between its markers with the output of `go run ./cmd/synth --diagram` in a ```mermaid block")
+	want, err := synth.EmbedDiagram(s, diagramOf(t, production(t)))
+	require.NoError(t, err)
+	assert.Equal(t, want, s, "README's diagram is stale: run `go run ./cmd/synth --diagram --update-readme README.md`")
 }
 
 // TestDiagramComesFromTheResources: each tier of each AZ is a subgraph,

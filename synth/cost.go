@@ -354,8 +354,11 @@ func WriteCost(w io.Writer, c *Cost) error {
 		if l.Floor {
 			kind = "floor"
 		}
-		p := Prices[l.Price]
-		rows = append(rows, []string{l.Tier, l.Resource, kind, string(l.Price), fmt.Sprintf("%g x $%g/%s", round(l.Quantity), p.USD, p.Unit), usd(l.MonthlyUSD), l.Basis})
+		p, quantity := Prices[l.Price], "unpriced"
+		if l.Price != "" {
+			quantity = fmt.Sprintf("%g x $%g/%s", round(l.Quantity), p.USD, p.Unit)
+		}
+		rows = append(rows, []string{l.Tier, l.Resource, kind, string(l.Price), quantity, usd(l.MonthlyUSD), l.Basis})
 	}
 	if err := table(w, []string{"TIER", "RESOURCE", "KIND", "PRICE", "QUANTITY", "MONTHLY", "BASIS"}, rows); err != nil {
 		return err

@@ -116,7 +116,7 @@ func TestAuroraWithoutAMasterUserSecretIsAnErrorNotAnIndexPanic(t *testing.T) {
 		return pulumi.RunErr(func(ctx *pulumi.Context) error {
 			_, err := platform.Deploy(ctx)
 			return err
-		}, pulumi.WithMocks(sf.Project, sf.Stack, noMasterSecret{synth.NewRecorder(sf.Project, sf.Stack)}),
+		}, pulumi.WithMocks(sf.Project, sf.Stack, noMasterSecret{synth.NewRecorder(sf.Project, sf.Stack, sf.Values["aws:region"])}),
 			func(info *pulumi.RunInfo) { info.Config = sf.Values })
 	}()
 	require.Error(t, err)

@@ -41,6 +41,10 @@ const (
 	// sets deleteBeforeReplace so a replacement completes instead of
 	// failing, and the README's runbook says what the gap costs.
 	DeleteFirst Strategy = "delete-first"
+	// Unnamed: the type has no physical name, so the engine creates the
+	// replacement first; the entry exists so the offline diff (synth diff)
+	// can flag a replacement and follow it to what references the resource.
+	Unnamed Strategy = "unnamed"
 )
 
 // Type is one resource type's replacement facts.
@@ -173,6 +177,21 @@ var Types = []Type{
 		ForceNew: []string{"name", "planId", "iamRoleArn", "resources", "notResources", "conditions", "selectionTags"}, Strategy: Fixed, Why: "every argument replaces it; its name, role and the cluster ARN derive from the stack, and a replacement only re-selects the cluster", Source: tf + "backup_selection"},
 	{Token: "aws:cfg/conformancePack:ConformancePack", NameProperty: "name",
 		ForceNew: []string{"name"}, Strategy: Fixed, Why: "the auditor finds the evidence under this name", Source: tf + "config_conformance_pack"},
+	{Token: "aws:ec2/vpc:Vpc", ForceNew: []string{"cidrBlock"}, Strategy: Unnamed,
+		Why:    "a new CIDR is a new VPC: every subnet, NAT gateway, security group and target group follows (the diff shows the chain)",
+		Source: tf + "vpc"},
+	{Token: "aws:ec2/subnet:Subnet", ForceNew: []string{"vpcId", "cidrBlock", "availabilityZone"}, Strategy: Unnamed,
+		Why:    "subnet CIDRs and AZs come from config and are fixed after the first deploy",
+		Source: tf + "subnet"},
+	{Token: "aws:ec2/eip:Eip", ForceNew: []string{"domain"}, Strategy: Unnamed,
+		Why:    "a new Elastic IP is a new egress address partners must allow-list",
+		Source: tf + "eip"},
+	{Token: "aws:kms/key:Key", ForceNew: []string{"customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion"}, Strategy: Unnamed,
+		Why:    "a new key cannot decrypt what the old one encrypted; the keys are protected, so the engine refuses",
+		Source: tf + "kms_key"},
+	{Token: "aws:ec2/instance:Instance", ForceNew: []string{"ami", "availabilityZone", "subnetId", "keyName", "privateIp", "rootBlockDevice"}, Strategy: Unnamed,
+		Why:    "the bastion is stateless (sessions are logged elsewhere); the AMI is ignored after creation",
+		Source: tf + "instance"},
 	{Token: "aws:appautoscaling/policy:Policy", NameProperty: "name",
 		ForceNew: []string{"name", "resourceId", "scalableDimension", "serviceNamespace"}, Strategy: Fixed,
 		Why:    "stateless; a replacement pauses scaling for seconds",
@@ -216,7 +235,7 @@ func DeletesFirst(token string) bool {
 		return false
 	}
 	switch t.Strategy {
-	case Prefix, Versioned:
+	case Prefix, Versioned, Unnamed:
 		return false
 	}
 	return true

@@ -17,7 +17,8 @@ func TestTriggers(t *testing.T) {
 		{"target group port and protocol", "aws:lb/targetGroup:TargetGroup", []string{"protocol", "healthCheck", "port", "port"}, []string{"port", "protocol"}},
 		{"writer AZ", "aws:rds/clusterInstance:ClusterInstance", []string{"availabilityZone", "promotionTier"}, []string{"availabilityZone"}},
 		{"NAT on a new subnet", "aws:ec2/natGateway:NatGateway", []string{"subnetId"}, []string{"subnetId"}},
-		{"unknown type", "aws:ec2/vpc:Vpc", []string{"cidrBlock"}, nil},
+		{"unknown type", "aws:guardduty/detector:Detector", []string{"enable"}, nil},
+		{"a new VPC CIDR", "aws:ec2/vpc:Vpc", []string{"cidrBlock", "tags"}, []string{"cidrBlock"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := Triggers(c.token, c.changed); !slices.Equal(got, c.want) {
@@ -33,6 +34,7 @@ func TestDeletesFirst(t *testing.T) {
 		"aws:ecs/taskDefinition:TaskDefinition":    false, // a new revision
 		"aws:lb/targetGroup:TargetGroup":           true,
 		"aws:ec2/natGateway:NatGateway":            true,
+		"aws:ec2/vpc:Vpc":                          false, // unnamed: create first
 		"aws:rds/cluster:Cluster":                  true,
 		"aws:ec2/subnet:Subnet (not in the table)": false,
 	} {

@@ -35,6 +35,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/omnirapeutic/infrastructure/platform"
+	"github.com/omnirapeutic/infrastructure/stackfile"
 )
 
 // RootEnv names the environment variable holding the directory whose
@@ -113,7 +114,11 @@ func Start(t testing.TB, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	provider := NewProvider(proj.Name.String(), opts.Stack, version)
+	sf, err := stackfile.Load(dir, opts.Stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	provider := NewProvider(proj.Name.String(), opts.Stack, sf.Values["aws:region"], version)
 	port, err := provider.Serve(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,7 @@ type Provider struct {
 	pulumirpc.UnimplementedResourceProviderServer
 
 	version  string
+	region   string
 	mu       sync.Mutex
 	answers  *synth.Recorder
 	services map[string]string // ECS service name → task definition it runs, "in AWS"
@@ -55,12 +56,14 @@ type Provider struct {
 }
 
 // NewProvider returns a stand-in provider for the given project and stack
-// (they only shape the URNs of synth.Recorder's records) that reports the
-// given plugin version (the program's pulumi-aws SDK version, e.g. "6.83.4").
-func NewProvider(project, stack, version string) *Provider {
+// (they only shape the URNs of synth.Recorder's records) in the stack's
+// region (its aws:region, which the ARNs name) that reports the given plugin
+// version (the program's pulumi-aws SDK version, e.g. "6.83.4").
+func NewProvider(project, stack, region, version string) *Provider {
 	return &Provider{
 		version:  version,
-		answers:  synth.NewRecorder(project, stack),
+		region:   region,
+		answers:  synth.NewRecorder(project, stack, region),
 		services: map[string]string{},
 		calls:    map[string]int{},
 	}
@@ -293,8 +296,8 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 			// other, synth.Recorder.Call answers "no matching ECS Service found".
 			ret := resource.NewPropertyMapFromMap(map[string]any{
 				"clusterArn": args["clusterArn"].StringValue(), "serviceName": name, "id": name,
-				"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", synth.Region, synth.AccountID, name),
-				"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s", synth.Region, synth.AccountID, running),
+				"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", p.region, synth.AccountID, name),
+				"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s", p.region, synth.AccountID, running),
 			})
 			out, err := marshal(ret)
 			if err != nil {

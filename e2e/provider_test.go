@@ -15,7 +15,7 @@ import (
 // TestProviderChecksRegion: the program validates aws:region before the
 // engine ever configures the provider, so the engine test cannot reach this.
 func TestProviderChecksRegion(t *testing.T) {
-	p := NewProvider("omnirapeutic", "production", "6.83.4")
+	p := NewProvider("omnirapeutic", "production", "us-east-1", "6.83.4")
 	for _, tc := range []struct {
 		name     string
 		config   resource.PropertyMap
@@ -42,7 +42,7 @@ func TestProviderChecksRegion(t *testing.T) {
 // fails the run, and says where to teach the stand-in (and the offline
 // synthesis) its answer.
 func TestProviderRefusesUnknownInvokes(t *testing.T) {
-	p := NewProvider("omnirapeutic", "production", "6.83.4")
+	p := NewProvider("omnirapeutic", "production", "us-east-1", "6.83.4")
 	args, err := marshal(resource.PropertyMap{"name": resource.NewProperty("x")})
 	require.NoError(t, err)
 	_, err = p.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: "aws:e2e/notAnInvoke:notAnInvoke", Args: args})

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
@@ -19,7 +20,7 @@ const TemplateBodyLimit = 51200
 const ConfigRolePolicyArn = "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
 
 // HIPAAPackParameters are the pack's input parameters: this stack's facts.
-var HIPAAPackParameters = []PackParameter{
+var HIPAAPackParameters = []conformance.PackParameter{
 	{Name: "AuthorizedVpcIds", Description: "The VPCs internet gateways may attach to: this stack's VPC"},
 	{Name: "AuthorizedTcpPorts", Description: "The TCP ports security groups may open to 0.0.0.0/0: the ALB's 80 and 443"},
 }
@@ -33,7 +34,7 @@ type RecorderArgs struct {
 	// KmsKeyArn encrypts the snapshots (the S3 key). Required.
 	KmsKeyArn pulumi.StringInput
 	// Rules are the conformance pack's rules. Required.
-	Rules []ManagedRule
+	Rules []conformance.ManagedRule
 	// VpcID is the authorized VPC of the pack. Required.
 	VpcID pulumi.StringInput
 	// AuthorizedTcpPorts are the ports open to the world ("80,443"). Required.
@@ -68,7 +69,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil || args.AccessLogBucket == nil || args.ObjectLockDays <= 0 {
 		return nil, fmt.Errorf("RecorderArgs: NamePrefix, AccountID, KmsKeyArn, Rules, VpcID, AccessLogBucket and ObjectLockDays are required")
 	}
-	body, err := RenderTemplate(args.Rules, HIPAAPackParameters)
+	body, err := conformance.RenderTemplate(args.Rules, HIPAAPackParameters)
 	if err != nil {
 		return nil, fmt.Errorf("render conformance pack: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/compute"
+	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/edge"
 	"github.com/omnirapeutic/infrastructure/network"
@@ -385,7 +386,7 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, account, prefix string) e
 		NamePrefix:         prefix,
 		AccountID:          account,
 		KmsKeyArn:          s.Keys.Arns[security.S3Key],
-		Rules:              compliance.HIPAARules,
+		Rules:              conformance.HIPAARules,
 		VpcID:              s.Network.VpcID.ToStringOutput(),
 		AuthorizedTcpPorts: security.InternetPorts(),
 		AccessLogBucket:    s.AccessLogs,

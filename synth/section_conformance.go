@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/security"
 )
@@ -33,10 +32,10 @@ func (r *Result) ConformanceRules() []conformance.Rule {
 	}
 	inputs := map[string]string{"AuthorizedTcpPorts": security.InternetPorts(), "AuthorizedVpcIds": vpc}
 	var rules []conformance.Rule
-	for _, rule := range compliance.HIPAARules {
+	for _, rule := range conformance.HIPAARules {
 		params := map[string]string{}
 		for k, v := range rule.Parameters {
-			if name, ok := compliance.RefName(v); ok {
+			if name, ok := conformance.RefName(v); ok {
 				v = inputs[name]
 			}
 			params[k] = v
@@ -48,7 +47,7 @@ func (r *Result) ConformanceRules() []conformance.Rule {
 
 // predictConformance evaluates the HIPAA pack over what the run registered.
 func (r *Result) predictConformance() error {
-	rep, err := conformance.Evaluate(r.ConformanceRules(), r.ConformanceView(), conformance.Checks, compliance.HIPAAExceptions)
+	rep, err := conformance.Evaluate(r.ConformanceRules(), r.ConformanceView(), conformance.Checks, conformance.HIPAAExceptions)
 	if err != nil {
 		return fmt.Errorf("predict the HIPAA conformance pack: %w", err)
 	}

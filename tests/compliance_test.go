@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/omnirapeutic/infrastructure/compliance"
+	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/synth"
 )
@@ -107,7 +107,7 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 
 	rules, err := synth.PackRules(pack)
 	require.NoError(t, err)
-	assert.Len(t, rules, len(compliance.HIPAARules))
+	assert.Len(t, rules, len(conformance.HIPAARules))
 	assert.GreaterOrEqual(t, len(rules), 100, "AWS's HIPAA Security pack has well over a hundred rules")
 	var sawVpc, sawPorts bool
 	for _, props := range rules {
@@ -125,8 +125,8 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 		}
 	}
 	assert.True(t, sawVpc && sawPorts, "the stack's facts reach the pack")
-	for _, rule := range compliance.HIPAARules {
-		if slices.Contains(compliance.UnmappedRules, rule.Name) {
+	for _, rule := range conformance.HIPAARules {
+		if slices.Contains(conformance.UnmappedRules, rule.Name) {
 			assert.Emptyf(t, rule.Safeguards, "rule %s: an unverified mapping is never shown", rule.Name)
 			continue
 		}
@@ -135,7 +135,7 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 			assert.Regexp(t, `^164\.3(08|10|12|14|16)\([a-e]\)(\([0-9]+\))?(\((i|ii|iii|iv|v|vi)\))?(\([A-F]\))?$`, sg, rule.Name)
 		}
 	}
-	assert.Len(t, compliance.UnmappedRules, 55)
+	assert.Len(t, conformance.UnmappedRules, 55)
 	assert.Equal(t, "omnirapeutic-production", r.Outputs["configRecorderName"])
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/conformance"
 )
 
@@ -20,15 +19,15 @@ import (
 func TestHipaaPackHasNoUnexceptedFailure(t *testing.T) {
 	r := production(t)
 	require.NotNil(t, r.Conformance)
-	require.Len(t, r.Conformance.Verdicts, len(compliance.HIPAARules))
+	require.Len(t, r.Conformance.Verdicts, len(conformance.HIPAARules))
 	for _, v := range r.Conformance.Verdicts {
 		for _, row := range v.Rows {
 			assert.NotEqual(t, conformance.NonCompliant, row.Status,
-				"%s: %s is NON_COMPLIANT (%s): fix it, or accept it in compliance.HIPAAExceptions with what ends it", v.Identifier, row.Resource, row.Reason)
+				"%s: %s is NON_COMPLIANT (%s): fix it, or accept it in conformance.HIPAAExceptions with what ends it", v.Identifier, row.Resource, row.Reason)
 		}
 	}
 	assert.Empty(t, r.Conformance.UnusedExceptions, "exceptions production no longer needs: remove them")
-	for _, x := range compliance.HIPAAExceptions {
+	for _, x := range conformance.HIPAAExceptions {
 		assert.NotEmpty(t, x.Reason, "%s/%s", x.Rule, x.Resource)
 		assert.NotEmpty(t, x.EndsWhen, "%s/%s: say what ends it", x.Rule, x.Resource)
 	}
@@ -37,7 +36,7 @@ func TestHipaaPackHasNoUnexceptedFailure(t *testing.T) {
 // TestEveryCheckIsAPackRule keeps conformance.Checks and the pack in step.
 func TestEveryCheckIsAPackRule(t *testing.T) {
 	rules := map[string]bool{}
-	for _, r := range compliance.HIPAARules {
+	for _, r := range conformance.HIPAARules {
 		rules[r.Identifier] = true
 		assert.Contains(t, conformance.Checks, r.Identifier, "rule %s has no predicate", r.Name)
 	}
@@ -71,7 +70,7 @@ func TestReadmeRendersThePrediction(t *testing.T) {
 	require.NoError(t, err)
 	readme := string(b)
 	assert.Equal(t, strings.TrimSpace(ReadmeCounts(r.Conformance)), block(t, readme, "conformance-counts"), "the README's counts must be what go run ./cmd/synth predicts")
-	assert.Equal(t, strings.TrimSpace(conformance.Markdown(compliance.HIPAAExceptions)), block(t, readme, "conformance-exceptions"))
+	assert.Equal(t, strings.TrimSpace(conformance.Markdown(conformance.HIPAAExceptions)), block(t, readme, "conformance-exceptions"))
 }
 
 // ReadmeCounts renders the verdict counts as the README shows them.

@@ -1,4 +1,4 @@
-package compliance
+package conformance
 
 // HIPAARules is AWS's "Operational Best Practices for HIPAA Security"
 // conformance pack as a typed table: the 130 AWS Config managed rules of the

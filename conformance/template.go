@@ -1,4 +1,4 @@
-package compliance
+package conformance
 
 import (
 	"encoding/json"

@@ -412,7 +412,7 @@ var Checks = map[string]Check{
 			}
 			ok := true
 			for _, c := range taskContainers(r) {
-				if u, _ := c["user"].(string); u == "" || u == "root" || u == "0" || strings.HasPrefix(u, "0:") || c["privileged"] == true {
+				if runsAsRoot(c) || c["privileged"] == true {
 					ok = false
 				}
 			}

@@ -1,0 +1,170 @@
+package guardrails
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+
+	"github.com/omnirapeutic/infrastructure/conformance"
+)
+
+// PackName is the policy pack's name, as PulumiPolicy.yaml and the engine's
+// output show it.
+const PackName = "omnirapeutic-hipaa"
+
+// PackVersion is the pack's version: raise it when a policy changes.
+var PackVersion = semver.MustParse("1.0.0")
+
+// Pack returns the policy pack: one policy per guardrail, per resource or
+// per stack, mandatory or advisory.
+func Pack() (policyx.PolicyPack, error) {
+	all, err := All()
+	if err != nil {
+		return nil, err
+	}
+	policies := make([]policyx.Policy, 0, len(all))
+	for _, g := range all {
+		policies = append(policies, g.Policy())
+	}
+	return policyx.NewPolicyPack(PackName, PackVersion, policyx.EnforcementLevelAdvisory, policies)
+}
+
+// Level is the guardrail's enforcement level.
+func (g Guardrail) Level() policyx.EnforcementLevel {
+	if g.Mandatory {
+		return policyx.EnforcementLevelMandatory
+	}
+	return policyx.EnforcementLevelAdvisory
+}
+
+// Policy is the guardrail as the engine runs it.
+func (g Guardrail) Policy() policyx.Policy {
+	if g.Alone {
+		return policyx.NewResourceValidationPolicy(g.Name, policyx.ResourceValidationPolicyArgs{
+			Description:      g.Description(),
+			EnforcementLevel: g.Level(),
+			ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
+				r, unknown := view(args.Resource.Type, args.Resource.Name, args.Resource.URN, args.Resource.Properties, args.Resource.Options.Protect, nil)
+				for _, v := range g.Judge(&conformance.Stack{Resources: []*conformance.Resource{r}}, func(string) bool { return unknown }) {
+					args.Manager.ReportViolation(v.Message, "")
+				}
+				return nil
+			},
+		})
+	}
+	return policyx.NewStackValidationPolicy(g.Name, policyx.StackValidationPolicyArgs{
+		Description:      g.Description(),
+		EnforcementLevel: g.Level(),
+		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
+			s, urns, undetermined := stackView(args.Resources)
+			for _, v := range g.Judge(s, undetermined) {
+				args.Manager.ReportViolation(v.Message, urns[v.Resource])
+			}
+			return nil
+		},
+	})
+}
+
+// stackView turns the engine's resources into the predicates' view, with
+// each logical name's URN, and which failures cannot be judged yet: a
+// resource with an unknown value, or one another resource with an unknown
+// value depends on (a bucket whose policy document is not rendered yet).
+func stackView(resources []policyx.AnalyzerResource) (*conformance.Stack, map[string]string, func(string) bool) {
+	s := &conformance.Stack{}
+	urns := map[string]string{}
+	unknown := map[string]bool{}
+	for _, ar := range resources {
+		r, u := view(ar.Type, ar.Name, ar.URN, ar.Properties, ar.Options.Protect, ar.PropertyDependencies)
+		s.Resources = append(s.Resources, r)
+		if _, dup := urns[ar.Name]; !dup {
+			urns[ar.Name] = ar.URN
+		}
+		if !u {
+			continue
+		}
+		unknown[ar.Name] = true
+		var deps []string
+		deps = append(deps, ar.Dependencies...)
+		for _, d := range ar.PropertyDependencies {
+			deps = append(deps, d...)
+		}
+		for _, d := range deps {
+			for _, other := range resources {
+				if other.URN == d {
+					unknown[other.Name] = true
+				}
+			}
+		}
+	}
+	return s, urns, func(name string) bool { return unknown[name] }
+}
+
+// view turns one engine resource into the predicates' view. An unknown value
+// (a preview before the resource it comes from exists) becomes the URN of
+// the one resource it depends on, which also stands for that resource's
+// unknown ID and ARN, so joins still match; unknown reports whether any
+// value was unknown.
+func view(typ, name, urn string, props property.Map, protect bool, propDeps map[string][]string) (*conformance.Resource, bool) {
+	unknown := false
+	inputs := map[string]any{}
+	for k, v := range props.All {
+		var deps []string
+		if d := propDeps[k]; len(d) > 0 {
+			deps = d
+		}
+		inputs[k] = plain(v, deps, &unknown)
+	}
+	r := &conformance.Resource{Type: typ, Name: name, ID: urn, Inputs: inputs, Outputs: map[string]any{"arn": urn}, Protect: protect}
+	if id, ok := inputs["id"].(string); ok && !props.Get("id").IsComputed() {
+		r.ID = id
+	}
+	if arn, ok := inputs["arn"].(string); ok && !props.Get("arn").IsComputed() {
+		r.Outputs["arn"] = arn
+	}
+	return r, unknown
+}
+
+// plain converts a property value to the plain values predicates read.
+func plain(v property.Value, deps []string, unknown *bool) any {
+	switch {
+	case v.IsComputed():
+		*unknown = true
+		if d := v.Dependencies(); len(d) == 1 {
+			return string(d[0])
+		}
+		if len(deps) == 1 {
+			return deps[0]
+		}
+		return "unknown"
+	case v.IsNull():
+		return nil
+	case v.IsBool():
+		return v.AsBool()
+	case v.IsNumber():
+		return v.AsNumber()
+	case v.IsString():
+		return v.AsString()
+	case v.IsArray():
+		out := []any{}
+		for _, x := range v.AsArray().All {
+			out = append(out, plain(x, deps, unknown))
+		}
+		return out
+	case v.IsMap():
+		out := map[string]any{}
+		for k, x := range v.AsMap().All {
+			out[k] = plain(x, deps, unknown)
+		}
+		return out
+	case v.IsResourceReference():
+		ref := v.AsResourceReference()
+		if ref.ID.IsString() {
+			return ref.ID.AsString()
+		}
+		return string(ref.URN)
+	}
+	return fmt.Sprint(v)
+}

@@ -15,6 +15,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+
 	"github.com/omnirapeutic/infrastructure/conformance"
 )
 
@@ -130,29 +134,31 @@ func (g Guardrail) Judge(s *conformance.Stack, undetermined func(name string) bo
 	return out
 }
 
-// Check runs every guardrail over a stack as the engine would: the per-resource
-// ones on each resource alone, the others on the whole stack. Violations
-// are sorted by policy, then resource.
+// Check runs the pack over a recorded stack (the offline synthesis's, a
+// test's) through Analyze, the engine's path: each resource becomes what the
+// engine sends, its inputs with its ID and ARN, under a URN made from its
+// type and name. Violations are sorted by policy, then resource.
 func Check(s *conformance.Stack) ([]Violation, error) {
-	all, err := All()
-	if err != nil {
-		return nil, err
-	}
-	var out []Violation
-	for _, g := range all {
-		if !g.Alone {
-			out = append(out, g.Judge(s, nil)...)
-			continue
+	resources := make([]policyx.AnalyzerResource, 0, len(s.Resources))
+	for _, r := range s.Resources {
+		props := resource.NewPropertyMapFromMap(r.Inputs)
+		if r.ID != "" {
+			props["id"] = resource.NewProperty(r.ID)
 		}
-		for _, r := range s.Resources {
-			out = append(out, g.Judge(&conformance.Stack{Resources: []*conformance.Resource{r}}, nil)...)
+		if arn := r.Arn(); arn != "" {
+			props["arn"] = resource.NewProperty(arn)
 		}
+		resources = append(resources, policyx.AnalyzerResource{
+			Type: r.Type, Name: r.Name, URN: "urn:pulumi:stack::project::" + r.Type + "::" + r.Name,
+			Properties: resource.FromResourcePropertyMap(props), Options: pulumi.ResourceOptions{Protect: r.Protect},
+		})
 	}
+	out, err := Analyze(resources)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Policy != out[j].Policy {
 			return out[i].Policy < out[j].Policy
 		}
 		return out[i].Resource < out[j].Resource
 	})
-	return out, nil
+	return out, err
 }

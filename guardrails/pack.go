@@ -168,3 +168,48 @@ func plain(v property.Value, deps []string, unknown *bool) any {
 	}
 	return fmt.Sprint(v)
 }
+
+// Analyze runs the pack over resources as the engine does: every
+// per-resource policy on each resource, then every stack policy on them all,
+// through the same policyx interfaces the analyzer server calls. It lets a
+// test run the pack on a synthesized stack without the engine.
+func Analyze(resources []policyx.AnalyzerResource) ([]Violation, error) {
+	all, err := All()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, r := range resources {
+		names[r.URN] = r.Name
+	}
+	var out []Violation
+	for _, g := range all {
+		report := func(urn string) *manager {
+			return &manager{report: func(message, u string) {
+				if u == "" {
+					u = urn
+				}
+				out = append(out, Violation{Policy: g.Name, Resource: names[u], URN: u, Mandatory: g.Mandatory, Message: message})
+			}}
+		}
+		switch p := g.Policy().(type) {
+		case policyx.ResourceValidationPolicy:
+			for _, r := range resources {
+				if err := p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: report(r.URN), Resource: r}); err != nil {
+					return nil, fmt.Errorf("policy %s on %s: %w", g.Name, r.URN, err)
+				}
+			}
+		case policyx.StackValidationPolicy:
+			if err := p.Validate(context.Background(), policyx.StackValidationArgs{Manager: report(""), Resources: resources}); err != nil {
+				return nil, fmt.Errorf("policy %s: %w", g.Name, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// manager is a policyx.PolicyManager that hands each violation on.
+type manager struct{ report func(message, urn string) }
+
+// ReportViolation implements policyx.PolicyManager.
+func (m *manager) ReportViolation(message, urn string) { m.report(message, urn) }

@@ -162,3 +162,24 @@ func Check(s *conformance.Stack) ([]Violation, error) {
 	})
 	return out, err
 }
+
+// Markdown renders the guardrails as the README's table: policy, whether it
+// blocks, when it runs, the safeguard.
+func Markdown(all []Guardrail) string {
+	var b strings.Builder
+	b.WriteString("| policy | enforcement | judged | HIPAA safeguard |\n|--------|-------------|--------|-----------------|\n")
+	for _, g := range all {
+		level, when, safeguard := "advisory", "whole stack", strings.Join(g.Safeguards, ", ")
+		if g.Mandatory {
+			level = "**mandatory**"
+		}
+		if g.Alone {
+			when = "per resource"
+		}
+		if safeguard == "" {
+			safeguard = "not mapped"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", g.Name, level, when, safeguard)
+	}
+	return b.String()
+}

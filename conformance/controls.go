@@ -16,7 +16,7 @@ var ControlRules = []Rule{
 	{Name: "cloudwatch-log-group-encrypted", Identifier: "CLOUDWATCH_LOG_GROUP_ENCRYPTED"},
 	{Name: "cw-loggroup-retention-period-check", Identifier: "CW_LOGGROUP_RETENTION_PERIOD_CHECK", Parameters: map[string]string{"MinRetentionTime": "365"}},
 	{Name: "ecs-containers-nonprivileged", Identifier: "ECS_CONTAINERS_NONPRIVILEGED"},
-	{Name: "ecs-task-definition-nonroot-user", Identifier: "ECS_TASK_DEFINITION_NONROOT_USER"},
+	{Name: "ecs-task-definition-linux-user-non-root", Identifier: "ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT"},
 }
 
 // Controls predicts the ControlRules, by identifier, as Checks does the pack's.
@@ -29,8 +29,11 @@ var Controls = map[string]Check{
 		var out []Evaluation
 		for _, r := range s.OfType(typeLogGroup) {
 			days := int(r.Num("retentionInDays"))
-			out = append(out, verdict(r, days >= minDays, fmt.Sprintf("kept %d days", days),
-				fmt.Sprintf("retentionInDays is %d, under %d (0: never expires, an unbounded store nobody decided on)", days, minDays)))
+			if days == 0 { // AWS: a group that never expires is COMPLIANT
+				out = append(out, pass(r, "never expires"))
+				continue
+			}
+			out = append(out, verdict(r, days >= minDays, fmt.Sprintf("kept %d days", days), fmt.Sprintf("retentionInDays is %d, under %d", days, minDays)))
 		}
 		return out
 	}},
@@ -42,7 +45,7 @@ var Controls = map[string]Check{
 		}
 		return pass(r, "no privileged container")
 	})},
-	"ECS_TASK_DEFINITION_NONROOT_USER": {Evaluate: each([]string{typeTaskDef}, func(_ *Stack, r *Resource) Evaluation {
+	"ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT": {Evaluate: each([]string{typeTaskDef}, func(_ *Stack, r *Resource) Evaluation {
 		for _, c := range taskContainers(r) {
 			if runsAsRoot(c) {
 				return fail(r, "container %v runs as root (user %q)", c["name"], c["user"])

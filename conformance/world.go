@@ -223,7 +223,7 @@ var Breaks = map[string]func(s *Stack){
 	"ECS_CONTAINERS_NONPRIVILEGED": func(s *Stack) {
 		set("containerDefinitions", `[{"name":"app","readonlyRootFilesystem":true,"user":"1000","privileged":true}]`)(s.named("task"))
 	},
-	"ECS_TASK_DEFINITION_NONROOT_USER": func(s *Stack) {
+	"ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT": func(s *Stack) {
 		set("containerDefinitions", `[{"name":"app","readonlyRootFilesystem":true,"user":"0"}]`)(s.named("task"))
 	},
 	"SSM_DOCUMENT_NOT_PUBLIC": func(s *Stack) {

@@ -94,7 +94,7 @@ var controls = []control{
 	{"EC2_EBS_ENCRYPTION_BY_DEFAULT", true, true, "set enabled true on the aws:ebs/encryptionByDefault"},
 	{"ECS_CONTAINERS_READONLY_ACCESS", true, true, "set readonlyRootFilesystem true in every container definition (mount a volume where the app writes)"},
 	{"ECS_CONTAINERS_NONPRIVILEGED", true, true, "set privileged false (or leave it out) in every container definition"},
-	{"ECS_TASK_DEFINITION_NONROOT_USER", true, true, "set user to a non-root UID (\"101\") in every container definition"},
+	{"ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT", true, true, "set user to a non-root UID (\"101\") in every container definition"},
 
 	// Identity and access.
 	{"IAM_PASSWORD_POLICY", false, true, "raise the aws:iam/accountPasswordPolicy to the pack's parameters (length 14, reuse 24, age 90, every character class)"},

@@ -196,6 +196,11 @@ func TestStackPolicyThroughTheEngineAPI(t *testing.T) {
 	assert.Empty(t, validateStack(t, "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", preview, sse(property.New(property.Computed))).messages,
 		"in a preview the configuration refers to the bucket by its dependency")
 
+	outputsOnly := stackResource(bucketType, "phi", map[string]property.Value{"bucket": property.New("phi-bucket")}, nil)
+	assert.Empty(t, validateStack(t, "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", outputsOnly, sse(property.New("phi-bucket-id"))).messages,
+		"after an update the engine sends outputs without the ID: it is learnt from what refers to the bucket")
+	assert.Len(t, validateStack(t, "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", outputsOnly).messages, 1)
+
 	unrendered := stackResource(policyType, "phi-policy", map[string]property.Value{"bucket": property.New("phi-bucket"), "policy": property.New(property.Computed)},
 		map[string][]string{"policy": {bucket.URN}})
 	assert.Empty(t, validateStack(t, "S3_BUCKET_SSL_REQUESTS_ONLY", bucket, unrendered).messages, "the policy document is not known yet")

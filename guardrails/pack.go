@@ -3,6 +3,7 @@ package guardrails
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -72,13 +73,21 @@ func (g Guardrail) Policy() policyx.Policy {
 // each logical name's URN, and which failures cannot be judged yet: a
 // resource with an unknown value, or one another resource with an unknown
 // value depends on (a bucket whose policy document is not rendered yet).
+//
+// The engine sends a stack policy each resource's outputs but not its ID,
+// which the predicates join on (an encryption configuration names its
+// bucket by ID). So a resource's ID, and its ARN if unknown, is learnt
+// from what refers to it: the values of the properties that depend on it
+// alone, the most common one.
 func stackView(resources []policyx.AnalyzerResource) (*conformance.Stack, map[string]string, func(string) bool) {
 	s := &conformance.Stack{}
 	urns := map[string]string{}
 	unknown := map[string]bool{}
+	byURN := map[string]*conformance.Resource{}
 	for _, ar := range resources {
 		r, u := view(ar.Type, ar.Name, ar.URN, ar.Properties, ar.Options.Protect, ar.PropertyDependencies)
 		s.Resources = append(s.Resources, r)
+		byURN[ar.URN] = r
 		if _, dup := urns[ar.Name]; !dup {
 			urns[ar.Name] = ar.URN
 		}
@@ -99,7 +108,60 @@ func stackView(resources []policyx.AnalyzerResource) (*conformance.Stack, map[st
 			}
 		}
 	}
+	learnIdentities(resources, byURN)
 	return s, urns, func(name string) bool { return unknown[name] }
+}
+
+// learnIdentities sets the ID (and an unknown ARN) of each resource whose
+// ID the engine did not send to the value most properties referring to it
+// alone hold.
+func learnIdentities(resources []policyx.AnalyzerResource, byURN map[string]*conformance.Resource) {
+	seen := map[string]map[string]int{}
+	for _, ar := range resources {
+		for key, deps := range ar.PropertyDependencies {
+			v, ok := byURN[ar.URN].Inputs[key].(string)
+			if len(deps) != 1 || !ok || !identifier(v) || v == deps[0] {
+				continue
+			}
+			if seen[deps[0]] == nil {
+				seen[deps[0]] = map[string]int{}
+			}
+			seen[deps[0]][v]++
+		}
+	}
+	for urn, values := range seen {
+		r := byURN[urn]
+		if r == nil {
+			continue
+		}
+		id, arn := mostCommon(values, false), mostCommon(values, true)
+		if r.ID == urn && id != "" {
+			r.ID = id
+		}
+		if r.Outputs["arn"] == urn && arn != "" {
+			r.Outputs["arn"] = arn
+		}
+	}
+}
+
+// identifier: a value that can be an ID, a name or an ARN, not a document.
+func identifier(v string) bool {
+	return v != "" && !strings.ContainsAny(v, "{}[] \n\t")
+}
+
+// mostCommon returns the most frequent value that is (or is not) an ARN;
+// ties go to the smallest, so the view does not depend on map order.
+func mostCommon(values map[string]int, arns bool) string {
+	best, n := "", 0
+	for v, c := range values {
+		if strings.HasPrefix(v, "arn:") != arns {
+			continue
+		}
+		if c > n || (c == n && v < best) {
+			best, n = v, c
+		}
+	}
+	return best
 }
 
 // view turns one engine resource into the predicates' view. An unknown value

@@ -222,3 +222,25 @@ func TestReadmeListsEveryPolicy(t *testing.T) {
 	require.NotNil(t, m, "README has no guardrails block")
 	assert.Equal(t, strings.TrimSpace(Markdown(all)), strings.TrimSpace(m[1]))
 }
+
+// TestPreviewDefersWhatRefersToNewResources: in a preview of a new
+// security group, its rule names it by an unknown ID; the world-open
+// database port is judged once the ID is known (the end of the update, or
+// any later preview), not before, so a reference by name cannot misfire.
+func TestPreviewDefersWhatRefersToNewResources(t *testing.T) {
+	const sgType, ruleType = "aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	rule := func(sgID property.Value, sg policyx.AnalyzerResource) policyx.AnalyzerResource {
+		return stackResource(ruleType, "db-in-world", map[string]property.Value{
+			"securityGroupId": sgID, "cidrIpv4": property.New("0.0.0.0/0"),
+			"ipProtocol": property.New("tcp"), "fromPort": property.New(5432.0), "toPort": property.New(5432.0),
+		}, map[string][]string{"securityGroupId": {sg.URN}})
+	}
+	fresh := stackResource(sgType, "db", map[string]property.Value{"id": property.New(property.Computed), "arn": property.New(property.Computed)}, nil)
+	assert.Empty(t, validateStack(t, "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS", fresh, rule(property.New(property.Computed), fresh)).messages)
+
+	existing := stackResource(sgType, "db", map[string]property.Value{"id": property.New("sg-123"), "arn": property.New(property.Computed)}, nil)
+	rec := validateStack(t, "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS", existing, rule(property.New("sg-123"), existing))
+	require.Len(t, rec.messages, 1, "an ARN the provider has yet to compute does not stop the judgment")
+	assert.Equal(t, existing.URN, rec.urns[0])
+	assert.Contains(t, rec.messages[0], "db: open to the world on 5432-5432")
+}

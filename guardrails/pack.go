@@ -70,9 +70,9 @@ func (g Guardrail) Policy() policyx.Policy {
 }
 
 // stackView turns the engine's resources into the predicates' view, with
-// each logical name's URN, and which failures cannot be judged yet: a
-// resource with an unknown value, or one another resource with an unknown
-// value depends on (a bucket whose policy document is not rendered yet).
+// each logical name's URN, and which failures cannot be judged yet: an
+// unresolved resource, or one an unresolved resource depends on (a bucket
+// whose policy document is not rendered yet).
 //
 // The engine sends a stack policy each resource's outputs but not its ID,
 // which the predicates join on (an encryption configuration names its
@@ -165,19 +165,19 @@ func mostCommon(values map[string]int, arns bool) string {
 }
 
 // view turns one engine resource into the predicates' view. An unknown value
-// (a preview before the resource it comes from exists) becomes the URN of
-// the one resource it depends on, which also stands for that resource's
-// unknown ID and ARN, so joins still match; unknown reports whether any
-// value was unknown.
+// (a preview before the resource it comes from exists) that depends on one
+// resource becomes that resource's URN, which also stands for the
+// resource's unknown ID and ARN, so joins match; it still leaves the
+// resource unresolved, as does any unknown document or value from several
+// resources: their failures are not judged until the values are known (a
+// reference by name, a vault policy naming its vault, would not match).
+// An unknown value that depends on nothing is one the provider computes
+// for the resource itself (its ARN): "unknown", present, and judged.
 func view(typ, name, urn string, props property.Map, protect bool, propDeps map[string][]string) (*conformance.Resource, bool) {
-	unknown := false
+	unresolved := false
 	inputs := map[string]any{}
 	for k, v := range props.All {
-		var deps []string
-		if d := propDeps[k]; len(d) > 0 {
-			deps = d
-		}
-		inputs[k] = plain(v, deps, &unknown)
+		inputs[k] = plain(v, propDeps[k], documentKeys[k], &unresolved)
 	}
 	r := &conformance.Resource{Type: typ, Name: name, ID: urn, Inputs: inputs, Outputs: map[string]any{"arn": urn}, Protect: protect}
 	if id, ok := inputs["id"].(string); ok && !props.Get("id").IsComputed() {
@@ -186,20 +186,32 @@ func view(typ, name, urn string, props property.Map, protect bool, propDeps map[
 	if arn, ok := inputs["arn"].(string); ok && !props.Get("arn").IsComputed() {
 		r.Outputs["arn"] = arn
 	}
-	return r, unknown
+	return r, unresolved
 }
 
+// documentKeys hold documents the predicates parse (IAM, bucket and vault
+// policies, container definitions): an unknown one is content not rendered
+// yet, never a reference.
+var documentKeys = map[string]bool{"policy": true, "containerDefinitions": true, "content": true}
+
 // plain converts a property value to the plain values predicates read.
-func plain(v property.Value, deps []string, unknown *bool) any {
+func plain(v property.Value, deps []string, document bool, unresolved *bool) any {
 	switch {
 	case v.IsComputed():
-		*unknown = true
-		if d := v.Dependencies(); len(d) == 1 {
-			return string(d[0])
+		if len(v.Dependencies()) > 0 {
+			deps = nil
+			for _, d := range v.Dependencies() {
+				deps = append(deps, string(d))
+			}
 		}
-		if len(deps) == 1 {
+		switch {
+		case len(deps) == 0 && !document:
+			return "unknown" // computed by the provider itself (an ARN): present, not a reference
+		case len(deps) == 1:
+			*unresolved = true
 			return deps[0]
 		}
+		*unresolved = true
 		return "unknown"
 	case v.IsNull():
 		return nil
@@ -212,13 +224,13 @@ func plain(v property.Value, deps []string, unknown *bool) any {
 	case v.IsArray():
 		out := []any{}
 		for _, x := range v.AsArray().All {
-			out = append(out, plain(x, deps, unknown))
+			out = append(out, plain(x, deps, document, unresolved))
 		}
 		return out
 	case v.IsMap():
 		out := map[string]any{}
 		for k, x := range v.AsMap().All {
-			out[k] = plain(x, deps, unknown)
+			out[k] = plain(x, deps, document, unresolved)
 		}
 		return out
 	case v.IsResourceReference():

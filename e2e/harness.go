@@ -18,6 +18,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -189,6 +190,8 @@ type Run struct {
 	Warnings []string
 	// Errors are the error diagnostics, in order.
 	Errors []string
+	// Policies are the policy packs' violations, in order.
+	Policies []apitype.PolicyEvent
 	// Duration is the wall time of the operation, CLI start to finish.
 	Duration time.Duration
 	// Stdout is the CLI's rendered progress output.
@@ -245,6 +248,8 @@ func collect() *collector {
 				c.run.Warnings = append(c.run.Warnings, e.DiagnosticEvent.Message)
 			case e.DiagnosticEvent != nil && e.DiagnosticEvent.Severity == "error":
 				c.run.Errors = append(c.run.Errors, e.DiagnosticEvent.Message)
+			case e.PolicyEvent != nil:
+				c.run.Policies = append(c.run.Policies, *e.PolicyEvent)
 			}
 			c.mu.Unlock()
 		}
@@ -270,6 +275,7 @@ func (c *collector) finish(start time.Time, stdout string, err error) *Run {
 	run := *c.run
 	run.Steps = maps.Clone(c.run.Steps)
 	run.Done = maps.Clone(c.run.Done)
+	run.Policies = slices.Clone(c.run.Policies)
 	run.Duration = elapsed
 	run.Stdout = stdout
 	return &run

@@ -73,3 +73,24 @@ func TestReadmeListsEveryStackOutput(t *testing.T) {
 		assert.Truef(t, exported, "README lists output %s, which the program does not export", name)
 	}
 }
+
+// TestReadmeTablesAreUnbroken fails on a Markdown table that a blank line
+// splits: GitHub renders the rows after the blank line as a paragraph of
+// pipes. Every run of table rows must open with a header and its separator.
+func TestReadmeTablesAreUnbroken(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	lines := strings.Split(string(readme), "\n")
+	fenced := false
+	for i, line := range lines {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		starts := strings.HasPrefix(line, "|") && (i == 0 || !strings.HasPrefix(lines[i-1], "|"))
+		if fenced || !starts {
+			continue
+		}
+		separator := i+1 < len(lines) && strings.HasPrefix(strings.ReplaceAll(lines[i+1], " ", ""), "|-")
+		assert.Truef(t, separator, "README.md line %d starts a table without a header separator (a blank line split a table?): %.80s", i+1, line)
+	}
+}

@@ -13,22 +13,32 @@ import (
 	"github.com/omnirapeutic/infrastructure/synth"
 )
 
-var (
-	prodOnce   sync.Once
-	prodResult *synth.Result
-	prodErr    error
-)
-
-// production is the program run once against the production stack file;
+// synthesis is one committed stack file's program run, made once and shared:
 // tests only read it.
-func production(t *testing.T) *synth.Result {
-	t.Helper()
-	prodOnce.Do(func() {
-		prodResult, prodErr = synth.Run(synth.Options{Dir: ".."})
-	})
-	require.NoError(t, prodErr)
-	return prodResult
+type synthesis struct {
+	once   sync.Once
+	result *synth.Result
+	err    error
 }
+
+// synthesized holds the committed stacks' runs by stack name; the map
+// itself is never written after init, so tests may read it concurrently.
+var synthesized = map[string]*synthesis{"production": {}, "staging": {}}
+
+// synthesize runs the program once against Pulumi.<stack>.yaml.
+func synthesize(t *testing.T, stack string) *synth.Result {
+	t.Helper()
+	s, ok := synthesized[stack]
+	require.Truef(t, ok, "no committed stack %q is synthesized for tests", stack)
+	s.once.Do(func() {
+		s.result, s.err = synth.Run(synth.Options{Dir: "..", Stack: stack})
+	})
+	require.NoError(t, s.err)
+	return s.result
+}
+
+// production is the program run once against the production stack file.
+func production(t *testing.T) *synth.Result { return synthesize(t, "production") }
 
 // runWith runs the program against the production stack file with some
 // values replaced, for configurations other than production's.

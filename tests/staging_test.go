@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,21 +13,8 @@ import (
 	"github.com/omnirapeutic/infrastructure/synth"
 )
 
-var (
-	stagingOnce   sync.Once
-	stagingResult *synth.Result
-	stagingErr    error
-)
-
 // staging is the program run once against the real Pulumi.staging.yaml.
-func staging(t *testing.T) *synth.Result {
-	t.Helper()
-	stagingOnce.Do(func() {
-		stagingResult, stagingErr = synth.Run(synth.Options{Dir: "..", Stack: "staging"})
-	})
-	require.NoError(t, stagingErr)
-	return stagingResult
-}
+func staging(t *testing.T) *synth.Result { return synthesize(t, "staging") }
 
 // inventory is a synthesis as `synth --json` prints it.
 func inventory(t *testing.T, r *synth.Result) string {

@@ -19,8 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/compute"
-	"github.com/omnirapeutic/infrastructure/stackfile"
-	"github.com/omnirapeutic/infrastructure/synth"
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // engineOnly are the steps the engine adds to what the program registers:

@@ -35,8 +35,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"golang.org/x/mod/modfile"
 
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/platform"
-	"github.com/omnirapeutic/infrastructure/stackfile"
 )
 
 // RootEnv names the environment variable holding the directory whose

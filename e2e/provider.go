@@ -19,7 +19,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"github.com/omnirapeutic/infrastructure/synth"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // ECS services and their lookup are answered from the stand-in's own state:

@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
-	"github.com/omnirapeutic/infrastructure/stackfile"
 )
 
 // production reads the real stack file, so each case below is one mistake

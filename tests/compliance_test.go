@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/synth"
 )
 
 const (

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/omnirapeutic/infrastructure/synth"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // TestBadConfigRegistersNothing runs the whole program with broken values:

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/omnirapeutic/infrastructure/stackfile"
-	"github.com/omnirapeutic/infrastructure/synth"
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // smallStack is a hand-built synthesis: one of each priced kind, so the

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/omnirapeutic/infrastructure/synth"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 func diagramOf(t *testing.T, r *synth.Result) string {

@@ -16,10 +16,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/platform"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/stackfile"
-	"github.com/omnirapeutic/infrastructure/synth"
 )
 
 // tmpfsDef is the part of a container definition that gives it a writable /tmp.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/omnirapeutic/infrastructure/synth"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // synthesis is one committed stack file's program run, made once and shared:

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/synth"
 )
 
 const (

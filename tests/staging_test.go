@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/observability"
-	"github.com/omnirapeutic/infrastructure/synth"
 )
 
 // staging is the program run once against the real Pulumi.staging.yaml.

@@ -20,7 +20,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/omnirapeutic/infrastructure/synth"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 func main() {

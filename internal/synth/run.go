@@ -8,8 +8,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/platform"
-	"github.com/omnirapeutic/infrastructure/stackfile"
 )
 
 // Options choose what to synthesize.

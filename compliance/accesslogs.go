@@ -5,17 +5,16 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/storage"
 )
 
 // AccessLogBucketArgs configures the S3 server access-log bucket.
 type AccessLogBucketArgs struct {
-	// NamePrefix starts the bucket's name and every bucket allowed to log
-	// to it, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID scopes the delivery grant to this account's buckets. Required.
-	AccountID string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 }
 
 // AccessLogSseS3Reason is why the access-log bucket is encrypted with SSE-S3:
@@ -34,11 +33,12 @@ func AccessLogBucketName(namePrefix, account string) string {
 // (S3 refuses a locked bucket as a logging destination), and it is encrypted
 // with SSE-S3 (the only default encryption S3 supports on a destination).
 func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketArgs, opts ...pulumi.ResourceOption) (*storage.Bucket, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" {
-		return nil, fmt.Errorf("AccessLogBucketArgs: NamePrefix and AccountID are required")
+	if args == nil || args.Scope.Validate() != nil {
+		return nil, fmt.Errorf("AccessLogBucketArgs: Scope is required")
 	}
 	return storage.NewBucket(ctx, name, &storage.BucketArgs{
-		Name:        AccessLogBucketName(args.NamePrefix, args.AccountID),
+		Name:        AccessLogBucketName(args.Scope.Prefix, args.Scope.Account),
+		Scope:       args.Scope,
 		SseS3Reason: AccessLogSseS3Reason,
 		Lifecycle:   AuditLifecycle,
 		Protect:     true,
@@ -47,8 +47,8 @@ func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketA
 				Sid: "S3ServerAccessLogsDelivery", Effect: "Allow", Principal: policy.Service("logging.s3.amazonaws.com"),
 				Action: []string{"s3:PutObject"}, Resource: []string{bucketArn + "/*"},
 				Condition: policy.Conditions{
-					"StringEquals": {"aws:SourceAccount": {args.AccountID}},
-					"ArnLike":      {"aws:SourceArn": {storage.Arn(args.NamePrefix + "-*")}},
+					"StringEquals": {"aws:SourceAccount": {args.Scope.Account}},
+					"ArnLike":      {"aws:SourceArn": {args.Scope.ARN("s3", args.Scope.Name("*"))}},
 				},
 			}}
 		},

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 )
 
@@ -46,8 +47,9 @@ const HighSeverity = 7
 
 // ThreatDetectionArgs configures ThreatDetection.
 type ThreatDetectionArgs struct {
-	// NamePrefix names the EventBridge rule. Required.
-	NamePrefix string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// TopicArn receives high-severity findings. Required.
 	TopicArn pulumi.StringInput
 }
@@ -75,8 +77,8 @@ func FindingsPattern() string {
 // NewThreatDetection creates the detector (15-minute findings), its features
 // and the findings rule.
 func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionArgs, opts ...pulumi.ResourceOption) (*ThreatDetection, error) {
-	if args == nil || args.NamePrefix == "" || args.TopicArn == nil {
-		return nil, fmt.Errorf("ThreatDetectionArgs: NamePrefix and TopicArn are required")
+	if args == nil || args.Scope.Validate() != nil || args.TopicArn == nil {
+		return nil, fmt.Errorf("ThreatDetectionArgs: Scope and TopicArn are required")
 	}
 	t := &ThreatDetection{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:ThreatDetection", name, t, opts...); err != nil {
@@ -104,7 +106,7 @@ func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionA
 			return nil, fmt.Errorf("enable GuardDuty feature %s: %w", f.Name, err)
 		}
 	}
-	if err := observability.RouteToTopic(ctx, name+"-findings", FindingsRuleName(args.NamePrefix),
+	if err := observability.RouteToTopic(ctx, name+"-findings", FindingsRuleName(args.Scope.Prefix),
 		"GuardDuty findings of high severity or worse, to the alarm topic", FindingsPattern(), args.TopicArn, parent); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
@@ -16,8 +17,9 @@ import (
 // template body; a larger pack must go through S3.
 const TemplateBodyLimit = 51200
 
-// ConfigRolePolicyArn is AWS's managed policy for the Config recorder.
-const ConfigRolePolicyArn = "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+// ConfigRolePolicy is AWS's managed policy for the Config recorder, by path
+// and name (naming.Scope.ManagedPolicyARN makes its ARN).
+const ConfigRolePolicy = "service-role/AWS_ConfigRole"
 
 // HIPAAPackParameters are the pack's input parameters: this stack's facts.
 var HIPAAPackParameters = []conformance.PackParameter{
@@ -27,10 +29,9 @@ var HIPAAPackParameters = []conformance.PackParameter{
 
 // RecorderArgs configures a Recorder.
 type RecorderArgs struct {
-	// NamePrefix names the recorder, channel, bucket and pack, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID scopes the bucket policy. Required.
-	AccountID string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// KmsKeyArn encrypts the snapshots (the S3 key). Required.
 	KmsKeyArn pulumi.StringInput
 	// Rules are the conformance pack's rules. Required.
@@ -66,8 +67,8 @@ func ConfigBucketName(namePrefix, account string) string {
 // delivers to an encrypted bucket, turns the recorder on, and only then
 // deploys the conformance pack.
 func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...pulumi.ResourceOption) (*Recorder, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil || args.AccessLogBucket == nil || args.ObjectLockDays <= 0 {
-		return nil, fmt.Errorf("RecorderArgs: NamePrefix, AccountID, KmsKeyArn, Rules, VpcID, AccessLogBucket and ObjectLockDays are required")
+	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil || args.AccessLogBucket == nil || args.ObjectLockDays <= 0 {
+		return nil, fmt.Errorf("RecorderArgs: Scope, KmsKeyArn, Rules, VpcID, AccessLogBucket and ObjectLockDays are required")
 	}
 	body, err := conformance.RenderTemplate(args.Rules, HIPAAPackParameters)
 	if err != nil {
@@ -83,21 +84,22 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	parent := pulumi.Parent(r)
 
 	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
-		Name:            ConfigBucketName(args.NamePrefix, args.AccountID),
+		Name:            ConfigBucketName(args.Scope.Prefix, args.Scope.Account),
+		Scope:           args.Scope,
 		KmsKeyArn:       args.KmsKeyArn,
 		Lifecycle:       AuditLifecycle,
 		Protect:         true,
 		AccessLogBucket: args.AccessLogBucket,
 		ObjectLockDays:  args.ObjectLockDays,
 		Grants: func(bucketArn string) []policy.Statement {
-			account := policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}}
+			account := policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.Scope.Account}}}
 			return []policy.Statement{
 				{Sid: "ConfigChecksBucket", Effect: "Allow", Principal: policy.Service("config.amazonaws.com"),
 					Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{bucketArn}, Condition: account},
 				{Sid: "ConfigWritesSnapshots", Effect: "Allow", Principal: policy.Service("config.amazonaws.com"),
-					Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/Config/*", bucketArn, args.AccountID)},
+					Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/Config/*", bucketArn, args.Scope.Account)},
 					Condition: policy.Conditions{"StringEquals": {
-						"aws:SourceAccount": {args.AccountID},
+						"aws:SourceAccount": {args.Scope.Account},
 						"s3:x-amz-acl":      {"bucket-owner-full-control"},
 					}}},
 			}
@@ -110,27 +112,27 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	// AWS_ConfigRole reads configurations; delivering to this bucket with
 	// this key is granted here, so Config need not fall back to its service
 	// principal.
-	bucketArn := storage.Arn(ConfigBucketName(args.NamePrefix, args.AccountID))
+	bucketArn := args.Scope.ARN("s3", ConfigBucketName(args.Scope.Prefix, args.Scope.Account))
 	role, err := security.NewRole(ctx, name, &security.RoleArgs{
-		Name:        args.NamePrefix + "-config",
+		Name:        args.Scope.Name("config"),
 		Description: "Lets AWS Config read resource configurations and deliver them",
-		Trust:       policy.AssumeRole("config.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}}),
+		Trust:       policy.AssumeRole("config.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.Scope.Account}}}),
 		Policy: args.KmsKeyArn.ToStringOutput().ApplyT(func(keyArn string) string {
 			return policy.New(
 				policy.Allow("CheckBucket", []string{"s3:GetBucketAcl"}, []string{bucketArn}),
-				policy.Allow("WriteSnapshots", []string{"s3:PutObject"}, []string{fmt.Sprintf("%s/AWSLogs/%s/Config/*", bucketArn, args.AccountID)}),
+				policy.Allow("WriteSnapshots", []string{"s3:PutObject"}, []string{fmt.Sprintf("%s/AWSLogs/%s/Config/*", bucketArn, args.Scope.Account)}),
 				policy.Allow("EncryptSnapshots", []string{"kms:GenerateDataKey", "kms:Decrypt"}, []string{keyArn}),
 			).JSON()
 		}).(pulumi.StringOutput),
 		PolicyDescription: "Deliver Config snapshots and history to the Config bucket",
-		ManagedPolicyArns: []string{ConfigRolePolicyArn},
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(ConfigRolePolicy)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("Config role: %w", err)
 	}
 
 	recorder, err := cfg.NewRecorder(ctx, name, &cfg.RecorderArgs{
-		Name:    pulumi.String(args.NamePrefix),
+		Name:    pulumi.String(args.Scope.Prefix),
 		RoleArn: role.Arn,
 		RecordingGroup: &cfg.RecorderRecordingGroupArgs{
 			AllSupported:               pulumi.Bool(true),
@@ -141,7 +143,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 		return nil, fmt.Errorf("create Config recorder: %w", err)
 	}
 	channel, err := cfg.NewDeliveryChannel(ctx, name+"-delivery", &cfg.DeliveryChannelArgs{
-		Name:         pulumi.String(args.NamePrefix),
+		Name:         pulumi.String(args.Scope.Prefix),
 		S3BucketName: bucket.Name,
 		S3KmsKeyArn:  args.KmsKeyArn,
 		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
@@ -160,7 +162,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	}
 
 	pack, err := cfg.NewConformancePack(ctx, name+"-hipaa", &cfg.ConformancePackArgs{
-		Name:         pulumi.String(args.NamePrefix + "-hipaa"),
+		Name:         pulumi.String(args.Scope.Name("hipaa")),
 		TemplateBody: pulumi.String(body),
 		InputParameters: cfg.ConformancePackInputParameterArray{
 			&cfg.ConformancePackInputParameterArgs{ParameterName: pulumi.String("AuthorizedVpcIds"), ParameterValue: args.VpcID},

@@ -6,13 +6,16 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 )
 
 // FoundationalStandardArn is AWS Foundational Security Best Practices v1.0.0
 // in a region: the standard Security Hub checks this account against.
-func FoundationalStandardArn(region string) string {
-	return fmt.Sprintf("arn:aws:securityhub:%s::standards/aws-foundational-security-best-practices/v/1.0.0", region)
+func FoundationalStandardArn(scope naming.Scope) string {
+	// AWS owns the standard: its ARN names the region but no account.
+	return naming.ARN{Partition: scope.Partition, Service: "securityhub", Region: scope.Region,
+		Resource: "standards/aws-foundational-security-best-practices/v/1.0.0"}.String()
 }
 
 // SecurityHubFindingsRuleName is the EventBridge rule routing findings to the topic.
@@ -42,10 +45,9 @@ func SecurityHubFindingsPattern() string {
 
 // SecurityHubArgs configures SecurityHub.
 type SecurityHubArgs struct {
-	// NamePrefix names the findings rule. Required.
-	NamePrefix string
-	// Region picks the standard's ARN. Required.
-	Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// TopicArn receives HIGH and CRITICAL findings. Required.
 	TopicArn pulumi.StringInput
 }
@@ -63,8 +65,8 @@ type SecurityHub struct {
 // one subscribed is named here, so the program says which), with
 // consolidated control findings, and routes severe findings.
 func NewSecurityHub(ctx *pulumi.Context, name string, args *SecurityHubArgs, opts ...pulumi.ResourceOption) (*SecurityHub, error) {
-	if args == nil || args.NamePrefix == "" || args.Region == "" || args.TopicArn == nil {
-		return nil, fmt.Errorf("SecurityHubArgs: NamePrefix, Region and TopicArn are required")
+	if args == nil || args.Scope.Validate() != nil || args.TopicArn == nil {
+		return nil, fmt.Errorf("SecurityHubArgs: Scope and TopicArn are required")
 	}
 	h := &SecurityHub{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:SecurityHub", name, h, opts...); err != nil {
@@ -80,12 +82,12 @@ func NewSecurityHub(ctx *pulumi.Context, name string, args *SecurityHubArgs, opt
 		return nil, fmt.Errorf("enable Security Hub: %w", err)
 	}
 	sub, err := securityhub.NewStandardsSubscription(ctx, name+"-fsbp", &securityhub.StandardsSubscriptionArgs{
-		StandardsArn: pulumi.String(FoundationalStandardArn(args.Region)),
+		StandardsArn: pulumi.String(FoundationalStandardArn(args.Scope)),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{account}))
 	if err != nil {
 		return nil, fmt.Errorf("subscribe Security Hub to AWS Foundational Security Best Practices: %w", err)
 	}
-	if err := observability.RouteToTopic(ctx, name+"-findings", SecurityHubFindingsRuleName(args.NamePrefix),
+	if err := observability.RouteToTopic(ctx, name+"-findings", SecurityHubFindingsRuleName(args.Scope.Prefix),
 		"Security Hub findings of HIGH or CRITICAL severity (GuardDuty's excepted: routed by their own rule), to the alarm topic",
 		SecurityHubFindingsPattern(), args.TopicArn, parent, pulumi.DependsOn([]pulumi.Resource{account})); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
@@ -21,10 +22,9 @@ var AuditLifecycle = storage.Lifecycle{InfrequentAccessDays: 90, GlacierDays: 36
 
 // TrailArgs configures a Trail.
 type TrailArgs struct {
-	// NamePrefix is the trail's name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID and Region scope the bucket policy and the role's trust. Required.
-	AccountID, Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// KmsKeyArn encrypts the log files and the bucket (the S3 key). Required.
 	KmsKeyArn pulumi.StringInput
 	// LogKeyArn encrypts the CloudWatch log group (the Logs key). Required.
@@ -41,10 +41,10 @@ type TrailArgs struct {
 // DataEventSelectors are the trail's advanced event selectors: every
 // management event, and S3 object-level (data) events for every bucket but
 // the excluded ones.
-func DataEventSelectors(excludedBuckets ...pulumi.StringInput) cloudtrail.TrailAdvancedEventSelectorArray {
+func DataEventSelectors(scope naming.Scope, excludedBuckets ...pulumi.StringInput) cloudtrail.TrailAdvancedEventSelectorArray {
 	var excluded pulumi.StringArray
 	for _, b := range excludedBuckets {
-		excluded = append(excluded, pulumi.Sprintf("%s/", b.ToStringOutput().ApplyT(storage.Arn).(pulumi.StringOutput)))
+		excluded = append(excluded, pulumi.Sprintf(scope.ARNFormat("s3", "%s/"), b))
 	}
 	return cloudtrail.TrailAdvancedEventSelectorArray{
 		&cloudtrail.TrailAdvancedEventSelectorArgs{
@@ -86,18 +86,19 @@ func TrailBucketName(namePrefix, account string) string {
 
 // NewTrail creates the trail with its bucket, log group and delivery role.
 func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil || args.LogKeyArn == nil || args.AccessLogBucket == nil {
-		return nil, fmt.Errorf("TrailArgs: NamePrefix, AccountID, Region, KmsKeyArn, LogKeyArn and AccessLogBucket are required")
+	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil || args.LogKeyArn == nil || args.AccessLogBucket == nil {
+		return nil, fmt.Errorf("TrailArgs: Scope, KmsKeyArn, LogKeyArn and AccessLogBucket are required")
 	}
 	t := &Trail{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:Trail", name, t, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(t)
-	trailArn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", args.Region, args.AccountID, args.NamePrefix)
+	trailArn := args.Scope.ARN("cloudtrail", "trail/"+args.Scope.Name())
 
 	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
-		Name:            TrailBucketName(args.NamePrefix, args.AccountID),
+		Name:            TrailBucketName(args.Scope.Prefix, args.Scope.Account),
+		Scope:           args.Scope,
 		KmsKeyArn:       args.KmsKeyArn,
 		Lifecycle:       AuditLifecycle,
 		Protect:         true,
@@ -109,7 +110,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 				{Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: policy.Service("cloudtrail.amazonaws.com"),
 					Action: []string{"s3:GetBucketAcl"}, Resource: []string{bucketArn}, Condition: source},
 				{Sid: "CloudTrailWritesLogs", Effect: "Allow", Principal: policy.Service("cloudtrail.amazonaws.com"),
-					Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/*", bucketArn, args.AccountID)},
+					Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/*", bucketArn, args.Scope.Account)},
 					Condition: policy.Conditions{"StringEquals": {
 						"aws:SourceArn": {trailArn},
 						"s3:x-amz-acl":  {"bucket-owner-full-control"},
@@ -122,14 +123,14 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	}
 
 	group, err := logs.NewGroup(ctx, name+"-logs", &logs.GroupArgs{
-		Name: TrailLogGroupName(args.NamePrefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn, Audit: true,
+		Name: TrailLogGroupName(args.Scope.Prefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn, Audit: true,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 	role, err := security.NewRole(ctx, name+"-logs", &security.RoleArgs{
-		Name:        args.NamePrefix + "-cloudtrail-logs",
-		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.NamePrefix),
+		Name:        args.Scope.Name("cloudtrail-logs"),
+		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.Scope.Prefix),
 		Trust:       policy.AssumeRole("cloudtrail.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}),
 		Policy: group.Arn.ApplyT(func(arn string) string {
 			return policy.New(policy.Allow("WriteTrailEvents", []string{"logs:CreateLogStream", "logs:PutLogEvents"},
@@ -142,18 +143,18 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	}
 
 	trail, err := cloudtrail.NewTrail(ctx, name, &cloudtrail.TrailArgs{
-		Name:                       pulumi.String(args.NamePrefix),
+		Name:                       pulumi.String(args.Scope.Prefix),
 		S3BucketName:               bucket.Name,
 		IsMultiRegionTrail:         pulumi.Bool(true),
 		IncludeGlobalServiceEvents: pulumi.Bool(true),
 		EnableLogFileValidation:    pulumi.Bool(true),
 		EnableLogging:              pulumi.Bool(true),
-		AdvancedEventSelectors:     DataEventSelectors(bucket.Name, args.AccessLogBucket.Name),
+		AdvancedEventSelectors:     DataEventSelectors(args.Scope, bucket.Name, args.AccessLogBucket.Name),
 		KmsKeyId:                   args.KmsKeyArn,
 		// CloudTrail wants the group's ARN with the stream wildcard.
 		CloudWatchLogsGroupArn: pulumi.Sprintf("%s:*", group.Arn),
 		CloudWatchLogsRoleArn:  role.Arn,
-		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.NamePrefix)},
+		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.Scope.Prefix)},
 	}, parent, pulumi.DependsOn(append(bucket.Ready, role.Attachments...)))
 	if err != nil {
 		return nil, fmt.Errorf("create trail: %w", err)

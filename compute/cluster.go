@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
@@ -16,10 +17,9 @@ import (
 
 // ClusterArgs configures a Cluster.
 type ClusterArgs struct {
-	// NamePrefix is the cluster name and starts every name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID and Region scope role trust and the policies' resource ARNs. Required.
-	AccountID, Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// Services are the configured services, running or only declared. Required.
 	Services map[string]stackconfig.Service
 	// Registry holds the services' own repositories. Required.
@@ -60,15 +60,15 @@ type DatabaseEndpoint struct {
 
 // DatabaseConnectArn is the rds-db:connect resource of one database user:
 // IAM authentication as exactly that user on exactly this cluster.
-func DatabaseConnectArn(region, account, clusterResourceID, user string) string {
-	return fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, account, clusterResourceID, user)
+func DatabaseConnectArn(scope naming.Scope, clusterResourceID, user string) string {
+	return scope.ARN("rds-db", "dbuser:"+clusterResourceID+"/"+user)
 }
 
 // DatabaseConnectPolicy lets a task role sign in to the database as its
 // service's own user and as no other.
-func DatabaseConnectPolicy(region, account, clusterResourceID, service string) policy.Document {
+func DatabaseConnectPolicy(scope naming.Scope, clusterResourceID, service string) policy.Document {
 	return policy.New(policy.Allow("ConnectAsOwnDatabaseUser", []string{"rds-db:connect"},
-		[]string{DatabaseConnectArn(region, account, clusterResourceID, stackconfig.DatabaseUser(service))}))
+		[]string{DatabaseConnectArn(scope, clusterResourceID, stackconfig.DatabaseUser(service))}))
 }
 
 // Cluster is the ECS cluster, its shared execution role, and its services.
@@ -94,10 +94,10 @@ func ServiceLogGroupName(namePrefix, service string) string {
 func ExecLogGroupName(namePrefix string) string { return fmt.Sprintf("/ecs/%s/exec", namePrefix) }
 
 // TaskTrustPolicy lets ECS tasks of this account, and only those, assume a role.
-func TaskTrustPolicy(account, region string) policy.Document {
+func TaskTrustPolicy(scope naming.Scope) policy.Document {
 	return policy.AssumeRole("ecs-tasks.amazonaws.com", policy.Conditions{
-		"StringEquals": {"aws:SourceAccount": {account}},
-		"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ecs:%s:%s:*", region, account)}},
+		"StringEquals": {"aws:SourceAccount": {scope.Account}},
+		"ArnLike":      {"aws:SourceArn": {scope.ARN("ecs", "*")}},
 	})
 }
 
@@ -105,9 +105,9 @@ func TaskTrustPolicy(account, region string) policy.Document {
 // Spot, ECS Exec logged encrypted), every declared service's log group and
 // task role, the shared execution role, and the enabled services.
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	if args == nil || args.NamePrefix == "" || args.Registry == nil || args.SubnetIDs == nil || args.SecurityGroupID == nil ||
+	if args == nil || args.Scope.Validate() != nil || args.Registry == nil || args.SubnetIDs == nil || args.SecurityGroupID == nil ||
 		args.SecretsKeyArn == nil || args.LogKeyArn == nil {
-		return nil, fmt.Errorf("ClusterArgs: NamePrefix, Registry, SubnetIDs, SecurityGroupID, SecretsKeyArn and LogKeyArn are required")
+		return nil, fmt.Errorf("ClusterArgs: Scope, Registry, SubnetIDs, SecurityGroupID, SecretsKeyArn and LogKeyArn are required")
 	}
 	c := &Cluster{Services: map[string]*Service{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Cluster", name, c, opts...); err != nil {
@@ -117,13 +117,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	names := slices.Sorted(maps.Keys(args.Services))
 
 	execLogs, err := logs.NewGroup(ctx, name+"-exec-logs", &logs.GroupArgs{
-		Name: ExecLogGroupName(args.NamePrefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+		Name: ExecLogGroupName(args.Scope.Prefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 	cluster, err := ecs.NewCluster(ctx, name, &ecs.ClusterArgs{
-		Name:     pulumi.String(args.NamePrefix),
+		Name:     pulumi.String(args.Scope.Prefix),
 		Settings: ecs.ClusterSettingArray{&ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")}},
 		Configuration: &ecs.ClusterConfigurationArgs{
 			ExecuteCommandConfiguration: &ecs.ClusterConfigurationExecuteCommandConfigurationArgs{
@@ -135,7 +135,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 				},
 			},
 		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(args.NamePrefix)},
+		Tags: pulumi.StringMap{"Name": pulumi.String(args.Scope.Prefix)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create ECS cluster: %w", err)
@@ -153,11 +153,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 
 	// Every declared service gets its log group and task role now, so the
 	// app team can push images and wire permissions before switching it on.
-	trust := TaskTrustPolicy(args.AccountID, args.Region)
+	trust := TaskTrustPolicy(args.Scope)
 	taskRoles := map[string]*security.Role{}
 	for _, svc := range names {
 		if _, err := logs.NewGroup(ctx, fmt.Sprintf("%s-%s-logs", name, svc), &logs.GroupArgs{
-			Name: ServiceLogGroupName(args.NamePrefix, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+			Name: ServiceLogGroupName(args.Scope.Prefix, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
 		}, parent); err != nil {
 			return nil, err
 		}
@@ -165,7 +165,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		// what its code needs, and nothing the execution role has. A
 		// database user may sign in as its own database user only.
 		roleArgs := &security.RoleArgs{
-			Name:        fmt.Sprintf("%s-%s-task", args.NamePrefix, svc),
+			Name:        args.Scope.Name(svc, "task"),
 			Description: fmt.Sprintf("Application permissions of the %s service", svc),
 			Trust:       trust,
 		}
@@ -174,7 +174,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 				return nil, fmt.Errorf("service %s uses the database, but ClusterArgs.Database has no ClusterResourceID", svc)
 			}
 			roleArgs.Policy = pulumi.All(args.Database.ClusterResourceID).ApplyT(func(v []any) string {
-				return DatabaseConnectPolicy(args.Region, args.AccountID, v[0].(string), svc).JSON()
+				return DatabaseConnectPolicy(args.Scope, v[0].(string), svc).JSON()
 			}).(pulumi.StringOutput)
 			roleArgs.PolicyDescription = fmt.Sprintf("Sign in to Aurora as %s with IAM database authentication", stackconfig.DatabaseUser(svc))
 		}
@@ -203,13 +203,12 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		deps := append([]pulumi.Resource{providers}, args.LoadBalancerReady...)
 		s, err := NewService(ctx, fmt.Sprintf("%s-%s", name, svc), &ServiceArgs{
 			Name:             svc,
-			NamePrefix:       args.NamePrefix,
-			Region:           args.Region,
+			Scope:            args.Scope,
 			Spec:             spec,
 			Image:            image,
 			ClusterArn:       cluster.Arn,
 			ClusterName:      cluster.Name,
-			Cluster:          args.NamePrefix,
+			Cluster:          args.Scope.Prefix,
 			ExecutionRoleArn: executionRole.Arn,
 			TaskRoleArn:      taskRoles[svc].Arn,
 			SubnetIDs:        args.SubnetIDs,
@@ -242,16 +241,16 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 	var repoArns, logArns []string
 	// GuardDuty runtime monitoring adds its agent as a sidecar, pulled with
 	// this role from GuardDuty's repository; without it tasks run unmonitored.
-	if account, ok := guardDutyAgentAccounts[args.Region]; ok {
-		repoArns = append(repoArns, fmt.Sprintf("arn:aws:ecr:%s:%s:repository/aws-guardduty-agent-fargate", args.Region, account))
+	if account, ok := guardDutyAgentAccounts[args.Scope.Region]; ok {
+		repoArns = append(repoArns, args.Scope.InAccount(account).ARN("ecr", "repository/aws-guardduty-agent-fargate"))
 	}
 	secretNames := map[string]bool{}
 	for _, svc := range services {
 		spec := args.Services[svc]
 		if spec.Image == "" {
-			repoArns = append(repoArns, fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", args.Region, args.AccountID, RepositoryName(args.NamePrefix, svc)))
+			repoArns = append(repoArns, args.Scope.ARN("ecr", "repository/"+RepositoryName(args.Scope.Prefix, svc)))
 		}
-		logArns = append(logArns, fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", args.Region, args.AccountID, ServiceLogGroupName(args.NamePrefix, svc)))
+		logArns = append(logArns, args.Scope.ARN("logs", "log-group:"+ServiceLogGroupName(args.Scope.Prefix, svc)+":*"))
 		for _, s := range spec.Secrets {
 			secretNames[s] = true
 		}
@@ -270,12 +269,12 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 		for _, a := range v[:len(v)-1] {
 			secretArns = append(secretArns, a.(string))
 		}
-		return ExecutionPolicy(args.Region, repoArns, logArns, secretArns, v[len(v)-1].(string)).JSON()
+		return ExecutionPolicy(args.Scope, repoArns, logArns, secretArns, v[len(v)-1].(string)).JSON()
 	}).(pulumi.StringOutput)
 	role, err := security.NewRole(ctx, name+"-execution", &security.RoleArgs{
-		Name:              args.NamePrefix + "-ecs-execution",
+		Name:              args.Scope.Name("ecs-execution"),
 		Description:       "Lets ECS pull images, write logs and inject secrets for the services",
-		Trust:             TaskTrustPolicy(args.AccountID, args.Region),
+		Trust:             TaskTrustPolicy(args.Scope),
 		Policy:            doc,
 		PolicyDescription: "Pull the stack's images, write the services' logs, read the services' secrets",
 	}, parent)
@@ -296,7 +295,7 @@ var guardDutyAgentAccounts = map[string]string{
 
 // ExecutionPolicy is the execution role's policy. Only ecr:GetAuthorizationToken
 // is on "*": it has no resource-level permissions.
-func ExecutionPolicy(region string, repoArns, logArns, secretArns []string, secretsKeyArn string) policy.Document {
+func ExecutionPolicy(scope naming.Scope, repoArns, logArns, secretArns []string, secretsKeyArn string) policy.Document {
 	statements := []policy.Statement{
 		policy.Allow("EcrLogin", []string{"ecr:GetAuthorizationToken"}, []string{"*"}),
 	}
@@ -313,7 +312,7 @@ func ExecutionPolicy(region string, repoArns, logArns, secretArns []string, secr
 				Effect:    "Allow",
 				Action:    []string{"kms:Decrypt"},
 				Resource:  []string{secretsKeyArn},
-				Condition: policy.Conditions{"StringEquals": {"kms:ViaService": {fmt.Sprintf("secretsmanager.%s.amazonaws.com", region)}}},
+				Condition: policy.Conditions{"StringEquals": {"kms:ViaService": {scope.ServicePrincipal("secretsmanager")}}},
 			})
 	}
 	return policy.New(statements...)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // TaggedImagesKept bounds how many images a repository keeps: enough to roll
@@ -19,8 +21,9 @@ const UntaggedImageDays = 7
 
 // RegistryArgs configures a Registry.
 type RegistryArgs struct {
-	// NamePrefix starts every repository name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// Repositories are the short repository names ("api"). Required.
 	Repositories []string
 	// KmsKeyArn encrypts the images (the Secrets key, as in the seed). Required.
@@ -70,8 +73,8 @@ func LifecyclePolicy() string {
 // NewRegistry creates one private repository per name: immutable tags, scan
 // on push, KMS, a lifecycle, and no repository policy (so nothing public).
 func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
-	if args == nil || args.NamePrefix == "" || args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("RegistryArgs: NamePrefix and KmsKeyArn are required")
+	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil {
+		return nil, fmt.Errorf("RegistryArgs: Scope and KmsKeyArn are required")
 	}
 	r := &Registry{RepositoryUrls: map[string]pulumi.StringOutput{}, RepositoryArns: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Registry", name, r, opts...); err != nil {
@@ -79,7 +82,7 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 	}
 	outputs := pulumi.Map{}
 	for _, repo := range args.Repositories {
-		physical := RepositoryName(args.NamePrefix, repo)
+		physical := RepositoryName(args.Scope.Prefix, repo)
 		rep, err := ecr.NewRepository(ctx, fmt.Sprintf("%s-%s", name, repo), &ecr.RepositoryArgs{
 			Name:               pulumi.String(physical),
 			ImageTagMutability: pulumi.String("IMMUTABLE"),

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -38,10 +39,9 @@ var TmpfsMountOptions = []string{"rw", "nosuid", "nodev", "noexec", "mode=1777"}
 type ServiceArgs struct {
 	// Name is the service's short name ("api"). Required.
 	Name string
-	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// Region is where its logs go. Required.
-	Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// Spec is the service's configuration. Required.
 	Spec stackconfig.Service
 	// Image is the full image reference. Required.
@@ -155,8 +155,8 @@ func ContainerDefinitions(c Container) (string, error) {
 // `pulumi up` undoes the other. Where autoscaling owns the task count,
 // Pulumi sets it at creation only.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
-	if args == nil || args.Name == "" || args.NamePrefix == "" || args.Cluster == "" || args.Image == nil || args.ExecutionRoleArn == nil || args.TaskRoleArn == nil {
-		return nil, fmt.Errorf("ServiceArgs: Name, NamePrefix, Cluster, Image, ExecutionRoleArn and TaskRoleArn are required")
+	if args == nil || args.Name == "" || args.Scope.Validate() != nil || args.Cluster == "" || args.Image == nil || args.ExecutionRoleArn == nil || args.TaskRoleArn == nil {
+		return nil, fmt.Errorf("ServiceArgs: Name, Scope, Cluster, Image, ExecutionRoleArn and TaskRoleArn are required")
 	}
 	spec := args.Spec
 	if spec.TargetGroup != "" && args.TargetGroupArn == nil {
@@ -167,7 +167,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 	parent := pulumi.Parent(s)
-	physical := ServiceName(args.NamePrefix, args.Name)
+	physical := ServiceName(args.Scope.Prefix, args.Name)
 
 	// Inputs to the container definition: the image and each secret's ARN.
 	inputs := []any{args.Image}
@@ -192,8 +192,8 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 			Name:        args.Name,
 			Image:       v[0].(string),
 			User:        spec.User,
-			LogGroup:    ServiceLogGroupName(args.NamePrefix, args.Name),
-			Region:      args.Region,
+			LogGroup:    ServiceLogGroupName(args.Scope.Prefix, args.Name),
+			Region:      args.Scope.Region,
 			Port:        spec.ContainerPort,
 			Secrets:     map[string]string{},
 			Environment: map[string]string{},

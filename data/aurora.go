@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
@@ -26,8 +27,9 @@ const (
 	CACertificate = "rds-ca-rsa2048-g1"
 	// EnhancedMonitoringSeconds is the OS-metrics interval.
 	EnhancedMonitoringSeconds = 60
-	// EnhancedMonitoringPolicyArn is AWS's managed policy for the monitoring role.
-	EnhancedMonitoringPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+	// EnhancedMonitoringPolicy is AWS's managed policy for the monitoring
+	// role (naming.Scope.ManagedPolicyARN makes its ARN).
+	EnhancedMonitoringPolicy = "service-role/AmazonRDSEnhancedMonitoringRole"
 	// PreferredBackupWindow (UTC) is the small hours in US time zones.
 	PreferredBackupWindow = "07:00-08:00"
 	// PreferredMaintenanceWindow (UTC) follows the backup window without overlapping it.
@@ -64,8 +66,9 @@ type Parameter struct {
 
 // AuroraArgs configures Aurora.
 type AuroraArgs struct {
-	// NamePrefix is the cluster identifier and starts every name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// Settings are the cluster's sizes and placement, validated by stackconfig. Required.
 	Settings stackconfig.Aurora
 	// SubnetIDs are the data subnets, one per AZ. Required.
@@ -91,8 +94,8 @@ func (a *AuroraArgs) validate() error {
 	switch {
 	case a == nil:
 		return fmt.Errorf("AuroraArgs is required")
-	case a.NamePrefix == "", a.SubnetIDs == nil, a.SecurityGroupID == nil:
-		return fmt.Errorf("AuroraArgs: NamePrefix, SubnetIDs and SecurityGroupID are required")
+	case a.Scope.Validate() != nil, a.SubnetIDs == nil, a.SecurityGroupID == nil:
+		return fmt.Errorf("AuroraArgs: Scope, SubnetIDs and SecurityGroupID are required")
 	case a.StorageKeyArn == nil, a.SecretKeyArn == nil, a.LogKeyArn == nil:
 		return fmt.Errorf("AuroraArgs: StorageKeyArn, SecretKeyArn and LogKeyArn are required: nothing here is unencrypted")
 	case a.Incarnation == nil:
@@ -159,9 +162,9 @@ func readerRole(az string) string {
 
 // instancePrefixes lists the identifier prefix of every instance.
 func (a *AuroraArgs) instancePrefixes() []string {
-	out := []string{InstanceIdentifierPrefix(a.NamePrefix, "writer")}
+	out := []string{InstanceIdentifierPrefix(a.Scope.Prefix, "writer")}
 	for _, az := range a.Settings.ReaderAvailabilityZones {
-		out = append(out, InstanceIdentifierPrefix(a.NamePrefix, readerRole(az)))
+		out = append(out, InstanceIdentifierPrefix(a.Scope.Prefix, readerRole(az)))
 	}
 	return out
 }
@@ -190,7 +193,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		return nil, err
 	}
 	parent := pulumi.Parent(a)
-	clusterID := args.NamePrefix
+	clusterID := args.Scope.Prefix
 	set := args.Settings
 
 	logGroup, err := logs.NewGroup(ctx, name+"-postgresql-logs", &logs.GroupArgs{
@@ -234,7 +237,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		Name:              clusterID + "-rds-monitoring",
 		Description:       "Lets RDS enhanced monitoring publish OS metrics",
 		Trust:             policy.AssumeRole("monitoring.rds.amazonaws.com", nil),
-		ManagedPolicyArns: []string{EnhancedMonitoringPolicyArn},
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(EnhancedMonitoringPolicy)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("enhanced-monitoring role: %w", err)

@@ -6,15 +6,17 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 )
 
-// AWS's managed policies for the AWS Backup service role.
+// AWS's managed policies for the AWS Backup service role, by path and name
+// (naming.Scope.ManagedPolicyARN makes their ARNs).
 const (
-	BackupServicePolicyArn  = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
-	RestoreServicePolicyArn = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"
+	BackupServicePolicy  = "service-role/AWSBackupServiceRolePolicyForBackup"
+	RestoreServicePolicy = "service-role/AWSBackupServiceRolePolicyForRestores"
 )
 
 // Backup schedules (UTC), in the small hours of US time zones like the
@@ -34,10 +36,9 @@ var ProtectedActions = []string{"backup:DeleteRecoveryPoint", "backup:UpdateReco
 
 // BackupArgs configures Backup.
 type BackupArgs struct {
-	// NamePrefix names the vault, plan, role and rule. Required.
-	NamePrefix string
-	// AccountID and Region scope the role's trust. Required.
-	AccountID, Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// KmsKeyArn encrypts the vault (the Backup key). Required.
 	KmsKeyArn pulumi.StringInput
 	// ClusterArn is the Aurora cluster the plan protects. Required.
@@ -98,8 +99,8 @@ func VaultPolicy() policy.Document {
 // that reports failed jobs.
 func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulumi.ResourceOption) (*Backup, error) {
 	switch {
-	case args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil || args.ClusterArn == nil || args.TopicArn == nil:
-		return nil, fmt.Errorf("BackupArgs: NamePrefix, AccountID, Region, KmsKeyArn, ClusterArn and TopicArn are required")
+	case args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil || args.ClusterArn == nil || args.TopicArn == nil:
+		return nil, fmt.Errorf("BackupArgs: Scope, KmsKeyArn, ClusterArn and TopicArn are required")
 	case args.ContinuousRetentionDays < 1 || args.ContinuousRetentionDays > 35:
 		return nil, fmt.Errorf("BackupArgs.ContinuousRetentionDays: %d is outside 1 to 35 days", args.ContinuousRetentionDays)
 	case args.DailyRetentionDays < args.ContinuousRetentionDays || args.MonthlyRetentionDays < args.DailyRetentionDays:
@@ -113,7 +114,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	parent := pulumi.Parent(b)
 
 	vault, err := backup.NewVault(ctx, name+"-vault", &backup.VaultArgs{
-		Name:         pulumi.String(BackupVaultName(args.NamePrefix)),
+		Name:         pulumi.String(BackupVaultName(args.Scope.Prefix)),
 		KmsKeyArn:    args.KmsKeyArn,
 		ForceDestroy: pulumi.Bool(false),
 	}, parent, pulumi.Protect(true))
@@ -137,10 +138,10 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	}
 
 	role, err := security.NewRole(ctx, name, &security.RoleArgs{
-		Name:              args.NamePrefix + "-backup",
+		Name:              args.Scope.Name("backup"),
 		Description:       "Lets AWS Backup back up and restore the Aurora cluster",
-		Trust:             policy.AssumeRole("backup.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.AccountID}}}),
-		ManagedPolicyArns: []string{BackupServicePolicyArn, RestoreServicePolicyArn},
+		Trust:             policy.AssumeRole("backup.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.Scope.Account}}}),
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(BackupServicePolicy), args.Scope.ManagedPolicyARN(RestoreServicePolicy)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("AWS Backup role: %w", err)
@@ -158,7 +159,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 		}
 	}
 	plan, err := backup.NewPlan(ctx, name+"-plan", &backup.PlanArgs{
-		Name: pulumi.String(args.NamePrefix),
+		Name: pulumi.String(args.Scope.Prefix),
 		Rules: backup.PlanRuleArray{
 			rule("continuous", DailySchedule, args.ContinuousRetentionDays, true),
 			rule("daily", DailySchedule, args.DailyRetentionDays, false),
@@ -169,14 +170,14 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 		return nil, fmt.Errorf("create backup plan: %w", err)
 	}
 	if _, err := backup.NewSelection(ctx, name+"-aurora", &backup.SelectionArgs{
-		Name:       pulumi.String(args.NamePrefix + "-aurora"),
+		Name:       pulumi.String(args.Scope.Name("aurora")),
 		PlanId:     plan.ID(),
 		IamRoleArn: role.Arn,
 		Resources:  pulumi.StringArray{args.ClusterArn},
 	}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
 		return nil, fmt.Errorf("select Aurora for backup: %w", err)
 	}
-	if err := observability.RouteToTopic(ctx, name+"-failures", BackupFailuresRuleName(args.NamePrefix),
+	if err := observability.RouteToTopic(ctx, name+"-failures", BackupFailuresRuleName(args.Scope.Prefix),
 		"AWS Backup backup, copy and restore jobs that failed, aborted or expired, to the alarm topic",
 		BackupFailuresPattern(), args.TopicArn, parent); err != nil {
 		return nil, err

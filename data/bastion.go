@@ -11,14 +11,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 const (
-	// SSMCorePolicyArn is AWS's managed policy that lets SSM manage an instance.
-	SSMCorePolicyArn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+	// SSMCorePolicy is AWS's managed policy that lets SSM manage an
+	// instance (naming.Scope.ManagedPolicyARN makes its ARN).
+	SSMCorePolicy = "AmazonSSMManagedInstanceCore"
 	// SessionPreferencesDocument is the name Session Manager reads its
 	// account-wide preferences from. The console creates it on first use;
 	// if it exists already, import it (README) before `pulumi up`.
@@ -27,10 +29,9 @@ const (
 
 // BastionArgs configures Bastion.
 type BastionArgs struct {
-	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID and Region scope the session-logging policy. Required.
-	AccountID, Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// Settings are the instance's type, AMI parameter and session limits. Required.
 	Settings stackconfig.Bastion
 	// SubnetID is the data subnet of Settings.AvailabilityZone. Required.
@@ -77,7 +78,7 @@ func SessionLogGroupName(namePrefix string) string {
 // later runs (ignoreChanges: ami), so a newly published AMI never replaces
 // the bastion silently; replace it deliberately with `pulumi up --replace`.
 func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pulumi.ResourceOption) (*Bastion, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.SubnetID == nil ||
+	if args == nil || args.Scope.Validate() != nil || args.SubnetID == nil ||
 		args.SecurityGroupID == nil || args.LogKeyArn == nil || args.LogKeyID == nil || args.DatabaseEndpoint == nil {
 		return nil, fmt.Errorf("BastionArgs: every field is required")
 	}
@@ -86,10 +87,10 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, err
 	}
 	parent := pulumi.Parent(b)
-	physical := args.NamePrefix + "-bastion"
+	physical := args.Scope.Name("bastion")
 
 	sessionLogs, err := logs.NewGroup(ctx, name+"-session-logs", &logs.GroupArgs{
-		Name:          SessionLogGroupName(args.NamePrefix),
+		Name:          SessionLogGroupName(args.Scope.Prefix),
 		RetentionDays: args.LogRetentionDays,
 		KmsKeyArn:     args.LogKeyArn,
 		Audit:         true,
@@ -100,7 +101,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 
 	sessionPolicy := pulumi.All(sessionLogs.Arn, args.LogKeyArn).ApplyT(func(v []any) string {
 		groupArn, keyArn := v[0].(string), v[1].(string)
-		return SessionLoggingPolicy(args.AccountID, args.Region, groupArn, keyArn).JSON()
+		return SessionLoggingPolicy(args.Scope, groupArn, keyArn).JSON()
 	}).(pulumi.StringOutput)
 	role, err := security.NewRole(ctx, name, &security.RoleArgs{
 		Name:              physical,
@@ -108,7 +109,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		Trust:             policy.AssumeRole("ec2.amazonaws.com", nil),
 		Policy:            sessionPolicy,
 		PolicyDescription: "Write Session Manager logs to the bastion's encrypted log group",
-		ManagedPolicyArns: []string{SSMCorePolicyArn},
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(SSMCorePolicy)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("bastion role: %w", err)
@@ -151,7 +152,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 
 	if args.OwnsSessionPreferences {
 		content := args.LogKeyID.ToStringOutput().ApplyT(func(keyID string) (string, error) {
-			return SessionPreferences(SessionLogGroupName(args.NamePrefix), keyID, args.Settings)
+			return SessionPreferences(SessionLogGroupName(args.Scope.Prefix), keyID, args.Settings)
 		}).(pulumi.StringOutput)
 		if _, err := ssm.NewDocument(ctx, name+"-session-preferences", &ssm.DocumentArgs{
 			Name:           pulumi.String(SessionPreferencesDocument),
@@ -167,7 +168,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	b.SessionLogGroupName = sessionLogs.Name
 	b.ConnectCommand = pulumi.Sprintf(
 		"aws ssm start-session --region %s --target %s --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=%s,portNumber=%d,localPortNumber=%d",
-		args.Region, instance.ID(), args.DatabaseEndpoint, security.PostgresPort, security.PostgresPort)
+		args.Scope.Region, instance.ID(), args.DatabaseEndpoint, security.PostgresPort, security.PostgresPort)
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
 		"instanceId":     b.InstanceID,
 		"connectCommand": b.ConnectCommand,
@@ -179,7 +180,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 
 // SessionLoggingPolicy lets the bastion's SSM agent write session logs to
 // its log group and decrypt session data with the Logs key; nothing more.
-func SessionLoggingPolicy(account, region, groupArn, keyArn string) policy.Document {
+func SessionLoggingPolicy(scope naming.Scope, groupArn, keyArn string) policy.Document {
 	return policy.New(
 		policy.Allow("WriteSessionLogs",
 			[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
@@ -187,7 +188,7 @@ func SessionLoggingPolicy(account, region, groupArn, keyArn string) policy.Docum
 		// The agent checks the group's encryption before streaming.
 		policy.Allow("FindSessionLogGroup",
 			[]string{"logs:DescribeLogGroups"},
-			[]string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, account)}),
+			[]string{scope.ARN("logs", "log-group:*")}),
 		policy.Allow("DecryptSessions", []string{"kms:Decrypt"}, []string{keyArn}),
 	)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 	"github.com/omnirapeutic/infrastructure/storage"
@@ -39,10 +40,9 @@ type TargetGroup struct {
 
 // LoadBalancerArgs configures a LoadBalancer.
 type LoadBalancerArgs struct {
-	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID and Region place the access-log bucket and its policy. Required.
-	AccountID, Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// VpcID is where the target groups live. Required.
 	VpcID pulumi.StringInput
 	// SubnetIDs are the public subnets. Required.
@@ -101,13 +101,13 @@ func AccessLogBucketName(namePrefix, account string) string {
 // NewLoadBalancer creates the access-log bucket, the ALB, its target groups
 // and its listeners.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.VpcID == nil || args.SubnetIDs == nil ||
+	if args == nil || args.Scope.Validate() != nil || args.VpcID == nil || args.SubnetIDs == nil ||
 		args.SecurityGroupID == nil || len(args.TargetGroups) == 0 || args.DefaultTargetGroup == "" || args.S3AccessLogBucket == nil {
-		return nil, fmt.Errorf("LoadBalancerArgs: NamePrefix, AccountID, VpcID, SubnetIDs, SecurityGroupID, TargetGroups, DefaultTargetGroup and S3AccessLogBucket are required")
+		return nil, fmt.Errorf("LoadBalancerArgs: Scope, VpcID, SubnetIDs, SecurityGroupID, TargetGroups, DefaultTargetGroup and S3AccessLogBucket are required")
 	}
-	elbAccount, ok := elbAccounts[args.Region]
+	elbAccount, ok := elbAccounts[args.Scope.Region]
 	if !ok {
-		return nil, fmt.Errorf("LoadBalancerArgs.Region: no ELB log-delivery account known for %q", args.Region)
+		return nil, fmt.Errorf("LoadBalancerArgs.Region: no ELB log-delivery account known for %q", args.Scope.Region)
 	}
 	if args.AccessLogDays == 0 {
 		args.AccessLogDays = 365
@@ -119,9 +119,10 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	parent := pulumi.Parent(l)
 
 	// ELB delivers access logs only to SSE-S3 buckets; KMS is not supported.
-	bucketName := AccessLogBucketName(args.NamePrefix, args.AccountID)
+	bucketName := AccessLogBucketName(args.Scope.Prefix, args.Scope.Account)
 	logs, err := storage.NewBucket(ctx, name+"-access-logs", &storage.BucketArgs{
 		Name:            bucketName,
+		Scope:           args.Scope,
 		SseS3Reason:     "Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3",
 		Lifecycle:       storage.Lifecycle{InfrequentAccessDays: 30, ExpireDays: args.AccessLogDays, NoncurrentExpireDays: 30},
 		AccessLogBucket: args.S3AccessLogBucket,
@@ -129,9 +130,9 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 			return []policy.Statement{{
 				Sid:       "ElbDeliversAccessLogs",
 				Effect:    "Allow",
-				Principal: policy.AWS(fmt.Sprintf("arn:aws:iam::%s:root", elbAccount)),
+				Principal: policy.AWS(args.Scope.InAccount(elbAccount).AccountRoot()),
 				Action:    []string{"s3:PutObject"},
-				Resource:  []string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, AccessLogPrefix, args.AccountID)},
+				Resource:  []string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, AccessLogPrefix, args.Scope.Account)},
 			}}
 		},
 	}, parent)
@@ -139,7 +140,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, err
 	}
 
-	physical := args.NamePrefix + "-alb"
+	physical := args.Scope.Name("alb")
 	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
 		Name:                     pulumi.String(physical),
 		LoadBalancerType:         pulumi.String("application"),
@@ -167,7 +168,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 
 	for _, tg := range args.TargetGroups {
 		t, err := lb.NewTargetGroup(ctx, fmt.Sprintf("%s-%s", name, tg.Name), &lb.TargetGroupArgs{
-			Name:       pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, tg.Name)),
+			Name:       pulumi.String(args.Scope.Name(tg.Name)),
 			TargetType: pulumi.String("ip"),
 			Protocol:   pulumi.String("HTTP"),
 			Port:       pulumi.Int(80),
@@ -185,7 +186,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 				HealthyThreshold:   pulumi.Int(2),
 				UnhealthyThreshold: pulumi.Int(3),
 			},
-			Tags: pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, tg.Name))},
+			Tags: pulumi.StringMap{"Name": pulumi.String(args.Scope.Name(tg.Name))},
 		}, parent)
 		if err != nil {
 			return nil, fmt.Errorf("create target group %s: %w", tg.Name, err)

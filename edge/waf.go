@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // ManagedRuleGroups are AWS's rule groups the web ACL applies, in priority order from 1.
@@ -27,8 +28,9 @@ var RedactedHeaders = []string{"authorization", "cookie"}
 
 // WebAclArgs configures a WebAcl.
 type WebAclArgs struct {
-	// NamePrefix starts every name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// LoadBalancer is the ALB to protect. The association waits for its
 	// Ready resources: an ACL associated with a load balancer still being
 	// created fails with WAFUnavailableEntityException. Required.
@@ -65,8 +67,8 @@ func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 // NewWebAcl creates the web ACL (default allow; three managed groups, then a
 // per-IP rate limit), associates it with the ALB and logs it.
 func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulumi.ResourceOption) (*WebAcl, error) {
-	if args == nil || args.NamePrefix == "" || args.LoadBalancer == nil || args.RateLimit == 0 || args.LogKeyArn == nil {
-		return nil, fmt.Errorf("WebAclArgs: NamePrefix, LoadBalancer, RateLimit and LogKeyArn are required")
+	if args == nil || args.Scope.Validate() != nil || args.LoadBalancer == nil || args.RateLimit == 0 || args.LogKeyArn == nil {
+		return nil, fmt.Errorf("WebAclArgs: Scope, LoadBalancer, RateLimit and LogKeyArn are required")
 	}
 	w := &WebAcl{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:edge:WebAcl", name, w, opts...); err != nil {
@@ -104,10 +106,10 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 		VisibilityConfig: visibility(RateLimitRule),
 	})
 
-	physical := args.NamePrefix + "-waf"
+	physical := args.Scope.Name("waf")
 	acl, err := wafv2.NewWebAcl(ctx, name, &wafv2.WebAclArgs{
 		Name:          pulumi.String(physical),
-		Description:   pulumi.String("Regional web ACL in front of the " + args.NamePrefix + " ALB"),
+		Description:   pulumi.String("Regional web ACL in front of the " + args.Scope.Prefix + " ALB"),
 		Scope:         pulumi.String("REGIONAL"),
 		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:         rules,
@@ -130,7 +132,7 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 	}
 
 	group, err := logs.NewGroup(ctx, name+"-logs", &logs.GroupArgs{
-		Name:          WafLogGroupName(args.NamePrefix),
+		Name:          WafLogGroupName(args.Scope.Prefix),
 		RetentionDays: args.LogRetentionDays,
 		KmsKeyArn:     args.LogKeyArn,
 	}, parent)

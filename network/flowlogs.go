@@ -21,7 +21,7 @@ func FlowLogGroupName(namePrefix string) string {
 // group through a role that can write to that group and nothing else.
 func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.IDOutput, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
 	group, err := logs.NewGroup(ctx, name+"-flow-logs", &logs.GroupArgs{
-		Name:          FlowLogGroupName(args.NamePrefix),
+		Name:          FlowLogGroupName(args.Scope.Prefix),
 		RetentionDays: args.FlowLogRetentionDays,
 		KmsKeyArn:     args.FlowLogKmsKeyArn,
 	}, parent)
@@ -32,8 +32,8 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 	// The confused-deputy conditions keep any other account's flow logs
 	// from assuming this role through the service.
 	trust := policy.AssumeRole("vpc-flow-logs.amazonaws.com", policy.Conditions{
-		"StringEquals": {"aws:SourceAccount": {args.AccountID}},
-		"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID)}},
+		"StringEquals": {"aws:SourceAccount": {args.Scope.Account}},
+		"ArnLike":      {"aws:SourceArn": {args.Scope.ARN("ec2", "vpc-flow-log/*")}},
 	})
 	// A managed (not inline) policy that can write this group and nothing else.
 	doc := group.Arn.ApplyT(func(arn string) string {
@@ -43,12 +43,12 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 				[]string{arn, arn + ":*"}),
 			policy.Allow("FindLogGroup",
 				[]string{"logs:DescribeLogGroups"},
-				[]string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", args.Region, args.AccountID)}),
+				[]string{args.Scope.ARN("logs", "log-group:*")}),
 		).JSON()
 	}).(pulumi.StringOutput)
 	role, err := security.NewRole(ctx, name+"-flow-logs", &security.RoleArgs{
-		Name:              args.NamePrefix + "-vpc-flow-logs",
-		Description:       "Delivers VPC flow logs to " + FlowLogGroupName(args.NamePrefix),
+		Name:              args.Scope.Name("vpc-flow-logs"),
+		Description:       "Delivers VPC flow logs to " + FlowLogGroupName(args.Scope.Prefix),
 		Trust:             trust,
 		Policy:            doc,
 		PolicyDescription: "Write access to the VPC flow-log group only",
@@ -65,7 +65,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 		IamRoleArn:         role.Arn,
 		// One-minute aggregation keeps the rejected-traffic alarms timely.
 		MaxAggregationInterval: pulumi.Int(60),
-		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.NamePrefix + "-flow-logs")},
+		Tags:                   pulumi.StringMap{"Name": pulumi.String(args.Scope.Name("flow-logs"))},
 		// Without the policy attached the first deliveries fail.
 	}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
 		return nil, fmt.Errorf("create flow log: %w", err)

@@ -9,18 +9,16 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // VpcArgs configures a Vpc. Values that decide how many resources exist (AZs,
 // subnets) are plain Go values; everything else is a Pulumi input.
 type VpcArgs struct {
-	// NamePrefix starts every Name tag and physical name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID is the AWS account the stack deploys to; it scopes the flow-log role's trust policy. Required.
-	AccountID string
-	// Region is the AWS region, e.g. "us-east-1". Required.
-	Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// CidrBlock is the VPC's IPv4 block, e.g. "10.0.0.0/16". Required.
 	CidrBlock string
 	// AvailabilityZones are the AZs to span, in order; outputs list subnets in this order. Required.
@@ -50,12 +48,8 @@ func (a *VpcArgs) withDefaults() (*VpcArgs, error) {
 		out.FlowLogRetentionDays = defaultFlowLogRetentionDays
 	}
 	switch {
-	case out.NamePrefix == "":
-		return nil, fmt.Errorf("VpcArgs.NamePrefix is required")
-	case out.AccountID == "":
-		return nil, fmt.Errorf("VpcArgs.AccountID is required")
-	case out.Region == "":
-		return nil, fmt.Errorf("VpcArgs.Region is required")
+	case out.Scope.Validate() != nil:
+		return nil, fmt.Errorf("VpcArgs.%w", out.Scope.Validate())
 	case out.CidrBlock == "":
 		return nil, fmt.Errorf("VpcArgs.CidrBlock is required")
 	case len(out.AvailabilityZones) == 0:
@@ -114,7 +108,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	}
 	parent := pulumi.Parent(v)
 	tags := func(role string) pulumi.StringMap {
-		return pulumi.StringMap{"Name": pulumi.String(args.NamePrefix + "-" + role)}
+		return pulumi.StringMap{"Name": pulumi.String(args.Scope.Name(role))}
 	}
 
 	vpc, err := ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
@@ -176,7 +170,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 				// gateways' EIPs and the ALB face the internet.
 				MapPublicIpOnLaunch: pulumi.Bool(false),
 				Tags: pulumi.StringMap{
-					"Name": pulumi.String(args.NamePrefix + "-" + role),
+					"Name": pulumi.String(args.Scope.Name(role)),
 					"Tier": pulumi.String(string(tier)),
 				},
 			}, parent)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // Areas are the watched areas in report order, with the seed's alarm counts:
@@ -44,10 +46,9 @@ var (
 
 // AlarmsArgs names every resource the alarms watch.
 type AlarmsArgs struct {
-	// NamePrefix starts every alarm name. Required.
-	NamePrefix string
-	// Region is the WAF metrics' Region dimension. Required.
-	Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// TopicArn receives every notification. Required.
 	TopicArn pulumi.StringInput
 	// AuroraClusterID is the DBClusterIdentifier dimension.
@@ -103,8 +104,8 @@ type Alarms struct {
 
 // NewAlarms creates one Watch per area with the stack's 21 alarms.
 func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulumi.ResourceOption) (*Alarms, error) {
-	if args == nil || args.NamePrefix == "" || args.TopicArn == nil || args.MonthlyBudgetUsd <= 0 || args.AuroraMaxCapacity <= 0 {
-		return nil, fmt.Errorf("AlarmsArgs: NamePrefix, TopicArn, MonthlyBudgetUsd and AuroraMaxCapacity are required")
+	if args == nil || args.Scope.Validate() != nil || args.TopicArn == nil || args.MonthlyBudgetUsd <= 0 || args.AuroraMaxCapacity <= 0 {
+		return nil, fmt.Errorf("AlarmsArgs: Scope, TopicArn, MonthlyBudgetUsd and AuroraMaxCapacity are required")
 	}
 	a := &Alarms{Watches: map[string]*Watch{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:observability:Alarms", name, a, opts...); err != nil {
@@ -134,11 +135,11 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 	outputs := pulumi.Map{}
 	for _, area := range Areas {
 		w, err := NewWatch(ctx, fmt.Sprintf("%s-%s", name, area), &WatchArgs{
-			NamePrefix: args.NamePrefix,
-			Area:       area,
-			TopicArn:   args.TopicArn,
-			Filters:    filters[area],
-			Alarms:     specs[area],
+			Scope:    args.Scope,
+			Area:     area,
+			TopicArn: args.TopicArn,
+			Filters:  filters[area],
+			Alarms:   specs[area],
 		}, pulumi.Parent(a))
 		if err != nil {
 			return nil, fmt.Errorf("%s alarms: %w", area, err)
@@ -299,7 +300,7 @@ func wafAlarms(args *AlarmsArgs) []Alarm {
 		// blocks in 5 minutes is an attack, or a managed rule blocking real users.
 		Description: "WAF blocked more than 500 requests in each of two 5-minute periods. Open the web ACL's sampled requests: one IP or range is an attack (the rate rule holds it); many users on one rule is a false positive to override.",
 		Namespace:   "AWS/WAFV2", Metric: "BlockedRequests", Statistic: "Sum",
-		Dimensions: pulumi.StringMap{"WebACL": args.WebAclName, "Region": pulumi.String(args.Region), "Rule": pulumi.String("ALL")},
+		Dimensions: pulumi.StringMap{"WebACL": args.WebAclName, "Region": pulumi.String(args.Scope.Region), "Rule": pulumi.String("ALL")},
 		Comparison: "GreaterThanThreshold", Threshold: 500, PeriodSeconds: fiveMinutes, EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: "notBreaching",
 	}}
 }

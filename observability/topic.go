@@ -10,15 +10,15 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
 
 // AlarmTopicArgs configures an AlarmTopic.
 type AlarmTopicArgs struct {
-	// NamePrefix starts the topic's name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID and Region scope who may publish. Required.
-	AccountID, Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// KmsKeyArn encrypts the topic: a customer key whose policy admits
 	// cloudwatch.amazonaws.com (with AWS's managed SNS key alarms cannot publish). Required.
 	KmsKeyArn pulumi.StringInput
@@ -52,8 +52,8 @@ func HTTPSSubscriptionName(name, endpoint string) string {
 
 // NewAlarmTopic creates the topic, its policy and the email and HTTPS subscriptions.
 func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts ...pulumi.ResourceOption) (*AlarmTopic, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" || args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("AlarmTopicArgs: NamePrefix, AccountID, Region and KmsKeyArn are required")
+	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil {
+		return nil, fmt.Errorf("AlarmTopicArgs: Scope and KmsKeyArn are required")
 	}
 	t := &AlarmTopic{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:observability:AlarmTopic", name, t, opts...); err != nil {
@@ -61,17 +61,17 @@ func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts 
 	}
 	parent := pulumi.Parent(t)
 	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
-		Name:           pulumi.String(TopicName(args.NamePrefix)),
-		DisplayName:    pulumi.String(args.NamePrefix + " alarms"),
+		Name:           pulumi.String(TopicName(args.Scope.Prefix)),
+		DisplayName:    pulumi.String(args.Scope.Prefix + " alarms"),
 		KmsMasterKeyId: args.KmsKeyArn,
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create alarm topic: %w", err)
 	}
-	topicArn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", args.Region, args.AccountID, TopicName(args.NamePrefix))
+	topicArn := args.Scope.ARN("sns", TopicName(args.Scope.Prefix))
 	if _, err := sns.NewTopicPolicy(ctx, name+"-policy", &sns.TopicPolicyArgs{
 		Arn:    topic.Arn,
-		Policy: pulumi.String(TopicPolicy(topicArn, args.AccountID, args.Region, args.EventRuleArns).JSON()),
+		Policy: pulumi.String(TopicPolicy(topicArn, args.Scope, args.EventRuleArns).JSON()),
 	}, parent); err != nil {
 		return nil, fmt.Errorf("set alarm topic policy: %w", err)
 	}
@@ -104,12 +104,12 @@ func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts 
 // TopicPolicy lets this account administer the topic, CloudWatch alarms of
 // this account and the named EventBridge rules publish, and denies every
 // request not made over TLS.
-func TopicPolicy(topicArn, account, region string, eventRuleArns []string) policy.Document {
+func TopicPolicy(topicArn string, scope naming.Scope, eventRuleArns []string) policy.Document {
 	statements := []policy.Statement{
 		{
 			Sid:       "AccountOwnsTopic",
 			Effect:    "Allow",
-			Principal: policy.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
+			Principal: policy.AWS(scope.AccountRoot()),
 			Action: []string{"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
 				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"},
 			Resource: []string{topicArn},
@@ -121,8 +121,8 @@ func TopicPolicy(topicArn, account, region string, eventRuleArns []string) polic
 			Action:    []string{"sns:Publish"},
 			Resource:  []string{topicArn},
 			Condition: policy.Conditions{
-				"StringEquals": {"aws:SourceAccount": {account}},
-				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", region, account)}},
+				"StringEquals": {"aws:SourceAccount": {scope.Account}},
+				"ArnLike":      {"aws:SourceArn": {scope.ARN("cloudwatch", "alarm:*")}},
 			},
 		},
 	}

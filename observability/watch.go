@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // Alarm is one CloudWatch alarm: either a single metric (Namespace, Metric,
@@ -60,8 +62,9 @@ type MetricFilter struct {
 
 // WatchArgs configures a Watch.
 type WatchArgs struct {
-	// NamePrefix starts every alarm name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// Area is the thing watched ("aurora"); alarms are named <prefix>-<area>-<what>. Required.
 	Area string
 	// TopicArn receives alarm, OK and insufficient-data notifications. Required.
@@ -90,8 +93,8 @@ func AlarmName(namePrefix, area, what string) string {
 // NewWatch creates an area's metric filters and alarms. Every alarm notifies
 // the topic on ALARM, OK and INSUFFICIENT_DATA (HIPAA CLOUDWATCH_ALARM_ACTION_CHECK).
 func NewWatch(ctx *pulumi.Context, name string, args *WatchArgs, opts ...pulumi.ResourceOption) (*Watch, error) {
-	if args == nil || args.NamePrefix == "" || args.Area == "" || args.TopicArn == nil || len(args.Alarms) == 0 {
-		return nil, fmt.Errorf("WatchArgs: NamePrefix, Area, TopicArn and Alarms are required")
+	if args == nil || args.Scope.Validate() != nil || args.Area == "" || args.TopicArn == nil || len(args.Alarms) == 0 {
+		return nil, fmt.Errorf("WatchArgs: Scope, Area, TopicArn and Alarms are required")
 	}
 	w := &Watch{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:observability:Watch", name, w, opts...); err != nil {
@@ -101,7 +104,7 @@ func NewWatch(ctx *pulumi.Context, name string, args *WatchArgs, opts ...pulumi.
 	var filters []pulumi.Resource
 	for _, f := range args.Filters {
 		mf, err := cloudwatch.NewLogMetricFilter(ctx, fmt.Sprintf("%s-%s", name, f.Name), &cloudwatch.LogMetricFilterArgs{
-			Name:         pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, f.Name)),
+			Name:         pulumi.String(args.Scope.Name(f.Name)),
 			LogGroupName: f.LogGroupName,
 			Pattern:      pulumi.String(f.Pattern),
 			MetricTransformation: &cloudwatch.LogMetricFilterMetricTransformationArgs{
@@ -122,7 +125,7 @@ func NewWatch(ctx *pulumi.Context, name string, args *WatchArgs, opts ...pulumi.
 		if !whatPattern.MatchString(a.What) || a.Description == "" || a.EvaluationPeriods == 0 {
 			return nil, fmt.Errorf("alarm %s/%q: a lowercase name, a description and evaluation periods are required", args.Area, a.What)
 		}
-		alarmName := AlarmName(args.NamePrefix, args.Area, a.What)
+		alarmName := AlarmName(args.Scope.Prefix, args.Area, a.What)
 		alarmArgs := &cloudwatch.MetricAlarmArgs{
 			Name:                    pulumi.String(alarmName),
 			AlarmDescription:        pulumi.String(a.Description),

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
@@ -22,13 +23,9 @@ const StateVersionDays = 365
 
 // StateBackendArgs configures a StateBackend.
 type StateBackendArgs struct {
-	// NamePrefix starts every physical name, e.g. "omnirapeutic". Required.
-	NamePrefix string
-	// AccountID scopes the key policies and makes the bucket name globally
-	// unique. Required.
-	AccountID string
-	// Region is where the bucket and keys live. Required.
-	Region string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 }
 
 // StateBackend is the S3 bucket Pulumi keeps its state in and the KMS keys
@@ -65,21 +62,21 @@ func StateKeyAlias(namePrefix string) string { return "alias/" + namePrefix + "-
 // NewStateBackend creates the keys and the bucket, all protected: losing
 // either loses every stack's state or secrets.
 func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, opts ...pulumi.ResourceOption) (*StateBackend, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" {
-		return nil, fmt.Errorf("StateBackendArgs: NamePrefix, AccountID and Region are required")
+	if args == nil || args.Scope.Validate() != nil {
+		return nil, fmt.Errorf("StateBackendArgs: Scope is required")
 	}
 	b := &StateBackend{
-		BucketName: StateBucketName(args.NamePrefix, args.AccountID),
+		BucketName: StateBucketName(args.Scope.Prefix, args.Scope.Account),
 	}
-	b.BucketArn = storage.Arn(b.BucketName)
-	b.BackendURL = fmt.Sprintf("s3://%s?region=%s", b.BucketName, args.Region)
-	b.SecretsProvider = fmt.Sprintf("awskms://%s?region=%s", SecretsKeyAlias(args.NamePrefix), args.Region)
+	b.BucketArn = args.Scope.ARN("s3", b.BucketName)
+	b.BackendURL = fmt.Sprintf("s3://%s?region=%s", b.BucketName, args.Scope.Region)
+	b.SecretsProvider = fmt.Sprintf("awskms://%s?region=%s", SecretsKeyAlias(args.Scope.Prefix), args.Scope.Region)
 	if err := ctx.RegisterComponentResource("omnirapeutic:pipeline:StateBackend", name, b, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(b)
 
-	keyPolicy := KeyPolicy(args.AccountID).JSON()
+	keyPolicy := KeyPolicy(args.Scope).JSON()
 	newKey := func(purpose, description, alias string) (*kms.Key, error) {
 		key, err := kms.NewKey(ctx, name+"-"+purpose+"-key", &kms.KeyArgs{
 			Description:           pulumi.String(description),
@@ -101,17 +98,18 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		}
 		return key, nil
 	}
-	stateKey, err := newKey("state", "Pulumi state bucket: checkpoints, history, locks", StateKeyAlias(args.NamePrefix))
+	stateKey, err := newKey("state", "Pulumi state bucket: checkpoints, history, locks", StateKeyAlias(args.Scope.Prefix))
 	if err != nil {
 		return nil, err
 	}
-	secretsKey, err := newKey("secrets", "Pulumi secrets provider: the data key that encrypts stack secrets", SecretsKeyAlias(args.NamePrefix))
+	secretsKey, err := newKey("secrets", "Pulumi secrets provider: the data key that encrypts stack secrets", SecretsKeyAlias(args.Scope.Prefix))
 	if err != nil {
 		return nil, err
 	}
 
 	if _, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
 		Name:      b.BucketName,
+		Scope:     args.Scope,
 		KmsKeyArn: stateKey.Arn,
 		// Checkpoints are live data: the current one must never expire.
 		Lifecycle: storage.Lifecycle{KeepCurrent: true, NoncurrentExpireDays: StateVersionDays},
@@ -136,11 +134,11 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 
 // KeyPolicy lets the account's IAM policies decide who uses the keys; the
 // roles in GitHubAccess get exactly what they need that way.
-func KeyPolicy(account string) policy.Document {
+func KeyPolicy(scope naming.Scope) policy.Document {
 	return policy.New(policy.Statement{
 		Sid:       "AccountAdministersKey",
 		Effect:    "Allow",
-		Principal: policy.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
+		Principal: policy.AWS(scope.AccountRoot()),
 		Action:    []string{"kms:*"},
 		Resource:  []string{"*"},
 	})

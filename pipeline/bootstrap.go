@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -93,17 +94,17 @@ func Deploy(ctx *pulumi.Context) (*Bootstrap, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read caller identity: %w", err)
 	}
+	// One scope for both components: the project's name (the backend and
+	// the workflows' roles serve every stack of it), this account, this region.
+	scope := naming.NewScope(stackconfig.Project, identity.AccountId, settings.Region)
 	b := &Bootstrap{Settings: settings}
 	if b.Backend, err = NewStateBackend(ctx, "state", &StateBackendArgs{
-		NamePrefix: stackconfig.Project,
-		AccountID:  identity.AccountId,
-		Region:     settings.Region,
+		Scope: scope,
 	}); err != nil {
 		return nil, fmt.Errorf("state backend: %w", err)
 	}
 	if b.GitHub, err = NewGitHubAccess(ctx, "github", &GitHubAccessArgs{
-		NamePrefix:  stackconfig.Project,
-		AccountID:   identity.AccountId,
+		Scope:       scope,
 		Repository:  settings.Repository,
 		Branch:      settings.Branch,
 		Environment: settings.Environment,

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 )
@@ -16,22 +17,22 @@ const (
 	GitHubAudience = "sts.amazonaws.com"
 )
 
-// Managed policies the roles start from.
+// Managed policies the roles start from, by name
+// (naming.Scope.ManagedPolicyARN makes their ARNs).
 const (
-	// ReadOnlyAccessArn lets `pulumi preview --refresh` read every resource's
+	// ReadOnlyAccess lets `pulumi preview --refresh` read every resource's
 	// configuration. The preview role's own policy fences it in.
-	ReadOnlyAccessArn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-	// AdministratorAccessArn is what `pulumi up` of this program needs: see
+	ReadOnlyAccess = "ReadOnlyAccess"
+	// AdministratorAccess is what `pulumi up` of this program needs: see
 	// the README ("Deploying for real") for why, and what would narrow it.
-	AdministratorAccessArn = "arn:aws:iam::aws:policy/AdministratorAccess"
+	AdministratorAccess = "AdministratorAccess"
 )
 
 // GitHubAccessArgs configures GitHubAccess.
 type GitHubAccessArgs struct {
-	// NamePrefix starts the role names, e.g. "omnirapeutic". Required.
-	NamePrefix string
-	// AccountID is the account the OIDC provider lives in. Required.
-	AccountID string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// Repository is the GitHub repository ("owner/name") whose workflows may
 	// assume the roles. Required.
 	Repository string
@@ -82,8 +83,8 @@ func SubjectsFor(repository, branch, environment string) Subjects {
 
 // NewGitHubAccess creates the OIDC provider, the preview role and the deploy role.
 func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, opts ...pulumi.ResourceOption) (*GitHubAccess, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Repository == "" || args.Backend == nil {
-		return nil, fmt.Errorf("GitHubAccessArgs: NamePrefix, AccountID, Repository and Backend are required")
+	if args == nil || args.Scope.Validate() != nil || args.Repository == "" || args.Backend == nil {
+		return nil, fmt.Errorf("GitHubAccessArgs: Scope, Repository and Backend are required")
 	}
 	if args.Branch == "" {
 		args.Branch = "main"
@@ -91,7 +92,7 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 	if args.Environment == "" {
 		args.Environment = "production"
 	}
-	g := &GitHubAccess{ProviderArn: fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", args.AccountID, GitHubIssuer)}
+	g := &GitHubAccess{ProviderArn: args.Scope.ARN("iam", "oidc-provider/"+GitHubIssuer)}
 	if err := ctx.RegisterComponentResource("omnirapeutic:pipeline:GitHubAccess", name, g, opts...); err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 	oidc, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
 		Url:           pulumi.String("https://" + GitHubIssuer),
 		ClientIdLists: pulumi.StringArray{pulumi.String(GitHubAudience)},
-		Tags:          pulumi.StringMap{"Name": pulumi.String(args.NamePrefix + "-github-actions")},
+		Tags:          pulumi.StringMap{"Name": pulumi.String(args.Scope.Name("github-actions"))},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create GitHub's OIDC provider: %w", err)
@@ -114,21 +115,21 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 		return PreviewPolicy(args.Backend.BucketArn, v[0].(string), v[1].(string)).JSON()
 	}).(pulumi.StringOutput)
 	preview, err := security.NewRole(ctx, name+"-preview", &security.RoleArgs{
-		Name:              args.NamePrefix + "-github-preview",
+		Name:              args.Scope.Name("github-preview"),
 		Description:       fmt.Sprintf("pulumi preview from %s's pull requests and drift check: read-only", args.Repository),
 		Trust:             Trust(g.ProviderArn, subjects.Preview),
 		Policy:            previewPolicy,
 		PolicyDescription: "State bucket reads and lock writes, secrets decryption; no data reads",
-		ManagedPolicyArns: []string{ReadOnlyAccessArn},
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(ReadOnlyAccess)},
 	}, roleOpts...)
 	if err != nil {
 		return nil, err
 	}
 	deploy, err := security.NewRole(ctx, name+"-deploy", &security.RoleArgs{
-		Name:              args.NamePrefix + "-github-deploy",
+		Name:              args.Scope.Name("github-deploy"),
 		Description:       fmt.Sprintf("pulumi up from %s's %s environment", args.Repository, args.Environment),
 		Trust:             Trust(g.ProviderArn, subjects.Deploy),
-		ManagedPolicyArns: []string{AdministratorAccessArn},
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(AdministratorAccess)},
 	}, roleOpts...)
 	if err != nil {
 		return nil, err

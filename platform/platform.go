@@ -14,6 +14,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/edge"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/network"
 	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/security"
@@ -86,13 +87,16 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid stack configuration:\n%w", err)
 	}
-	// The account is read once and passed down as a plain value: it scopes
-	// trust and key policies, and it is known at preview time.
+	// The account is read once and passed down, with the name prefix, the
+	// region and its partition, as one plain value: it names every
+	// resource and scopes every ARN, trust and key policy, and it is known
+	// at preview time.
 	identity, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read caller identity: %w", err)
 	}
-	account, prefix := identity.AccountId, cfg.NamePrefix()
+	scope := naming.NewScope(cfg.NamePrefix(), identity.AccountId, cfg.Region)
+	prefix := scope.Prefix
 	s := &Stack{Config: cfg, Outputs: pulumi.Map{}, Warnings: cfg.Warnings()}
 	for _, w := range s.Warnings {
 		if err := ctx.Log.Warn(w, nil); err != nil {
@@ -101,24 +105,19 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Keys, err = security.NewKeys(ctx, "keys", &security.KeysArgs{
-		NamePrefix: prefix,
-		AccountID:  account,
-		Region:     cfg.Region,
+		Scope: scope,
 	}); err != nil {
 		return nil, fmt.Errorf("security tier: %w", err)
 	}
 
 	if s.AccessLogs, err = compliance.NewAccessLogBucket(ctx, "s3-access-logs", &compliance.AccessLogBucketArgs{
-		NamePrefix: prefix,
-		AccountID:  account,
+		Scope: scope,
 	}); err != nil {
 		return nil, fmt.Errorf("compliance tier: %w", err)
 	}
 
 	if s.Network, err = network.NewVpc(ctx, "network", &network.VpcArgs{
-		NamePrefix:           prefix,
-		AccountID:            account,
-		Region:               cfg.Region,
+		Scope:                scope,
 		CidrBlock:            cfg.Network.VpcCidr,
 		AvailabilityZones:    cfg.Network.AvailabilityZones,
 		SubnetCidrs:          cfg.Network.SubnetCidrs,
@@ -130,21 +129,21 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.SecurityGroups, err = security.NewSecurityGroups(ctx, "security-groups", &security.SecurityGroupsArgs{
-		NamePrefix: prefix,
-		VpcID:      s.Network.VpcID.ToStringOutput(),
+		Scope: scope,
+		VpcID: s.Network.VpcID.ToStringOutput(),
 	}); err != nil {
 		return nil, fmt.Errorf("security tier: %w", err)
 	}
 
 	if s.Secrets, err = security.NewSecrets(ctx, "secrets", &security.SecretsArgs{
-		NamePrefix: prefix,
-		KmsKeyArn:  s.Keys.Arns[security.SecretsKey],
+		Scope:     scope,
+		KmsKeyArn: s.Keys.Arns[security.SecretsKey],
 	}); err != nil {
 		return nil, fmt.Errorf("security tier: %w", err)
 	}
 
 	if s.Aurora, err = data.NewAurora(ctx, "aurora", &data.AuroraArgs{
-		NamePrefix:       prefix,
+		Scope:            scope,
 		Settings:         cfg.Aurora,
 		SubnetIDs:        s.Network.SubnetIDs[stackconfig.Data],
 		SecurityGroupID:  s.SecurityGroups.IDs[security.AuroraGroup].ToStringOutput(),
@@ -158,9 +157,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Bastion, err = data.NewBastion(ctx, "bastion", &data.BastionArgs{
-		NamePrefix:       prefix,
-		AccountID:        account,
-		Region:           cfg.Region,
+		Scope:            scope,
 		Settings:         cfg.Bastion,
 		SubnetID:         s.Network.SubnetIDsByAZ[stackconfig.Data][cfg.Bastion.AvailabilityZone].ToStringOutput(),
 		SecurityGroupID:  s.SecurityGroups.IDs[security.BastionGroup].ToStringOutput(),
@@ -175,7 +172,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Registry, err = compute.NewRegistry(ctx, "ecr", &compute.RegistryArgs{
-		NamePrefix:   prefix,
+		Scope:        scope,
 		Repositories: cfg.EcrRepositories,
 		KmsKeyArn:    s.Keys.Arns[security.SecretsKey],
 	}); err != nil {
@@ -187,9 +184,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		targetGroups = append(targetGroups, edge.TargetGroup{Name: tg, HealthCheckPath: cfg.HealthCheckPath(tg)})
 	}
 	if s.LoadBalancer, err = edge.NewLoadBalancer(ctx, "alb", &edge.LoadBalancerArgs{
-		NamePrefix:         prefix,
-		AccountID:          account,
-		Region:             cfg.Region,
+		Scope:              scope,
 		VpcID:              s.Network.VpcID.ToStringOutput(),
 		SubnetIDs:          s.Network.SubnetIDs[stackconfig.Public],
 		SecurityGroupID:    s.SecurityGroups.IDs[security.AlbGroup].ToStringOutput(),
@@ -204,7 +199,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("edge tier: %w", err)
 	}
 	if s.WebAcl, err = edge.NewWebAcl(ctx, "waf", &edge.WebAclArgs{
-		NamePrefix:       prefix,
+		Scope:            scope,
 		LoadBalancer:     s.LoadBalancer,
 		RateLimit:        cfg.Edge.WafRateLimit,
 		LogKeyArn:        s.Keys.Arns[security.LogsKey],
@@ -214,9 +209,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Cluster, err = compute.NewCluster(ctx, "ecs", &compute.ClusterArgs{
-		NamePrefix:        prefix,
-		AccountID:         account,
-		Region:            cfg.Region,
+		Scope:             scope,
 		Services:          cfg.Services,
 		Registry:          s.Registry,
 		SubnetIDs:         s.Network.SubnetIDs[stackconfig.App],
@@ -246,12 +239,10 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		rules = append(rules, compliance.FindingsRuleName(prefix), compliance.SecurityHubFindingsRuleName(prefix))
 	}
 	for _, rule := range append(rules, data.BackupFailuresRuleName(prefix)) {
-		eventRules = append(eventRules, fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", cfg.Region, account, rule))
+		eventRules = append(eventRules, scope.ARN("events", "rule/"+rule))
 	}
 	if s.AlarmTopic, err = observability.NewAlarmTopic(ctx, "alarm-topic", &observability.AlarmTopicArgs{
-		NamePrefix:     prefix,
-		AccountID:      account,
-		Region:         cfg.Region,
+		Scope:          scope,
 		KmsKeyArn:      s.Keys.Arns[security.LogsKey],
 		EventRuleArns:  eventRules,
 		Emails:         cfg.AlarmEmails,
@@ -261,9 +252,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Trail, err = compliance.NewTrail(ctx, "cloudtrail", &compliance.TrailArgs{
-		NamePrefix:       prefix,
-		AccountID:        account,
-		Region:           cfg.Region,
+		Scope:            scope,
 		KmsKeyArn:        s.Keys.Arns[security.S3Key],
 		LogKeyArn:        s.Keys.Arns[security.LogsKey],
 		LogRetentionDays: cfg.Logs.AuditRetentionDays,
@@ -271,17 +260,15 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("compliance tier: %w", err)
 	}
-	if err := s.accountSingletons(ctx, account, prefix); err != nil {
+	if err := s.accountSingletons(ctx, scope); err != nil {
 		return nil, err
 	}
 
 	if s.Backup, err = data.NewBackup(ctx, "backup", &data.BackupArgs{
-		NamePrefix: prefix,
-		AccountID:  account,
-		Region:     cfg.Region,
-		KmsKeyArn:  s.Keys.Arns[security.BackupKey],
+		Scope:     scope,
+		KmsKeyArn: s.Keys.Arns[security.BackupKey],
 		// The cluster's ARN is fixed by its identifier: rds:cluster:<id>.
-		ClusterArn:              pulumi.Sprintf("arn:aws:rds:%s:%s:cluster:%s", cfg.Region, account, s.Aurora.ClusterIdentifier),
+		ClusterArn:              pulumi.Sprintf(scope.ARNFormat("rds", "cluster:%s"), s.Aurora.ClusterIdentifier),
 		ContinuousRetentionDays: cfg.Aurora.BackupRetentionDays,
 		DailyRetentionDays:      cfg.Backup.DailyRetentionDays,
 		MonthlyRetentionDays:    cfg.Backup.MonthlyRetentionDays,
@@ -295,8 +282,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		serviceNames = append(serviceNames, compute.ServiceName(prefix, svc))
 	}
 	if s.Alarms, err = observability.NewAlarms(ctx, "alarms", &observability.AlarmsArgs{
-		NamePrefix:             prefix,
-		Region:                 cfg.Region,
+		Scope:                  scope,
 		TopicArn:               s.AlarmTopic.Arn,
 		AuroraClusterID:        s.Aurora.ClusterIdentifier,
 		LoadBalancerArnSuffix:  s.LoadBalancer.ArnSuffix,
@@ -377,14 +363,13 @@ func (s *Stack) export() {
 // in the account leaves them alone, so neither its `up` nor its `destroy`
 // touches them. Within the baseline, accountBaseline switches off what the
 // organization manages centrally.
-func (s *Stack) accountSingletons(ctx *pulumi.Context, account, prefix string) error {
+func (s *Stack) accountSingletons(ctx *pulumi.Context, scope naming.Scope) error {
 	if !s.Config.OwnsAccountSingletons {
 		return nil
 	}
 	var err error
 	if s.Recorder, err = compliance.NewRecorder(ctx, "config", &compliance.RecorderArgs{
-		NamePrefix:         prefix,
-		AccountID:          account,
+		Scope:              scope,
 		KmsKeyArn:          s.Keys.Arns[security.S3Key],
 		Rules:              conformance.HIPAARules,
 		VpcID:              s.Network.VpcID.ToStringOutput(),
@@ -395,15 +380,14 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, account, prefix string) e
 		return fmt.Errorf("compliance tier: %w", err)
 	}
 	if s.ThreatDetection, err = compliance.NewThreatDetection(ctx, "guardduty", &compliance.ThreatDetectionArgs{
-		NamePrefix: prefix,
-		TopicArn:   s.AlarmTopic.Arn,
+		Scope:    scope,
+		TopicArn: s.AlarmTopic.Arn,
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)
 	}
 	if s.SecurityHub, err = compliance.NewSecurityHub(ctx, "securityhub", &compliance.SecurityHubArgs{
-		NamePrefix: prefix,
-		Region:     s.Config.Region,
-		TopicArn:   s.AlarmTopic.Arn,
+		Scope:    scope,
+		TopicArn: s.AlarmTopic.Arn,
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // PostgresPort is Aurora PostgreSQL's port; the security groups and the
@@ -90,8 +92,9 @@ var Rules = []Rule{
 
 // SecurityGroupsArgs configures SecurityGroups.
 type SecurityGroupsArgs struct {
-	// NamePrefix starts every group name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// VpcID is the VPC the groups belong to. Required.
 	VpcID pulumi.StringInput
 }
@@ -108,8 +111,8 @@ type SecurityGroups struct {
 // of Rules as its own resource. AWS's default allow-all egress is removed
 // when a group is created without egress, so a group has exactly the rules listed.
 func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArgs, opts ...pulumi.ResourceOption) (*SecurityGroups, error) {
-	if args == nil || args.NamePrefix == "" || args.VpcID == nil {
-		return nil, fmt.Errorf("SecurityGroupsArgs: NamePrefix and VpcID are required")
+	if args == nil || args.Scope.Validate() != nil || args.VpcID == nil {
+		return nil, fmt.Errorf("SecurityGroupsArgs: Scope and VpcID are required")
 	}
 	sg := &SecurityGroups{IDs: map[Group]pulumi.IDOutput{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:security:SecurityGroups", name, sg, opts...); err != nil {
@@ -118,7 +121,7 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 	parent := pulumi.Parent(sg)
 	outputs := pulumi.Map{}
 	for _, g := range Groups {
-		physical := fmt.Sprintf("%s-%s", args.NamePrefix, g)
+		physical := args.Scope.Name(string(g))
 		// A name prefix, not a name: a description edit replaces the group,
 		// and only a generated name lets the engine create the new group,
 		// move the ENIs to it and then delete the old one (replacement.Types).
@@ -148,7 +151,7 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 			from, to = pulumi.Int(r.FromPort), pulumi.Int(r.ToPort)
 		}
 		ruleName := fmt.Sprintf("%s-%s", name, r.Key)
-		tags := pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, r.Key))}
+		tags := pulumi.StringMap{"Name": pulumi.String(args.Scope.Name(r.Key))}
 		var err error
 		switch r.Direction {
 		case Ingress:

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
 
@@ -40,12 +41,9 @@ const KeyDeletionWindowDays = 30
 
 // KeysArgs configures Keys.
 type KeysArgs struct {
-	// NamePrefix starts every alias and Name tag, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
-	// AccountID scopes every key policy to this account. Required.
-	AccountID string
-	// Region is where the keys live and the services run. Required.
-	Region string
+	// Scope names the aliases and Name tags, scopes every key policy to its
+	// account, and places the keys and the services that use them. Required.
+	Scope naming.Scope
 }
 
 // Keys is the stack's customer managed KMS keys.
@@ -62,8 +60,8 @@ type Keys struct {
 // an explicit policy naming exactly the services that use it, and an alias
 // alias/<prefix>-<purpose>.
 func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.ResourceOption) (*Keys, error) {
-	if args == nil || args.NamePrefix == "" || args.AccountID == "" || args.Region == "" {
-		return nil, fmt.Errorf("KeysArgs: NamePrefix, AccountID and Region are required")
+	if args == nil || args.Scope.Validate() != nil {
+		return nil, fmt.Errorf("KeysArgs: Scope is required")
 	}
 	k := &Keys{Arns: map[Purpose]pulumi.StringOutput{}, IDs: map[Purpose]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:security:Keys", name, k, opts...); err != nil {
@@ -71,7 +69,7 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 	}
 	outputs := pulumi.Map{}
 	for _, p := range Purposes {
-		doc := KeyPolicy(p, args.NamePrefix, args.AccountID, args.Region)
+		doc := KeyPolicy(p, args.Scope)
 		key, err := kms.NewKey(ctx, fmt.Sprintf("%s-%s", name, p), &kms.KeyArgs{
 			Description:           pulumi.String(keyDescriptions[p]),
 			KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
@@ -79,13 +77,13 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 			EnableKeyRotation:     pulumi.Bool(true),
 			DeletionWindowInDays:  pulumi.Int(KeyDeletionWindowDays),
 			Policy:                pulumi.String(doc.JSON()),
-			Tags:                  pulumi.StringMap{"Name": pulumi.String(fmt.Sprintf("%s-%s", args.NamePrefix, p))},
+			Tags:                  pulumi.StringMap{"Name": pulumi.String(args.Scope.Name(string(p)))},
 		}, pulumi.Parent(k), pulumi.Protect(true))
 		if err != nil {
 			return nil, fmt.Errorf("create %s key: %w", p, err)
 		}
 		if _, err := kms.NewAlias(ctx, fmt.Sprintf("%s-%s-alias", name, p), &kms.AliasArgs{
-			Name:        pulumi.String(Alias(args.NamePrefix, p)),
+			Name:        pulumi.String(Alias(args.Scope, p)),
 			TargetKeyId: key.KeyId,
 		}, pulumi.Parent(k)); err != nil {
 			return nil, fmt.Errorf("create %s key alias: %w", p, err)
@@ -101,8 +99,8 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 }
 
 // Alias is a key's alias name: alias/<prefix>-<purpose>.
-func Alias(namePrefix string, p Purpose) string {
-	return fmt.Sprintf("alias/%s-%s", namePrefix, p)
+func Alias(scope naming.Scope, p Purpose) string {
+	return "alias/" + scope.Name(string(p))
 }
 
 var keyDescriptions = map[Purpose]string{
@@ -129,10 +127,11 @@ var viaServices = map[Purpose][]string{
 
 // KeyPolicy is the explicit key policy of one purpose's key. Its only
 // wildcard principal is conditioned to this account and to named services.
-func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
+func KeyPolicy(p Purpose, scope naming.Scope) policy.Document {
+	account := scope.Account
 	var services []string
 	for _, s := range viaServices[p] {
-		services = append(services, fmt.Sprintf("%s.%s.amazonaws.com", s, region))
+		services = append(services, scope.ServicePrincipal(s))
 	}
 	statements := []policy.Statement{
 		{
@@ -140,7 +139,7 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 			// account decide who administers and uses it.
 			Sid:       "AccountAdministersKey",
 			Effect:    "Allow",
-			Principal: policy.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
+			Principal: policy.AWS(scope.AccountRoot()),
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},
@@ -158,7 +157,7 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 	}
 	switch p {
 	case S3Key:
-		trail := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, namePrefix)
+		trail := scope.ARN("cloudtrail", "trail/"+scope.Name())
 		statements = append(statements,
 			policy.Statement{
 				Sid:       "CloudTrailEncryptsLogs",
@@ -167,7 +166,7 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 				Action:    []string{"kms:GenerateDataKey*"},
 				Resource:  []string{"*"},
 				Condition: policy.Conditions{
-					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", account)}},
+					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {naming.ARN{Partition: scope.Partition, Service: "cloudtrail", Region: "*", Account: account, Resource: "trail/*"}.String()}},
 					"StringEquals": {"aws:SourceArn": {trail}},
 				},
 			},
@@ -206,11 +205,11 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 			policy.Statement{
 				Sid:       "CloudWatchLogsEncryptsLogGroups",
 				Effect:    "Allow",
-				Principal: policy.Service(fmt.Sprintf("logs.%s.amazonaws.com", region)),
+				Principal: policy.Service(scope.ServicePrincipal("logs")),
 				Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 				Resource:  []string{"*"},
 				Condition: policy.Conditions{"ArnLike": {
-					"kms:EncryptionContext:aws:logs:arn": {fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, account)},
+					"kms:EncryptionContext:aws:logs:arn": {scope.ARN("logs", "log-group:*")},
 				}},
 			},
 			// Alarms and EventBridge rules publish to the encrypted alarm
@@ -224,7 +223,7 @@ func KeyPolicy(p Purpose, namePrefix, account, region string) policy.Document {
 				Resource:  []string{"*"},
 				Condition: policy.Conditions{
 					"StringEquals": {"aws:SourceAccount": {account}},
-					"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", region, account)}},
+					"ArnLike":      {"aws:SourceArn": {scope.ARN("cloudwatch", "alarm:*")}},
 				},
 			},
 			// Deliberately unconditioned: the SNS developer guide ("Configuring

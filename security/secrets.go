@@ -5,12 +5,15 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // SecretsArgs configures Secrets.
 type SecretsArgs struct {
-	// NamePrefix starts every secret name, e.g. "omnirapeutic-production". Required.
-	NamePrefix string
+	// Scope is the stack's name prefix, account, region and partition: it
+	// starts every physical name and scopes every ARN. Required.
+	Scope naming.Scope
 	// KmsKeyArn encrypts the secrets (the Secrets key). Required.
 	KmsKeyArn pulumi.StringInput
 }
@@ -32,15 +35,15 @@ func APIKeysSecretName(namePrefix string) string { return namePrefix + "/api-key
 // NewSecrets creates the API-keys secret empty. Pulumi manages no version of
 // it, so the value put in out of band is never overwritten by `pulumi up`.
 func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pulumi.ResourceOption) (*Secrets, error) {
-	if args == nil || args.NamePrefix == "" || args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("SecretsArgs: NamePrefix and KmsKeyArn are required")
+	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil {
+		return nil, fmt.Errorf("SecretsArgs: Scope and KmsKeyArn are required")
 	}
 	s := &Secrets{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:security:Secrets", name, s, opts...); err != nil {
 		return nil, err
 	}
 	apiKeys, err := secretsmanager.NewSecret(ctx, name+"-api-keys", &secretsmanager.SecretArgs{
-		Name:        pulumi.String(APIKeysSecretName(args.NamePrefix)),
+		Name:        pulumi.String(APIKeysSecretName(args.Scope.Prefix)),
 		Description: pulumi.String("Application API keys (JSON). Filled out of band: aws secretsmanager put-secret-value"),
 		KmsKeyId:    args.KmsKeyArn,
 		// The longest recovery window: a deleted secret can be restored for 30 days.

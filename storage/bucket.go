@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
 
@@ -32,6 +33,8 @@ type Lifecycle struct {
 type BucketArgs struct {
 	// Name is the globally unique bucket name. Required.
 	Name string
+	// Scope's partition makes the bucket's ARN in its policy. Required.
+	Scope naming.Scope
 	// KmsKeyArn is the default encryption key. Nil means SSE-S3, which is
 	// allowed only with SseS3Reason, because KMS is the default everywhere.
 	KmsKeyArn pulumi.StringInput
@@ -83,14 +86,13 @@ type Bucket struct {
 // access-log bucket: one prefix per bucket, so each is read on its own.
 func AccessLogPrefix(bucketName string) string { return bucketName + "/" }
 
-// Arn returns the ARN of a bucket name; bucket ARNs carry no account or region.
-func Arn(name string) string { return "arn:aws:s3:::" + name }
-
 // NewBucket creates the bucket and the resources that lock it down.
 func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulumi.ResourceOption) (*Bucket, error) {
 	switch {
 	case args == nil || args.Name == "":
 		return nil, fmt.Errorf("BucketArgs.Name is required")
+	case args.Scope.Validate() != nil:
+		return nil, fmt.Errorf("bucket %s: BucketArgs.%w", args.Name, args.Scope.Validate())
 	case args.KmsKeyArn == nil && args.SseS3Reason == "":
 		return nil, fmt.Errorf("bucket %s: KmsKeyArn is required unless SseS3Reason says why KMS cannot be used", args.Name)
 	case args.Lifecycle.KeepCurrent && args.Lifecycle.ExpireDays != 0:
@@ -231,7 +233,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 
 	if err := ready(s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: id,
-		Policy: pulumi.String(BucketPolicy(args.Name, args.Grants).JSON()),
+		Policy: pulumi.String(BucketPolicy(args.Scope.ARN("s3", args.Name), args.Grants).JSON()),
 	}, parent)); err != nil {
 		return nil, fmt.Errorf("set policy of %s: %w", args.Name, err)
 	}
@@ -244,9 +246,9 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	return b, nil
 }
 
-// BucketPolicy denies every request not made over TLS, then adds the grants.
-func BucketPolicy(bucketName string, grants func(bucketArn string) []policy.Statement) policy.Document {
-	arn := Arn(bucketName)
+// BucketPolicy denies every request not made over TLS to the bucket of
+// that ARN, then adds the grants.
+func BucketPolicy(arn string, grants func(bucketArn string) []policy.Statement) policy.Document {
 	statements := []policy.Statement{{
 		Sid:       "DenyInsecureTransport",
 		Effect:    "Deny",

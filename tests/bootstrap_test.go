@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/pipeline"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
@@ -77,7 +78,7 @@ func TestStateBackend(t *testing.T) {
 		assert.Equal(t, 30.0, key.Inputs["deletionWindowInDays"], purpose)
 		doc, err := policy.Parse(key.Str("policy"))
 		require.NoError(t, err)
-		assert.Equal(t, pipeline.KeyPolicy("123456789012"), doc, "only the account's IAM policies grant use of %s", purpose)
+		assert.Equal(t, pipeline.KeyPolicy(naming.NewScope("omnirapeutic", "123456789012", "us-east-1")), doc, "only the account's IAM policies grant use of %s", purpose)
 		assert.Equal(t, alias, find(t, r, tAlias, "state-"+purpose+"-alias").Str("name"))
 	}
 }

@@ -285,12 +285,15 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 }
 
 // guardDutyAgentAccounts host GuardDuty's Fargate agent image, by region
-// (GuardDuty user guide, "ECR Repository for GuardDuty agent on AWS Fargate").
+// (GuardDuty user guide, "ECR Repository for GuardDuty agent on AWS Fargate";
+// GovCloud's: AWS GovCloud (US) user guide, "Amazon GuardDuty").
 var guardDutyAgentAccounts = map[string]string{
-	"us-east-1": "593207742271",
-	"us-east-2": "307168627858",
-	"us-west-1": "684579721401",
-	"us-west-2": "733349766148",
+	"us-east-1":     "593207742271",
+	"us-east-2":     "307168627858",
+	"us-west-1":     "684579721401",
+	"us-west-2":     "733349766148",
+	"us-gov-east-1": "383115532789",
+	"us-gov-west-1": "383110348953",
 }
 
 // ExecutionPolicy is the execution role's policy. Only ecr:GetAuthorizationToken

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // Pulumi type tokens the predicates read.
@@ -69,8 +71,21 @@ const (
 	typeInstanceState = "aws:ec2/instanceState:InstanceState"
 )
 
-// SSMCorePolicyArn is the managed policy that makes an instance SSM-managed.
-const SSMCorePolicyArn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+// SSMCorePolicy is the AWS managed policy that makes an instance SSM-managed.
+const SSMCorePolicy = "AmazonSSMManagedInstanceCore"
+
+// isManagedPolicy reports whether arn is the AWS managed policy of that
+// name, in any partition.
+func isManagedPolicy(arn, name string) bool {
+	a, err := naming.ParseARN(arn)
+	return err == nil && a.Service == "iam" && a.Account == "aws" && a.Resource == "policy/"+name
+}
+
+// isService reports whether arn is an ARN of that service, in any partition.
+func isService(arn, service string) bool {
+	a, err := naming.ParseARN(arn)
+	return err == nil && a.Service == service
+}
 
 func pass(r *Resource, reason string, args ...any) Evaluation {
 	return Evaluation{Resource: r.Name, Compliant: true, Reason: fmt.Sprintf(reason, args...)}

@@ -211,7 +211,7 @@ var Checks = map[string]Check{
 	})},
 	"ELBV2_ACM_CERTIFICATE_REQUIRED": {Evaluate: each([]string{typeLB}, func(s *Stack, r *Resource) Evaluation {
 		for _, l := range s.Refer(typeListener, "loadBalancerArn", r.Arn()) {
-			if l.Str("protocol") == "HTTPS" && strings.HasPrefix(l.Str("certificateArn"), "arn:aws:acm:") {
+			if l.Str("protocol") == "HTTPS" && isService(l.Str("certificateArn"), "acm") {
 				return pass(r, "HTTPS listener with an ACM certificate")
 			}
 		}
@@ -342,7 +342,7 @@ var Checks = map[string]Check{
 	"EC2_INSTANCE_MANAGED_BY_SSM": {Evaluate: each([]string{typeInstance}, func(s *Stack, r *Resource) Evaluation {
 		for _, prof := range s.Refer(typeInstanceProf, "name", r.Str("iamInstanceProfile")) {
 			for _, a := range s.Refer(typeAttachment, "role", prof.Str("role")) {
-				if a.Str("policyArn") == SSMCorePolicyArn {
+				if isManagedPolicy(a.Str("policyArn"), SSMCorePolicy) {
 					return pass(r, "its role has AmazonSSMManagedInstanceCore")
 				}
 			}

@@ -1,10 +1,17 @@
 package conformance
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/omnirapeutic/infrastructure/naming"
+)
 
 // The compliant world and its breaks are fixtures, exported so that every
 // consumer of the predicates (this package's tests, the policy pack's) tests
 // against the same small stack instead of writing its own.
+
+// fixture is where the fixtures' ARNs live: a made-up region and account.
+var fixture = naming.Scope{Partition: naming.Commercial, Region: "r", Account: "1"}
 
 func res(typ, name string, inputs map[string]any) *Resource {
 	return &Resource{Type: typ, Name: name, ID: name + "-id", Inputs: inputs, Outputs: map[string]any{"arn": name + "-arn"}}
@@ -41,7 +48,7 @@ func CompliantWorld() *Stack {
 			}}),
 		res(typeAlarm, "alarm", map[string]any{"actionsEnabled": true, "alarmActions": []any{"t"}, "insufficientDataActions": []any{"t"}}),
 		res(typeLB, "alb", map[string]any{"accessLogs": map[string]any{"enabled": true, "bucket": "x"}, "enableDeletionProtection": true}),
-		res(typeListener, "https", map[string]any{"loadBalancerArn": "alb-arn", "protocol": "HTTPS", "certificateArn": "arn:aws:acm:us-east-1:1:certificate/x"}),
+		res(typeListener, "https", map[string]any{"loadBalancerArn": "alb-arn", "protocol": "HTTPS", "certificateArn": fixture.ARN("acm", "certificate/x")}),
 		res(typeListener, "http", map[string]any{"loadBalancerArn": "alb-arn", "protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "redirect", "redirect": map[string]any{"protocol": "HTTPS"}}}}),
 		res(typeWafAssoc, "waf-assoc", map[string]any{"resourceArn": "alb-arn"}),
 		res(typeWebAcl, "acl", map[string]any{}),
@@ -59,7 +66,7 @@ func CompliantWorld() *Stack {
 		res(typeClusterInst, "db-a", map[string]any{"clusterIdentifier": "db-id", "availabilityZone": "a", "autoMinorVersionUpgrade": true, "monitoringInterval": 60.0, "publiclyAccessible": false}),
 		res(typeClusterInst, "db-b", map[string]any{"clusterIdentifier": "db-id", "availabilityZone": "b", "autoMinorVersionUpgrade": true, "monitoringInterval": 60.0, "publiclyAccessible": false}),
 		res(typeBackupPlan, "plan", map[string]any{"rules": []any{map[string]any{"ruleName": "daily", "schedule": "cron(0 7 * * ? *)", "lifecycle": map[string]any{"deleteAfter": 35.0}}}}),
-		res(typeBackupSel, "selection", map[string]any{"resources": []any{"arn:aws:rds:r:1:cluster:db", "arn:aws:ec2:r:1:instance/vm-id"}}),
+		res(typeBackupSel, "selection", map[string]any{"resources": []any{fixture.ARN("rds", "cluster:db"), fixture.ARN("ec2", "instance/vm-id")}}),
 		res(typeVault, "vault", map[string]any{"name": "v", "kmsKeyArn": "k"}),
 		res(typeVaultPolicy, "vault-policy", map[string]any{"backupVaultName": "v", "policy": vaultDeny}),
 		res(typeSecret, "secret", map[string]any{"kmsKeyId": "k"}),
@@ -69,12 +76,12 @@ func CompliantWorld() *Stack {
 		res(typeInstance, "vm", map[string]any{"metadataOptions": map[string]any{"httpTokens": "required"}, "associatePublicIpAddress": false, "subnetId": "sub-id",
 			"iamInstanceProfile": "prof", "rootBlockDevice": map[string]any{"encrypted": true}}),
 		res(typeInstanceProf, "vm-profile", map[string]any{"name": "prof", "role": "vm-role"}),
-		res(typeAttachment, "vm-ssm", map[string]any{"role": "vm-role", "policyArn": SSMCorePolicyArn}),
+		res(typeAttachment, "vm-ssm", map[string]any{"role": "vm-role", "policyArn": fixture.ManagedPolicyARN(SSMCorePolicy)}),
 		res(typeEbsDefault, "ebs-default", map[string]any{"enabled": true}),
 		res(typeTaskDef, "task", map[string]any{"networkMode": "host", "containerDefinitions": `[{"name":"app","readonlyRootFilesystem":true,"user":"1000"}]`}),
 		res(typePasswordPol, "passwords", map[string]any{"minimumPasswordLength": 14.0, "passwordReusePrevention": 24.0, "maxPasswordAge": 90.0,
 			"requireLowercaseCharacters": true, "requireUppercaseCharacters": true, "requireNumbers": true, "requireSymbols": true}),
-		res(typePolicy, "policy", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["kms:Decrypt"],"Resource":["arn:aws:kms:r:1:key/k"]},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}),
+		res(typePolicy, "policy", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["kms:Decrypt"],"Resource":["` + fixture.ARN("kms", "key/k") + `"]},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}),
 		res(typeRolePolicy, "inline", map[string]any{"role": "elsewhere", "policy": `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}),
 		res(typeRole, "role", map[string]any{"name": "vm-role"}),
 		res(typeUser, "user", map[string]any{"name": "u"}),
@@ -129,7 +136,7 @@ var Breaks = map[string]func(s *Stack){
 	"CLOUDTRAIL_S3_DATAEVENTS_ENABLED": func(s *Stack) {
 		t := s.named("trail")
 		sel := t.List("advancedEventSelectors")[1].(map[string]any)
-		sel["fieldSelectors"] = append(sel["fieldSelectors"].([]any), map[string]any{"field": "resources.ARN", "notStartsWiths": []any{"arn:aws:s3:::logs/"}})
+		sel["fieldSelectors"] = append(sel["fieldSelectors"].([]any), map[string]any{"field": "resources.ARN", "notStartsWiths": []any{fixture.ARN("s3", "logs/")}})
 	},
 	"CLOUDWATCH_ALARM_ACTION_CHECK":       func(s *Stack) { delete(s.named("alarm").Inputs, "insufficientDataActions") },
 	"ELB_LOGGING_ENABLED":                 func(s *Stack) { set("accessLogs", map[string]any{"enabled": false})(s.named("alb")) },
@@ -142,7 +149,7 @@ var Breaks = map[string]func(s *Stack){
 	"ALB_WAF_ENABLED":                     func(s *Stack) { s.drop("waf-assoc") },
 	"ELB_DELETION_PROTECTION_ENABLED":     func(s *Stack) { set("enableDeletionProtection", false)(s.named("alb")) },
 	"AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN": func(s *Stack) {
-		set("resources", []any{"arn:aws:ec2:r:1:instance/vm-id"})(s.named("selection"))
+		set("resources", []any{fixture.ARN("ec2", "instance/vm-id")})(s.named("selection"))
 	},
 	"RDS_IN_BACKUP_PLAN":                          func(s *Stack) { s.drop("selection") },
 	"DB_INSTANCE_BACKUP_ENABLED":                  func(s *Stack) { set("backupRetentionPeriod", 0.0)(s.named("db")) },
@@ -175,8 +182,8 @@ var Breaks = map[string]func(s *Stack){
 	"ENCRYPTED_VOLUMES": func(s *Stack) {
 		set("ebsBlockDevices", []any{map[string]any{"encrypted": false}})(s.named("vm"))
 	},
-	"EBS_IN_BACKUP_PLAN":                     func(s *Stack) { set("resources", []any{"arn:aws:rds:r:1:cluster:db"})(s.named("selection")) },
-	"EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN": func(s *Stack) { set("resources", []any{"arn:aws:rds:r:1:cluster:db"})(s.named("selection")) },
+	"EBS_IN_BACKUP_PLAN":                     func(s *Stack) { set("resources", []any{fixture.ARN("rds", "cluster:db")})(s.named("selection")) },
+	"EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN": func(s *Stack) { set("resources", []any{fixture.ARN("rds", "cluster:db")})(s.named("selection")) },
 	"EC2_EBS_ENCRYPTION_BY_DEFAULT":          func(s *Stack) { set("enabled", false)(s.named("ebs-default")) },
 	"ECS_CONTAINERS_READONLY_ACCESS": func(s *Stack) {
 		set("containerDefinitions", `[{"name":"app","user":"1000"}]`)(s.named("task"))
@@ -196,7 +203,7 @@ var Breaks = map[string]func(s *Stack){
 		set("policy", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)(s.named("policy"))
 	},
 	"IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS": func(s *Stack) {
-		set("policy", `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b"}]}`)(s.named("policy"))
+		set("policy", `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"`+fixture.ARN("s3", "b")+`"}]}`)(s.named("policy"))
 	},
 	"IAM_USER_NO_POLICIES_CHECK": func(s *Stack) {
 		s.Resources = append(s.Resources, res(typeUserAttach, "user-admin", map[string]any{"user": "u", "policyArn": "p"}))

@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // ECS services and their lookup are answered from the stand-in's own state:
@@ -292,12 +293,13 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 		running, exists := p.services[name]
 		p.mu.Unlock()
 		if exists {
+			account := naming.NewScope("", synth.AccountID, p.region)
 			// What AWS answers for a service the stand-in created; for any
 			// other, synth.Recorder.Call answers "no matching ECS Service found".
 			ret := resource.NewPropertyMapFromMap(map[string]any{
 				"clusterArn": args["clusterArn"].StringValue(), "serviceName": name, "id": name,
-				"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s", p.region, synth.AccountID, name),
-				"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s", p.region, synth.AccountID, running),
+				"arn":            account.ARN("ecs", "service/"+name),
+				"taskDefinition": account.ARN("ecs", "task-definition/"+running),
 			})
 			out, err := marshal(ret)
 			if err != nil {

@@ -22,12 +22,17 @@ const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 const AccessLogPrefix = "alb"
 
 // elbAccounts are the regional Elastic Load Balancing accounts that deliver
-// access logs in regions created before August 2022.
+// access logs in regions created before August 2022 (ELB user guide,
+// "Enable access logs for your Application Load Balancer": step 2's table,
+// GovCloud's accounts included). The bucket policy names each as an
+// account root in the region's partition.
 var elbAccounts = map[string]string{
-	"us-east-1": "127311923021",
-	"us-east-2": "033677994240",
-	"us-west-1": "027434742980",
-	"us-west-2": "797873946194",
+	"us-east-1":     "127311923021",
+	"us-east-2":     "033677994240",
+	"us-west-1":     "027434742980",
+	"us-west-2":     "797873946194",
+	"us-gov-west-1": "048591011584",
+	"us-gov-east-1": "190560391635",
 }
 
 // TargetGroup is one target group and the path its targets are checked on.

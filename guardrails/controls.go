@@ -85,7 +85,7 @@ var controls = []control{
 	{"EC2_IMDSV2_CHECK", true, true, "set metadataOptions.httpTokens \"required\" on the instance"},
 	{"EC2_INSTANCE_NO_PUBLIC_IP", true, false, "set associatePublicIpAddress false and launch in a subnet with mapPublicIpOnLaunch false"},
 	{"EC2_INSTANCE_PROFILE_ATTACHED", false, true, "set iamInstanceProfile on the instance"},
-	{"EC2_INSTANCE_MANAGED_BY_SSM", false, false, "attach arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore to the instance profile's role"},
+	{"EC2_INSTANCE_MANAGED_BY_SSM", false, false, "attach the AWS managed policy AmazonSSMManagedInstanceCore (arn:PARTITION:iam::aws:policy/AmazonSSMManagedInstanceCore) to the instance profile's role"},
 	{"INSTANCES_IN_VPC", true, true, "set subnetId on the instance to a private subnet"},
 	{"EC2_STOPPED_INSTANCE", false, false, "delete the aws:ec2/instanceState that keeps the instance stopped, or remove the instance"},
 	{"ENCRYPTED_VOLUMES", true, true, "set rootBlockDevice.encrypted (and every ebsBlockDevices[].encrypted) true"},

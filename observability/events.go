@@ -23,7 +23,7 @@ func EventPattern(pattern map[string]any) string {
 
 // RouteToTopic creates an EventBridge rule with the pattern and targets the
 // alarm topic with it: <name> and <name>-to-topic. The topic's policy must
-// admit the rule's ARN (arn:aws:events:REGION:ACCOUNT:rule/<ruleName>).
+// admit the rule's ARN, naming.Scope.ARN("events", "rule/"+ruleName).
 func RouteToTopic(ctx *pulumi.Context, name, ruleName, description, pattern string, topicArn pulumi.StringInput, opts ...pulumi.ResourceOption) error {
 	rule, err := cloudwatch.NewEventRule(ctx, name, &cloudwatch.EventRuleArgs{
 		Name:         pulumi.String(ruleName),

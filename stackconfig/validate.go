@@ -10,9 +10,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
-// regionPattern matches commercial region names such as us-east-1.
+// regionPattern matches region names such as us-east-1 and us-gov-west-1;
+// the partition ARNs are spelled in follows from the name (naming.Partition).
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
 
 // LogRetentionValues are the only retention periods CloudWatch Logs accepts (days).
@@ -257,8 +260,9 @@ var (
 	// nameLabelPattern keeps service, repository and target-group names short
 	// enough for AWS's 32-character target group and load balancer names.
 	nameLabelPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,7}$`)
-	// certificatePattern is an ACM certificate ARN; the region is checked separately.
-	certificatePattern = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):\d{12}:certificate/[0-9a-f-]+$`)
+	// certificatePattern is an ACM certificate ARN in any partition; the
+	// partition and the region are checked separately.
+	certificatePattern = regexp.MustCompile(`^arn:(aws[a-z-]*):acm:([a-z0-9-]+):\d{12}:certificate/[0-9a-f-]+$`)
 )
 
 // FargateMemory lists the memory sizes (MiB) Fargate accepts for each CPU size.
@@ -307,8 +311,10 @@ func validateEdge(e Edge, region string) error {
 		switch {
 		case m == nil:
 			bad("certificateArn: %q is not an ACM certificate ARN", e.CertificateArn)
-		case m[1] != region:
-			bad("certificateArn: %q is in %s; an ALB needs a certificate in its own region %s", e.CertificateArn, m[1], region)
+		case m[2] != region:
+			bad("certificateArn: %q is in %s; an ALB needs a certificate in its own region %s", e.CertificateArn, m[2], region)
+		case m[1] != naming.Partition(region):
+			bad("certificateArn: %q is in partition %s; region %s is in %s", e.CertificateArn, m[1], region, naming.Partition(region))
 		}
 	}
 	if !nameLabelPattern.MatchString(e.DefaultTargetGroup) {

@@ -13,6 +13,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/naming"
 )
 
 // AccountID is the mock account every offline run pretends to be in. The
@@ -161,43 +163,46 @@ func (r *Recorder) computedState(token, name string, inputs resource.PropertyMap
 	if service == "iam" {
 		arnRegion = "" // IAM is global: its ARNs carry no region
 	}
+	arn := func(service, region, resource string) string {
+		return naming.ARN{Partition: r.partition(), Service: service, Region: region, Account: AccountID, Resource: resource}.String()
+	}
 	out := map[string]any{
-		"arn":  fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, arnRegion, AccountID, typeName(token), physical),
+		"arn":  arn(service, arnRegion, typeName(token)+"/"+physical),
 		"name": physical,
 	}
 	switch token {
 	case "aws:cloudwatch/logGroup:LogGroup":
-		out["arn"] = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, AccountID, physical)
+		out["arn"] = arn("logs", region, "log-group:"+physical)
 	case "aws:kms/key:Key":
 		out["keyId"] = name + "-key-id"
-		out["arn"] = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-key-id", region, AccountID, name)
+		out["arn"] = arn("kms", region, "key/"+name+"-key-id")
 	case "aws:ecr/repository:Repository":
-		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, region, physical)
+		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.%s/%s", AccountID, region, naming.DNSSuffix(r.partition()), physical)
 	case "aws:lb/loadBalancer:LoadBalancer":
-		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/offline", region, AccountID, physical)
+		out["arn"] = arn("elasticloadbalancing", region, "loadbalancer/app/"+physical+"/offline")
 		out["arnSuffix"] = fmt.Sprintf("app/%s/offline", physical)
-		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.amazonaws.com", physical, region)
+		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.%s", physical, region, naming.DNSSuffix(r.partition()))
 	case "aws:lb/targetGroup:TargetGroup":
-		out["arn"] = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/offline", region, AccountID, physical)
+		out["arn"] = arn("elasticloadbalancing", region, "targetgroup/"+physical+"/offline")
 		out["arnSuffix"] = fmt.Sprintf("targetgroup/%s/offline", physical)
 	case "aws:sns/topic:Topic":
-		out["arn"] = fmt.Sprintf("arn:aws:sns:%s:%s:%s", region, AccountID, physical)
+		out["arn"] = arn("sns", region, physical)
 	case "aws:cloudtrail/trail:Trail":
-		out["arn"] = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, AccountID, physical)
+		out["arn"] = arn("cloudtrail", region, "trail/"+physical)
 	case "aws:cloudwatch/eventRule:EventRule":
-		out["arn"] = fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", region, AccountID, physical)
+		out["arn"] = arn("events", region, "rule/"+physical)
 	case "aws:ecs/taskDefinition:TaskDefinition":
 		family := inputs["family"].StringValue()
 		revision := max(1, r.registered[family])
-		out["arn"] = fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", region, AccountID, family, revision)
+		out["arn"] = arn("ecs", region, fmt.Sprintf("task-definition/%s:%d", family, revision))
 		out["revision"] = revision
 	case "aws:rds/cluster:Cluster":
 		id := inputs["clusterIdentifier"].StringValue()
-		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.amazonaws.com", id, region)
-		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.amazonaws.com", id, region)
+		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.%s", id, region, naming.DNSSuffix(r.partition()))
+		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.%s", id, region, naming.DNSSuffix(r.partition()))
 		out["clusterResourceId"] = "cluster-OFFLINE0RESOURCE0ID"
 		out["masterUserSecrets"] = []any{map[string]any{
-			"secretArn":    fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!cluster-%s", region, AccountID, id),
+			"secretArn":    arn("secretsmanager", region, "secret:rds!cluster-"+id),
 			"secretStatus": "active",
 		}}
 	}
@@ -221,7 +226,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	case "aws:ssm/getParameter:getParameter":
 		name := args.Args["name"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"name": name, "id": name, "type": "String", "value": "ami-0offline00000000000", "arn": "arn:aws:ssm:" + r.region + "::parameter" + name,
+			"name": name, "id": name, "type": "String", "value": "ami-0offline00000000000", "arn": naming.ARN{Partition: r.partition(), Service: "ssm", Region: r.region, Resource: "parameter" + name}.String(),
 		}), nil
 	case "aws:ecs/getService:getService":
 		// What the service runs now; AWS's answer (through the provider)
@@ -233,19 +238,28 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"clusterArn": cluster, "serviceName": service, "id": service,
-			"arn":            fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", r.region, AccountID, cluster, service),
-			"taskDefinition": fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", r.region, AccountID, service, revision),
+			"arn":            r.scope().ARN("ecs", "service/"+cluster+"/"+service),
+			"taskDefinition": r.scope().ARN("ecs", fmt.Sprintf("task-definition/%s:%d", service, revision)),
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID,
-			"arn":       fmt.Sprintf("arn:aws:iam::%s:user/offline", AccountID),
+			"arn":       r.scope().ARN("iam", "user/offline"),
 			"userId":    "AIDAOFFLINE",
 			"id":        AccountID,
 		}), nil
 	}
 	return nil, fmt.Errorf("offline synthesis has no answer for invoke %s: add one to synth.Recorder.Call", args.Token)
 }
+
+// scope is where the mock account's resources are: the stack's region and
+// its partition, so that a GovCloud stack's mock ARNs are aws-us-gov ones.
+func (r *Recorder) scope() naming.Scope {
+	return naming.Scope{Account: AccountID, Region: r.region, Partition: r.partition()}
+}
+
+// partition is the stack's region's partition.
+func (r *Recorder) partition() string { return naming.Partition(r.region) }
 
 // Resources returns what was recorded, sorted by URN so output is stable.
 func (r *Recorder) Resources() []*Resource {

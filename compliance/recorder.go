@@ -6,10 +6,10 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
 )
 
@@ -113,7 +113,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	// this key is granted here, so Config need not fall back to its service
 	// principal.
 	bucketArn := args.Scope.ARN("s3", ConfigBucketName(args.Scope.Prefix, args.Scope.Account))
-	role, err := security.NewRole(ctx, name, &security.RoleArgs{
+	role, err := access.NewRole(ctx, name, &access.RoleArgs{
 		Name:        args.Scope.Name("config"),
 		Description: "Lets AWS Config read resource configurations and deliver them",
 		Trust:       policy.AssumeRole("config.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.Scope.Account}}}),

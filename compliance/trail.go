@@ -9,10 +9,10 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/storage"
 )
 
@@ -128,7 +128,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
-	role, err := security.NewRole(ctx, name+"-logs", &security.RoleArgs{
+	role, err := access.NewRole(ctx, name+"-logs", &access.RoleArgs{
 		Name:        args.Scope.Name("cloudtrail-logs"),
 		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.Scope.Prefix),
 		Trust:       policy.AssumeRole("cloudtrail.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}),

@@ -8,10 +8,10 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -154,7 +154,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	// Every declared service gets its log group and task role now, so the
 	// app team can push images and wire permissions before switching it on.
 	trust := TaskTrustPolicy(args.Scope)
-	taskRoles := map[string]*security.Role{}
+	taskRoles := map[string]*access.Role{}
 	for _, svc := range names {
 		if _, err := logs.NewGroup(ctx, fmt.Sprintf("%s-%s-logs", name, svc), &logs.GroupArgs{
 			Name: ServiceLogGroupName(args.Scope.Prefix, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
@@ -164,7 +164,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		// The task role starts with no permissions: each service is granted
 		// what its code needs, and nothing the execution role has. A
 		// database user may sign in as its own database user only.
-		roleArgs := &security.RoleArgs{
+		roleArgs := &access.RoleArgs{
 			Name:        args.Scope.Name(svc, "task"),
 			Description: fmt.Sprintf("Application permissions of the %s service", svc),
 			Trust:       trust,
@@ -178,7 +178,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			}).(pulumi.StringOutput)
 			roleArgs.PolicyDescription = fmt.Sprintf("Sign in to Aurora as %s with IAM database authentication", stackconfig.DatabaseUser(svc))
 		}
-		role, err := security.NewRole(ctx, fmt.Sprintf("%s-%s-task", name, svc), roleArgs, parent)
+		role, err := access.NewRole(ctx, fmt.Sprintf("%s-%s-task", name, svc), roleArgs, parent)
 		if err != nil {
 			return nil, fmt.Errorf("task role of %s: %w", svc, err)
 		}
@@ -237,7 +237,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 // newExecutionRole creates the role ECS uses to start tasks: pull from the
 // stack's repositories, write the services' log groups, and read exactly the
 // secrets the services are given, decrypting them only through Secrets Manager.
-func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, services []string, parent pulumi.ResourceOption) (*security.Role, error) {
+func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, services []string, parent pulumi.ResourceOption) (*access.Role, error) {
 	var repoArns, logArns []string
 	// GuardDuty runtime monitoring adds its agent as a sidecar, pulled with
 	// this role from GuardDuty's repository; without it tasks run unmonitored.
@@ -271,7 +271,7 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 		}
 		return ExecutionPolicy(args.Scope, repoArns, logArns, secretArns, v[len(v)-1].(string)).JSON()
 	}).(pulumi.StringOutput)
-	role, err := security.NewRole(ctx, name+"-execution", &security.RoleArgs{
+	role, err := access.NewRole(ctx, name+"-execution", &access.RoleArgs{
 		Name:              args.Scope.Name("ecs-execution"),
 		Description:       "Lets ECS pull images, write logs and inject secrets for the services",
 		Trust:             TaskTrustPolicy(args.Scope),

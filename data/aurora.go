@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -233,7 +234,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		return nil, fmt.Errorf("create cluster parameter group: %w", err)
 	}
 
-	monitoringRole, err := security.NewRole(ctx, name+"-monitoring", &security.RoleArgs{
+	monitoringRole, err := access.NewRole(ctx, name+"-monitoring", &access.RoleArgs{
 		Name:              clusterID + "-rds-monitoring",
 		Description:       "Lets RDS enhanced monitoring publish OS metrics",
 		Trust:             policy.AssumeRole("monitoring.rds.amazonaws.com", nil),

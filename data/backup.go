@@ -6,10 +6,10 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/security"
 )
 
 // AWS's managed policies for the AWS Backup service role, by path and name
@@ -137,7 +137,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 		return nil, fmt.Errorf("set backup vault policy: %w", err)
 	}
 
-	role, err := security.NewRole(ctx, name, &security.RoleArgs{
+	role, err := access.NewRole(ctx, name, &access.RoleArgs{
 		Name:              args.Scope.Name("backup"),
 		Description:       "Lets AWS Backup back up and restore the Aurora cluster",
 		Trust:             policy.AssumeRole("backup.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.Scope.Account}}}),

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -103,7 +104,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		groupArn, keyArn := v[0].(string), v[1].(string)
 		return SessionLoggingPolicy(args.Scope, groupArn, keyArn).JSON()
 	}).(pulumi.StringOutput)
-	role, err := security.NewRole(ctx, name, &security.RoleArgs{
+	role, err := access.NewRole(ctx, name, &access.RoleArgs{
 		Name:              physical,
 		Description:       "SSM-managed bastion: Session Manager and session logging only",
 		Trust:             policy.AssumeRole("ec2.amazonaws.com", nil),

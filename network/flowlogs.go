@@ -7,9 +7,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/security"
 )
 
 // FlowLogGroupName is the log group that receives the VPC's flow logs.
@@ -46,7 +46,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 				[]string{args.Scope.ARN("logs", "log-group:*")}),
 		).JSON()
 	}).(pulumi.StringOutput)
-	role, err := security.NewRole(ctx, name+"-flow-logs", &security.RoleArgs{
+	role, err := access.NewRole(ctx, name+"-flow-logs", &access.RoleArgs{
 		Name:              args.Scope.Name("vpc-flow-logs"),
 		Description:       "Delivers VPC flow logs to " + FlowLogGroupName(args.Scope.Prefix),
 		Trust:             trust,

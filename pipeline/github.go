@@ -6,9 +6,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
-	"github.com/omnirapeutic/infrastructure/security"
 )
 
 // GitHub's OIDC issuer and the audience the AWS credentials action asks for.
@@ -114,7 +114,7 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 	previewPolicy := pulumi.All(args.Backend.StateKeyArn, args.Backend.SecretsKeyArn).ApplyT(func(v []any) string {
 		return PreviewPolicy(args.Backend.BucketArn, v[0].(string), v[1].(string)).JSON()
 	}).(pulumi.StringOutput)
-	preview, err := security.NewRole(ctx, name+"-preview", &security.RoleArgs{
+	preview, err := access.NewRole(ctx, name+"-preview", &access.RoleArgs{
 		Name:              args.Scope.Name("github-preview"),
 		Description:       fmt.Sprintf("pulumi preview from %s's pull requests and drift check: read-only", args.Repository),
 		Trust:             Trust(g.ProviderArn, subjects.Preview),
@@ -125,7 +125,7 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 	if err != nil {
 		return nil, err
 	}
-	deploy, err := security.NewRole(ctx, name+"-deploy", &security.RoleArgs{
+	deploy, err := access.NewRole(ctx, name+"-deploy", &access.RoleArgs{
 		Name:              args.Scope.Name("github-deploy"),
 		Description:       fmt.Sprintf("pulumi up from %s's %s environment", args.Repository, args.Environment),
 		Trust:             Trust(g.ProviderArn, subjects.Deploy),

@@ -1,4 +1,14 @@
-package security
+// Package access creates the stack's IAM roles the one way it allows: an
+// explicit trust policy, the role's own permissions as a customer managed
+// policy (never inline), and AWS managed policies attached by ARN.
+//
+// It was part of the security tier; it stands alone so that every tier
+// that needs a service role (network, data, compute, compliance, pipeline)
+// depends on this small package rather than on the keys, secrets and
+// security groups. NewRole registers no component of its own: the role, its
+// policy and attachments are children of the caller's component, named from
+// the name given, so moving it here changed no type token, URN or logical name.
+package access
 
 import (
 	"fmt"

@@ -2,8 +2,6 @@ package guardrails
 
 import (
 	"context"
-	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -210,17 +208,6 @@ func TestStackPolicyThroughTheEngineAPI(t *testing.T) {
 // TestAuthorizedTcpPortsReachTheRule: the pack parameter reference is resolved.
 func TestAuthorizedTcpPortsReachTheRule(t *testing.T) {
 	assert.Equal(t, AuthorizedTcpPorts, guardrail(t, "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS").Parameters["authorizedTcpPorts"])
-}
-
-// TestReadmeListsEveryPolicy: the README's table is what the code declares.
-func TestReadmeListsEveryPolicy(t *testing.T) {
-	all, err := All()
-	require.NoError(t, err)
-	b, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	m := regexp.MustCompile(`(?s)<!-- guardrails -->\n(.*?)<!-- /guardrails -->`).FindStringSubmatch(string(b))
-	require.NotNil(t, m, "README has no guardrails block")
-	assert.Equal(t, strings.TrimSpace(Markdown(all)), strings.TrimSpace(m[1]))
 }
 
 // TestPreviewDefersWhatRefersToNewResources: in a preview of a new

@@ -1,10 +1,6 @@
 package tests
 
 import (
-	"fmt"
-	"os"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -60,36 +56,6 @@ func TestTheControlsOfThisIssueAreCompliant(t *testing.T) {
 	for _, id := range []string{"S3_BUCKET_LOGGING_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "CLOUDTRAIL_S3_DATAEVENTS_ENABLED"} {
 		assert.Equal(t, conformance.Excepted, got[id], "%s: compliant but for the exceptions listed", id)
 	}
-}
-
-// TestReadmeRendersThePrediction: the README's counts and exceptions table
-// are what the code says.
-func TestReadmeRendersThePrediction(t *testing.T) {
-	r := production(t)
-	b, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	readme := string(b)
-	assert.Equal(t, strings.TrimSpace(ReadmeCounts(r.Conformance)), block(t, readme, "conformance-counts"), "the README's counts must be what go run ./cmd/synth predicts")
-	assert.Equal(t, strings.TrimSpace(conformance.Markdown(conformance.HIPAAExceptions)), block(t, readme, "conformance-exceptions"))
-}
-
-// ReadmeCounts renders the verdict counts as the README shows them.
-func ReadmeCounts(rep *conformance.Report) string {
-	counts := rep.Counts()
-	var b strings.Builder
-	b.WriteString("| verdict | rules |\n|---------|-------|\n")
-	for _, s := range conformance.Statuses {
-		fmt.Fprintf(&b, "| %s | %d |\n", s, counts[s])
-	}
-	return b.String()
-}
-
-// block returns the text between <!-- name --> and <!-- /name -->.
-func block(t *testing.T, doc, name string) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?s)<!-- ` + name + ` -->\n(.*?)<!-- /` + name + ` -->`).FindStringSubmatch(doc)
-	require.NotNil(t, m, "README has no %s block", name)
-	return strings.TrimSpace(m[1])
 }
 
 // TestCertificateEndsTheHttpsExceptions: with a certificate and every

@@ -2,7 +2,6 @@ package tests
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
@@ -17,17 +16,6 @@ func diagramOf(t *testing.T, r *synth.Result) string {
 	var b bytes.Buffer
 	require.NoError(t, synth.WriteDiagram(&b, r))
 	return b.String()
-}
-
-// TestReadmeDiagramIsCurrent fails when README.md's embedded diagram is not
-// what `go run ./cmd/synth --diagram` prints for production today.
-func TestReadmeDiagramIsCurrent(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	s := string(readme)
-	want, err := synth.EmbedDiagram(s, diagramOf(t, production(t)))
-	require.NoError(t, err)
-	assert.Equal(t, want, s, "README's diagram is stale: run `go run ./cmd/synth --diagram --update-readme README.md`")
 }
 
 // TestDiagramComesFromTheResources: each tier of each AZ is a subgraph,

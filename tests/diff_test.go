@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -128,20 +127,6 @@ func TestReplaceOnlyTableIsSourced(t *testing.T) {
 			assert.NotEmpty(t, p.Name)
 			assert.True(t, strings.HasPrefix(p.Source, "https://"), p.Source)
 		}
-	}
-}
-
-// TestReadmeShowsBothFloors keeps the README's cost table honest.
-func TestReadmeShowsBothFloors(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	for _, c := range []struct {
-		stack string
-		r     *synth.Result
-	}{{"production", production(t)}, {"staging", staging(t)}} {
-		cost := synth.Estimate(c.r, synth.DefaultUsage)
-		assert.Contains(t, string(readme), fmt.Sprintf("| %s | $%.2f", c.stack, cost.FloorUSD))
-		assert.Contains(t, string(readme), fmt.Sprintf("| $%.2f |", cost.TotalUSD))
 	}
 }
 

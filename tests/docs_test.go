@@ -1,96 +1,141 @@
 package tests
 
 import (
-	"fmt"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
-// readmeSection returns the lines of one "## " section of README.md.
-func readmeSection(t *testing.T, title string) []string {
+// committedStacks is one synthesis per stack file, in the order the docs
+// generator expects (stackfile.Stacks).
+func committedStacks(t *testing.T) []*synth.Result {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
+	names, err := stackfile.Stacks("..")
 	require.NoError(t, err)
-	var lines []string
-	in := false
-	for _, line := range strings.Split(string(readme), "\n") {
-		if strings.HasPrefix(line, "## ") {
-			in = line == "## "+title
+	var out []*synth.Result
+	for _, name := range names {
+		out = append(out, synthesize(t, name))
+	}
+	return out
+}
+
+// TestGeneratedDocsAreCurrent regenerates docs/generated in memory from the
+// committed stacks and compares every file whole with what is committed: a
+// config key, output, alarm, subnet, exception, guardrail or price that
+// changed without the docs fails here with the command that fixes it.
+func TestGeneratedDocsAreCurrent(t *testing.T) {
+	files, err := synth.Docs("..", committedStacks(t))
+	require.NoError(t, err)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		got, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(name)))
+		if !assert.NoErrorf(t, err, "%s is missing: run `%s`", name, synth.DocsCommand) {
 			continue
 		}
-		if in {
-			lines = append(lines, line)
-		}
+		assert.Equalf(t, files[name], string(got), "%s is stale: run `%s`", name, synth.DocsCommand)
 	}
-	require.NotEmptyf(t, lines, "README.md has no section %q", title)
-	return lines
+	stale, err := synth.StaleDocs("..", files)
+	require.NoError(t, err)
+	assert.Emptyf(t, stale, "stale generated docs: run `%s`", synth.DocsCommand)
 }
 
-// tableKeys maps the backquoted first cell of each table row to the row.
-func tableKeys(lines []string) map[string]string {
-	rows := map[string]string{}
-	for _, line := range lines {
-		if strings.HasPrefix(line, "| `") {
-			rows[strings.SplitN(strings.TrimPrefix(line, "| `"), "`", 2)[0]] = line
+// withStackFiles copies the project's Pulumi.yaml and stack files into a
+// temporary directory, with edit applied to the named file's text.
+func withStackFiles(t *testing.T, file string, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	names, err := filepath.Glob("../Pulumi*.yaml")
+	require.NoError(t, err)
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		require.NoError(t, err)
+		text := string(b)
+		if filepath.Base(n) == file {
+			edited := edit(text)
+			require.NotEqual(t, text, edited, "the edit of %s changed nothing", file)
+			text = edited
 		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(n)), []byte(text), 0o644))
 	}
-	return rows
+	return dir
 }
 
-// TestReadmeConfigReferenceMatchesPulumiYaml keeps the README's config table
-// and Pulumi.yaml's declarations in step, in both directions.
-func TestReadmeConfigReferenceMatchesPulumiYaml(t *testing.T) {
+// TestGeneratedConfigReferenceReadsTheFiles: the Default column comes from
+// Pulumi.yaml ("required" when it has none) and each stack's column from
+// its own file (blank when it inherits), and a stack file may not set a key
+// Pulumi.yaml does not declare.
+func TestGeneratedConfigReferenceReadsTheFiles(t *testing.T) {
+	stacks := committedStacks(t)
+	config := func(dir string) string {
+		files, err := synth.Docs(dir, stacks)
+		require.NoError(t, err)
+		return files["docs/generated/config.md"]
+	}
+	row := func(doc, key string) string {
+		for _, line := range strings.Split(doc, "\n") {
+			if strings.HasPrefix(line, "| `"+key+"` |") {
+				return line
+			}
+		}
+		t.Fatalf("no row for %s in:\n%s", key, doc)
+		return ""
+	}
+
+	committed := config("..")
+	cells := strings.Split(row(committed, "natGateways"), " | ")
+	require.Len(t, cells, 6, "key, type, description, default and one column per stack")
+	assert.Equal(t, "`perAz`", cells[3])
+	assert.Equal(t, "`single` |", cells[5], "staging sets single")
+
+	noDefault := withStackFiles(t, "Pulumi.yaml", func(s string) string {
+		return strings.Replace(s, "    default: perAz\n", "", 1)
+	})
+	cells = strings.Split(row(config(noDefault), "natGateways"), " | ")
+	assert.Equal(t, synth.RequiredCell, cells[3], "a key without a default is required")
+
+	inherits := withStackFiles(t, "Pulumi.staging.yaml", func(s string) string {
+		return strings.Replace(s, "  omnirapeutic:natGateways: single\n", "", 1)
+	})
+	cells = strings.Split(row(config(inherits), "natGateways"), " | ")
+	assert.Equal(t, " |", cells[5], "a stack that does not set the key inherits: blank")
+
+	undeclared := withStackFiles(t, "Pulumi.staging.yaml", func(s string) string {
+		return s + "  omnirapeutic:noSuchKey: 1\n"
+	})
+	_, err := synth.Docs(undeclared, stacks)
+	assert.ErrorContains(t, err, "sets omnirapeutic:noSuchKey, which Pulumi.yaml does not declare")
+
 	proj, err := workspace.LoadProject("../Pulumi.yaml")
 	require.NoError(t, err)
-	rows := tableKeys(readmeSection(t, "Configuration reference"))
-	for name, decl := range proj.Config {
-		require.NotEmptyf(t, decl.Description, "Pulumi.yaml: %s needs a description", name)
-		require.NotNilf(t, decl.Default, "Pulumi.yaml: %s needs a default", name)
-		want := fmt.Sprintf("| `%s` | %s | %s |", name, workspace.InferFullTypeName(decl.TypeName(), decl.Items), decl.Description)
-		assert.Equalf(t, want, rows[name], "README row for config key %s", name)
-	}
-	for key := range rows {
-		_, declared := proj.Config[key]
-		assert.Truef(t, declared, "README documents config key %s, which Pulumi.yaml does not declare", key)
+	for name := range proj.Config {
+		assert.Contains(t, committed, "| `"+name+"` |", "every declared key has a row")
 	}
 }
 
-// TestReadmeListsEveryStackOutput keeps the outputs table complete.
-func TestReadmeListsEveryStackOutput(t *testing.T) {
-	r := production(t)
-	rows := tableKeys(readmeSection(t, "Stack outputs"))
-	for name := range r.Outputs {
-		_, documented := rows[name]
-		assert.Truef(t, documented, "README's Stack outputs table lacks %s", name)
-	}
-	for name := range rows {
-		_, exported := r.Outputs[name]
-		assert.Truef(t, exported, "README lists output %s, which the program does not export", name)
-	}
-}
-
-// TestReadmeTablesAreUnbroken fails on a Markdown table that a blank line
-// splits: GitHub renders the rows after the blank line as a paragraph of
-// pipes. Every run of table rows must open with a header and its separator.
-func TestReadmeTablesAreUnbroken(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	lines := strings.Split(string(readme), "\n")
-	fenced := false
-	for i, line := range lines {
-		if strings.HasPrefix(line, "```") {
-			fenced = !fenced
+// TestGeneratedOutputsTableIsBothWays: an output without a purpose, or a
+// purpose for no output, stops the generation.
+func TestGeneratedOutputsTableIsBothWays(t *testing.T) {
+	stacks := committedStacks(t)
+	with := func(change func(outputs map[string]any)) error {
+		edited := make([]*synth.Result, len(stacks))
+		for i, r := range stacks {
+			c := *r
+			c.Outputs = maps.Clone(r.Outputs)
+			change(c.Outputs)
+			edited[i] = &c
 		}
-		starts := strings.HasPrefix(line, "|") && (i == 0 || !strings.HasPrefix(lines[i-1], "|"))
-		if fenced || !starts {
-			continue
-		}
-		separator := i+1 < len(lines) && strings.HasPrefix(strings.ReplaceAll(lines[i+1], " ", ""), "|-")
-		assert.Truef(t, separator, "README.md line %d starts a table without a header separator (a blank line split a table?): %.80s", i+1, line)
+		_, err := synth.Docs("..", edited)
+		return err
 	}
+	assert.ErrorContains(t, with(func(o map[string]any) { o["newOutput"] = "x" }), "stack output newOutput has no entry in synth.OutputPurposes")
+	assert.ErrorContains(t, with(func(o map[string]any) { delete(o, "vpcId") }), "describes vpcId, which no stack exports")
 }

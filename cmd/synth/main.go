@@ -7,7 +7,7 @@
 //	go run ./cmd/synth --cost             # the modeled monthly cost, line by line
 //	go run ./cmd/synth --cost --usage u.json  # ... with other usage assumptions
 //	go run ./cmd/synth --diagram          # a Mermaid flowchart of the architecture
-//	go run ./cmd/synth --diagram --update-readme README.md  # refresh the README's copy
+//	go run ./cmd/synth --docs             # rewrite docs/generated from every committed stack
 //	go run ./cmd/synth diff OLD.json NEW.json [--allow-replace]
 package main
 
@@ -41,6 +41,13 @@ func main() {
 }
 
 func run(cmd synth.CommandLine) error {
+	if cmd.Docs {
+		files, err := synth.GenerateDocs(cmd.Options.Dir)
+		if err != nil {
+			return err
+		}
+		return synth.WriteDocs(cmd.Options.Dir, files)
+	}
 	result, err := synth.Run(cmd.Options)
 	if err != nil {
 		return err
@@ -55,21 +62,6 @@ func run(cmd synth.CommandLine) error {
 		if err := dec.Decode(&result.Usage); err != nil {
 			return fmt.Errorf("usage profile %s: %w", cmd.UsageFile, err)
 		}
-	}
-	if cmd.Diagram && cmd.UpdateReadme != "" {
-		var d bytes.Buffer
-		if err := synth.WriteDiagram(&d, result); err != nil {
-			return err
-		}
-		old, err := os.ReadFile(cmd.UpdateReadme)
-		if err != nil {
-			return err
-		}
-		updated, err := synth.EmbedDiagram(string(old), d.String())
-		if err != nil {
-			return fmt.Errorf("%s: %w", cmd.UpdateReadme, err)
-		}
-		return os.WriteFile(cmd.UpdateReadme, []byte(updated), 0o644)
 	}
 	w := bufio.NewWriter(os.Stdout)
 	switch {

@@ -17,8 +17,9 @@ type CommandLine struct {
 	UsageFile string
 	// Diagram prints the Mermaid flowchart of the architecture.
 	Diagram bool
-	// UpdateReadme, with Diagram, rewrites the diagram in this README instead of printing it.
-	UpdateReadme string
+	// Docs rewrites the generated documents (GeneratedDocs) of every
+	// committed stack under Options.Dir instead of printing anything.
+	Docs bool
 }
 
 // ParseArgs reads cmd/synth's arguments (without the program name) on a flag
@@ -35,7 +36,7 @@ func ParseArgs(args []string, output io.Writer) (CommandLine, error) {
 	fs.BoolVar(&c.Cost, "cost", false, "print the modeled monthly cost, every line with its price and source")
 	fs.StringVar(&c.UsageFile, "usage", "", "JSON file of usage assumptions laid over the defaults (fields: see --cost)")
 	fs.BoolVar(&c.Diagram, "diagram", false, "print a Mermaid flowchart of the synthesized architecture")
-	fs.StringVar(&c.UpdateReadme, "update-readme", "", "with --diagram: write the diagram between the markers in this README instead of printing it")
+	fs.BoolVar(&c.Docs, "docs", false, "rewrite "+GeneratedDocs+" (config reference, outputs, cost, conformance, guardrails, every stack's tables and diagram) from every committed stack; ignores --stack")
 	err := fs.Parse(args)
 	return c, err
 }

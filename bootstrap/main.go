@@ -1,7 +1,7 @@
 // Command bootstrap creates what the delivery pipeline needs before the
 // production stack's first preview: the state bucket, the secrets key, and
 // GitHub Actions' OIDC roles. An administrator runs it once, with a local
-// backend (see the README, "Deploying for real"). The program lives in
+// backend (see docs/platform-engineer.md, "Deploying for real"). The program lives in
 // package pipeline.
 package main
 

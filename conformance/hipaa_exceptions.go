@@ -2,9 +2,9 @@ package conformance
 
 // HIPAAExceptions are the HIPAA pack's NON_COMPLIANT verdicts this stack
 // accepts, each for one resource (by logical name), with what would end it.
-// The offline synthesis applies them and the README renders them; a
-// NON_COMPLIANT verdict not listed here fails `go test`, and so does a row
-// here that the production stack no longer needs.
+// The offline synthesis applies them and docs/generated/conformance.md
+// renders them; a NON_COMPLIANT verdict not listed here fails `go test`,
+// and so does a row here that the production stack no longer needs.
 var HIPAAExceptions = []Exception{
 	{
 		Rule: "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", Resource: "alb-http",

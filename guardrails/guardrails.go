@@ -163,8 +163,9 @@ func Check(s *conformance.Stack) ([]Violation, error) {
 	return out, err
 }
 
-// Markdown renders the guardrails as the README's table: policy, whether it
-// blocks, when it runs, the safeguard.
+// Markdown renders the guardrails as the table of
+// docs/generated/guardrails.md: policy, whether it blocks, when it runs,
+// the safeguard.
 func Markdown(all []Guardrail) string {
 	var b strings.Builder
 	b.WriteString("| policy | enforcement | judged | HIPAA safeguard |\n|--------|-------------|--------|-----------------|\n")

@@ -39,7 +39,7 @@ const (
 	// DeleteFirst: the type has no name, but holds something only one
 	// resource can hold at a time (a NAT gateway's Elastic IP); the program
 	// sets deleteBeforeReplace so a replacement completes instead of
-	// failing, and the README's runbook says what the gap costs.
+	// failing, and docs/runbooks.md ("Replacements") says what the gap costs.
 	DeleteFirst Strategy = "delete-first"
 	// Unnamed: the type has no physical name, so the engine creates the
 	// replacement first; the entry exists so the offline diff (synth diff)

@@ -2,12 +2,9 @@ package stackfile
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
 // Stacks returns the names of the stacks that have a Pulumi.<stack>.yaml in
@@ -35,17 +32,9 @@ func Stacks(dir string) ([]string, error) {
 // the project defaults Load fills in: the difference between a key the stack
 // decides and one it inherits. Secrets are blinded.
 func Set(dir, stack string) (map[string]any, error) {
-	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	_, ps, stackPath, err := load(dir, stack)
 	if err != nil {
-		return nil, fmt.Errorf("load Pulumi.yaml: %w", err)
-	}
-	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
-	if _, err := os.Stat(stackPath); err != nil {
-		return nil, fmt.Errorf("stack %q: %w", stack, err)
-	}
-	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", stackPath, err)
+		return nil, err
 	}
 	out := map[string]any{}
 	for k, v := range ps.Config {

@@ -32,19 +32,9 @@ type Config struct {
 // CLI's own loaders, checks each value against its declared type as the CLI
 // does, and merges project defaults.
 func Load(dir, stack string) (*Config, error) {
-	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	proj, ps, stackPath, err := load(dir, stack)
 	if err != nil {
-		return nil, fmt.Errorf("load Pulumi.yaml: %w", err)
-	}
-	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
-	// The CLI treats a missing stack file as empty config; offline, a typo in
-	// the stack name must not silently render the defaults.
-	if _, err := os.Stat(stackPath); err != nil {
-		return nil, fmt.Errorf("stack %q: %w", stack, err)
-	}
-	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", stackPath, err)
+		return nil, err
 	}
 	// Secrets are blinded: nothing offline may print or need a real secret.
 	plain, err := ps.Config.Decrypt(config.NewBlindingDecrypter())
@@ -85,6 +75,26 @@ func Load(dir, stack string) (*Config, error) {
 		c.Values[key] = value
 	}
 	return c, nil
+}
+
+// load reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the CLI's
+// loaders, and returns the stack file's path for messages.
+func load(dir, stack string) (*workspace.Project, *workspace.ProjectStack, string, error) {
+	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("load Pulumi.yaml: %w", err)
+	}
+	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	// The CLI treats a missing stack file as empty config; offline, a typo in
+	// the stack name must not silently render the defaults.
+	if _, err := os.Stat(stackPath); err != nil {
+		return nil, nil, "", fmt.Errorf("stack %q: %w", stack, err)
+	}
+	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("load %s: %w", stackPath, err)
+	}
+	return proj, ps, stackPath, nil
 }
 
 // encodeDefault renders a default as the CLI passes it: strings bare, the rest as JSON.

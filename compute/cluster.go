@@ -34,9 +34,9 @@ type ClusterArgs struct {
 	// LoadBalancer.Ready): a service cannot join a target group that no
 	// listener uses yet, so every service waits for them.
 	LoadBalancerReady []pulumi.Resource
-	// Secrets maps a secret name a service may ask for ("apiKeys") to the
-	// secret's ARN. Required for every name services use.
-	Secrets map[string]pulumi.StringOutput
+	// Secrets maps a secret name a service may ask for (stackconfig.APIKeys)
+	// to the secret's ARN. Required for every name services use.
+	Secrets map[stackconfig.SecretName]pulumi.StringOutput
 	// SecretsKeyArn decrypts those secrets. Required.
 	SecretsKeyArn pulumi.StringInput
 	// Database is where services with database: true connect.
@@ -244,7 +244,7 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 	if account, ok := guardDutyAgentAccounts[args.Scope.Region]; ok {
 		repoArns = append(repoArns, args.Scope.InAccount(account).ARN("ecr", "repository/aws-guardduty-agent-fargate"))
 	}
-	secretNames := map[string]bool{}
+	secretNames := map[stackconfig.SecretName]bool{}
 	for _, svc := range services {
 		spec := args.Services[svc]
 		if spec.Image == "" {

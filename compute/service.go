@@ -25,8 +25,8 @@ const HealthCheckGraceSeconds = 60
 
 // secretEnv is the environment variable each secret name is injected as.
 // The database master secret is not among them: no service receives it.
-var secretEnv = map[string]string{
-	"apiKeys": "API_KEYS",
+var secretEnv = map[stackconfig.SecretName]string{
+	stackconfig.APIKeys: "API_KEYS",
 }
 
 // TmpfsMountOptions are the options of every container's tmpfs /tmp: writable,
@@ -60,7 +60,7 @@ type ServiceArgs struct {
 	// TargetGroupArn is the target group it serves, when Spec.TargetGroup is set.
 	TargetGroupArn pulumi.StringInput
 	// Secrets maps secret name to ARN.
-	Secrets map[string]pulumi.StringOutput
+	Secrets map[stackconfig.SecretName]pulumi.StringOutput
 	// Database is where services with database: true connect.
 	Database DatabaseEndpoint
 	// DependsOn must exist before the ECS service: the load balancer (its
@@ -177,7 +177,11 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		if !ok {
 			return nil, fmt.Errorf("service %s: secret %q was not given to the cluster", args.Name, secret)
 		}
-		envNames = append(envNames, secretEnv[secret])
+		env, ok := secretEnv[secret]
+		if !ok {
+			return nil, fmt.Errorf("service %s: secret %q has no environment variable to be injected as", args.Name, secret)
+		}
+		envNames = append(envNames, env)
 		inputs = append(inputs, arn)
 	}
 	// A service that uses the database gets where to connect and its own

@@ -218,8 +218,8 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		LoadBalancerReady: s.LoadBalancer.Ready,
 		// The Aurora master secret is deliberately not here: services sign
 		// in as their own IAM database users.
-		Secrets: map[string]pulumi.StringOutput{
-			"apiKeys": s.Secrets.APIKeysArn,
+		Secrets: map[stackconfig.SecretName]pulumi.StringOutput{
+			stackconfig.APIKeys: s.Secrets.APIKeysArn,
 		},
 		SecretsKeyArn: s.Keys.Arns[security.SecretsKey],
 		Database: compute.DatabaseEndpoint{

@@ -105,9 +105,9 @@ type Service struct {
 	Enabled bool `json:"enabled"`
 	// User is the non-root user (uid or uid:gid) the container runs as.
 	User string `json:"user"`
-	// Secrets names the secrets injected into the container: "apiKeys".
-	// The database is not a secret here: see Database.
-	Secrets []string `json:"secrets,omitempty"`
+	// Secrets names the secrets injected into the container, each one of
+	// SecretNames. The database is not a secret here: see Database.
+	Secrets []SecretName `json:"secrets,omitempty"`
 	// Database, when true, lets the service connect to Aurora as its own
 	// IAM-authenticated database user (DatabaseUser), never as the master user.
 	Database bool `json:"database,omitempty"`
@@ -117,6 +117,25 @@ type Service struct {
 	// Autoscaling, when set, lets target tracking on CPU own the task count.
 	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
 }
+
+// SecretName names an application secret a service may list in its
+// secrets: the key by which config validation, the cluster (compute) and the
+// program (platform) agree on which Secrets Manager secret is meant.
+type SecretName string
+
+const (
+	// APIKeys is the application's API keys (security.Secrets), injected as API_KEYS.
+	APIKeys SecretName = "apiKeys"
+	// MasterSecret is what services once listed to receive the Aurora
+	// master login. It is never valid: validation refuses it and says to set
+	// database: true instead, so that the service signs in as its own IAM
+	// database user.
+	MasterSecret SecretName = "database"
+)
+
+// SecretNames are the secrets a service may ask for, in the order error
+// messages list them. MasterSecret is not among them.
+var SecretNames = []SecretName{APIKeys}
 
 // DefaultTmpfsMiB is the size of a service's tmpfs /tmp when tmpfsMiB is unset.
 const DefaultTmpfsMiB = 64

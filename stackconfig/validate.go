@@ -292,14 +292,6 @@ func FargateMemory(cpu int) []int {
 // MaxServices is how many services the ECS running-tasks alarm can watch.
 const MaxServices = 5
 
-// SecretNames are the secrets a service may ask for. The database is not one:
-// a service declares database: true and connects as its own IAM user.
-var SecretNames = []string{"apiKeys"}
-
-// MasterSecretName is what services used to list in secrets to receive the
-// Aurora master login; validation refuses it and says what to set instead.
-const MasterSecretName = "database"
-
 func validateEdge(e Edge, region string) error {
 	key := Key("edge")
 	var errs []error
@@ -343,6 +335,15 @@ func validateEdge(e Edge, region string) error {
 		bad("wafRateLimit: %d is outside the 100 to 2,000,000,000 requests WAF accepts", e.WafRateLimit)
 	}
 	return errors.Join(errs...)
+}
+
+// quotedSecretNames lists SecretNames for error messages: "apiKeys", "...".
+func quotedSecretNames() string {
+	quoted := make([]string, len(SecretNames))
+	for i, n := range SecretNames {
+		quoted[i] = strconv.Quote(string(n))
+	}
+	return strings.Join(quoted, ", ")
 }
 
 func (c *Config) validateServices() error {
@@ -394,11 +395,11 @@ func (c *Config) validateServices() error {
 		}
 		for _, secret := range s.Secrets {
 			switch {
-			case secret == MasterSecretName:
+			case secret == MasterSecret:
 				bad("secrets: %q would hand the service the Aurora master login (rds_superuser); no service may receive it: "+
 					"set database: true instead, and the service connects with IAM database authentication as %s", secret, DatabaseUser(name))
 			case !slices.Contains(SecretNames, secret):
-				bad("secrets: unknown secret %q (secrets: %v)", secret, SecretNames)
+				bad("secrets: unknown secret %q; a service may ask for %s (and reaches the database with database: true)", secret, quotedSecretNames())
 			}
 		}
 		if s.Database && strings.EqualFold(DatabaseUser(name), c.Aurora.MasterUsername) {

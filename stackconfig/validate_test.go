@@ -306,7 +306,7 @@ func TestTmpfsMustFitTheTaskMemoryBecauseFargateCountsTmpfsAgainstIt(t *testing.
 
 // Issue 8, item 4: no configuration may hand a service the master login.
 func TestNoServiceMayReceiveTheAuroraMasterSecret(t *testing.T) {
-	_, err := decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "worker", "secrets", []string{"database"})})
+	_, err := decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "worker", "secrets", []stackconfig.SecretName{stackconfig.MasterSecret})})
 	require.Error(t, err)
 	require.Contains(t, err.Error(), `config omnirapeutic:services.worker.secrets: "database" would hand the service the Aurora master login (rds_superuser)`)
 	require.Contains(t, err.Error(), "set database: true instead, and the service connects with IAM database authentication as app_worker")
@@ -319,6 +319,21 @@ func TestNoServiceMayReceiveTheAuroraMasterSecret(t *testing.T) {
 	require.False(t, cfg.Services["nginx"].Database)
 	require.Equal(t, "app_api", stackconfig.DatabaseUser("api"))
 	require.Equal(t, "app_web_v2", stackconfig.DatabaseUser("web-v2"), "hyphens would need quoting in SQL")
+}
+
+// Secret names are typed constants; the config values a stack file writes are
+// their strings, and an unknown one is refused with every valid name listed.
+func TestSecretNamesAreTheConstantsAndAnUnknownOneListsThem(t *testing.T) {
+	require.Equal(t, []stackconfig.SecretName{"apiKeys"}, stackconfig.SecretNames, "the secrets a service may ask for")
+	require.Equal(t, stackconfig.SecretName("database"), stackconfig.MasterSecret)
+	require.NotContains(t, stackconfig.SecretNames, stackconfig.MasterSecret, "no service may receive the master login")
+
+	_, err := decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "worker", "secrets", []string{"apikeys"})})
+	require.ErrorContains(t, err, `config omnirapeutic:services.worker.secrets: unknown secret "apikeys"; a service may ask for "apiKeys" (and reaches the database with database: true)`)
+
+	cfg, err := decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "worker", "secrets", []string{"apiKeys"})})
+	require.NoError(t, err)
+	require.Equal(t, []stackconfig.SecretName{stackconfig.APIKeys}, cfg.Services["worker"].Secrets)
 }
 
 // Issue 8, item 5: PHI must not cross plain HTTP.
@@ -335,7 +350,7 @@ func TestServicesWithSecretsOrTheDatabaseNeedHttpsBecausePhiMustNotCrossPlainHtt
 		"which must not be served over plain HTTP, and omnirapeutic:edge.certificateArn is empty: set it to an ACM certificate ARN in us-east-1")
 
 	m["api"]["database"] = false
-	m["api"]["secrets"] = []string{"apiKeys"}
+	m["api"]["secrets"] = []stackconfig.SecretName{stackconfig.APIKeys}
 	on, _ = json.Marshal(m)
 	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": string(on)})
 	require.ErrorContains(t, err, "config omnirapeutic:services.api.enabled: a service that receives secrets")

@@ -53,8 +53,12 @@ func writeCompute(r *Result, w io.Writer) error {
 		if spec.Database {
 			database = stackconfig.DatabaseUser(name) + " (IAM auth)"
 		}
+		var secrets []string
+		for _, s := range spec.Secrets {
+			secrets = append(secrets, string(s))
+		}
 		rows = append(rows, []string{name, state, fmt.Sprintf("%.2f vCPU / %d MB", float64(spec.Cpu)/1024, spec.Memory),
-			fmt.Sprint(spec.DesiredCount), scaling, fmt.Sprint(spec.ContainerPort), tg, image, strings.Join(spec.Secrets, ","), database})
+			fmt.Sprint(spec.DesiredCount), scaling, fmt.Sprint(spec.ContainerPort), tg, image, strings.Join(secrets, ","), database})
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i][1] > rows[j][1] })
 	fmt.Fprintln(w, "\nServices (one config change, enabled: true, switches a declared one on):")

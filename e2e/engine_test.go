@@ -51,7 +51,7 @@ func TestEngine(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(h.Dir, "Pulumi.production.yaml"))
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), "encryptionsalt:", "stack init with a passphrase adds the salt to the stack file")
-	assert.Contains(t, string(raw), `omnirapeutic:logRetentionDays: "365"`, "stack init quotes top-level integers")
+	assert.Contains(t, string(raw), `omnirapeutic:ownsAccountSingletons: "true"`, "stack init quotes top-level booleans")
 
 	offline, err := synth.Run(synth.Options{Dir: h.Dir})
 	require.NoError(t, err, "offline synthesis of the rewritten stack file")
@@ -194,6 +194,18 @@ func TestEngine(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "Stack 'production' with configuration key 'logRetentionDays' must be of type 'integer'")
 		assert.Empty(t, run.Steps, "the program must not have run")
+	})
+
+	t.Run("a stack without a per-stack key fails in the CLI naming it, as offline", func(t *testing.T) {
+		require.NoError(t, h.Stack.RemoveConfig(ctx, "omnirapeutic:vpcCidr"))
+		t.Cleanup(func() { _ = h.Stack.SetConfig(ctx, "omnirapeutic:vpcCidr", auto.ConfigValue{Value: "10.0.0.0/16"}) })
+		run, err := h.Preview(ctx)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "Stack 'production' is missing configuration value 'vpcCidr'")
+		assert.Empty(t, run.Steps, "the program must not have run")
+		_, err = stackfile.Load(h.Dir, "production")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `stack "production" is missing configuration value 'vpcCidr'`)
 	})
 
 	t.Run("a wrong value fails with the program's message", func(t *testing.T) {

@@ -1,10 +1,12 @@
 // Package stackconfig decodes the stack's configuration into one typed struct
 // and validates it before the program registers a single resource.
 //
-// Every key the program reads is declared, with a description and a default,
-// in Pulumi.yaml; the stack file (Pulumi.production.yaml) sets the seed's
-// values. A newcomer adding a key adds it in three places: Pulumi.yaml, the
-// struct below, and Validate.
+// Every key the program reads is declared, with a description, in
+// Pulumi.yaml. One file decides each value: Pulumi.yaml's default, unless the
+// key is one of PerStackKeys (no default: every stack file sets it) or a
+// stack file (Pulumi.<stack>.yaml) sets it because that stack differs; a
+// stack file never repeats a default. A newcomer adding a key adds it in
+// three places: Pulumi.yaml, the struct below, and Validate.
 package stackconfig
 
 import (
@@ -70,7 +72,8 @@ type Config struct {
 	// detector, the Config recorder, delivery channel and conformance pack,
 	// the Session Manager preferences (AccountSingletons). Exactly one stack
 	// per account does: production (omnirapeutic:ownsAccountSingletons;
-	// defaults to true, and a stack meant to be destroyed must set false).
+	// one of PerStackKeys, so every stack decides it explicitly, and a stack
+	// meant to be destroyed must set false).
 	OwnsAccountSingletons bool
 	// AlbDeletionProtection turns on the ALB's deletion protection and
 	// Pulumi's protect on it; off only in stacks meant to be destroyed
@@ -273,6 +276,15 @@ type Bastion struct {
 // NamePrefix is the prefix of every physical name and Name tag: "<project>-<stack>".
 func (c *Config) NamePrefix() string { return c.Project + "-" + c.Stack }
 
+// PerStackKeys are the project keys every stack file sets itself, because
+// each environment must choose its own: the network's address space and AZs,
+// and whether the stack owns the account's singletons (true in exactly one
+// stack per account). Pulumi.yaml declares them without a default, so the
+// Pulumi CLI refuses a stack that leaves one out (Stack 'x' is missing
+// configuration value 'vpcCidr'), and so do the offline synthesis and the
+// tests (internal/stackfile) and Decode.
+var PerStackKeys = []string{"availabilityZones", "vpcCidr", "subnetCidrs", "ownsAccountSingletons"}
+
 // Key returns the fully qualified config key for a project key, e.g. "omnirapeutic:vpcCidr".
 func Key(name string) string { return Project + ":" + name }
 
@@ -284,7 +296,7 @@ type Lookup func(key string) (string, bool)
 // error names every key that is wrong and its bad value.
 func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	c := &Config{Project: project, Stack: stack}
-	d := decoder{lookup: lookup}
+	d := decoder{lookup: lookup, stack: stack}
 	c.Region, _ = lookup("aws:region")
 	d.str("vpcCidr", &c.Network.VpcCidr)
 	d.json("availabilityZones", &c.Network.AvailabilityZones)
@@ -316,13 +328,18 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 // decoder collects decoding errors so that one run reports every bad key.
 type decoder struct {
 	lookup Lookup
+	stack  string
 	errs   []error
 }
 
 func (d *decoder) raw(name string) (string, bool) {
 	v, ok := d.lookup(Key(name))
-	if !ok {
-		d.errs = append(d.errs, fmt.Errorf("config %s is required: declare it in Pulumi.yaml with a default or set it in the stack file", Key(name)))
+	switch {
+	case ok:
+	case slices.Contains(PerStackKeys, name):
+		d.errs = append(d.errs, fmt.Errorf("config %s is required in every stack: set it in Pulumi.%s.yaml (it has no default in Pulumi.yaml, because each environment chooses its own)", Key(name), d.stack))
+	default:
+		d.errs = append(d.errs, fmt.Errorf("config %s is required: declare it in Pulumi.yaml with a default or set it in Pulumi.%s.yaml", Key(name), d.stack))
 	}
 	return v, ok
 }

@@ -175,9 +175,9 @@ func TestDecodeRejectsBadConfig(t *testing.T) {
 }
 
 // TestProductionOwnsTheAccountSingletons: the one long-lived stack owns
-// them, with its ALB protected; a stack that leaves the switch out is read
-// with Pulumi.yaml's default (true), and if it is meant to be destroyed,
-// validation says to set false.
+// them, with its ALB protected; every stack sets the switch itself (it has
+// no default), and if a stack meant to be destroyed sets true, validation
+// says to set false.
 func TestProductionOwnsTheAccountSingletons(t *testing.T) {
 	sf := production(t)
 	cfg, err := stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)

@@ -49,25 +49,34 @@ func TestStackFileCarriesDefaultTags(t *testing.T) {
 	assert.Equal(t, "phi", tags["DataClassification"])
 }
 
-// TestQuotedIntegers runs the program against the stack file as `pulumi
-// stack init` rewrites it: top-level integers quoted, a salt added. The
-// rewritten file is committed, so it must render exactly as the original.
+// TestQuotedIntegers runs the program against the stack files as `pulumi
+// stack init` rewrites them: top-level integers and booleans quoted, a salt
+// added. The rewritten file is committed, so it must render exactly as the
+// original. (Production sets no top-level integer: its are Pulumi.yaml's
+// defaults; staging sets three.)
 func TestQuotedIntegers(t *testing.T) {
-	raw, err := os.ReadFile("../Pulumi.production.yaml")
-	require.NoError(t, err)
-	quoted := regexp.MustCompile(`(?m)^(  omnirapeutic:\w+): (\d+)$`).ReplaceAllString(string(raw), `$1: "$2"`)
-	require.Contains(t, quoted, `omnirapeutic:logRetentionDays: "365"`)
-	dir := t.TempDir()
 	project, err := os.ReadFile("../Pulumi.yaml")
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.production.yaml"),
-		[]byte(quoted+"encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n"), 0o644))
+	for stack, quotedValue := range map[string]string{
+		"production": `omnirapeutic:ownsAccountSingletons: "true"`,
+		"staging":    `omnirapeutic:logRetentionDays: "30"`,
+	} {
+		t.Run(stack, func(t *testing.T) {
+			raw, err := os.ReadFile("../Pulumi." + stack + ".yaml")
+			require.NoError(t, err)
+			quoted := regexp.MustCompile(`(?m)^(  omnirapeutic:\w+): (\d+|true|false)$`).ReplaceAllString(string(raw), `$1: "$2"`)
+			require.Contains(t, quoted, quotedValue)
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"),
+				[]byte(quoted+"encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n"), 0o644))
 
-	r, err := synth.Run(synth.Options{Dir: dir})
-	require.NoError(t, err)
-	want := production(t)
-	assert.Equal(t, want.Config.Values, r.Config.Values)
-	assert.Equal(t, len(want.Resources), len(r.Resources))
-	assert.Equal(t, want.Outputs, r.Outputs)
+			r, err := synth.Run(synth.Options{Dir: dir, Stack: stack})
+			require.NoError(t, err)
+			want := synthesize(t, stack)
+			assert.Equal(t, want.Config.Values, r.Config.Values)
+			assert.Equal(t, len(want.Resources), len(r.Resources))
+			assert.Equal(t, want.Outputs, r.Outputs)
+		})
+	}
 }

@@ -49,6 +49,7 @@ func Load(dir, stack string) (*Config, error) {
 	for k, v := range plain {
 		c.Values[k.String()] = v
 	}
+	var missing []string
 	for name, decl := range proj.Config {
 		if strings.Contains(name, ":") {
 			continue // another namespace's value, e.g. aws:region; the stack file sets those
@@ -66,6 +67,7 @@ func Load(dir, stack string) (*Config, error) {
 			continue
 		}
 		if decl.Default == nil {
+			missing = append(missing, name)
 			continue
 		}
 		value, err := encodeDefault(decl.Default)
@@ -74,7 +76,34 @@ func Load(dir, stack string) (*Config, error) {
 		}
 		c.Values[key] = value
 	}
+	// The CLI refuses to run the program when a key declared without a
+	// default is not set ("Stack 'staging' is missing configuration value
+	// 'vpcCidr'"); offline must refuse it too, naming every such key.
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("stack %q is missing configuration %s: Pulumi.yaml declares %s without a default, so every stack sets its own in %s",
+			stack, quoteList(missing), plural(len(missing), "it", "them"), filepath.Base(stackPath))
+	}
 	return c, nil
+}
+
+// quoteList renders keys as the CLI does: 'a', 'b' and 'c'.
+func quoteList(keys []string) string {
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = "'" + k + "'"
+	}
+	if len(quoted) == 1 {
+		return "value " + quoted[0]
+	}
+	return "values " + strings.Join(quoted[:len(quoted)-1], ", ") + " and " + quoted[len(quoted)-1]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // load reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the CLI's

@@ -1,0 +1,112 @@
+package stackconfig_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
+)
+
+// stackNames lists the committed stacks: every Pulumi.<stack>.yaml.
+func stackNames(t *testing.T) []string {
+	t.Helper()
+	names, err := stackfile.Stacks("..")
+	require.NoError(t, err)
+	require.Contains(t, names, "production")
+	require.Contains(t, names, "staging")
+	return names
+}
+
+// normalized is a config value as the program reads it, whatever its
+// spelling: objects by content (not key order or layout), and a scalar the
+// CLI quoted ("365", "true") as the number or boolean it stands for.
+func normalized(t *testing.T, v any) any {
+	t.Helper()
+	if s, ok := v.(string); ok {
+		var scalar any
+		if json.Unmarshal([]byte(s), &scalar) == nil {
+			if _, isString := scalar.(string); !isString {
+				return scalar
+			}
+		}
+		return s
+	}
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	var out any
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out
+}
+
+// One file decides each value: a stack file that sets a key to exactly its
+// Pulumi.yaml default hides which file decides, and the two drift apart
+// the first time someone changes only one of them.
+func TestStackFilesSetOnlyWhatDiffersFromTheDefaults(t *testing.T) {
+	proj, err := workspace.LoadProject("../Pulumi.yaml")
+	require.NoError(t, err)
+	for _, stack := range stackNames(t) {
+		set, err := stackfile.Set("..", stack)
+		require.NoError(t, err)
+		for name, decl := range proj.Config {
+			v, ok := set[stackconfig.Key(name)]
+			if !ok || decl.Default == nil {
+				continue
+			}
+			assert.Falsef(t, reflect.DeepEqual(normalized(t, v), normalized(t, decl.Default)),
+				"Pulumi.%s.yaml sets %s to its default in Pulumi.yaml (%v): delete it from the stack file", stack, name, decl.Default)
+		}
+	}
+}
+
+// The keys each environment must choose (its address space, its AZs, whether
+// it owns the account singletons) have no project default, so a new stack
+// cannot inherit production's by leaving them out; every other key has one.
+func TestPerStackKeysHaveNoDefaultAndEveryStackSetsThem(t *testing.T) {
+	proj, err := workspace.LoadProject("../Pulumi.yaml")
+	require.NoError(t, err)
+	for _, key := range stackconfig.PerStackKeys {
+		require.Containsf(t, proj.Config, key, "per-stack key %s is not declared in Pulumi.yaml", key)
+	}
+	for name, decl := range proj.Config {
+		if slices.Contains(stackconfig.PerStackKeys, name) {
+			assert.Nilf(t, decl.Default, "Pulumi.yaml: %s is chosen per stack (stackconfig.PerStackKeys) and must have no default", name)
+		} else {
+			assert.NotNilf(t, decl.Default, "Pulumi.yaml: %s needs a default, or belongs in stackconfig.PerStackKeys", name)
+		}
+	}
+	for _, stack := range stackNames(t) {
+		set, err := stackfile.Set("..", stack)
+		require.NoError(t, err)
+		for _, key := range stackconfig.PerStackKeys {
+			assert.Containsf(t, set, stackconfig.Key(key), "Pulumi.%s.yaml sets %s", stack, key)
+		}
+	}
+}
+
+// A stack file that leaves out a per-stack key fails to load, offline as in
+// the CLI, naming every missing key; Decode, handed config without one,
+// names it too.
+func TestAStackWithoutItsPerStackKeysIsRefusedNamingThem(t *testing.T) {
+	dir := t.TempDir()
+	project, err := os.ReadFile("../Pulumi.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n  aws:region: us-east-1\n  omnirapeutic:vpcCidr: 10.2.0.0/16\n"), 0o644))
+	_, err = stackfile.Load(dir, "dev")
+	require.EqualError(t, err, `stack "dev" is missing configuration values 'availabilityZones', 'ownsAccountSingletons' and 'subnetCidrs': `+
+		`Pulumi.yaml declares them without a default, so every stack sets its own in Pulumi.dev.yaml`)
+
+	sf := production(t)
+	delete(sf.Values, stackconfig.Key("subnetCidrs"))
+	_, err = stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)
+	require.ErrorContains(t, err, "config omnirapeutic:subnetCidrs is required in every stack: set it in Pulumi.production.yaml (it has no default in Pulumi.yaml")
+}

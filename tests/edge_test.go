@@ -103,7 +103,7 @@ func TestHttpRoutingWithoutCertificate(t *testing.T) {
 	assert.Equal(t, []synth.Route{
 		{Listener: "HTTP:80", Priority: "10", Match: "/api/*", Action: "forward omnirapeutic-production-api"},
 		{Listener: "HTTP:80", Priority: "default", Match: "*", Action: "forward omnirapeutic-production-web"},
-	}, r.Routes())
+	}, must(r.Routes())(t))
 }
 
 func TestHttpsRoutingWithCertificate(t *testing.T) {
@@ -117,7 +117,7 @@ func TestHttpsRoutingWithCertificate(t *testing.T) {
 		{Listener: "HTTP:80", Priority: "default", Match: "*", Action: "redirect HTTPS:443 HTTP_301"},
 		{Listener: "HTTPS:443", Priority: "10", Match: "/api/*", Action: "forward omnirapeutic-production-api"},
 		{Listener: "HTTPS:443", Priority: "default", Match: "*", Action: "forward omnirapeutic-production-web"},
-	}, r.Routes())
+	}, must(r.Routes())(t))
 	assert.Nil(t, r.Find(tListenerRule, "alb-http-api"), "HTTP only redirects once HTTPS exists")
 }
 
@@ -133,7 +133,7 @@ func TestWebAcl(t *testing.T) {
 		{Priority: 2, Name: "AWSManagedRulesKnownBadInputsRuleSet", What: "managed group AWS/AWSManagedRulesKnownBadInputsRuleSet", Action: "group's own actions (override none)"},
 		{Priority: 3, Name: "AWSManagedRulesSQLiRuleSet", What: "managed group AWS/AWSManagedRulesSQLiRuleSet", Action: "group's own actions (override none)"},
 		{Priority: 4, Name: "RateLimitPerIP", What: "more than 2000 requests per 300s per IP", Action: "block"},
-	}, r.WafRules())
+	}, must(r.WafRules())(t))
 	for _, raw := range acl.Inputs["rules"].([]any) {
 		rule := raw.(map[string]any)
 		assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": rule["name"], "sampledRequestsEnabled": true}, rule["visibilityConfig"])

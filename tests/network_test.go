@@ -60,7 +60,7 @@ func TestVpc(t *testing.T) {
 
 func TestSubnetsRouteAsTheSeedSays(t *testing.T) {
 	r := production(t)
-	got := r.SubnetRoutes()
+	got := must(r.SubnetRoutes())(t)
 	require.Len(t, got, len(seedSubnets))
 	for i, want := range seedSubnets {
 		g := got[i]

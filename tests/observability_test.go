@@ -24,7 +24,7 @@ const topicArn = "arn:aws:sns:us-east-1:123456789012:omnirapeutic-production-ala
 func TestTwentyOneAlarmsWithTheSeedsBreakdown(t *testing.T) {
 	r := production(t)
 	counts := map[string]int{}
-	for _, a := range r.Alarms() {
+	for _, a := range must(r.Alarms())(t) {
 		counts[a.Area]++
 		assert.Truef(t, strings.HasPrefix(a.Name, "omnirapeutic-production-"+a.Area+"-"), "%s is named <prefix>-<area>-<what>", a.Name)
 	}
@@ -81,7 +81,7 @@ func TestAlarmThresholdsAndTargets(t *testing.T) {
 		row("vpc", "omnirapeutic-production-vpc-security-group-changes", "Omnirapeutic/CIS SecurityGroupChanges Sum", ">= 1", "300s, 1 of 1", ""),
 		row("waf", "omnirapeutic-production-waf-blocked-requests", "AWS/WAFV2 BlockedRequests Sum", "> 500", "300s, 2 of 2", "Region=us-east-1, Rule=ALL, WebACL=omnirapeutic-production-waf"),
 	}
-	assert.Equal(t, want, r.Alarms())
+	assert.Equal(t, want, must(r.Alarms())(t))
 }
 
 func TestMetricFilters(t *testing.T) {

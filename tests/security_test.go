@@ -152,7 +152,7 @@ func TestSecurityGroupsHaveExactlyTheSeedsRules(t *testing.T) {
 		},
 	}
 	got := map[string][]seedRule{}
-	for _, gr := range r.SecurityGroupRules() {
+	for _, gr := range must(r.SecurityGroupRules())(t) {
 		got[gr.Group] = append(got[gr.Group], seedRule{gr.Direction, gr.Peer, gr.Protocol, gr.Ports})
 		assert.NotEmpty(t, gr.Description, "rule of %s to %s needs a description", gr.Group, gr.Peer)
 	}
@@ -173,7 +173,7 @@ func TestSecurityGroupsHaveExactlyTheSeedsRules(t *testing.T) {
 
 func TestOnlyTheAlbAcceptsTheInternetAndOnlyOnWebPorts(t *testing.T) {
 	r := production(t)
-	for _, gr := range r.SecurityGroupRules() {
+	for _, gr := range must(r.SecurityGroupRules())(t) {
 		if gr.Direction != "ingress" {
 			continue
 		}

@@ -32,7 +32,9 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 	}
 
 	b.WriteString("\n## Subnets\n\n")
-	writeSubnetTable(b, r)
+	if err := writeSubnetTable(b, r); err != nil {
+		return err
+	}
 
 	b.WriteString("\n## Resources by component\n\n")
 	var rows [][]string
@@ -64,11 +66,15 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 
 // writeSubnetTable pivots the subnets: a row per tier, a column per AZ with
 // the subnet's CIDR, and where the tier's default route goes.
-func writeSubnetTable(b *bytes.Buffer, r *Result) {
+func writeSubnetTable(b *bytes.Buffer, r *Result) error {
+	routes, err := r.SubnetRoutes()
+	if err != nil {
+		return err
+	}
 	var tiers, azs []string
 	cidr := map[[2]string]string{}
 	targets := map[string][]string{}
-	for _, s := range r.SubnetRoutes() {
+	for _, s := range routes {
 		if !slices.Contains(tiers, s.Tier) {
 			tiers = append(tiers, s.Tier)
 		}
@@ -83,7 +89,11 @@ func writeSubnetTable(b *bytes.Buffer, r *Result) {
 	slices.Sort(azs)
 	vpc := ""
 	if v := r.Find("aws:ec2/vpc:Vpc", "network-vpc"); v != nil {
-		vpc = v.Str("cidrBlock")
+		in, err := decode[vpcInputs](v)
+		if err != nil {
+			return err
+		}
+		vpc = in.CidrBlock
 	}
 	fmt.Fprintf(b, "VPC %s; one subnet per tier and AZ. The default route (0.0.0.0/0) of each tier goes to:\n\n", code(vpc))
 	var rows [][]string
@@ -95,6 +105,7 @@ func writeSubnetTable(b *bytes.Buffer, r *Result) {
 		rows = append(rows, append(row, strings.Join(targets[t], ", ")))
 	}
 	mdTable(b, append(append([]string{"tier"}, azs...), "default route"), rows)
+	return nil
 }
 
 // trimLines drops the trailing spaces tabwriter leaves, which Markdown

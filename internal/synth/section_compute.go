@@ -7,30 +7,57 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/compute"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var computeSection = Section{Title: "Compute", Write: writeCompute}
 
+// The inputs the compute section reads.
+type (
+	repositoryInputs struct {
+		Name                       string `json:"name"`
+		ImageTagMutability         string `json:"imageTagMutability"`
+		ImageScanningConfiguration struct {
+			ScanOnPush bool `json:"scanOnPush"`
+		} `json:"imageScanningConfiguration"`
+	}
+	ecsServiceInputs struct {
+		Name string `json:"name"`
+	}
+	taskDefinitionInputs struct {
+		Family               string `json:"family"`
+		ContainerDefinitions string `json:"containerDefinitions"`
+	}
+)
+
 func writeCompute(r *Result, w io.Writer) error {
+	_, repos, err := decodeAll[repositoryInputs](r, "aws:ecr/repository:Repository")
+	if err != nil {
+		return err
+	}
 	var rows [][]string
-	for _, repo := range r.OfType("aws:ecr/repository:Repository") {
-		rows = append(rows, []string{repo.Str("name"), repo.Str("imageTagMutability"), fmt.Sprint(repo.Inputs["imageScanningConfiguration"].(map[string]any)["scanOnPush"])})
+	for _, repo := range repos {
+		rows = append(rows, []string{repo.Name, repo.ImageTagMutability, fmt.Sprint(repo.ImageScanningConfiguration.ScanOnPush)})
 	}
 	fmt.Fprintln(w, "ECR repositories (KMS-encrypted, lifecycle-managed, no repository policy):")
 	if err := table(w, []string{"REPOSITORY", "TAGS", "SCAN ON PUSH"}, rows); err != nil {
 		return err
 	}
 
-	running := map[string]*Resource{}
-	for _, s := range r.OfType("aws:ecs/service:Service") {
-		running[s.Str("name")] = s
+	_, services, err := decodeAll[ecsServiceInputs](r, "aws:ecs/service:Service")
+	if err != nil {
+		return err
+	}
+	running := map[string]bool{}
+	for _, s := range services {
+		running[s.Name] = true
 	}
 	rows = nil
 	for _, name := range r.Stack.Config.ServiceNames() {
 		spec := r.Stack.Config.Services[name]
 		state := "declared (off)"
-		if _, ok := running[r.Stack.Config.NamePrefix()+"-"+name]; ok {
+		if running[compute.ServiceName(r.Stack.Config.NamePrefix(), name)] {
 			state = "running"
 		}
 		image := spec.Image
@@ -68,8 +95,12 @@ func writeCompute(r *Result, w io.Writer) error {
 
 	// What the running containers actually get, read from the registered
 	// container definitions: the writable tmpfs and the database settings.
+	_, taskDefinitions, err := decodeAll[taskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	if err != nil {
+		return err
+	}
 	rows = nil
-	for _, td := range r.OfType("aws:ecs/taskDefinition:TaskDefinition") {
+	for _, td := range taskDefinitions {
 		var defs []struct {
 			Name            string `json:"name"`
 			LinuxParameters struct {
@@ -82,8 +113,8 @@ func writeCompute(r *Result, w io.Writer) error {
 			Environment []struct{ Name, Value string } `json:"environment"`
 			Secrets     []struct{ Name string }        `json:"secrets"`
 		}
-		if err := json.Unmarshal([]byte(td.Str("containerDefinitions")), &defs); err != nil {
-			return fmt.Errorf("container definitions of %s: %w", td.Str("family"), err)
+		if err := json.Unmarshal([]byte(td.ContainerDefinitions), &defs); err != nil {
+			return fmt.Errorf("container definitions of %s: %w", td.Family, err)
 		}
 		for _, d := range defs {
 			var mounts, env, secrets []string

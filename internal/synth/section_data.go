@@ -10,25 +10,89 @@ import (
 
 var dataSection = Section{Title: "Data", Write: writeData}
 
+// The inputs the data section reads.
+type (
+	clusterInputs struct {
+		ClusterIdentifier string `json:"clusterIdentifier"`
+		Engine            string `json:"engine"`
+		EngineVersion     string `json:"engineVersion"`
+		EngineMode        string `json:"engineMode"`
+		Scaling           struct {
+			MinCapacity float64 `json:"minCapacity"`
+			MaxCapacity float64 `json:"maxCapacity"`
+		} `json:"serverlessv2ScalingConfiguration"`
+		DatabaseName                     string   `json:"databaseName"`
+		Port                             int      `json:"port"`
+		MasterUsername                   string   `json:"masterUsername"`
+		StorageEncrypted                 bool     `json:"storageEncrypted"`
+		KmsKeyID                         string   `json:"kmsKeyId"`
+		BackupRetentionPeriod            int      `json:"backupRetentionPeriod"`
+		PreferredBackupWindow            string   `json:"preferredBackupWindow"`
+		FinalSnapshotIdentifier          string   `json:"finalSnapshotIdentifier"`
+		DeletionProtection               bool     `json:"deletionProtection"`
+		IAMDatabaseAuthenticationEnabled bool     `json:"iamDatabaseAuthenticationEnabled"`
+		EnabledCloudwatchLogsExports     []string `json:"enabledCloudwatchLogsExports"`
+	}
+	clusterInstanceInputs struct {
+		IdentifierPrefix string `json:"identifierPrefix"`
+		InstanceClass    string `json:"instanceClass"`
+		AvailabilityZone string `json:"availabilityZone"`
+	}
+	clusterParameterGroupInputs struct {
+		Parameters []struct {
+			Name        string `json:"name"`
+			Value       string `json:"value"`
+			ApplyMethod string `json:"applyMethod"`
+		} `json:"parameters"`
+	}
+	instanceInputs struct {
+		InstanceType             string `json:"instanceType"`
+		SubnetID                 string `json:"subnetId"`
+		AssociatePublicIPAddress bool   `json:"associatePublicIpAddress"`
+		KeyName                  string `json:"keyName"`
+		Ami                      string `json:"ami"`
+		MetadataOptions          struct {
+			HTTPTokens              string `json:"httpTokens"`
+			HTTPPutResponseHopLimit int    `json:"httpPutResponseHopLimit"`
+		} `json:"metadataOptions"`
+		RootBlockDevice struct {
+			Encrypted bool `json:"encrypted"`
+		} `json:"rootBlockDevice"`
+		Tags map[string]string `json:"tags"`
+	}
+)
+
 func writeData(r *Result, w io.Writer) error {
-	for _, c := range r.OfType("aws:rds/cluster:Cluster") {
-		scaling, _ := c.Inputs["serverlessv2ScalingConfiguration"].(map[string]any)
+	clusters, clusterIn, err := decodeAll[clusterInputs](r, "aws:rds/cluster:Cluster")
+	if err != nil {
+		return err
+	}
+	_, instances, err := decodeAll[clusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	if err != nil {
+		return err
+	}
+	_, parameterGroups, err := decodeAll[clusterParameterGroupInputs](r, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
+	if err != nil {
+		return err
+	}
+	for i, cl := range clusters {
+		c := clusterIn[i]
 		facts := [][]string{
-			{"cluster", c.Str("clusterIdentifier")},
-			{"engine", fmt.Sprintf("%s %s (%s)", c.Str("engine"), c.Str("engineVersion"), c.Str("engineMode"))},
-			{"capacity", fmt.Sprintf("%v to %v ACU (Serverless v2)", scaling["minCapacity"], scaling["maxCapacity"])},
-			{"database", fmt.Sprintf("%s on port %v, master user %s (password managed by RDS)", c.Str("databaseName"), c.Inputs["port"], c.Str("masterUsername"))},
-			{"storage encrypted", fmt.Sprintf("%v with %s", c.Inputs["storageEncrypted"], c.Str("kmsKeyId"))},
-			{"backups", fmt.Sprintf("%v days, window %s UTC; final snapshot %s", c.Inputs["backupRetentionPeriod"], c.Str("preferredBackupWindow"), c.Str("finalSnapshotIdentifier"))},
-			{"deletion protection", fmt.Sprintf("%v (and Pulumi protect: %v)", c.Inputs["deletionProtection"], c.Protect)},
-			{"IAM database auth", fmt.Sprint(c.Inputs["iamDatabaseAuthenticationEnabled"])},
-			{"log exports", fmt.Sprint(c.Inputs["enabledCloudwatchLogsExports"])},
+			{"cluster", c.ClusterIdentifier},
+			{"engine", fmt.Sprintf("%s %s (%s)", c.Engine, c.EngineVersion, c.EngineMode)},
+			{"capacity", fmt.Sprintf("%v to %v ACU (Serverless v2)", c.Scaling.MinCapacity, c.Scaling.MaxCapacity)},
+			{"database", fmt.Sprintf("%s on port %d, master user %s (password managed by RDS)", c.DatabaseName, c.Port, c.MasterUsername)},
+			{"storage encrypted", fmt.Sprintf("%v with %s", c.StorageEncrypted, c.KmsKeyID)},
+			{"backups", fmt.Sprintf("%d days, window %s UTC; final snapshot %s", c.BackupRetentionPeriod, c.PreferredBackupWindow, c.FinalSnapshotIdentifier)},
+			{"deletion protection", fmt.Sprintf("%v (and Pulumi protect: %v)", c.DeletionProtection, cl.Protect)},
+			{"IAM database auth", fmt.Sprint(c.IAMDatabaseAuthenticationEnabled)},
+			{"log exports", fmt.Sprint(c.EnabledCloudwatchLogsExports)},
 		}
-		var instances []string
-		for _, i := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
-			instances = append(instances, fmt.Sprintf("%s* (%s, %s)", i.Str("identifierPrefix"), i.Str("instanceClass"), i.Str("availabilityZone")))
+		var names []string
+		for _, in := range instances {
+			names = append(names, fmt.Sprintf("%s* (%s, %s)", in.IdentifierPrefix, in.InstanceClass, in.AvailabilityZone))
 		}
-		facts = append(facts, []string{"instances", strings.Join(instances, "; ")})
+		facts = append(facts, []string{"instances", strings.Join(names, "; ")})
 		var users []string
 		for _, name := range r.Stack.Config.ServiceNames() {
 			if r.Stack.Config.Services[name].Database {
@@ -39,30 +103,35 @@ func writeData(r *Result, w io.Writer) error {
 			users = []string{"(no service uses the database)"}
 		}
 		facts = append(facts, []string{"database users (IAM auth, rds_iam; create them with the README runbook)", strings.Join(users, "; ")})
-		for _, pg := range r.OfType("aws:rds/clusterParameterGroup:ClusterParameterGroup") {
-			params, _ := pg.Inputs["parameters"].([]any)
-			for _, p := range params {
-				m, _ := p.(map[string]any)
-				facts = append(facts, []string{"parameter " + fmt.Sprint(m["name"]), fmt.Sprintf("%v (%v)", m["value"], m["applyMethod"])})
+		for _, pg := range parameterGroups {
+			for _, p := range pg.Parameters {
+				facts = append(facts, []string{"parameter " + p.Name, fmt.Sprintf("%s (%s)", p.Value, p.ApplyMethod)})
 			}
 		}
 		if err := table(w, []string{"AURORA", ""}, facts); err != nil {
 			return err
 		}
 	}
-	for _, b := range r.OfType("aws:ec2/instance:Instance") {
-		meta, _ := b.Inputs["metadataOptions"].(map[string]any)
-		root, _ := b.Inputs["rootBlockDevice"].(map[string]any)
-		subnet := b.Str("subnetId")
+	bastions, bastionIn, err := decodeAll[instanceInputs](r, "aws:ec2/instance:Instance")
+	if err != nil {
+		return err
+	}
+	for i, b := range bastions {
+		in := bastionIn[i]
+		subnet := in.SubnetID
 		if s := r.ByID(subnet); s != nil {
-			subnet = fmt.Sprintf("%s (%s)", s.Tag("Name"), s.Str("cidrBlock"))
+			sn, err := decode[subnetInputs](s)
+			if err != nil {
+				return err
+			}
+			subnet = fmt.Sprintf("%s (%s)", sn.Tags["Name"], sn.CidrBlock)
 		}
 		facts := [][]string{
-			{"instance", fmt.Sprintf("%s %s in %s", b.Tag("Name"), b.Str("instanceType"), subnet)},
-			{"public IP / key pair", fmt.Sprintf("%v / %q", b.Inputs["associatePublicIpAddress"], b.Str("keyName"))},
-			{"IMDS", fmt.Sprintf("tokens %v, hop limit %v", meta["httpTokens"], meta["httpPutResponseHopLimit"])},
-			{"root volume encrypted", fmt.Sprint(root["encrypted"])},
-			{"AMI", fmt.Sprintf("%s (ignored after creation: %v)", b.Str("ami"), b.IgnoreChanges)},
+			{"instance", fmt.Sprintf("%s %s in %s", in.Tags["Name"], in.InstanceType, subnet)},
+			{"public IP / key pair", fmt.Sprintf("%v / %q", in.AssociatePublicIPAddress, in.KeyName)},
+			{"IMDS", fmt.Sprintf("tokens %s, hop limit %d", in.MetadataOptions.HTTPTokens, in.MetadataOptions.HTTPPutResponseHopLimit)},
+			{"root volume encrypted", fmt.Sprint(in.RootBlockDevice.Encrypted)},
+			{"AMI", fmt.Sprintf("%s (ignored after creation: %v)", in.Ami, b.IgnoreChanges)},
 		}
 		fmt.Fprintln(w)
 		if err := table(w, []string{"BASTION", ""}, facts); err != nil {

@@ -20,37 +20,121 @@ type Route struct {
 	Action string
 }
 
+// The inputs the edge section reads.
+type (
+	lbAction struct {
+		Type           string `json:"type"`
+		TargetGroupArn string `json:"targetGroupArn"`
+		Redirect       struct {
+			Protocol   string `json:"protocol"`
+			Port       string `json:"port"`
+			StatusCode string `json:"statusCode"`
+		} `json:"redirect"`
+	}
+	listenerInputs struct {
+		Protocol       string     `json:"protocol"`
+		Port           int        `json:"port"`
+		DefaultActions []lbAction `json:"defaultActions"`
+	}
+	listenerRuleInputs struct {
+		ListenerArn string `json:"listenerArn"`
+		Priority    int    `json:"priority"`
+		Conditions  []struct {
+			PathPattern struct {
+				Values []string `json:"values"`
+			} `json:"pathPattern"`
+		} `json:"conditions"`
+		Actions []lbAction `json:"actions"`
+	}
+	targetGroupInputs struct {
+		Name        string `json:"name"`
+		TargetType  string `json:"targetType"`
+		HealthCheck struct {
+			Path string `json:"path"`
+		} `json:"healthCheck"`
+		DeregistrationDelay int `json:"deregistrationDelay"`
+	}
+	webACLInputs struct {
+		Rules []struct {
+			Name      string `json:"name"`
+			Priority  int    `json:"priority"`
+			Statement struct {
+				ManagedRuleGroupStatement *struct {
+					VendorName string `json:"vendorName"`
+					Name       string `json:"name"`
+				} `json:"managedRuleGroupStatement"`
+				RateBasedStatement *struct {
+					Limit               int    `json:"limit"`
+					EvaluationWindowSec int    `json:"evaluationWindowSec"`
+					AggregateKeyType    string `json:"aggregateKeyType"`
+				} `json:"rateBasedStatement"`
+			} `json:"statement"`
+		} `json:"rules"`
+	}
+	loadBalancerInputs struct {
+		Name                     string `json:"name"`
+		Internal                 bool   `json:"internal"`
+		EnableDeletionProtection bool   `json:"enableDeletionProtection"`
+		DropInvalidHeaderFields  bool   `json:"dropInvalidHeaderFields"`
+		DesyncMitigationMode     string `json:"desyncMitigationMode"`
+		AccessLogs               struct {
+			Bucket string `json:"bucket"`
+			Prefix string `json:"prefix"`
+		} `json:"accessLogs"`
+	}
+)
+
 // Routes reads the listeners and their rules back into a routing table.
-func (r *Result) Routes() []Route {
+func (r *Result) Routes() ([]Route, error) {
+	groups, groupIn, err := decodeAll[targetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
+	if err != nil {
+		return nil, err
+	}
 	tgName := func(arn string) string {
-		for _, tg := range r.OfType("aws:lb/targetGroup:TargetGroup") {
+		for i, tg := range groups {
 			if tg.Computed["arn"] == arn {
-				return tg.Str("name")
+				return groupIn[i].Name
 			}
 		}
 		return arn
 	}
-	action := func(a map[string]any) string {
-		if a["type"] == "redirect" {
-			rd := a["redirect"].(map[string]any)
-			return fmt.Sprintf("redirect %v:%v %v", rd["protocol"], rd["port"], rd["statusCode"])
+	action := func(a lbAction) string {
+		if a.Type == "redirect" {
+			return fmt.Sprintf("redirect %s:%s %s", a.Redirect.Protocol, a.Redirect.Port, a.Redirect.StatusCode)
 		}
-		return "forward " + tgName(fmt.Sprint(a["targetGroupArn"]))
+		return "forward " + tgName(a.TargetGroupArn)
+	}
+	listeners, listenerIn, err := decodeAll[listenerInputs](r, "aws:lb/listener:Listener")
+	if err != nil {
+		return nil, err
+	}
+	rules, ruleIn, err := decodeAll[listenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
+	if err != nil {
+		return nil, err
 	}
 	var out []Route
-	for _, l := range r.OfType("aws:lb/listener:Listener") {
-		listener := fmt.Sprintf("%v:%v", l.Str("protocol"), l.Inputs["port"])
-		for _, rule := range r.OfType("aws:lb/listenerRule:ListenerRule") {
-			if rule.Str("listenerArn") != l.Computed["arn"] {
+	for i, l := range listeners {
+		in := listenerIn[i]
+		listener := fmt.Sprintf("%s:%d", in.Protocol, in.Port)
+		for j, rule := range rules {
+			rin := ruleIn[j]
+			if rin.ListenerArn != l.Computed["arn"] {
 				continue
 			}
-			cond := rule.Inputs["conditions"].([]any)[0].(map[string]any)["pathPattern"].(map[string]any)["values"].([]any)
-			out = append(out, Route{listener, fmt.Sprint(rule.Inputs["priority"]), fmt.Sprint(cond[0]),
-				action(rule.Inputs["actions"].([]any)[0].(map[string]any))})
+			if len(rin.Conditions) == 0 || len(rin.Conditions[0].PathPattern.Values) == 0 {
+				return nil, invalid(rule, "no path-pattern condition")
+			}
+			if len(rin.Actions) == 0 {
+				return nil, invalid(rule, "no action")
+			}
+			out = append(out, Route{listener, fmt.Sprint(rin.Priority), rin.Conditions[0].PathPattern.Values[0], action(rin.Actions[0])})
 		}
-		out = append(out, Route{listener, "default", "*", action(l.Inputs["defaultActions"].([]any)[0].(map[string]any))})
+		if len(in.DefaultActions) == 0 {
+			return nil, invalid(l, "no default action")
+		}
+		out = append(out, Route{listener, "default", "*", action(in.DefaultActions[0])})
 	}
-	return out
+	return out, nil
 }
 
 // WafRule is one web ACL rule.
@@ -62,62 +146,79 @@ type WafRule struct {
 }
 
 // WafRules lists the web ACL's rules in priority order.
-func (r *Result) WafRules() []WafRule {
+func (r *Result) WafRules() ([]WafRule, error) {
+	_, acls, err := decodeAll[webACLInputs](r, "aws:wafv2/webAcl:WebAcl")
+	if err != nil {
+		return nil, err
+	}
 	var out []WafRule
-	for _, acl := range r.OfType("aws:wafv2/webAcl:WebAcl") {
-		for _, raw := range acl.Inputs["rules"].([]any) {
-			rule := raw.(map[string]any)
-			st := rule["statement"].(map[string]any)
-			wr := WafRule{Priority: int(rule["priority"].(float64)), Name: fmt.Sprint(rule["name"])}
-			if m, ok := st["managedRuleGroupStatement"].(map[string]any); ok {
-				wr.What = fmt.Sprintf("managed group %v/%v", m["vendorName"], m["name"])
+	for _, acl := range acls {
+		for _, rule := range acl.Rules {
+			wr := WafRule{Priority: rule.Priority, Name: rule.Name}
+			if m := rule.Statement.ManagedRuleGroupStatement; m != nil {
+				wr.What = fmt.Sprintf("managed group %s/%s", m.VendorName, m.Name)
 				wr.Action = "group's own actions (override none)"
 			}
-			if rb, ok := st["rateBasedStatement"].(map[string]any); ok {
-				wr.What = fmt.Sprintf("more than %v requests per %vs per %v", rb["limit"], rb["evaluationWindowSec"], rb["aggregateKeyType"])
+			if rb := rule.Statement.RateBasedStatement; rb != nil {
+				wr.What = fmt.Sprintf("more than %d requests per %ds per %s", rb.Limit, rb.EvaluationWindowSec, rb.AggregateKeyType)
 				wr.Action = "block"
 			}
 			out = append(out, wr)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Priority < out[j].Priority })
-	return out
+	return out, nil
 }
 
 func writeEdge(r *Result, w io.Writer) error {
-	for _, alb := range r.OfType("aws:lb/loadBalancer:LoadBalancer") {
-		logs := alb.Inputs["accessLogs"].(map[string]any)
+	albs, albIn, err := decodeAll[loadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	if err != nil {
+		return err
+	}
+	for i, alb := range albs {
+		in := albIn[i]
 		facts := [][]string{
-			{"name", fmt.Sprintf("%s (internal: %v)", alb.Str("name"), alb.Inputs["internal"])},
+			{"name", fmt.Sprintf("%s (internal: %v)", in.Name, in.Internal)},
 			{"DNS name", fmt.Sprint(alb.Computed["dnsName"])},
-			{"deletion protection", fmt.Sprint(alb.Inputs["enableDeletionProtection"])},
-			{"drop invalid headers", fmt.Sprint(alb.Inputs["dropInvalidHeaderFields"])},
-			{"desync mitigation", alb.Str("desyncMitigationMode")},
-			{"access logs", fmt.Sprintf("s3://%v/%v (SSE-S3: ELB cannot deliver to KMS buckets)", logs["bucket"], logs["prefix"])},
+			{"deletion protection", fmt.Sprint(in.EnableDeletionProtection)},
+			{"drop invalid headers", fmt.Sprint(in.DropInvalidHeaderFields)},
+			{"desync mitigation", in.DesyncMitigationMode},
+			{"access logs", fmt.Sprintf("s3://%s/%s (SSE-S3: ELB cannot deliver to KMS buckets)", in.AccessLogs.Bucket, in.AccessLogs.Prefix)},
 		}
 		if err := table(w, []string{"ALB", ""}, facts); err != nil {
 			return err
 		}
 	}
+	routes, err := r.Routes()
+	if err != nil {
+		return err
+	}
 	var rows [][]string
-	for _, rt := range r.Routes() {
+	for _, rt := range routes {
 		rows = append(rows, []string{rt.Listener, rt.Priority, rt.Match, rt.Action})
 	}
 	fmt.Fprintln(w, "\nRouting:")
 	if err := table(w, []string{"LISTENER", "PRIORITY", "PATH", "ACTION"}, rows); err != nil {
 		return err
 	}
+	_, groups, err := decodeAll[targetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
+	if err != nil {
+		return err
+	}
 	rows = nil
-	for _, tg := range r.OfType("aws:lb/targetGroup:TargetGroup") {
-		hc := tg.Inputs["healthCheck"].(map[string]any)
-		rows = append(rows, []string{tg.Str("name"), tg.Str("targetType"), fmt.Sprint(hc["path"]), fmt.Sprint(tg.Inputs["deregistrationDelay"])})
+	for _, tg := range groups {
+		rows = append(rows, []string{tg.Name, tg.TargetType, tg.HealthCheck.Path, fmt.Sprint(tg.DeregistrationDelay)})
 	}
 	fmt.Fprintln(w, "\nTarget groups:")
 	if err := table(w, []string{"TARGET GROUP", "TYPE", "HEALTH CHECK", "DEREGISTRATION DELAY (s)"}, rows); err != nil {
 		return err
 	}
+	wafRules, err := r.WafRules()
+	if err != nil {
+		return err
+	}
 	rows = nil
-	for _, wr := range r.WafRules() {
+	for _, wr := range wafRules {
 		rows = append(rows, []string{fmt.Sprint(wr.Priority), wr.Name, wr.What, wr.Action})
 	}
 	fmt.Fprintln(w, "\nWAF rules (default action: allow; metrics and sampled requests on every rule):")

@@ -8,43 +8,135 @@ import (
 
 var evidenceSection = Section{Title: "Backups, access logs, Object Lock, Security Hub, account baseline", Write: writeEvidence}
 
+// The inputs the evidence section reads.
+type (
+	backupVaultInputs struct {
+		Name      string `json:"name"`
+		KmsKeyArn string `json:"kmsKeyArn"`
+	}
+	vaultLockInputs struct {
+		MinRetentionDays int `json:"minRetentionDays"`
+	}
+	backupPlanInputs struct {
+		Rules []struct {
+			RuleName               string `json:"ruleName"`
+			Schedule               string `json:"schedule"`
+			EnableContinuousBackup bool   `json:"enableContinuousBackup"`
+			Lifecycle              struct {
+				DeleteAfter int `json:"deleteAfter"`
+			} `json:"lifecycle"`
+		} `json:"rules"`
+	}
+	backupSelectionInputs struct {
+		Resources []string `json:"resources"`
+	}
+	bucketLoggingInputs struct {
+		Bucket       string `json:"bucket"`
+		TargetBucket string `json:"targetBucket"`
+		TargetPrefix string `json:"targetPrefix"`
+	}
+	objectLockInputs struct {
+		Bucket string `json:"bucket"`
+		Rule   struct {
+			DefaultRetention struct {
+				Mode string `json:"mode"`
+				Days int    `json:"days"`
+			} `json:"defaultRetention"`
+		} `json:"rule"`
+	}
+	bucketInputs struct {
+		Bucket string `json:"bucket"`
+	}
+	standardsSubscriptionInputs struct {
+		StandardsArn string `json:"standardsArn"`
+	}
+)
+
+// bucketName returns the name of the bucket with the given mock ID, if one was registered.
+func (r *Result) bucketName(id string) (string, bool, error) {
+	b := r.ByID(id)
+	if b == nil {
+		return "", false, nil
+	}
+	in, err := decode[bucketInputs](b)
+	return in.Bucket, true, err
+}
+
 func writeEvidence(r *Result, w io.Writer) error {
 	var facts [][]string
-	for _, v := range r.OfType("aws:backup/vault:Vault") {
-		facts = append(facts, []string{"backup vault", fmt.Sprintf("%s, KMS %s", v.Str("name"), v.Str("kmsKeyArn"))})
+	_, vaults, err := decodeAll[backupVaultInputs](r, "aws:backup/vault:Vault")
+	if err != nil {
+		return err
 	}
-	for _, l := range r.OfType("aws:backup/vaultLockConfiguration:VaultLockConfiguration") {
-		facts = append(facts, []string{"vault lock", fmt.Sprintf("governance, minimum retention %v days", l.Inputs["minRetentionDays"])})
+	for _, v := range vaults {
+		facts = append(facts, []string{"backup vault", fmt.Sprintf("%s, KMS %s", v.Name, v.KmsKeyArn)})
 	}
-	for _, p := range r.OfType("aws:backup/plan:Plan") {
-		for _, x := range p.Inputs["rules"].([]any) {
-			rule := x.(map[string]any)
-			life, _ := rule["lifecycle"].(map[string]any)
-			facts = append(facts, []string{"backup rule " + fmt.Sprint(rule["ruleName"]),
-				fmt.Sprintf("%v, kept %v days, continuous %v", rule["schedule"], life["deleteAfter"], rule["enableContinuousBackup"])})
+	_, locks, err := decodeAll[vaultLockInputs](r, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
+	if err != nil {
+		return err
+	}
+	for _, l := range locks {
+		facts = append(facts, []string{"vault lock", fmt.Sprintf("governance, minimum retention %d days", l.MinRetentionDays)})
+	}
+	_, plans, err := decodeAll[backupPlanInputs](r, "aws:backup/plan:Plan")
+	if err != nil {
+		return err
+	}
+	for _, p := range plans {
+		for _, rule := range p.Rules {
+			facts = append(facts, []string{"backup rule " + rule.RuleName,
+				fmt.Sprintf("%s, kept %d days, continuous %v", rule.Schedule, rule.Lifecycle.DeleteAfter, rule.EnableContinuousBackup)})
 		}
 	}
-	for _, s := range r.OfType("aws:backup/selection:Selection") {
-		facts = append(facts, []string{"backed up", strings.Join(strings.Fields(fmt.Sprint(s.Inputs["resources"])), " ")})
+	_, selections, err := decodeAll[backupSelectionInputs](r, "aws:backup/selection:Selection")
+	if err != nil {
+		return err
 	}
-	for _, l := range r.OfType("aws:s3/bucketLoggingV2:BucketLoggingV2") {
-		if b := r.ByID(l.Str("bucket")); b != nil {
-			facts = append(facts, []string{"access logs", fmt.Sprintf("%s -> s3://%s/%s", b.Str("bucket"), l.Str("targetBucket"), l.Str("targetPrefix"))})
+	for _, s := range selections {
+		facts = append(facts, []string{"backed up", strings.Join(strings.Fields(fmt.Sprint(s.Resources)), " ")})
+	}
+	_, logging, err := decodeAll[bucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+	if err != nil {
+		return err
+	}
+	for _, l := range logging {
+		name, ok, err := r.bucketName(l.Bucket)
+		if err != nil {
+			return err
+		}
+		if ok {
+			facts = append(facts, []string{"access logs", fmt.Sprintf("%s -> s3://%s/%s", name, l.TargetBucket, l.TargetPrefix)})
 		}
 	}
-	for _, l := range r.OfType("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2") {
-		if b := r.ByID(l.Str("bucket")); b != nil {
-			ret, _ := l.Inputs["rule"].(map[string]any)["defaultRetention"].(map[string]any)
-			facts = append(facts, []string{"Object Lock", fmt.Sprintf("%s: %v, %v days", b.Str("bucket"), ret["mode"], ret["days"])})
+	_, locked, err := decodeAll[objectLockInputs](r, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
+	if err != nil {
+		return err
+	}
+	for _, l := range locked {
+		name, ok, err := r.bucketName(l.Bucket)
+		if err != nil {
+			return err
+		}
+		if ok {
+			ret := l.Rule.DefaultRetention
+			facts = append(facts, []string{"Object Lock", fmt.Sprintf("%s: %s, %d days", name, ret.Mode, ret.Days)})
 		}
 	}
-	for _, t := range r.OfType("aws:cloudtrail/trail:Trail") {
-		for _, x := range asList(t.Inputs["advancedEventSelectors"]) {
-			facts = append(facts, []string{"trail records", fmt.Sprint(x.(map[string]any)["name"])})
+	_, trails, err := decodeAll[trailInputs](r, "aws:cloudtrail/trail:Trail")
+	if err != nil {
+		return err
+	}
+	for _, t := range trails {
+		for _, s := range t.AdvancedEventSelectors {
+			facts = append(facts, []string{"trail records", s.Name})
 		}
 	}
-	for _, s := range r.OfType("aws:securityhub/standardsSubscription:StandardsSubscription") {
-		facts = append(facts, []string{"Security Hub standard", s.Str("standardsArn")})
+	_, standards, err := decodeAll[standardsSubscriptionInputs](r, "aws:securityhub/standardsSubscription:StandardsSubscription")
+	if err != nil {
+		return err
+	}
+	for _, s := range standards {
+		facts = append(facts, []string{"Security Hub standard", s.StandardsArn})
 	}
 	for _, b := range []struct{ typ, what string }{
 		{"aws:ebs/encryptionByDefault:EncryptionByDefault", "EBS encryption by default"},
@@ -55,5 +147,3 @@ func writeEvidence(r *Result, w io.Writer) error {
 	}
 	return table(w, []string{"EVIDENCE", ""}, facts)
 }
-
-func asList(v any) []any { l, _ := v.([]any); return l }

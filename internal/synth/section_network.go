@@ -3,6 +3,8 @@ package synth
 import (
 	"io"
 	"slices"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var networkSection = Section{Title: "Network", Write: writeNetwork}
@@ -12,25 +14,60 @@ type SubnetRoute struct {
 	Tier, AZ, CIDR, Subnet, RouteTable, Target string
 }
 
+// The inputs the network section reads.
+type (
+	subnetInputs struct {
+		AvailabilityZone string            `json:"availabilityZone"`
+		CidrBlock        string            `json:"cidrBlock"`
+		Tags             map[string]string `json:"tags"`
+	}
+	routeTableAssociationInputs struct {
+		SubnetID     string `json:"subnetId"`
+		RouteTableID string `json:"routeTableId"`
+	}
+	routeInputs struct {
+		RouteTableID         string `json:"routeTableId"`
+		DestinationCidrBlock string `json:"destinationCidrBlock"`
+		NatGatewayID         string `json:"natGatewayId"`
+		GatewayID            string `json:"gatewayId"`
+	}
+	vpcInputs struct {
+		CidrBlock string `json:"cidrBlock"`
+	}
+)
+
 // SubnetRoutes follows each subnet through its route-table association to
 // the 0.0.0.0/0 route and names the target resource, as AWS would route it.
-func (r *Result) SubnetRoutes() []SubnetRoute {
+func (r *Result) SubnetRoutes() ([]SubnetRoute, error) {
+	subnets, subnetIn, err := decodeAll[subnetInputs](r, "aws:ec2/subnet:Subnet")
+	if err != nil {
+		return nil, err
+	}
+	_, assocs, err := decodeAll[routeTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
+	if err != nil {
+		return nil, err
+	}
+	_, routes, err := decodeAll[routeInputs](r, "aws:ec2/route:Route")
+	if err != nil {
+		return nil, err
+	}
 	var out []SubnetRoute
-	for _, s := range r.OfType("aws:ec2/subnet:Subnet") {
-		row := SubnetRoute{Tier: s.Tag("Tier"), AZ: s.Str("availabilityZone"), CIDR: s.Str("cidrBlock"), Subnet: s.Name}
-		for _, a := range r.OfType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
-			if a.Str("subnetId") != s.ID {
+	for i, s := range subnets {
+		in := subnetIn[i]
+		row := SubnetRoute{Tier: in.Tags["Tier"], AZ: in.AvailabilityZone, CIDR: in.CidrBlock, Subnet: s.Name}
+		for _, a := range assocs {
+			if a.SubnetID != s.ID {
 				continue
 			}
-			if rt := r.ByID(a.Str("routeTableId")); rt != nil {
+			if rt := r.ByID(a.RouteTableID); rt != nil {
 				row.RouteTable = rt.Name
 			}
-			for _, route := range r.OfType("aws:ec2/route:Route") {
-				if route.Str("routeTableId") != a.Str("routeTableId") || route.Str("destinationCidrBlock") != "0.0.0.0/0" {
+			for _, route := range routes {
+				if route.RouteTableID != a.RouteTableID || route.DestinationCidrBlock != "0.0.0.0/0" {
 					continue
 				}
-				for _, key := range []string{"natGatewayId", "gatewayId"} {
-					if t := r.ByID(route.Str(key)); t != nil {
+				for _, id := range []string{route.NatGatewayID, route.GatewayID} {
+					if t := r.ByID(id); t != nil {
 						row.Target = t.Name
 					}
 				}
@@ -38,9 +75,8 @@ func (r *Result) SubnetRoutes() []SubnetRoute {
 		}
 		out = append(out, row)
 	}
-	tierOrder := []string{"public", "app", "data"}
 	slices.SortStableFunc(out, func(a, b SubnetRoute) int {
-		if d := slices.Index(tierOrder, a.Tier) - slices.Index(tierOrder, b.Tier); d != 0 {
+		if d := slices.Index(stackconfig.Tiers, stackconfig.Tier(a.Tier)) - slices.Index(stackconfig.Tiers, stackconfig.Tier(b.Tier)); d != 0 {
 			return d
 		}
 		if a.AZ < b.AZ {
@@ -51,16 +87,24 @@ func (r *Result) SubnetRoutes() []SubnetRoute {
 		}
 		return 0
 	})
-	return out
+	return out, nil
 }
 
 func writeNetwork(r *Result, w io.Writer) error {
+	routes, err := r.SubnetRoutes()
+	if err != nil {
+		return err
+	}
 	var rows [][]string
-	for _, s := range r.SubnetRoutes() {
+	for _, s := range routes {
 		rows = append(rows, []string{s.Tier, s.AZ, s.CIDR, s.Subnet, s.RouteTable, "0.0.0.0/0 -> " + s.Target})
 	}
 	if vpc := r.Find("aws:ec2/vpc:Vpc", "network-vpc"); vpc != nil {
-		if _, err := io.WriteString(w, "VPC "+vpc.Str("cidrBlock")+"\n"); err != nil {
+		in, err := decode[vpcInputs](vpc)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "VPC "+in.CidrBlock+"\n"); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/observability"
 )
 
 var observabilitySection = Section{Title: "Observability", Write: writeObservability}
@@ -32,35 +34,82 @@ var comparisons = map[string]string{
 	"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=", "LessThanThreshold": "<", "LessThanOrEqualToThreshold": "<=",
 }
 
-// Alarms reads every recorded alarm, grouped by its owning Watch.
-func (r *Result) Alarms() []AlarmRow {
-	var out []AlarmRow
-	for _, a := range r.OfType("aws:cloudwatch/metricAlarm:MetricAlarm") {
-		row := AlarmRow{Name: a.Str("name")}
-		if w := r.ByURN(a.Parent); w != nil {
-			row.Area = strings.TrimPrefix(w.Name, "alarms-")
+// The inputs the observability section reads.
+type (
+	metricAlarmInputs struct {
+		Name               string            `json:"name"`
+		Namespace          string            `json:"namespace"`
+		MetricName         string            `json:"metricName"`
+		Statistic          string            `json:"statistic"`
+		ExtendedStatistic  string            `json:"extendedStatistic"`
+		Dimensions         map[string]string `json:"dimensions"`
+		Period             int               `json:"period"`
+		ComparisonOperator string            `json:"comparisonOperator"`
+		Threshold          float64           `json:"threshold"`
+		DatapointsToAlarm  int               `json:"datapointsToAlarm"`
+		EvaluationPeriods  int               `json:"evaluationPeriods"`
+		MetricQueries      []struct {
+			Expression *string `json:"expression"`
+			Metric     *struct {
+				Period     int               `json:"period"`
+				Dimensions map[string]string `json:"dimensions"`
+			} `json:"metric"`
+		} `json:"metricQueries"`
+	}
+	topicSubscriptionInputs struct {
+		Protocol string `json:"protocol"`
+	}
+	logGroupInputs struct {
+		Name            string `json:"name"`
+		RetentionInDays int    `json:"retentionInDays"`
+		KmsKeyID        string `json:"kmsKeyId"`
+	}
+)
+
+// alarmArea names the area (observability.Areas) a Watch component watches,
+// from the component's name ("alarms-aurora").
+func alarmArea(watch string) string {
+	for _, area := range observability.Areas {
+		if strings.HasSuffix(watch, "-"+area) {
+			return area
 		}
-		stat := a.Str("statistic") + a.Str("extendedStatistic")
-		period := a.Inputs["period"]
+	}
+	return watch
+}
+
+// Alarms reads every recorded alarm, grouped by its owning Watch.
+func (r *Result) Alarms() ([]AlarmRow, error) {
+	alarms, alarmIn, err := decodeAll[metricAlarmInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	if err != nil {
+		return nil, err
+	}
+	var out []AlarmRow
+	for i, a := range alarms {
+		in := alarmIn[i]
+		row := AlarmRow{Name: in.Name}
+		if w := r.ByURN(a.Parent); w != nil {
+			row.Area = alarmArea(w.Name)
+		}
+		period := in.Period
 		var dims []string
-		if q, ok := a.Inputs["metricQueries"].([]any); ok {
-			for _, raw := range q {
-				m := raw.(map[string]any)
-				if e, ok := m["expression"]; ok {
-					row.Metric = fmt.Sprint(e)
-					continue
+		if in.MetricQueries != nil {
+			for _, q := range in.MetricQueries {
+				switch {
+				case q.Expression != nil:
+					row.Metric = *q.Expression
+				case q.Metric != nil:
+					period = q.Metric.Period
+					dims = append(dims, dimensionValues(q.Metric.Dimensions)...)
+				default:
+					return nil, invalid(a, "a metric query with neither expression nor metric")
 				}
-				metric := m["metric"].(map[string]any)
-				period = metric["period"]
-				dims = append(dims, dimensionValues(metric["dimensions"])...)
 			}
 		} else {
-			row.Metric = fmt.Sprintf("%s %s %s", a.Str("namespace"), a.Str("metricName"), stat)
-			dims = dimensionValues(a.Inputs["dimensions"])
+			row.Metric = fmt.Sprintf("%s %s %s", in.Namespace, in.MetricName, in.Statistic+in.ExtendedStatistic)
+			dims = dimensionValues(in.Dimensions)
 		}
-		threshold, _ := a.Inputs["threshold"].(float64)
-		row.Condition = comparisons[a.Str("comparisonOperator")] + " " + strconv.FormatFloat(threshold, 'f', -1, 64)
-		row.Period = fmt.Sprintf("%vs, %v of %v", period, a.Inputs["datapointsToAlarm"], a.Inputs["evaluationPeriods"])
+		row.Condition = comparisons[in.ComparisonOperator] + " " + strconv.FormatFloat(in.Threshold, 'f', -1, 64)
+		row.Period = fmt.Sprintf("%ds, %d of %d", period, in.DatapointsToAlarm, in.EvaluationPeriods)
 		row.Watches = strings.Join(dedupe(dims), ", ")
 		out = append(out, row)
 	}
@@ -70,14 +119,13 @@ func (r *Result) Alarms() []AlarmRow {
 		}
 		return out[i].Name < out[j].Name
 	})
-	return out
+	return out, nil
 }
 
-func dimensionValues(raw any) []string {
-	m, _ := raw.(map[string]any)
+func dimensionValues(m map[string]string) []string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, fmt.Sprintf("%s=%v", k, m[k]))
+		out = append(out, k+"="+m[k])
 	}
 	return out
 }
@@ -95,7 +143,10 @@ func dedupe(in []string) []string {
 }
 
 func writeObservability(r *Result, w io.Writer) error {
-	alarms := r.Alarms()
+	alarms, err := r.Alarms()
+	if err != nil {
+		return err
+	}
 	counts := map[string]int{}
 	var rows [][]string
 	for _, a := range alarms {
@@ -110,18 +161,26 @@ func writeObservability(r *Result, w io.Writer) error {
 	if err := table(w, []string{"AREA", "ALARM", "METRIC", "THRESHOLD", "PERIOD", "WATCHES"}, rows); err != nil {
 		return err
 	}
+	_, subscriptions, err := decodeAll[topicSubscriptionInputs](r, "aws:sns/topicSubscription:TopicSubscription")
+	if err != nil {
+		return err
+	}
 	subscribers := map[string]int{}
-	for _, sub := range r.OfType("aws:sns/topicSubscription:TopicSubscription") {
-		subscribers[sub.Str("protocol")]++
+	for _, sub := range subscriptions {
+		subscribers[sub.Protocol]++
 	}
 	if len(subscribers) == 0 {
 		fmt.Fprintln(w, "\nAlarm topic subscribers: none (see Warnings)")
 	} else {
 		fmt.Fprintf(w, "\nAlarm topic subscribers: %d email, %d https\n", subscribers["email"], subscribers["https"])
 	}
+	_, groups, err := decodeAll[logGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
+	if err != nil {
+		return err
+	}
 	rows = nil
-	for _, g := range r.OfType("aws:cloudwatch/logGroup:LogGroup") {
-		rows = append(rows, []string{g.Str("name"), fmt.Sprint(g.Inputs["retentionInDays"]), g.Str("kmsKeyId")})
+	for _, g := range groups {
+		rows = append(rows, []string{g.Name, fmt.Sprint(g.RetentionInDays), g.KmsKeyID})
 	}
 	fmt.Fprintln(w, "\nLog groups (every one retained and KMS-encrypted):")
 	return table(w, []string{"LOG GROUP", "RETENTION (days)", "KMS KEY"}, rows)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 )
 
 var securitySection = Section{Title: "Security", Write: writeSecurity}
@@ -37,51 +38,108 @@ type GroupRule struct {
 	Group, Direction, Peer, Protocol, Ports, Description string
 }
 
+// The inputs the security section reads.
+type (
+	groupRuleInputs struct {
+		SecurityGroupID           string `json:"securityGroupId"`
+		IPProtocol                string `json:"ipProtocol"`
+		FromPort                  int    `json:"fromPort"`
+		ToPort                    int    `json:"toPort"`
+		CidrIPv4                  string `json:"cidrIpv4"`
+		ReferencedSecurityGroupID string `json:"referencedSecurityGroupId"`
+		Description               string `json:"description"`
+	}
+	keyInputs struct {
+		Policy               string `json:"policy"`
+		EnableKeyRotation    bool   `json:"enableKeyRotation"`
+		DeletionWindowInDays int    `json:"deletionWindowInDays"`
+	}
+	aliasInputs struct {
+		Name        string `json:"name"`
+		TargetKeyID string `json:"targetKeyId"`
+	}
+	secretInputs struct {
+		Name                 string `json:"name"`
+		KmsKeyID             string `json:"kmsKeyId"`
+		RecoveryWindowInDays int    `json:"recoveryWindowInDays"`
+	}
+	// taggedInputs reads only the tags, for resources named by their Name tag.
+	taggedInputs struct {
+		Tags map[string]string `json:"tags"`
+	}
+)
+
+// groupRuleTypes are the rule resource types by direction.
+var groupRuleTypes = []struct {
+	direction security.Direction
+	typ       string
+}{
+	{security.Ingress, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"},
+	{security.Egress, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"},
+}
+
+// nameTag returns a resource's Name tag.
+func nameTag(res *Resource) (string, error) {
+	in, err := decode[taggedInputs](res)
+	return in.Tags["Name"], err
+}
+
 // SecurityGroupRules resolves every recorded rule to its group and peer names.
-func (r *Result) SecurityGroupRules() []GroupRule {
+func (r *Result) SecurityGroupRules() ([]GroupRule, error) {
 	var out []GroupRule
-	for _, dir := range []string{"ingress", "egress"} {
-		typ := "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-		if dir == "egress" {
-			typ = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	for _, d := range groupRuleTypes {
+		_, rules, err := decodeAll[groupRuleInputs](r, d.typ)
+		if err != nil {
+			return nil, err
 		}
-		for _, rule := range r.OfType(typ) {
-			gr := GroupRule{Direction: dir, Protocol: rule.Str("ipProtocol"), Description: rule.Str("description")}
-			if g := r.ByID(rule.Str("securityGroupId")); g != nil {
-				gr.Group = g.Tag("Name")
+		for _, rule := range rules {
+			gr := GroupRule{Direction: string(d.direction), Protocol: rule.IPProtocol, Description: rule.Description}
+			if g := r.ByID(rule.SecurityGroupID); g != nil {
+				if gr.Group, err = nameTag(g); err != nil {
+					return nil, err
+				}
 			}
-			gr.Peer = rule.Str("cidrIpv4")
-			if p := r.ByID(rule.Str("referencedSecurityGroupId")); p != nil {
-				gr.Peer = p.Tag("Name")
+			gr.Peer = rule.CidrIPv4
+			if p := r.ByID(rule.ReferencedSecurityGroupID); p != nil {
+				if gr.Peer, err = nameTag(p); err != nil {
+					return nil, err
+				}
 			}
 			gr.Ports = "all"
 			if gr.Protocol != "-1" {
-				from, to := rule.Inputs["fromPort"], rule.Inputs["toPort"]
-				gr.Ports = fmt.Sprintf("%v-%v", from, to)
-				if from == to {
-					gr.Ports = fmt.Sprint(from)
+				gr.Ports = fmt.Sprintf("%d-%d", rule.FromPort, rule.ToPort)
+				if rule.FromPort == rule.ToPort {
+					gr.Ports = fmt.Sprint(rule.FromPort)
 				}
 			}
 			out = append(out, gr)
 		}
 	}
-	return out
+	return out, nil
 }
 
 func writeSecurity(r *Result, w io.Writer) error {
+	_, aliases, err := decodeAll[aliasInputs](r, "aws:kms/alias:Alias")
+	if err != nil {
+		return err
+	}
+	keys, keyIn, err := decodeAll[keyInputs](r, "aws:kms/key:Key")
+	if err != nil {
+		return err
+	}
 	var rows [][]string
-	for _, k := range r.OfType("aws:kms/key:Key") {
+	for i, k := range keys {
 		alias := ""
-		for _, a := range r.OfType("aws:kms/alias:Alias") {
-			if a.Str("targetKeyId") == k.Computed["keyId"] {
-				alias = a.Str("name")
+		for _, a := range aliases {
+			if a.TargetKeyID == k.Computed["keyId"] {
+				alias = a.Name
 			}
 		}
-		doc, err := policy.Parse(k.Str("policy"))
+		doc, err := policy.Parse(keyIn[i].Policy)
 		if err != nil {
 			return fmt.Errorf("key %s: %w", k.Name, err)
 		}
-		rows = append(rows, []string{alias, fmt.Sprint(k.Inputs["enableKeyRotation"]), fmt.Sprint(k.Inputs["deletionWindowInDays"]),
+		rows = append(rows, []string{alias, fmt.Sprint(keyIn[i].EnableKeyRotation), fmt.Sprint(keyIn[i].DeletionWindowInDays),
 			fmt.Sprint(k.Protect), strings.Join(KeyUsers(doc), ", ")})
 	}
 	fmt.Fprintln(w, "KMS keys (the account root administers each; these may use it):")
@@ -89,10 +147,14 @@ func writeSecurity(r *Result, w io.Writer) error {
 		return err
 	}
 
+	groupRules, err := r.SecurityGroupRules()
+	if err != nil {
+		return err
+	}
 	rows = nil
-	for _, gr := range r.SecurityGroupRules() {
+	for _, gr := range groupRules {
 		src, dst := gr.Peer, gr.Group
-		if gr.Direction == "egress" {
+		if gr.Direction == string(security.Egress) {
 			src, dst = gr.Group, gr.Peer
 		}
 		proto := gr.Protocol
@@ -106,9 +168,13 @@ func writeSecurity(r *Result, w io.Writer) error {
 		return err
 	}
 
+	_, secrets, err := decodeAll[secretInputs](r, "aws:secretsmanager/secret:Secret")
+	if err != nil {
+		return err
+	}
 	rows = nil
-	for _, s := range r.OfType("aws:secretsmanager/secret:Secret") {
-		rows = append(rows, []string{s.Str("name"), s.Str("kmsKeyId"), fmt.Sprint(s.Inputs["recoveryWindowInDays"])})
+	for _, s := range secrets {
+		rows = append(rows, []string{s.Name, s.KmsKeyID, fmt.Sprint(s.RecoveryWindowInDays)})
 	}
 	fmt.Fprintln(w, "\nSecrets managed here (the database master secret is RDS-managed; see Data):")
 	return table(w, []string{"SECRET", "KMS KEY", "RECOVERY WINDOW"}, rows)

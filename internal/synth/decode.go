@@ -1,0 +1,45 @@
+package synth
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// decode reads a resource's recorded inputs into T: a struct naming the
+// inputs a report reads, with the types the provider's schema gives them.
+// An input that is absent leaves its zero value; an input of another type
+// (a string where the schema has an object, say) is an error naming the
+// resource, where a type assertion on the raw map would panic or print a
+// wrong value. Each report decodes the resource types it reads into a small
+// struct of its own, beside the code that reads it.
+func decode[T any](res *Resource) (T, error) {
+	var v T
+	b, err := json.Marshal(res.Inputs)
+	if err == nil {
+		err = json.Unmarshal(b, &v)
+	}
+	if err != nil {
+		return v, fmt.Errorf("read the inputs of %s %s (%s): %w", res.Type, res.Name, res.URN, err)
+	}
+	return v, nil
+}
+
+// decodeAll decodes every resource of a type, in OfType's order.
+func decodeAll[T any](r *Result, typ string) ([]*Resource, []T, error) {
+	resources := r.OfType(typ)
+	out := make([]T, len(resources))
+	for i, res := range resources {
+		v, err := decode[T](res)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[i] = v
+	}
+	return resources, out, nil
+}
+
+// invalid reports a resource whose inputs decode but lack what the report
+// needs (an empty list where the program always sets one element).
+func invalid(res *Resource, format string, args ...any) error {
+	return fmt.Errorf("read the inputs of %s %s (%s): %s", res.Type, res.Name, res.URN, fmt.Sprintf(format, args...))
+}

@@ -110,3 +110,13 @@ func TestAStackWithoutItsPerStackKeysIsRefusedNamingThem(t *testing.T) {
 	_, err = stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)
 	require.ErrorContains(t, err, "config omnirapeutic:subnetCidrs is required in every stack: set it in Pulumi.production.yaml (it has no default in Pulumi.yaml")
 }
+
+// Pulumi.yaml's description of services (and the config reference made from
+// it) names the secrets a service may ask for: every one of SecretNames.
+func TestServicesDescriptionNamesEverySecret(t *testing.T) {
+	proj, err := workspace.LoadProject("../Pulumi.yaml")
+	require.NoError(t, err)
+	for _, name := range stackconfig.SecretNames {
+		assert.Containsf(t, proj.Config["services"].Description, string(name), "Pulumi.yaml's services description lists secret %s", name)
+	}
+}

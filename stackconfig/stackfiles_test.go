@@ -120,3 +120,21 @@ func TestServicesDescriptionNamesEverySecret(t *testing.T) {
 		assert.Containsf(t, proj.Config["services"].Description, string(name), "Pulumi.yaml's services description lists secret %s", name)
 	}
 }
+
+// A stack file that sets an object key to change one field must set them
+// all: its value replaces the default object whole, so a left-out field would
+// silently be false or zero (accountBaseline with one switch would turn the
+// other two off). Fields documented as optional (omitempty) may be left out.
+func TestAPartialConfigObjectNamesEveryMissingField(t *testing.T) {
+	_, err := decodeWith(t, map[string]string{stackconfig.Key("accountBaseline"): `{"ebsEncryptionByDefault":false}`})
+	require.ErrorContains(t, err, "config omnirapeutic:accountBaseline.passwordPolicy is missing: set every field of omnirapeutic:accountBaseline "+
+		"(a stack file's value replaces Pulumi.yaml's default object whole; it is not merged)")
+	require.ErrorContains(t, err, "config omnirapeutic:accountBaseline.s3PublicAccessBlock is missing")
+
+	_, err = decodeWith(t, map[string]string{stackconfig.Key("services"): services(t, "nginx", "enabled", nil)})
+	require.ErrorContains(t, err, "config omnirapeutic:services.nginx.enabled is missing")
+
+	cfg, err := decodeWith(t, map[string]string{stackconfig.Key("services"): services(t, "api", "autoscaling", nil)})
+	require.NoError(t, err, "autoscaling (like image, imageTag, secrets, database, tmpfsMiB) is optional")
+	require.Nil(t, cfg.Services["api"].Autoscaling)
+}

@@ -65,6 +65,16 @@ func checkShape(path string, v any, t reflect.Type) []error {
 			}
 			errs = append(errs, checkShape(path+"."+k, m[k], f.Type)...)
 		}
+		// A stack file's object replaces Pulumi.yaml's default object whole
+		// (the CLI does not merge them), so a field left out would silently
+		// be its zero value: accountBaseline with only one switch set would
+		// turn the other two off.
+		for _, k := range known {
+			if _, set := m[k]; !set && !optional(fields[k]) {
+				errs = append(errs, fmt.Errorf("config %s.%s is missing: set every field of %s (a stack file's value replaces Pulumi.yaml's default object whole; it is not merged)",
+					path, k, path))
+			}
+		}
 		return errs
 	case reflect.Map:
 		m, ok := v.(map[string]any)
@@ -110,6 +120,13 @@ func checkShape(path string, v any, t reflect.Type) []error {
 		}
 	}
 	return nil
+}
+
+// optional reports whether a struct field may be left out of a config
+// object: the fields tagged omitempty, whose zero value means "not set".
+func optional(f reflect.StructField) bool {
+	_, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return slices.Contains(strings.Split(opts, ","), "omitempty")
 }
 
 // jsonFields maps each JSON key a struct accepts to its field.

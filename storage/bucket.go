@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
@@ -25,7 +26,8 @@ type Lifecycle struct {
 	// KeepCurrent never expires current objects, for a bucket whose objects
 	// are live data rather than logs (Pulumi's state); ExpireDays must be 0.
 	KeepCurrent bool
-	// NoncurrentExpireDays deletes overwritten versions. Defaults to 90.
+	// NoncurrentExpireDays deletes overwritten versions. Required: every
+	// bucket is versioned, so every bucket decides how long old versions live.
 	NoncurrentExpireDays int
 }
 
@@ -62,6 +64,24 @@ type BucketArgs struct {
 	ObjectLockDays int
 }
 
+// validate reports every missing or invalid field at once.
+func (a BucketArgs) validate() error {
+	c := fields.For("storage.BucketArgs")
+	c.Require("Name", a.Name)
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	if a.KmsKeyArn == nil && a.SseS3Reason == "" {
+		c.Invalid("KmsKeyArn", "required unless SseS3Reason says why KMS cannot be used")
+	}
+	switch l := a.Lifecycle; {
+	case l.KeepCurrent && l.ExpireDays != 0:
+		c.Invalid("Lifecycle.ExpireDays", "must be 0 when KeepCurrent is set")
+	case !l.KeepCurrent && l.ExpireDays <= 0:
+		c.Invalid("Lifecycle.ExpireDays", "a positive number of days is required unless KeepCurrent is set")
+	}
+	c.Require("Lifecycle.NoncurrentExpireDays", a.Lifecycle.NoncurrentExpireDays)
+	return c.Err()
+}
+
 // ObjectLockMode is the retention mode of every locked bucket: governance,
 // so that a break-glass principal can still correct a mistake, which
 // compliance mode would forbid for the whole retention.
@@ -88,20 +108,11 @@ func AccessLogPrefix(bucketName string) string { return bucketName + "/" }
 
 // NewBucket creates the bucket and the resources that lock it down.
 func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulumi.ResourceOption) (*Bucket, error) {
-	switch {
-	case args == nil || args.Name == "":
-		return nil, fmt.Errorf("BucketArgs.Name is required")
-	case args.Scope.Validate() != nil:
-		return nil, fmt.Errorf("bucket %s: BucketArgs.%w", args.Name, args.Scope.Validate())
-	case args.KmsKeyArn == nil && args.SseS3Reason == "":
-		return nil, fmt.Errorf("bucket %s: KmsKeyArn is required unless SseS3Reason says why KMS cannot be used", args.Name)
-	case args.Lifecycle.KeepCurrent && args.Lifecycle.ExpireDays != 0:
-		return nil, fmt.Errorf("bucket %s: Lifecycle.ExpireDays must be 0 when KeepCurrent is set", args.Name)
-	case !args.Lifecycle.KeepCurrent && args.Lifecycle.ExpireDays <= 0:
-		return nil, fmt.Errorf("bucket %s: Lifecycle.ExpireDays is required", args.Name)
+	if args == nil {
+		args = &BucketArgs{}
 	}
-	if args.Lifecycle.NoncurrentExpireDays == 0 {
-		args.Lifecycle.NoncurrentExpireDays = 90
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	b := &Bucket{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:storage:Bucket", name, b, opts...); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -32,16 +33,25 @@ type GroupArgs struct {
 	Audit bool
 }
 
+// validate reports every missing or invalid field at once.
+func (a GroupArgs) validate() error {
+	c := fields.For("logs.GroupArgs")
+	c.Require("Name", a.Name)
+	c.Require("RetentionDays", a.RetentionDays)
+	c.Require("KmsKeyArn", a.KmsKeyArn)
+	if a.RetentionDays != 0 && !slices.Contains(stackconfig.LogRetentionValues, a.RetentionDays) {
+		c.Invalid("RetentionDays", "%d days is not a retention CloudWatch Logs accepts (%v)", a.RetentionDays, stackconfig.LogRetentionValues)
+	}
+	return c.Err()
+}
+
 // NewGroup creates a log group named name (the logical name) from args.
 func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
-	if args.Name == "" {
-		return nil, fmt.Errorf("log group %s: Name is required", name)
+	if args == nil {
+		args = &GroupArgs{}
 	}
-	if args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("log group %s: KmsKeyArn is required: every log group is encrypted with a customer key", args.Name)
-	}
-	if !slices.Contains(stackconfig.LogRetentionValues, args.RetentionDays) {
-		return nil, fmt.Errorf("log group %s: retention %d days is not one CloudWatch Logs accepts (%v)", args.Name, args.RetentionDays, stackconfig.LogRetentionValues)
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if args.Audit {
 		opts = append(opts, pulumi.Protect(true), pulumi.RetainOnDelete(true))

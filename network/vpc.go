@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
@@ -25,7 +26,7 @@ type VpcArgs struct {
 	AvailabilityZones []string
 	// SubnetCidrs maps each tier to AZ to CIDR block, one subnet per tier per AZ. Required.
 	SubnetCidrs map[stackconfig.Tier]map[string]string
-	// FlowLogRetentionDays is the flow-log group's retention. Defaults to 365.
+	// FlowLogRetentionDays is the flow-log group's retention. Required.
 	FlowLogRetentionDays int
 	// FlowLogKmsKeyArn encrypts the flow-log group (the Logs key). Required.
 	FlowLogKmsKeyArn pulumi.StringInput
@@ -36,35 +37,26 @@ type VpcArgs struct {
 	SingleNatGateway bool
 }
 
-// defaultFlowLogRetentionDays is one year: the audit-log floor in controls.md.
-const defaultFlowLogRetentionDays = 365
-
-func (a *VpcArgs) withDefaults() (*VpcArgs, error) {
-	if a == nil {
-		return nil, fmt.Errorf("VpcArgs is required")
-	}
-	out := *a
-	if out.FlowLogRetentionDays == 0 {
-		out.FlowLogRetentionDays = defaultFlowLogRetentionDays
-	}
-	switch {
-	case out.Scope.Validate() != nil:
-		return nil, fmt.Errorf("VpcArgs.%w", out.Scope.Validate())
-	case out.CidrBlock == "":
-		return nil, fmt.Errorf("VpcArgs.CidrBlock is required")
-	case len(out.AvailabilityZones) == 0:
-		return nil, fmt.Errorf("VpcArgs.AvailabilityZones is required")
-	case out.FlowLogKmsKeyArn == nil:
-		return nil, fmt.Errorf("VpcArgs.FlowLogKmsKeyArn is required: flow logs are encrypted")
-	}
-	for _, tier := range stackconfig.Tiers {
-		for _, az := range out.AvailabilityZones {
-			if out.SubnetCidrs[tier][az] == "" {
-				return nil, fmt.Errorf("VpcArgs.SubnetCidrs has no %s subnet in %s", tier, az)
+// validate reports every missing or invalid field at once.
+func (a VpcArgs) validate() error {
+	c := fields.For("network.VpcArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("CidrBlock", a.CidrBlock)
+	c.Require("AvailabilityZones", a.AvailabilityZones)
+	c.Require("SubnetCidrs", a.SubnetCidrs)
+	c.Require("FlowLogRetentionDays", a.FlowLogRetentionDays)
+	// Flow logs are encrypted.
+	c.Require("FlowLogKmsKeyArn", a.FlowLogKmsKeyArn)
+	if len(a.SubnetCidrs) > 0 {
+		for _, tier := range stackconfig.Tiers {
+			for _, az := range a.AvailabilityZones {
+				if a.SubnetCidrs[tier][az] == "" {
+					c.Invalid("SubnetCidrs", "no %s subnet in %s", tier, az)
+				}
 			}
 		}
 	}
-	return &out, nil
+	return c.Err()
 }
 
 // Vpc is the network tier. Per-AZ maps are keyed by AZ name; the arrays follow
@@ -94,9 +86,11 @@ type Vpc struct {
 
 // NewVpc creates the network tier.
 func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.ResourceOption) (*Vpc, error) {
-	args, err := args.withDefaults()
-	if err != nil {
-		return nil, err
+	if args == nil {
+		args = &VpcArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	v := &Vpc{
 		SubnetIDs:         map[stackconfig.Tier]pulumi.StringArrayOutput{},

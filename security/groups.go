@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
@@ -99,6 +100,14 @@ type SecurityGroupsArgs struct {
 	VpcID pulumi.StringInput
 }
 
+// validate reports every missing or invalid field at once.
+func (a SecurityGroupsArgs) validate() error {
+	c := fields.For("security.SecurityGroupsArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("VpcID", a.VpcID)
+	return c.Err()
+}
+
 // SecurityGroups is the stack's security groups and their rules.
 type SecurityGroups struct {
 	pulumi.ResourceState
@@ -111,8 +120,11 @@ type SecurityGroups struct {
 // of Rules as its own resource. AWS's default allow-all egress is removed
 // when a group is created without egress, so a group has exactly the rules listed.
 func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArgs, opts ...pulumi.ResourceOption) (*SecurityGroups, error) {
-	if args == nil || args.Scope.Validate() != nil || args.VpcID == nil {
-		return nil, fmt.Errorf("SecurityGroupsArgs: Scope and VpcID are required")
+	if args == nil {
+		args = &SecurityGroupsArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	sg := &SecurityGroups{IDs: map[Group]pulumi.IDOutput{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:security:SecurityGroups", name, sg, opts...); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
@@ -46,6 +47,13 @@ type KeysArgs struct {
 	Scope naming.Scope
 }
 
+// validate reports every missing or invalid field at once.
+func (a KeysArgs) validate() error {
+	c := fields.For("security.KeysArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	return c.Err()
+}
+
 // Keys is the stack's customer managed KMS keys.
 type Keys struct {
 	pulumi.ResourceState
@@ -60,8 +68,11 @@ type Keys struct {
 // an explicit policy naming exactly the services that use it, and an alias
 // alias/<prefix>-<purpose>.
 func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.ResourceOption) (*Keys, error) {
-	if args == nil || args.Scope.Validate() != nil {
-		return nil, fmt.Errorf("KeysArgs: Scope is required")
+	if args == nil {
+		args = &KeysArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	k := &Keys{Arns: map[Purpose]pulumi.StringOutput{}, IDs: map[Purpose]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:security:Keys", name, k, opts...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
@@ -16,6 +17,14 @@ type SecretsArgs struct {
 	Scope naming.Scope
 	// KmsKeyArn encrypts the secrets (the Secrets key). Required.
 	KmsKeyArn pulumi.StringInput
+}
+
+// validate reports every missing or invalid field at once.
+func (a SecretsArgs) validate() error {
+	c := fields.For("security.SecretsArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("KmsKeyArn", a.KmsKeyArn)
+	return c.Err()
 }
 
 // Secrets is the application's secrets. The database master credentials are
@@ -35,8 +44,11 @@ func APIKeysSecretName(namePrefix string) string { return namePrefix + "/api-key
 // NewSecrets creates the API-keys secret empty. Pulumi manages no version of
 // it, so the value put in out of band is never overwritten by `pulumi up`.
 func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pulumi.ResourceOption) (*Secrets, error) {
-	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("SecretsArgs: Scope and KmsKeyArn are required")
+	if args == nil {
+		args = &SecretsArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s := &Secrets{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:security:Secrets", name, s, opts...); err != nil {

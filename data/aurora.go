@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/access"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -91,23 +92,27 @@ type AuroraArgs struct {
 	Incarnation pulumi.StringInput
 }
 
-func (a *AuroraArgs) validate() error {
-	switch {
-	case a == nil:
-		return fmt.Errorf("AuroraArgs is required")
-	case a.Scope.Validate() != nil, a.SubnetIDs == nil, a.SecurityGroupID == nil:
-		return fmt.Errorf("AuroraArgs: Scope, SubnetIDs and SecurityGroupID are required")
-	case a.StorageKeyArn == nil, a.SecretKeyArn == nil, a.LogKeyArn == nil:
-		return fmt.Errorf("AuroraArgs: StorageKeyArn, SecretKeyArn and LogKeyArn are required: nothing here is unencrypted")
-	case a.Incarnation == nil:
-		return fmt.Errorf("AuroraArgs: Incarnation is required: it keeps final snapshot names unique")
-	}
-	for _, p := range a.instancePrefixes() {
-		if len(p) > maxIdentifierPrefix {
-			return fmt.Errorf("AuroraArgs: instance identifier prefix %q is longer than %d characters (identifiers are at most 63, and the provider adds 26)", p, maxIdentifierPrefix)
+// validate reports every missing or invalid field at once: nothing here is
+// unencrypted, and Incarnation keeps final snapshot names unique.
+func (a AuroraArgs) validate() error {
+	c := fields.For("data.AuroraArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("Settings", a.Settings)
+	c.Require("SubnetIDs", a.SubnetIDs)
+	c.Require("SecurityGroupID", a.SecurityGroupID)
+	c.Require("StorageKeyArn", a.StorageKeyArn)
+	c.Require("SecretKeyArn", a.SecretKeyArn)
+	c.Require("LogKeyArn", a.LogKeyArn)
+	c.Require("LogRetentionDays", a.LogRetentionDays)
+	c.Require("Incarnation", a.Incarnation)
+	if a.Scope.Prefix != "" {
+		for _, p := range a.instancePrefixes() {
+			if len(p) > maxIdentifierPrefix {
+				c.Invalid("Scope.Prefix", "instance identifier prefix %q is longer than %d characters (identifiers are at most 63, and the provider adds 26)", p, maxIdentifierPrefix)
+			}
 		}
 	}
-	return nil
+	return c.Err()
 }
 
 // Aurora is the Aurora PostgreSQL Serverless v2 cluster.
@@ -162,7 +167,7 @@ func readerRole(az string) string {
 }
 
 // instancePrefixes lists the identifier prefix of every instance.
-func (a *AuroraArgs) instancePrefixes() []string {
+func (a AuroraArgs) instancePrefixes() []string {
 	out := []string{InstanceIdentifierPrefix(a.Scope.Prefix, "writer")}
 	for _, az := range a.Settings.ReaderAvailabilityZones {
 		out = append(out, InstanceIdentifierPrefix(a.Scope.Prefix, readerRole(az)))
@@ -186,8 +191,11 @@ func PostgresLogGroupName(clusterID string) string {
 // group (first, so RDS does not create it unencrypted and never-expiring),
 // the enhanced-monitoring role, a writer and one reader per configured AZ.
 func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulumi.ResourceOption) (*Aurora, error) {
+	if args == nil {
+		args = &AuroraArgs{}
+	}
 	if err := args.validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	a := &Aurora{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:data:Aurora", name, a, opts...); err != nil {

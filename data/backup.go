@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/access"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -41,11 +42,11 @@ type BackupArgs struct {
 	Scope naming.Scope
 	// KmsKeyArn encrypts the vault (the Backup key). Required.
 	KmsKeyArn pulumi.StringInput
-	// ClusterArn is the Aurora cluster the plan protects. Required.
-	ClusterArn pulumi.StringInput
+	// Cluster is the Aurora cluster the plan protects. Required.
+	Cluster *Aurora
 	// ContinuousRetentionDays is the point-in-time window (1 to 35). It must
 	// equal the cluster's own backup retention: AWS Backup takes over the
-	// cluster's automated backups and holds that setting to its rule's.
+	// cluster's automated backups and holds that setting to its rule's. Required.
 	ContinuousRetentionDays int
 	// DailyRetentionDays keeps each daily snapshot this long. Required.
 	DailyRetentionDays int
@@ -53,6 +54,26 @@ type BackupArgs struct {
 	MonthlyRetentionDays int
 	// TopicArn receives failed backup, copy and restore jobs. Required.
 	TopicArn pulumi.StringInput
+}
+
+// validate reports every missing or invalid field at once.
+func (a BackupArgs) validate() error {
+	c := fields.For("data.BackupArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("KmsKeyArn", a.KmsKeyArn)
+	c.Require("Cluster", a.Cluster)
+	c.Require("ContinuousRetentionDays", a.ContinuousRetentionDays)
+	c.Require("DailyRetentionDays", a.DailyRetentionDays)
+	c.Require("MonthlyRetentionDays", a.MonthlyRetentionDays)
+	c.Require("TopicArn", a.TopicArn)
+	if n := a.ContinuousRetentionDays; n < 0 || n > 35 {
+		c.Invalid("ContinuousRetentionDays", "%d is outside 1 to 35 days", n)
+	}
+	if a.DailyRetentionDays < a.ContinuousRetentionDays || a.MonthlyRetentionDays < a.DailyRetentionDays {
+		c.Invalid("Daily/MonthlyRetentionDays", "retention must grow from continuous (%d) to daily (%d) to monthly (%d) days",
+			a.ContinuousRetentionDays, a.DailyRetentionDays, a.MonthlyRetentionDays)
+	}
+	return c.Err()
 }
 
 // Backup is the AWS Backup vault and plan protecting Aurora.
@@ -98,14 +119,11 @@ func VaultPolicy() policy.Document {
 // selection of the Aurora cluster by ARN, the service role, and the rule
 // that reports failed jobs.
 func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulumi.ResourceOption) (*Backup, error) {
-	switch {
-	case args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil || args.ClusterArn == nil || args.TopicArn == nil:
-		return nil, fmt.Errorf("BackupArgs: Scope, KmsKeyArn, ClusterArn and TopicArn are required")
-	case args.ContinuousRetentionDays < 1 || args.ContinuousRetentionDays > 35:
-		return nil, fmt.Errorf("BackupArgs.ContinuousRetentionDays: %d is outside 1 to 35 days", args.ContinuousRetentionDays)
-	case args.DailyRetentionDays < args.ContinuousRetentionDays || args.MonthlyRetentionDays < args.DailyRetentionDays:
-		return nil, fmt.Errorf("BackupArgs: retention must grow from continuous (%d) to daily (%d) to monthly (%d) days",
-			args.ContinuousRetentionDays, args.DailyRetentionDays, args.MonthlyRetentionDays)
+	if args == nil {
+		args = &BackupArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	b := &Backup{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:data:Backup", name, b, opts...); err != nil {
@@ -173,7 +191,8 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 		Name:       pulumi.String(args.Scope.Name("aurora")),
 		PlanId:     plan.ID(),
 		IamRoleArn: role.Arn,
-		Resources:  pulumi.StringArray{args.ClusterArn},
+		// The cluster's ARN is fixed by its identifier: rds:cluster:<id>.
+		Resources: pulumi.StringArray{pulumi.Sprintf(args.Scope.ARNFormat("rds", "cluster:%s"), args.Cluster.ClusterIdentifier)},
 	}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
 		return nil, fmt.Errorf("select Aurora for backup: %w", err)
 	}

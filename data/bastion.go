@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/access"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -51,6 +52,20 @@ type BastionArgs struct {
 	OwnsSessionPreferences bool
 }
 
+// validate reports every missing or invalid field at once.
+func (a BastionArgs) validate() error {
+	c := fields.For("data.BastionArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("Settings", a.Settings)
+	c.Require("SubnetID", a.SubnetID)
+	c.Require("SecurityGroupID", a.SecurityGroupID)
+	c.Require("LogKeyArn", a.LogKeyArn)
+	c.Require("LogKeyID", a.LogKeyID)
+	c.Require("LogRetentionDays", a.LogRetentionDays)
+	c.Require("DatabaseEndpoint", a.DatabaseEndpoint)
+	return c.Err()
+}
+
 // Bastion is an EC2 instance with no inbound access at all: engineers reach
 // it, and through it Aurora, only with SSM Session Manager. Shell sessions
 // are logged, encrypted; port-forwarding sessions carry no session log (AWS
@@ -79,9 +94,11 @@ func SessionLogGroupName(namePrefix string) string {
 // later runs (ignoreChanges: ami), so a newly published AMI never replaces
 // the bastion silently; replace it deliberately with `pulumi up --replace`.
 func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pulumi.ResourceOption) (*Bastion, error) {
-	if args == nil || args.Scope.Validate() != nil || args.SubnetID == nil ||
-		args.SecurityGroupID == nil || args.LogKeyArn == nil || args.LogKeyID == nil || args.DatabaseEndpoint == nil {
-		return nil, fmt.Errorf("BastionArgs: every field is required")
+	if args == nil {
+		args = &BastionArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	b := &Bastion{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:data:Bastion", name, b, opts...); err != nil {

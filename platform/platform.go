@@ -265,10 +265,9 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Backup, err = data.NewBackup(ctx, "backup", &data.BackupArgs{
-		Scope:     scope,
-		KmsKeyArn: s.Keys.Arns[security.BackupKey],
-		// The cluster's ARN is fixed by its identifier: rds:cluster:<id>.
-		ClusterArn:              pulumi.Sprintf(scope.ARNFormat("rds", "cluster:%s"), s.Aurora.ClusterIdentifier),
+		Scope:                   scope,
+		KmsKeyArn:               s.Keys.Arns[security.BackupKey],
+		Cluster:                 s.Aurora,
 		ContinuousRetentionDays: cfg.Aurora.BackupRetentionDays,
 		DailyRetentionDays:      cfg.Backup.DailyRetentionDays,
 		MonthlyRetentionDays:    cfg.Backup.MonthlyRetentionDays,

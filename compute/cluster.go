@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/access"
+	"github.com/omnirapeutic/infrastructure/edge"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -28,23 +30,56 @@ type ClusterArgs struct {
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID is the ECS security group. Required.
 	SecurityGroupID pulumi.StringInput
-	// TargetGroupArns maps target group name to ARN.
-	TargetGroupArns map[string]pulumi.StringOutput
-	// LoadBalancerReady are the load balancer's listeners and rules (edge's
-	// LoadBalancer.Ready): a service cannot join a target group that no
-	// listener uses yet, so every service waits for them.
-	LoadBalancerReady []pulumi.Resource
+	// LoadBalancer holds the target groups services serve: a service cannot
+	// join a target group that no listener uses yet, so every running
+	// service waits for its listeners and rules (LoadBalancer.Ready).
+	// Required when a running service names a target group.
+	LoadBalancer *edge.LoadBalancer
 	// Secrets maps a secret name a service may ask for (stackconfig.APIKeys)
-	// to the secret's ARN. Required for every name services use.
+	// to the secret's ARN. Required for every name a declared service uses.
 	Secrets map[stackconfig.SecretName]pulumi.StringOutput
 	// SecretsKeyArn decrypts those secrets. Required.
 	SecretsKeyArn pulumi.StringInput
-	// Database is where services with database: true connect.
+	// Database is where services with database: true connect; its
+	// ClusterResourceID is required when a declared service uses it.
 	Database DatabaseEndpoint
 	// LogKeyArn encrypts every log group. Required.
 	LogKeyArn pulumi.StringInput
 	// LogRetentionDays is the log groups' retention. Required.
 	LogRetentionDays int
+}
+
+// validate reports every missing or invalid field at once.
+func (a ClusterArgs) validate() error {
+	c := fields.For("compute.ClusterArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("Services", a.Services)
+	c.Require("Registry", a.Registry)
+	c.Require("SubnetIDs", a.SubnetIDs)
+	c.Require("SecurityGroupID", a.SecurityGroupID)
+	c.Require("SecretsKeyArn", a.SecretsKeyArn)
+	c.Require("LogKeyArn", a.LogKeyArn)
+	c.Require("LogRetentionDays", a.LogRetentionDays)
+	for _, svc := range slices.Sorted(maps.Keys(a.Services)) {
+		spec := a.Services[svc]
+		field := fmt.Sprintf("Services[%s]", svc)
+		if spec.Database && a.Database.ClusterResourceID == nil {
+			c.Invalid(field, "uses the database, but Database has no ClusterResourceID")
+		}
+		for _, secret := range spec.Secrets {
+			if _, ok := a.Secrets[secret]; !ok {
+				c.Invalid(field, "asks for secret %q, which is not in Secrets", secret)
+			}
+		}
+		if spec.Enabled && spec.TargetGroup != "" {
+			if a.LoadBalancer == nil {
+				c.Invalid(field, "serves target group %q, but LoadBalancer is not given", spec.TargetGroup)
+			} else if _, ok := a.LoadBalancer.TargetGroupArns[spec.TargetGroup]; !ok {
+				c.Invalid(field, "serves target group %q, which is not on LoadBalancer", spec.TargetGroup)
+			}
+		}
+	}
+	return c.Err()
 }
 
 // DatabaseEndpoint is what a service needs to reach Aurora and sign in with
@@ -105,9 +140,11 @@ func TaskTrustPolicy(scope naming.Scope) policy.Document {
 // Spot, ECS Exec logged encrypted), every declared service's log group and
 // task role, the shared execution role, and the enabled services.
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	if args == nil || args.Scope.Validate() != nil || args.Registry == nil || args.SubnetIDs == nil || args.SecurityGroupID == nil ||
-		args.SecretsKeyArn == nil || args.LogKeyArn == nil {
-		return nil, fmt.Errorf("ClusterArgs: Scope, Registry, SubnetIDs, SecurityGroupID, SecretsKeyArn and LogKeyArn are required")
+	if args == nil {
+		args = &ClusterArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	c := &Cluster{Services: map[string]*Service{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Cluster", name, c, opts...); err != nil {
@@ -170,9 +207,6 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			Trust:       trust,
 		}
 		if args.Services[svc].Database {
-			if args.Database.ClusterResourceID == nil {
-				return nil, fmt.Errorf("service %s uses the database, but ClusterArgs.Database has no ClusterResourceID", svc)
-			}
 			roleArgs.Policy = pulumi.All(args.Database.ClusterResourceID).ApplyT(func(v []any) string {
 				return DatabaseConnectPolicy(args.Scope, v[0].(string), svc).JSON()
 			}).(pulumi.StringOutput)
@@ -200,23 +234,22 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		if spec.Image == "" {
 			image = pulumi.Sprintf("%s:%s", args.Registry.RepositoryUrls[svc], spec.ImageTag)
 		}
-		deps := append([]pulumi.Resource{providers}, args.LoadBalancerReady...)
 		s, err := NewService(ctx, fmt.Sprintf("%s-%s", name, svc), &ServiceArgs{
-			Name:             svc,
-			Scope:            args.Scope,
-			Spec:             spec,
-			Image:            image,
-			ClusterArn:       cluster.Arn,
-			ClusterName:      cluster.Name,
-			Cluster:          args.Scope.Prefix,
-			ExecutionRoleArn: executionRole.Arn,
-			TaskRoleArn:      taskRoles[svc].Arn,
-			SubnetIDs:        args.SubnetIDs,
-			SecurityGroupID:  args.SecurityGroupID,
-			TargetGroupArn:   args.TargetGroupArns[spec.TargetGroup],
-			Secrets:          args.Secrets,
-			Database:         args.Database,
-			DependsOn:        deps,
+			Name:              svc,
+			Scope:             args.Scope,
+			Spec:              spec,
+			Image:             image,
+			ClusterArn:        cluster.Arn,
+			ClusterName:       cluster.Name,
+			Cluster:           args.Scope.Prefix,
+			ExecutionRoleArn:  executionRole.Arn,
+			TaskRoleArn:       taskRoles[svc].Arn,
+			SubnetIDs:         args.SubnetIDs,
+			SecurityGroupID:   args.SecurityGroupID,
+			LoadBalancer:      args.LoadBalancer,
+			CapacityProviders: providers,
+			Secrets:           args.Secrets,
+			Database:          args.Database,
 		}, parent)
 		if err != nil {
 			return nil, err
@@ -257,11 +290,7 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 	}
 	var secrets []any
 	for _, s := range slices.Sorted(maps.Keys(secretNames)) {
-		arn, ok := args.Secrets[s]
-		if !ok {
-			return nil, fmt.Errorf("services ask for secret %q, which the cluster was not given", s)
-		}
-		secrets = append(secrets, arn)
+		secrets = append(secrets, args.Secrets[s])
 	}
 	secrets = append(secrets, args.SecretsKeyArn)
 	doc := pulumi.All(secrets...).ApplyT(func(v []any) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
@@ -24,10 +25,19 @@ type RegistryArgs struct {
 	// Scope is the stack's name prefix, account, region and partition: it
 	// starts every physical name and scopes every ARN. Required.
 	Scope naming.Scope
-	// Repositories are the short repository names ("api"). Required.
+	// Repositories are the short repository names ("api"); none when every
+	// service runs an external image.
 	Repositories []string
 	// KmsKeyArn encrypts the images (the Secrets key, as in the seed). Required.
 	KmsKeyArn pulumi.StringInput
+}
+
+// validate reports every missing or invalid field at once.
+func (a RegistryArgs) validate() error {
+	c := fields.For("compute.RegistryArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("KmsKeyArn", a.KmsKeyArn)
+	return c.Err()
 }
 
 // Registry is the stack's ECR repositories.
@@ -73,8 +83,11 @@ func LifecyclePolicy() string {
 // NewRegistry creates one private repository per name: immutable tags, scan
 // on push, KMS, a lifecycle, and no repository policy (so nothing public).
 func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
-	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("RegistryArgs: Scope and KmsKeyArn are required")
+	if args == nil {
+		args = &RegistryArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	r := &Registry{RepositoryUrls: map[string]pulumi.StringOutput{}, RepositoryArns: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Registry", name, r, opts...); err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/edge"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
@@ -57,15 +59,50 @@ type ServiceArgs struct {
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID is the ECS security group. Required.
 	SecurityGroupID pulumi.StringInput
-	// TargetGroupArn is the target group it serves, when Spec.TargetGroup is set.
-	TargetGroupArn pulumi.StringInput
-	// Secrets maps secret name to ARN.
+	// LoadBalancer holds Spec.TargetGroup; the service waits for its
+	// listeners and rules (LoadBalancer.Ready), or joining the target group
+	// fails. Required when Spec.TargetGroup is set.
+	LoadBalancer *edge.LoadBalancer
+	// CapacityProviders is the cluster's capacity-provider association,
+	// which must exist before a service whose strategy names FARGATE. Required.
+	CapacityProviders pulumi.Resource
+	// Secrets maps secret name to ARN; every name in Spec.Secrets is required.
 	Secrets map[stackconfig.SecretName]pulumi.StringOutput
 	// Database is where services with database: true connect.
 	Database DatabaseEndpoint
-	// DependsOn must exist before the ECS service: the load balancer (its
-	// listeners, or joining the target group fails) and the capacity providers.
-	DependsOn []pulumi.Resource
+}
+
+// validate reports every missing or invalid field at once.
+func (a ServiceArgs) validate() error {
+	c := fields.For("compute.ServiceArgs")
+	c.Require("Name", a.Name)
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("Spec", a.Spec)
+	c.Require("Image", a.Image)
+	c.Require("ClusterArn", a.ClusterArn)
+	c.Require("ClusterName", a.ClusterName)
+	c.Require("Cluster", a.Cluster)
+	c.Require("ExecutionRoleArn", a.ExecutionRoleArn)
+	c.Require("TaskRoleArn", a.TaskRoleArn)
+	c.Require("SubnetIDs", a.SubnetIDs)
+	c.Require("SecurityGroupID", a.SecurityGroupID)
+	c.Require("CapacityProviders", a.CapacityProviders)
+	if tg := a.Spec.TargetGroup; tg != "" {
+		if a.LoadBalancer == nil {
+			c.Invalid("LoadBalancer", "required: the service serves target group %q", tg)
+		} else if _, ok := a.LoadBalancer.TargetGroupArns[tg]; !ok {
+			c.Invalid("Spec.TargetGroup", "%q is not on LoadBalancer", tg)
+		}
+	}
+	for _, secret := range a.Spec.Secrets {
+		if _, ok := a.Secrets[secret]; !ok {
+			c.Invalid("Secrets", "has no %q, which Spec.Secrets asks for", secret)
+		}
+		if _, ok := secretEnv[secret]; !ok {
+			c.Invalid("Spec.Secrets", "%q has no environment variable to be injected as", secret)
+		}
+	}
+	return c.Err()
 }
 
 // Service is one running ECS service.
@@ -155,13 +192,13 @@ func ContainerDefinitions(c Container) (string, error) {
 // `pulumi up` undoes the other. Where autoscaling owns the task count,
 // Pulumi sets it at creation only.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
-	if args == nil || args.Name == "" || args.Scope.Validate() != nil || args.Cluster == "" || args.Image == nil || args.ExecutionRoleArn == nil || args.TaskRoleArn == nil {
-		return nil, fmt.Errorf("ServiceArgs: Name, Scope, Cluster, Image, ExecutionRoleArn and TaskRoleArn are required")
+	if args == nil {
+		args = &ServiceArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	spec := args.Spec
-	if spec.TargetGroup != "" && args.TargetGroupArn == nil {
-		return nil, fmt.Errorf("service %s: target group %q has no ARN", args.Name, spec.TargetGroup)
-	}
 	s := &Service{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compute:Service", name, s, opts...); err != nil {
 		return nil, err
@@ -173,16 +210,8 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	inputs := []any{args.Image}
 	var envNames []string
 	for _, secret := range spec.Secrets {
-		arn, ok := args.Secrets[secret]
-		if !ok {
-			return nil, fmt.Errorf("service %s: secret %q was not given to the cluster", args.Name, secret)
-		}
-		env, ok := secretEnv[secret]
-		if !ok {
-			return nil, fmt.Errorf("service %s: secret %q has no environment variable to be injected as", args.Name, secret)
-		}
-		envNames = append(envNames, env)
-		inputs = append(inputs, arn)
+		envNames = append(envNames, secretEnv[secret])
+		inputs = append(inputs, args.Secrets[secret])
 	}
 	// A service that uses the database gets where to connect and its own
 	// user, as plain settings; it signs in with an IAM token its task role
@@ -280,13 +309,19 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 	if spec.TargetGroup != "" {
 		svcArgs.LoadBalancers = ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
-			TargetGroupArn: args.TargetGroupArn,
+			TargetGroupArn: args.LoadBalancer.TargetGroupArns[spec.TargetGroup],
 			ContainerName:  pulumi.String(args.Name),
 			ContainerPort:  pulumi.Int(spec.ContainerPort),
 		}}
 		svcArgs.HealthCheckGracePeriodSeconds = pulumi.Int(HealthCheckGraceSeconds)
 	}
-	svcOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(args.DependsOn)}
+	// Every running service waits for the load balancer's listeners and
+	// rules, whether or not it serves a target group.
+	deps := []pulumi.Resource{args.CapacityProviders}
+	if args.LoadBalancer != nil {
+		deps = append(deps, args.LoadBalancer.Ready...)
+	}
+	svcOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(deps)}
 	if spec.Autoscaling != nil {
 		svcOpts = append(svcOpts, pulumi.IgnoreChanges([]string{"desiredCount"}))
 	}

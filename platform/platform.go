@@ -209,13 +209,12 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Cluster, err = compute.NewCluster(ctx, "ecs", &compute.ClusterArgs{
-		Scope:             scope,
-		Services:          cfg.Services,
-		Registry:          s.Registry,
-		SubnetIDs:         s.Network.SubnetIDs[stackconfig.App],
-		SecurityGroupID:   s.SecurityGroups.IDs[security.EcsGroup].ToStringOutput(),
-		TargetGroupArns:   s.LoadBalancer.TargetGroupArns,
-		LoadBalancerReady: s.LoadBalancer.Ready,
+		Scope:           scope,
+		Services:        cfg.Services,
+		Registry:        s.Registry,
+		SubnetIDs:       s.Network.SubnetIDs[stackconfig.App],
+		SecurityGroupID: s.SecurityGroups.IDs[security.EcsGroup].ToStringOutput(),
+		LoadBalancer:    s.LoadBalancer,
 		// The Aurora master secret is deliberately not here: services sign
 		// in as their own IAM database users.
 		Secrets: map[stackconfig.SecretName]pulumi.StringOutput{

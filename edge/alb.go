@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
@@ -62,16 +63,45 @@ type LoadBalancerArgs struct {
 	PathRoutes []stackconfig.PathRoute
 	// CertificateArn, when set, adds HTTPS :443 and turns HTTP :80 into a redirect.
 	CertificateArn string
-	// AccessLogDays is how long access logs are kept. Defaults to 365.
+	// AccessLogDays is how long access logs are kept. Required.
 	AccessLogDays int
 	// DeletionProtection turns on AWS's deletion protection and Pulumi's
 	// protect, so neither a destroy nor a replacement removes the address
-	// clients resolve; off only in stacks meant to be destroyed. Defaults
-	// to false: platform passes albDeletionProtection, which defaults to true.
+	// clients resolve; off only in stacks meant to be destroyed (the program
+	// passes albDeletionProtection).
 	DeletionProtection bool
 	// S3AccessLogBucket receives the access-log bucket's own S3 server
 	// access logs (requests made to it). Required.
 	S3AccessLogBucket *storage.Bucket
+}
+
+// validate reports every missing or invalid field at once.
+func (a LoadBalancerArgs) validate() error {
+	c := fields.For("edge.LoadBalancerArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("VpcID", a.VpcID)
+	c.Require("SubnetIDs", a.SubnetIDs)
+	c.Require("SecurityGroupID", a.SecurityGroupID)
+	c.Require("TargetGroups", a.TargetGroups)
+	c.Require("DefaultTargetGroup", a.DefaultTargetGroup)
+	c.Require("AccessLogDays", a.AccessLogDays)
+	c.Require("S3AccessLogBucket", a.S3AccessLogBucket)
+	if _, ok := elbAccounts[a.Scope.Region]; a.Scope.Region != "" && !ok {
+		c.Invalid("Scope.Region", "no ELB log-delivery account known for %q", a.Scope.Region)
+	}
+	groups := map[string]bool{}
+	for _, tg := range a.TargetGroups {
+		groups[tg.Name] = true
+	}
+	if a.DefaultTargetGroup != "" && len(groups) > 0 && !groups[a.DefaultTargetGroup] {
+		c.Invalid("DefaultTargetGroup", "%q is not one of the target groups", a.DefaultTargetGroup)
+	}
+	for _, route := range a.PathRoutes {
+		if !groups[route.TargetGroup] {
+			c.Invalid("PathRoutes", "%s: target group %q is not one of the target groups", route.PathPattern, route.TargetGroup)
+		}
+	}
+	return c.Err()
 }
 
 // LoadBalancer is the internet-facing ALB. Depend on it to wait for its
@@ -106,17 +136,13 @@ func AccessLogBucketName(namePrefix, account string) string {
 // NewLoadBalancer creates the access-log bucket, the ALB, its target groups
 // and its listeners.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
-	if args == nil || args.Scope.Validate() != nil || args.VpcID == nil || args.SubnetIDs == nil ||
-		args.SecurityGroupID == nil || len(args.TargetGroups) == 0 || args.DefaultTargetGroup == "" || args.S3AccessLogBucket == nil {
-		return nil, fmt.Errorf("LoadBalancerArgs: Scope, VpcID, SubnetIDs, SecurityGroupID, TargetGroups, DefaultTargetGroup and S3AccessLogBucket are required")
+	if args == nil {
+		args = &LoadBalancerArgs{}
 	}
-	elbAccount, ok := elbAccounts[args.Scope.Region]
-	if !ok {
-		return nil, fmt.Errorf("LoadBalancerArgs.Region: no ELB log-delivery account known for %q", args.Scope.Region)
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if args.AccessLogDays == 0 {
-		args.AccessLogDays = 365
-	}
+	elbAccount := elbAccounts[args.Scope.Region]
 	l := &LoadBalancer{TargetGroupArns: map[string]pulumi.StringOutput{}, TargetGroupArnSuffixes: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:edge:LoadBalancer", name, l, opts...); err != nil {
 		return nil, err
@@ -199,9 +225,6 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		l.TargetGroupArns[tg.Name] = t.Arn
 		l.TargetGroupArnSuffixes[tg.Name] = t.ArnSuffix
 	}
-	if _, ok := l.TargetGroupArns[args.DefaultTargetGroup]; !ok {
-		return nil, fmt.Errorf("default target group %q is not one of the target groups", args.DefaultTargetGroup)
-	}
 
 	forward := func(tg string) lb.ListenerDefaultActionArray {
 		return lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: l.TargetGroupArns[tg]}}
@@ -244,10 +267,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		l.Ready = append(l.Ready, routed)
 	}
 	for i, route := range args.PathRoutes {
-		arn, ok := l.TargetGroupArns[route.TargetGroup]
-		if !ok {
-			return nil, fmt.Errorf("path route %s: target group %q is not one of the target groups", route.PathPattern, route.TargetGroup)
-		}
+		arn := l.TargetGroupArns[route.TargetGroup]
 		// Named by target group (each has at most one route), never by position.
 		rule, err := lb.NewListenerRule(ctx, fmt.Sprintf("%s-%s-%s", name, routedName, route.TargetGroup), &lb.ListenerRuleArgs{
 			ListenerArn: routed.Arn,

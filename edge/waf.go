@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 )
@@ -43,6 +44,17 @@ type WebAclArgs struct {
 	LogRetentionDays int
 }
 
+// validate reports every missing or invalid field at once.
+func (a WebAclArgs) validate() error {
+	c := fields.For("edge.WebAclArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("LoadBalancer", a.LoadBalancer)
+	c.Require("RateLimit", a.RateLimit)
+	c.Require("LogKeyArn", a.LogKeyArn)
+	c.Require("LogRetentionDays", a.LogRetentionDays)
+	return c.Err()
+}
+
 // WebAcl is the regional web ACL in front of the ALB.
 type WebAcl struct {
 	pulumi.ResourceState
@@ -67,8 +79,11 @@ func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 // NewWebAcl creates the web ACL (default allow; three managed groups, then a
 // per-IP rate limit), associates it with the ALB and logs it.
 func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulumi.ResourceOption) (*WebAcl, error) {
-	if args == nil || args.Scope.Validate() != nil || args.LoadBalancer == nil || args.RateLimit == 0 || args.LogKeyArn == nil {
-		return nil, fmt.Errorf("WebAclArgs: Scope, LoadBalancer, RateLimit and LogKeyArn are required")
+	if args == nil {
+		args = &WebAclArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	w := &WebAcl{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:edge:WebAcl", name, w, opts...); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
@@ -51,34 +52,69 @@ type AlarmsArgs struct {
 	Scope naming.Scope
 	// TopicArn receives every notification. Required.
 	TopicArn pulumi.StringInput
-	// AuroraClusterID is the DBClusterIdentifier dimension.
+	// AuroraClusterID is the DBClusterIdentifier dimension. Required.
 	AuroraClusterID pulumi.StringInput
-	// LoadBalancerArnSuffix is the LoadBalancer dimension.
+	// LoadBalancerArnSuffix is the LoadBalancer dimension. Required.
 	LoadBalancerArnSuffix pulumi.StringInput
-	// TargetGroupArnSuffixes maps target group name to its TargetGroup dimension.
+	// TargetGroupArnSuffixes maps target group name to its TargetGroup dimension. Required.
 	TargetGroupArnSuffixes map[string]pulumi.StringOutput
-	// ClusterName is the ECS ClusterName dimension.
+	// ClusterName is the ECS ClusterName dimension. Required.
 	ClusterName pulumi.StringInput
 	// ServiceNames are the ECS names of every declared service; services
-	// that do not run contribute nothing to the running-task check.
+	// that do not run contribute nothing to the running-task check. Required.
 	ServiceNames []string
-	// WebAclName is the WAF WebACL dimension.
+	// WebAclName is the WAF WebACL dimension. Required.
 	WebAclName pulumi.StringInput
-	// AvailabilityZones are the AZs holding a NAT gateway; they order NatGatewayIDs.
+	// AvailabilityZones are the AZs holding a NAT gateway; they order NatGatewayIDs. Required.
 	AvailabilityZones []string
-	// NatGatewayIDs maps AZ to NAT gateway ID.
+	// NatGatewayIDs maps AZ to NAT gateway ID, one per AZ in AvailabilityZones. Required.
 	NatGatewayIDs map[string]pulumi.IDOutput
-	// TrailLogGroupName is the CloudTrail log group the CIS filters read.
+	// TrailLogGroupName is the CloudTrail log group the CIS filters read. Required.
 	TrailLogGroupName pulumi.StringInput
-	// FlowLogGroupName is the VPC flow-log group.
+	// FlowLogGroupName is the VPC flow-log group. Required.
 	FlowLogGroupName pulumi.StringInput
-	// MonthlyBudgetUsd is the estimated-charges threshold.
+	// MonthlyBudgetUsd is the estimated-charges threshold. Required.
 	MonthlyBudgetUsd int
 	// AuroraMaxCapacity is aurora.maxCapacity in ACUs: the memory and
 	// connection thresholds scale with it. Required.
 	AuroraMaxCapacity float64
-	// LogGroups name, for the people paged, where each alarm's evidence is.
+	// LogGroups name, for the people paged, where each alarm's evidence is. Required.
 	LogGroups AlarmLogGroups
+}
+
+// validate reports every missing or invalid field at once.
+func (a AlarmsArgs) validate() error {
+	c := fields.For("observability.AlarmsArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("TopicArn", a.TopicArn)
+	c.Require("AuroraClusterID", a.AuroraClusterID)
+	c.Require("LoadBalancerArnSuffix", a.LoadBalancerArnSuffix)
+	c.Require("TargetGroupArnSuffixes", a.TargetGroupArnSuffixes)
+	c.Require("ClusterName", a.ClusterName)
+	c.Require("ServiceNames", a.ServiceNames)
+	c.Require("WebAclName", a.WebAclName)
+	c.Require("AvailabilityZones", a.AvailabilityZones)
+	c.Require("NatGatewayIDs", a.NatGatewayIDs)
+	c.Require("TrailLogGroupName", a.TrailLogGroupName)
+	c.Require("FlowLogGroupName", a.FlowLogGroupName)
+	c.Require("MonthlyBudgetUsd", a.MonthlyBudgetUsd)
+	c.Require("AuroraMaxCapacity", a.AuroraMaxCapacity)
+	c.Require("LogGroups.Postgres", a.LogGroups.Postgres)
+	c.Require("LogGroups.Trail", a.LogGroups.Trail)
+	c.Require("LogGroups.ServicesPrefix", a.LogGroups.ServicesPrefix)
+	c.Require("LogGroups.FlowLogs", a.LogGroups.FlowLogs)
+	for _, az := range a.AvailabilityZones {
+		if _, ok := a.NatGatewayIDs[az]; !ok && len(a.NatGatewayIDs) > 0 {
+			c.Invalid("NatGatewayIDs", "no NAT gateway in %s", az)
+		}
+	}
+	if a.MonthlyBudgetUsd < 0 {
+		c.Invalid("MonthlyBudgetUsd", "%d is negative", a.MonthlyBudgetUsd)
+	}
+	if a.AuroraMaxCapacity < 0 {
+		c.Invalid("AuroraMaxCapacity", "%g is negative", a.AuroraMaxCapacity)
+	}
+	return c.Err()
 }
 
 // AlarmLogGroups are the log groups alarm descriptions point to, as plain
@@ -104,8 +140,11 @@ type Alarms struct {
 
 // NewAlarms creates one Watch per area with the stack's 21 alarms.
 func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulumi.ResourceOption) (*Alarms, error) {
-	if args == nil || args.Scope.Validate() != nil || args.TopicArn == nil || args.MonthlyBudgetUsd <= 0 || args.AuroraMaxCapacity <= 0 {
-		return nil, fmt.Errorf("AlarmsArgs: Scope, TopicArn, MonthlyBudgetUsd and AuroraMaxCapacity are required")
+	if args == nil {
+		args = &AlarmsArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	a := &Alarms{Watches: map[string]*Watch{}}
 	if err := ctx.RegisterComponentResource("omnirapeutic:observability:Alarms", name, a, opts...); err != nil {

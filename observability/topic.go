@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
@@ -29,6 +30,14 @@ type AlarmTopicArgs struct {
 	// HTTPSEndpoints are subscribed over HTTPS (what paging services use);
 	// each must confirm the subscription SNS posts to it.
 	HTTPSEndpoints []string
+}
+
+// validate reports every missing or invalid field at once.
+func (a AlarmTopicArgs) validate() error {
+	c := fields.For("observability.AlarmTopicArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("KmsKeyArn", a.KmsKeyArn)
+	return c.Err()
 }
 
 // AlarmTopic is the encrypted SNS topic every alarm and finding goes to.
@@ -52,8 +61,11 @@ func HTTPSSubscriptionName(name, endpoint string) string {
 
 // NewAlarmTopic creates the topic, its policy and the email and HTTPS subscriptions.
 func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts ...pulumi.ResourceOption) (*AlarmTopic, error) {
-	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil {
-		return nil, fmt.Errorf("AlarmTopicArgs: Scope and KmsKeyArn are required")
+	if args == nil {
+		args = &AlarmTopicArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	t := &AlarmTopic{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:observability:AlarmTopic", name, t, opts...); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
@@ -75,6 +76,21 @@ type WatchArgs struct {
 	Alarms []Alarm
 }
 
+// validate reports every missing or invalid field at once.
+func (a WatchArgs) validate() error {
+	c := fields.For("observability.WatchArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("Area", a.Area)
+	c.Require("TopicArn", a.TopicArn)
+	c.Require("Alarms", a.Alarms)
+	for _, alarm := range a.Alarms {
+		if !whatPattern.MatchString(alarm.What) || alarm.Description == "" || alarm.EvaluationPeriods == 0 {
+			c.Invalid("Alarms", "%q needs a lowercase name, a description and evaluation periods", alarm.What)
+		}
+	}
+	return c.Err()
+}
+
 // Watch owns one area's alarms and the metric filters they need.
 type Watch struct {
 	pulumi.ResourceState
@@ -93,8 +109,11 @@ func AlarmName(namePrefix, area, what string) string {
 // NewWatch creates an area's metric filters and alarms. Every alarm notifies
 // the topic on ALARM, OK and INSUFFICIENT_DATA (HIPAA CLOUDWATCH_ALARM_ACTION_CHECK).
 func NewWatch(ctx *pulumi.Context, name string, args *WatchArgs, opts ...pulumi.ResourceOption) (*Watch, error) {
-	if args == nil || args.Scope.Validate() != nil || args.Area == "" || args.TopicArn == nil || len(args.Alarms) == 0 {
-		return nil, fmt.Errorf("WatchArgs: Scope, Area, TopicArn and Alarms are required")
+	if args == nil {
+		args = &WatchArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	w := &Watch{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:observability:Watch", name, w, opts...); err != nil {
@@ -122,9 +141,6 @@ func NewWatch(ctx *pulumi.Context, name string, args *WatchArgs, opts ...pulumi.
 	actions := pulumi.Array{args.TopicArn}
 	outputs := pulumi.Map{}
 	for _, a := range args.Alarms {
-		if !whatPattern.MatchString(a.What) || a.Description == "" || a.EvaluationPeriods == 0 {
-			return nil, fmt.Errorf("alarm %s/%q: a lowercase name, a description and evaluation periods are required", args.Area, a.What)
-		}
 		alarmName := AlarmName(args.Scope.Prefix, args.Area, a.What)
 		alarmArgs := &cloudwatch.MetricAlarmArgs{
 			Name:                    pulumi.String(alarmName),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/storage"
@@ -15,6 +16,13 @@ type AccessLogBucketArgs struct {
 	// Scope is the stack's name prefix, account, region and partition: it
 	// starts every physical name and scopes every ARN. Required.
 	Scope naming.Scope
+}
+
+// validate reports every missing or invalid field at once.
+func (a AccessLogBucketArgs) validate() error {
+	c := fields.For("compliance.AccessLogBucketArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	return c.Err()
 }
 
 // AccessLogSseS3Reason is why the access-log bucket is encrypted with SSE-S3:
@@ -33,8 +41,11 @@ func AccessLogBucketName(namePrefix, account string) string {
 // (S3 refuses a locked bucket as a logging destination), and it is encrypted
 // with SSE-S3 (the only default encryption S3 supports on a destination).
 func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketArgs, opts ...pulumi.ResourceOption) (*storage.Bucket, error) {
-	if args == nil || args.Scope.Validate() != nil {
-		return nil, fmt.Errorf("AccessLogBucketArgs: Scope is required")
+	if args == nil {
+		args = &AccessLogBucketArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return storage.NewBucket(ctx, name, &storage.BucketArgs{
 		Name:        AccessLogBucketName(args.Scope.Prefix, args.Scope.Account),

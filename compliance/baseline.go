@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/omnirapeutic/infrastructure/fields"
 )
 
 // PasswordPolicy is the account's IAM password policy: the parameters of
@@ -27,6 +29,12 @@ type AccountBaselineArgs struct {
 	PasswordPolicy bool
 }
 
+// validate reports every missing or invalid field at once: there is none,
+// since each setting is a choice and false leaves it to the organization.
+func (a AccountBaselineArgs) validate() error {
+	return fields.For("compliance.AccountBaselineArgs").Err()
+}
+
 // AccountBaseline is the account-wide settings this stack owns.
 type AccountBaseline struct {
 	pulumi.ResourceState
@@ -35,7 +43,10 @@ type AccountBaseline struct {
 // NewAccountBaseline creates the settings AccountBaselineArgs turns on.
 func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineArgs, opts ...pulumi.ResourceOption) (*AccountBaseline, error) {
 	if args == nil {
-		return nil, fmt.Errorf("AccountBaselineArgs is required")
+		args = &AccountBaselineArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	b := &AccountBaseline{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:AccountBaseline", name, b, opts...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 )
@@ -54,6 +55,14 @@ type ThreatDetectionArgs struct {
 	TopicArn pulumi.StringInput
 }
 
+// validate reports every missing or invalid field at once.
+func (a ThreatDetectionArgs) validate() error {
+	c := fields.For("compliance.ThreatDetectionArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("TopicArn", a.TopicArn)
+	return c.Err()
+}
+
 // ThreatDetection is GuardDuty with its findings routed to the alarm topic.
 type ThreatDetection struct {
 	pulumi.ResourceState
@@ -77,8 +86,11 @@ func FindingsPattern() string {
 // NewThreatDetection creates the detector (15-minute findings), its features
 // and the findings rule.
 func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionArgs, opts ...pulumi.ResourceOption) (*ThreatDetection, error) {
-	if args == nil || args.Scope.Validate() != nil || args.TopicArn == nil {
-		return nil, fmt.Errorf("ThreatDetectionArgs: Scope and TopicArn are required")
+	if args == nil {
+		args = &ThreatDetectionArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	t := &ThreatDetection{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:ThreatDetection", name, t, opts...); err != nil {

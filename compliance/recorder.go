@@ -8,6 +8,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/storage"
@@ -47,6 +48,22 @@ type RecorderArgs struct {
 	ObjectLockDays int
 }
 
+// validate reports every missing or invalid field at once.
+func (a RecorderArgs) validate() error {
+	c := fields.For("compliance.RecorderArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("KmsKeyArn", a.KmsKeyArn)
+	c.Require("Rules", a.Rules)
+	c.Require("VpcID", a.VpcID)
+	c.Require("AuthorizedTcpPorts", a.AuthorizedTcpPorts)
+	c.Require("AccessLogBucket", a.AccessLogBucket)
+	c.Require("ObjectLockDays", a.ObjectLockDays)
+	if a.ObjectLockDays < 0 {
+		c.Invalid("ObjectLockDays", "%d is negative", a.ObjectLockDays)
+	}
+	return c.Err()
+}
+
 // Recorder is AWS Config: the recorder, its delivery channel and bucket, and
 // the HIPAA conformance pack.
 type Recorder struct {
@@ -67,8 +84,11 @@ func ConfigBucketName(namePrefix, account string) string {
 // delivers to an encrypted bucket, turns the recorder on, and only then
 // deploys the conformance pack.
 func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...pulumi.ResourceOption) (*Recorder, error) {
-	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil || len(args.Rules) == 0 || args.VpcID == nil || args.AccessLogBucket == nil || args.ObjectLockDays <= 0 {
-		return nil, fmt.Errorf("RecorderArgs: Scope, KmsKeyArn, Rules, VpcID, AccessLogBucket and ObjectLockDays are required")
+	if args == nil {
+		args = &RecorderArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	body, err := conformance.RenderTemplate(args.Rules, HIPAAPackParameters)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 )
@@ -52,6 +53,14 @@ type SecurityHubArgs struct {
 	TopicArn pulumi.StringInput
 }
 
+// validate reports every missing or invalid field at once.
+func (a SecurityHubArgs) validate() error {
+	c := fields.For("compliance.SecurityHubArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("TopicArn", a.TopicArn)
+	return c.Err()
+}
+
 // SecurityHub is Security Hub, subscribed to AWS Foundational Security Best
 // Practices, with severe findings routed to the alarm topic.
 type SecurityHub struct {
@@ -65,8 +74,11 @@ type SecurityHub struct {
 // one subscribed is named here, so the program says which), with
 // consolidated control findings, and routes severe findings.
 func NewSecurityHub(ctx *pulumi.Context, name string, args *SecurityHubArgs, opts ...pulumi.ResourceOption) (*SecurityHub, error) {
-	if args == nil || args.Scope.Validate() != nil || args.TopicArn == nil {
-		return nil, fmt.Errorf("SecurityHubArgs: Scope and TopicArn are required")
+	if args == nil {
+		args = &SecurityHubArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	h := &SecurityHub{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:SecurityHub", name, h, opts...); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/access"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -36,6 +37,17 @@ type TrailArgs struct {
 	// logs to it, and neither bucket's object events are recorded (each
 	// would feed itself). Required.
 	AccessLogBucket *storage.Bucket
+}
+
+// validate reports every missing or invalid field at once.
+func (a TrailArgs) validate() error {
+	c := fields.For("compliance.TrailArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("KmsKeyArn", a.KmsKeyArn)
+	c.Require("LogKeyArn", a.LogKeyArn)
+	c.Require("LogRetentionDays", a.LogRetentionDays)
+	c.Require("AccessLogBucket", a.AccessLogBucket)
+	return c.Err()
 }
 
 // DataEventSelectors are the trail's advanced event selectors: every
@@ -86,8 +98,11 @@ func TrailBucketName(namePrefix, account string) string {
 
 // NewTrail creates the trail with its bucket, log group and delivery role.
 func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
-	if args == nil || args.Scope.Validate() != nil || args.KmsKeyArn == nil || args.LogKeyArn == nil || args.AccessLogBucket == nil {
-		return nil, fmt.Errorf("TrailArgs: Scope, KmsKeyArn, LogKeyArn and AccessLogBucket are required")
+	if args == nil {
+		args = &TrailArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	t := &Trail{}
 	if err := ctx.RegisterComponentResource("omnirapeutic:compliance:Trail", name, t, opts...); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
@@ -26,6 +27,13 @@ type StateBackendArgs struct {
 	// Scope is the stack's name prefix, account, region and partition: it
 	// starts every physical name and scopes every ARN. Required.
 	Scope naming.Scope
+}
+
+// validate reports every missing or invalid field at once.
+func (a StateBackendArgs) validate() error {
+	c := fields.For("pipeline.StateBackendArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	return c.Err()
 }
 
 // StateBackend is the S3 bucket Pulumi keeps its state in and the KMS keys
@@ -62,8 +70,11 @@ func StateKeyAlias(namePrefix string) string { return "alias/" + namePrefix + "-
 // NewStateBackend creates the keys and the bucket, all protected: losing
 // either loses every stack's state or secrets.
 func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, opts ...pulumi.ResourceOption) (*StateBackend, error) {
-	if args == nil || args.Scope.Validate() != nil {
-		return nil, fmt.Errorf("StateBackendArgs: Scope is required")
+	if args == nil {
+		args = &StateBackendArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	b := &StateBackend{
 		BucketName: StateBucketName(args.Scope.Prefix, args.Scope.Account),

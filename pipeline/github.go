@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/access"
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
@@ -37,13 +38,25 @@ type GitHubAccessArgs struct {
 	// assume the roles. Required.
 	Repository string
 	// Branch is the branch whose pushes and schedules deploy and check for
-	// drift. Defaults to "main".
+	// drift (the bootstrap stack's branch). Required.
 	Branch string
 	// Environment is the GitHub environment whose jobs may deploy; its
-	// required reviewers gate every `pulumi up`. Defaults to "production".
+	// required reviewers gate every `pulumi up` (the bootstrap stack's
+	// environment). Required.
 	Environment string
 	// Backend is the state backend both roles use. Required.
 	Backend *StateBackend
+}
+
+// validate reports every missing or invalid field at once.
+func (a GitHubAccessArgs) validate() error {
+	c := fields.For("pipeline.GitHubAccessArgs")
+	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
+	c.Require("Repository", a.Repository)
+	c.Require("Branch", a.Branch)
+	c.Require("Environment", a.Environment)
+	c.Require("Backend", a.Backend)
+	return c.Err()
 }
 
 // GitHubAccess is GitHub Actions' way into the account: the OIDC identity
@@ -83,14 +96,11 @@ func SubjectsFor(repository, branch, environment string) Subjects {
 
 // NewGitHubAccess creates the OIDC provider, the preview role and the deploy role.
 func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, opts ...pulumi.ResourceOption) (*GitHubAccess, error) {
-	if args == nil || args.Scope.Validate() != nil || args.Repository == "" || args.Backend == nil {
-		return nil, fmt.Errorf("GitHubAccessArgs: Scope, Repository and Backend are required")
+	if args == nil {
+		args = &GitHubAccessArgs{}
 	}
-	if args.Branch == "" {
-		args.Branch = "main"
-	}
-	if args.Environment == "" {
-		args.Environment = "production"
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	g := &GitHubAccess{ProviderArn: args.Scope.ARN("iam", "oidc-provider/"+GitHubIssuer)}
 	if err := ctx.RegisterComponentResource("omnirapeutic:pipeline:GitHubAccess", name, g, opts...); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
 
@@ -31,10 +32,22 @@ type RoleArgs struct {
 	// Policy, when set, is the role's own permissions (JSON), created as a
 	// customer managed policy: never inline (HIPAA IAM_NO_INLINE_POLICY_CHECK).
 	Policy pulumi.StringInput
-	// PolicyDescription describes Policy.
+	// PolicyDescription describes Policy. Required with Policy.
 	PolicyDescription string
 	// ManagedPolicyArns are AWS managed policies to attach.
 	ManagedPolicyArns []string
+}
+
+// validate reports every missing or invalid field at once.
+func (a RoleArgs) validate() error {
+	c := fields.For("access.RoleArgs")
+	c.Require("Name", a.Name)
+	c.Require("Description", a.Description)
+	c.Require("Trust", a.Trust.Statement)
+	if a.Policy != nil && a.PolicyDescription == "" {
+		c.Invalid("PolicyDescription", "required with Policy: IAM cannot edit a policy's description later")
+	}
+	return c.Err()
 }
 
 // Role is an IAM role with its policies attached.
@@ -49,8 +62,11 @@ type Role struct {
 // <name>-policy-attachment, and each managed policy attached as
 // <name>-<policy name>-attachment.
 func NewRole(ctx *pulumi.Context, name string, args *RoleArgs, opts ...pulumi.ResourceOption) (*Role, error) {
-	if args == nil || args.Name == "" || args.Description == "" || len(args.Trust.Statement) == 0 {
-		return nil, fmt.Errorf("role %s: Name, Description and Trust are required", name)
+	if args == nil {
+		args = &RoleArgs{}
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:             pulumi.String(args.Name),

@@ -13,16 +13,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestLeafPackagesStayLeaves: naming and access sit under every tier that
-// uses them, so each may import only the module's packages listed here
-// (and naming no Pulumi package at all, so that configuration validation
-// and its own tests stay cheap). An import beyond these is a cycle waiting
-// to happen.
+// TestLeafPackagesStayLeaves: naming, fields and access sit under every
+// tier that uses them, so each may import only the module's packages listed
+// here (and naming and fields no Pulumi package at all, so that
+// configuration validation and their own tests stay cheap). An import
+// beyond these is a cycle waiting to happen.
 func TestLeafPackagesStayLeaves(t *testing.T) {
 	const module = "github.com/omnirapeutic/infrastructure/"
 	for dir, allowed := range map[string][]string{
 		"naming": {},
-		"access": {"policy"},
+		"fields": {},
+		"access": {"policy", "fields"},
 	} {
 		files, err := filepath.Glob(filepath.Join("..", dir, "*.go"))
 		require.NoError(t, err)
@@ -38,7 +39,7 @@ func TestLeafPackagesStayLeaves(t *testing.T) {
 				if own, ok := strings.CutPrefix(p, module); ok {
 					assert.Truef(t, slices.Contains(allowed, own), "%s imports %s", path, p)
 				}
-				if dir == "naming" {
+				if dir == "naming" || dir == "fields" {
 					assert.NotContainsf(t, p, "pulumi", "%s imports %s", path, p)
 				}
 			}

@@ -49,9 +49,21 @@ func TestDiagramComesFromTheResources(t *testing.T) {
 		`config_delivery -.-> config_bucket`,
 		`alarms -.-> alarm_topic`,
 		`guardduty_findings_to_topic -.-> alarm_topic`,
+		// Each EventBridge target is drawn from the service its rule's
+		// pattern names, not every one from GuardDuty.
+		`events_aws_guardduty -->|"findings"| guardduty_findings_to_topic`,
+		`events_aws_securityhub -->|"findings"| securityhub_findings_to_topic`,
+		`events_aws_backup -->|"failed jobs"| backup_failures_to_topic`,
+		// Resources named with a prefix (so a replacement is created
+		// first) are labelled with it.
+		`security_groups_aurora["sg omnirapeutic-production-aurora-*"]`,
+		`aurora_writer[("Aurora omnirapeutic-production-writer-*")]`,
 	} {
 		assert.Contains(t, d, edge)
 	}
+	assert.NotContains(t, d, `-->|"findings"| backup_failures_to_topic`)
+	// No node's label is a bare kind ("sg ", "Aurora ") missing its name.
+	assert.NotRegexp(t, `\[\(?"[A-Za-z]+ "\)?\]`, d)
 	// One edge per distinct flow: the matrix's 10 rules are 7 flows (an
 	// ingress rule and the egress rule it pairs with draw one edge).
 	flows := 0

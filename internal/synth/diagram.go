@@ -107,7 +107,7 @@ func (d *diagram) build() {
 	}
 	for _, inst := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
 		if sid, ok := dbSubnets[inst.Str("availabilityZone")]; ok {
-			inSubnet[sid] = append(inSubnet[sid], [2]string{id(inst.Name), "Aurora " + inst.Str("identifier")})
+			inSubnet[sid] = append(inSubnet[sid], [2]string{id(inst.Name), "Aurora " + named(inst, "identifier")})
 		}
 	}
 
@@ -272,7 +272,7 @@ func (d *diagram) securityGroups() {
 	r := d.r
 	d.line(1, "subgraph sgs[\"security groups: every allowed flow\"]")
 	for _, g := range r.OfType("aws:ec2/securityGroup:SecurityGroup") {
-		d.node(2, id(g.Name), "sg "+g.Str("name"), "")
+		d.node(2, id(g.Name), "sg "+named(g, "name"), "")
 	}
 	d.line(1, "end")
 	peer := func(rule *Resource) string {
@@ -419,9 +419,13 @@ func (d *diagram) sinks() {
 				}
 			case typ == "aws:cloudwatch/eventTarget:EventTarget":
 				d.node(1, from, "EventBridge "+src.Name, "stadium")
-				if dets := r.OfType("aws:guardduty/detector:Detector"); len(dets) > 0 {
-					d.node(1, id(dets[0].Name), "GuardDuty", "")
-					d.edge(id(dets[0].Name), from, "findings", "")
+				for _, source := range r.eventSources(src.Str("rule")) {
+					label, what := source, "events"
+					if known, ok := eventSourceLabels[source]; ok {
+						label, what = known[0], known[1]
+					}
+					d.node(1, id("events", source), label, "")
+					d.edge(id("events", source), from, what, "")
 				}
 			case !d.declared[from]:
 				d.node(1, from, typeName(typ)+" "+src.Name, "stadium")
@@ -454,6 +458,46 @@ func (r *Result) byComputedArn(arn string) *Resource {
 		if a, _ := res.Computed["arn"].(string); a == arn {
 			return res
 		}
+	}
+	return nil
+}
+
+// named is a resource's physical name: the name input, or the prefix AWS
+// completes when the program names it with a prefix so that a replacement
+// can be created before the original is deleted.
+func named(res *Resource, key string) string {
+	if v := res.Str(key); v != "" {
+		return v
+	}
+	if v := res.Str(key + "Prefix"); v != "" {
+		return v + "*"
+	}
+	return res.Name
+}
+
+// eventSourceLabels name the AWS services whose events the stack routes,
+// and what the events are, for the diagram's edges.
+var eventSourceLabels = map[string][2]string{
+	"aws.guardduty":   {"GuardDuty", "findings"},
+	"aws.securityhub": {"Security Hub", "findings"},
+	"aws.backup":      {"AWS Backup", "failed jobs"},
+}
+
+// eventSources are the event sources of the EventBridge rule named rule,
+// read from its event pattern, so each target is drawn from the service
+// whose events it actually receives.
+func (r *Result) eventSources(rule string) []string {
+	for _, er := range r.OfType("aws:cloudwatch/eventRule:EventRule") {
+		if er.Str("name") != rule {
+			continue
+		}
+		var pattern struct {
+			Source []string `json:"source"`
+		}
+		if err := json.Unmarshal([]byte(er.Str("eventPattern")), &pattern); err != nil {
+			return nil
+		}
+		return pattern.Source
 	}
 	return nil
 }

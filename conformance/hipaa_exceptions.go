@@ -28,7 +28,7 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN", Resource: "bastion",
-		Reason:   "As for EBS_IN_BACKUP_PLAN: the bastion is rebuilt, not restored (README runbook).",
+		Reason:   "As for EBS_IN_BACKUP_PLAN: the bastion is rebuilt, not restored (docs/runbooks.md, \"Replace the bastion with a newer AMI\").",
 		EndsWhen: "The bastion keeps state: then select it in the AWS Backup plan.",
 	},
 	{

@@ -102,7 +102,7 @@ func writeData(r *Result, w io.Writer) error {
 		if len(users) == 0 {
 			users = []string{"(no service uses the database)"}
 		}
-		facts = append(facts, []string{"database users (IAM auth, rds_iam; create them with the README runbook)", strings.Join(users, "; ")})
+		facts = append(facts, []string{"database users (IAM auth, rds_iam; create them: docs/runbooks.md)", strings.Join(users, "; ")})
 		for _, pg := range parameterGroups {
 			for _, p := range pg.Parameters {
 				facts = append(facts, []string{"parameter " + p.Name, fmt.Sprintf("%s (%s)", p.Value, p.ApplyMethod)})

@@ -3,6 +3,7 @@ package tests
 import (
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -44,5 +45,71 @@ func TestLeafPackagesStayLeaves(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// layers ranks every package of the module: a package may import only
+// packages of a lower rank, so no tier reaches up into one that builds on
+// it and no cycle can form. A new package must be placed here.
+var layers = map[string]int{
+	// Leaves: values, documents and checks with no AWS resources.
+	"naming": 0, "policy": 0, "replacement": 0, "fields": 0, "internal/stackfile": 0,
+	// Configuration, the HIPAA pack as data, the IAM role helper.
+	"stackconfig": 1, "conformance": 1, "access": 1,
+	// The one way to make a log group, a bucket, a key, an alarm topic;
+	// the policy pack's judgements.
+	"logs": 2, "storage": 2, "security": 2, "observability": 2, "guardrails": 2,
+	// The tiers.
+	"network": 3, "data": 3, "edge": 3, "compliance": 3, "policypack": 3,
+	// Services run behind the load balancer: compute takes edge's component.
+	"compute": 4,
+	// The programs: the platform and the bootstrap.
+	"platform": 5, "pipeline": 5,
+	// What runs them.
+	"internal/synth": 6, "bootstrap": 6,
+	"cmd/synth": 7, "tests": 7, "e2e": 7,
+}
+
+// TestImportsFollowTheLayers reads every Go file's imports (tests' too)
+// and holds them to layers.
+func TestImportsFollowTheLayers(t *testing.T) {
+	const module = "github.com/omnirapeutic/infrastructure/"
+	seen := map[string]bool{}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "tools" || d.Name() == "bin" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		pkg := filepath.ToSlash(filepath.Dir(strings.TrimPrefix(path, ".."+string(filepath.Separator))))
+		if pkg == "." {
+			return nil // main.go: hands platform.Run to pulumi.Run
+		}
+		rank, ok := layers[pkg]
+		if !assert.Truef(t, ok, "package %s has no rank in layers (tests/leaf_test.go): place it", pkg) {
+			return nil
+		}
+		seen[pkg] = true
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			own, ok := strings.CutPrefix(p, module)
+			if !ok || own == pkg { // an external test package imports its own
+				continue
+			}
+			assert.Lessf(t, layers[own], rank, "%s imports %s: a package may import only lower layers (tests/leaf_test.go)", path, own)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	for pkg := range layers {
+		assert.Truef(t, seen[pkg], "layers names %s, which has no Go files", pkg)
 	}
 }

@@ -47,12 +47,13 @@ func writeConfigDoc(b *bytes.Buffer, g *docSet) error {
 	}
 
 	b.WriteString("# Configuration reference\n\n")
-	b.WriteString("Every key of the `" + project + "` namespace is declared in `Pulumi.yaml` with its type, description and\n" +
-		"default. A stack's value is its stack file's when the file sets the key, the default otherwise; an object\n" +
-		"is replaced whole, never merged with its default. Default *" + RequiredCell + "*: the key has no default, and every\n" +
-		"stack file must set it. A stack's cell is blank when its file does not set the key (it inherits the\n" +
-		"default), and *" + SameAsDefaultCell + "* when its file sets exactly the default. Write keys in a stack file fully\n" +
-		"qualified (`" + project + ":vpcCidr`); read them with `pulumi config get` (`--path` for a field of an object).\n\n")
+	b.WriteString("Every key of the `" + project + "` namespace is declared in `Pulumi.yaml` with its type and description,\n" +
+		"and with a default unless every stack must choose its own value: default *" + RequiredCell + "*, which the Pulumi CLI\n" +
+		"and `go test` refuse a stack file without. A stack file sets any other key only where that stack differs\n" +
+		"from the default (`go test` refuses one that repeats it, which would show as *" + SameAsDefaultCell + "*); a blank cell\n" +
+		"means the stack inherits the default. An object is replaced whole, never merged with its default, so a\n" +
+		"stack file that sets one sets every field. Write keys in a stack file fully qualified\n" +
+		"(`" + project + ":vpcCidr`); read them with `pulumi config get` (`--path` for a field of an object).\n\n")
 
 	header := []string{"key", "type", "description", "default"}
 	header = append(header, g.stackNames()...)

@@ -19,7 +19,7 @@ var PasswordPolicy = struct {
 
 // AccountBaselineArgs chooses which account-wide settings this stack owns.
 // Each is a singleton of the account and region: an organization that sets
-// it centrally turns it off here (or imports it, see the README).
+// it centrally turns it off here (or imports it: docs/runbooks.md, "Account baseline settings that already exist").
 type AccountBaselineArgs struct {
 	// EbsEncryptionByDefault encrypts every new EBS volume in the region.
 	EbsEncryptionByDefault bool

@@ -30,7 +30,7 @@ type Setting struct {
 // three, so declaring one would show a diff on every preview. EKS has
 // nothing to monitor here, and the bastion (EC2) runs no workload, so only
 // Fargate's is on. With it on, GuardDuty creates a VPC endpoint and a
-// security group in the VPC that Pulumi does not track (README runbook:
+// security group in the VPC that Pulumi does not track (docs/runbooks.md:
 // before deleting subnets or the VPC).
 var GuardDutyFeatures = []Feature{
 	{Name: "S3_DATA_EVENTS"},

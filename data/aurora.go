@@ -45,7 +45,7 @@ const (
 // changes, and every write to data; session-wide `read` would log every
 // SELECT the application makes. Reads of PHI tables are audited per object
 // instead: grant SELECT on them to rds_pgaudit (pgaudit.role) and pgAudit logs
-// exactly those reads (see the README runbook).
+// exactly those reads (docs/runbooks.md, "Finish pgAudit after the first deploy").
 var ClusterParameters = []Parameter{
 	{Name: "rds.force_ssl", Value: "1", ApplyMethod: "immediate"},
 	{Name: "shared_preload_libraries", Value: "pg_stat_statements,pgaudit", ApplyMethod: "pending-reboot"},

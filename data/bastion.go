@@ -25,7 +25,7 @@ const (
 	SSMCorePolicy = "AmazonSSMManagedInstanceCore"
 	// SessionPreferencesDocument is the name Session Manager reads its
 	// account-wide preferences from. The console creates it on first use;
-	// if it exists already, import it (README) before `pulumi up`.
+	// if it exists already, import it (docs/platform-engineer.md, "Before the first `pulumi up` in an account") before `pulumi up`.
 	SessionPreferencesDocument = "SSM-SessionManagerRunShell"
 )
 

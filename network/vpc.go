@@ -203,7 +203,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 				Tags:             tags("nat-" + az),
 				// Delete first: a replacement (a new public subnet) cannot take
 				// the Elastic IP the old gateway still holds, so creating first
-				// fails. The AZ's egress pauses for the swap (README runbook);
+				// fails. The AZ's egress pauses for the swap (docs/runbooks.md, "Replacements");
 				// the address partners allow-list is kept.
 			}, parent, pulumi.DependsOn([]pulumi.Resource{igw}), pulumi.DeleteBeforeReplace(true))
 			if err != nil {

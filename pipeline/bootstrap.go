@@ -73,7 +73,7 @@ type Bootstrap struct {
 	Backend *StateBackend
 	// GitHub is the OIDC provider and the workflows' roles.
 	GitHub *GitHubAccess
-	// Outputs are the stack outputs the workflows and the README use.
+	// Outputs are the stack outputs the workflows and docs/platform-engineer.md use.
 	Outputs pulumi.Map
 }
 

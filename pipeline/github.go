@@ -25,7 +25,7 @@ const (
 	// configuration. The preview role's own policy fences it in.
 	ReadOnlyAccess = "ReadOnlyAccess"
 	// AdministratorAccess is what `pulumi up` of this program needs: see
-	// the README ("Deploying for real") for why, and what would narrow it.
+	// docs/platform-engineer.md ("Deploying for real") for why, and what would narrow it.
 	AdministratorAccess = "AdministratorAccess"
 )
 

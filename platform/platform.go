@@ -312,7 +312,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 }
 
 // export collects the stack outputs: what later tiers, people and the
-// README's runbooks need.
+// runbooks (docs/runbooks.md) need.
 func (s *Stack) export() {
 	o := s.Outputs
 	o["vpcId"] = s.Network.VpcID

@@ -30,9 +30,10 @@ func (a AccessLogBucketArgs) validate() error {
 // default encryption on a log destination only with SSE-S3, not SSE-KMS.
 const AccessLogSseS3Reason = "S3 server access logging supports only SSE-S3 default encryption on the destination bucket"
 
-// AccessLogBucketName is globally unique through the account ID.
-func AccessLogBucketName(namePrefix, account string) string {
-	return fmt.Sprintf("%s-s3-access-logs-%s", namePrefix, account)
+// AccessLogBucketName is <prefix>-s3-access-logs-<account>: bucket names
+// are global, and the scope's account makes this one unique.
+func AccessLogBucketName(scope naming.Scope) string {
+	return scope.Name("s3-access-logs", scope.Account)
 }
 
 // NewAccessLogBucket creates the bucket every other bucket's server access
@@ -48,7 +49,7 @@ func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketA
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return storage.NewBucket(ctx, name, &storage.BucketArgs{
-		Name:        AccessLogBucketName(args.Scope.Prefix, args.Scope.Account),
+		Name:        AccessLogBucketName(args.Scope),
 		Scope:       args.Scope,
 		SseS3Reason: AccessLogSseS3Reason,
 		Lifecycle:   AuditLifecycle,

@@ -71,8 +71,9 @@ type ThreatDetection struct {
 	DetectorID pulumi.IDOutput
 }
 
-// FindingsRuleName is the EventBridge rule routing findings to the topic.
-func FindingsRuleName(namePrefix string) string { return namePrefix + "-guardduty-high-severity" }
+// FindingsRuleName is the EventBridge rule routing findings to the topic:
+// <prefix>-guardduty-high-severity.
+func FindingsRuleName(scope naming.Scope) string { return scope.Name("guardduty-high-severity") }
 
 // FindingsPattern matches GuardDuty findings of high severity or worse.
 func FindingsPattern() string {
@@ -118,7 +119,7 @@ func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionA
 			return nil, fmt.Errorf("enable GuardDuty feature %s: %w", f.Name, err)
 		}
 	}
-	if err := observability.RouteToTopic(ctx, name+"-findings", FindingsRuleName(args.Scope.Prefix),
+	if err := observability.RouteToTopic(ctx, name+"-findings", FindingsRuleName(args.Scope),
 		"GuardDuty findings of high severity or worse, to the alarm topic", FindingsPattern(), args.TopicArn, parent); err != nil {
 		return nil, err
 	}

@@ -75,10 +75,9 @@ type Recorder struct {
 	PackName pulumi.StringOutput
 }
 
-// ConfigBucketName is globally unique through the account ID.
-func ConfigBucketName(namePrefix, account string) string {
-	return fmt.Sprintf("%s-config-%s", namePrefix, account)
-}
+// ConfigBucketName is <prefix>-config-<account>: bucket names are global,
+// and the scope's account makes this one unique.
+func ConfigBucketName(scope naming.Scope) string { return scope.Name("config", scope.Account) }
 
 // NewRecorder records every supported resource type, global ones included,
 // delivers to an encrypted bucket, turns the recorder on, and only then
@@ -104,7 +103,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	parent := pulumi.Parent(r)
 
 	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
-		Name:            ConfigBucketName(args.Scope.Prefix, args.Scope.Account),
+		Name:            ConfigBucketName(args.Scope),
 		Scope:           args.Scope,
 		KmsKeyArn:       args.KmsKeyArn,
 		Lifecycle:       AuditLifecycle,
@@ -132,7 +131,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 	// AWS_ConfigRole reads configurations; delivering to this bucket with
 	// this key is granted here, so Config need not fall back to its service
 	// principal.
-	bucketArn := args.Scope.ARN("s3", ConfigBucketName(args.Scope.Prefix, args.Scope.Account))
+	bucketArn := args.Scope.ARN("s3", ConfigBucketName(args.Scope))
 	role, err := access.NewRole(ctx, name, &access.RoleArgs{
 		Name:        args.Scope.Name("config"),
 		Description: "Lets AWS Config read resource configurations and deliver them",

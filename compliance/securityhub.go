@@ -19,9 +19,10 @@ func FoundationalStandardArn(scope naming.Scope) string {
 		Resource: "standards/aws-foundational-security-best-practices/v/1.0.0"}.String()
 }
 
-// SecurityHubFindingsRuleName is the EventBridge rule routing findings to the topic.
-func SecurityHubFindingsRuleName(namePrefix string) string {
-	return namePrefix + "-securityhub-high-severity"
+// SecurityHubFindingsRuleName is the EventBridge rule routing findings to
+// the topic: <prefix>-securityhub-high-severity.
+func SecurityHubFindingsRuleName(scope naming.Scope) string {
+	return scope.Name("securityhub-high-severity")
 }
 
 // SecurityHubSeverities are the severity labels routed to the alarm topic.
@@ -99,7 +100,7 @@ func NewSecurityHub(ctx *pulumi.Context, name string, args *SecurityHubArgs, opt
 	if err != nil {
 		return nil, fmt.Errorf("subscribe Security Hub to AWS Foundational Security Best Practices: %w", err)
 	}
-	if err := observability.RouteToTopic(ctx, name+"-findings", SecurityHubFindingsRuleName(args.Scope.Prefix),
+	if err := observability.RouteToTopic(ctx, name+"-findings", SecurityHubFindingsRuleName(args.Scope),
 		"Security Hub findings of HIGH or CRITICAL severity (GuardDuty's excepted: routed by their own rule), to the alarm topic",
 		SecurityHubFindingsPattern(), args.TopicArn, parent, pulumi.DependsOn([]pulumi.Resource{account})); err != nil {
 		return nil, err

@@ -88,13 +88,15 @@ type Trail struct {
 	BucketName pulumi.StringOutput
 }
 
-// TrailLogGroupName is the trail's CloudWatch log group.
-func TrailLogGroupName(namePrefix string) string { return "/aws/cloudtrail/" + namePrefix }
+// TrailLogGroupName is the trail's CloudWatch log group,
+// /aws/cloudtrail/<prefix>: the /aws/<service>/ path of AWS's own log groups,
+// a convention rather than a rule (CloudWatch Logs reserves only names
+// starting "aws/"). Renaming a log group replaces it, so the name stays.
+func TrailLogGroupName(scope naming.Scope) string { return "/aws/cloudtrail/" + scope.Name() }
 
-// TrailBucketName is globally unique through the account ID.
-func TrailBucketName(namePrefix, account string) string {
-	return fmt.Sprintf("%s-cloudtrail-%s", namePrefix, account)
-}
+// TrailBucketName is <prefix>-cloudtrail-<account>: bucket names are
+// global, and the scope's account makes this one unique.
+func TrailBucketName(scope naming.Scope) string { return scope.Name("cloudtrail", scope.Account) }
 
 // NewTrail creates the trail with its bucket, log group and delivery role.
 func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
@@ -112,7 +114,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	trailArn := args.Scope.ARN("cloudtrail", "trail/"+args.Scope.Name())
 
 	bucket, err := storage.NewBucket(ctx, name+"-bucket", &storage.BucketArgs{
-		Name:            TrailBucketName(args.Scope.Prefix, args.Scope.Account),
+		Name:            TrailBucketName(args.Scope),
 		Scope:           args.Scope,
 		KmsKeyArn:       args.KmsKeyArn,
 		Lifecycle:       AuditLifecycle,
@@ -138,14 +140,14 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	}
 
 	group, err := logs.NewGroup(ctx, name+"-logs", &logs.GroupArgs{
-		Name: TrailLogGroupName(args.Scope.Prefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn, Audit: true,
+		Name: TrailLogGroupName(args.Scope), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn, Audit: true,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 	role, err := access.NewRole(ctx, name+"-logs", &access.RoleArgs{
 		Name:        args.Scope.Name("cloudtrail-logs"),
-		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.Scope.Prefix),
+		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.Scope),
 		Trust:       policy.AssumeRole("cloudtrail.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}),
 		Policy: group.Arn.ApplyT(func(arn string) string {
 			return policy.New(policy.Allow("WriteTrailEvents", []string{"logs:CreateLogStream", "logs:PutLogEvents"},

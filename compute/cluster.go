@@ -120,13 +120,15 @@ type Cluster struct {
 	ServiceNames pulumi.StringArrayOutput
 }
 
-// ServiceLogGroupName is a service's log group, which exists whether or not it runs.
-func ServiceLogGroupName(namePrefix, service string) string {
-	return fmt.Sprintf("/ecs/%s/%s", namePrefix, service)
+// ServiceLogGroupName is a service's log group, which exists whether or not
+// it runs: /ecs/<prefix>/<service>, the prefix a path segment under /ecs/
+// (ServiceLogGroupName(scope, "") is the path every service's group starts with).
+func ServiceLogGroupName(scope naming.Scope, service string) string {
+	return "/ecs/" + scope.Prefix + "/" + service
 }
 
 // ExecLogGroupName receives ECS Exec sessions, should a service enable them.
-func ExecLogGroupName(namePrefix string) string { return fmt.Sprintf("/ecs/%s/exec", namePrefix) }
+func ExecLogGroupName(scope naming.Scope) string { return ServiceLogGroupName(scope, "exec") }
 
 // TaskTrustPolicy lets ECS tasks of this account, and only those, assume a role.
 func TaskTrustPolicy(scope naming.Scope) policy.Document {
@@ -154,7 +156,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	names := slices.Sorted(maps.Keys(args.Services))
 
 	execLogs, err := logs.NewGroup(ctx, name+"-exec-logs", &logs.GroupArgs{
-		Name: ExecLogGroupName(args.Scope.Prefix), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+		Name: ExecLogGroupName(args.Scope), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -194,7 +196,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	taskRoles := map[string]*access.Role{}
 	for _, svc := range names {
 		if _, err := logs.NewGroup(ctx, fmt.Sprintf("%s-%s-logs", name, svc), &logs.GroupArgs{
-			Name: ServiceLogGroupName(args.Scope.Prefix, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
+			Name: ServiceLogGroupName(args.Scope, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
 		}, parent); err != nil {
 			return nil, err
 		}
@@ -281,9 +283,9 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 	for _, svc := range services {
 		spec := args.Services[svc]
 		if spec.Image == "" {
-			repoArns = append(repoArns, args.Scope.ARN("ecr", "repository/"+RepositoryName(args.Scope.Prefix, svc)))
+			repoArns = append(repoArns, args.Scope.ARN("ecr", "repository/"+RepositoryName(args.Scope, svc)))
 		}
-		logArns = append(logArns, args.Scope.ARN("logs", "log-group:"+ServiceLogGroupName(args.Scope.Prefix, svc)+":*"))
+		logArns = append(logArns, args.Scope.ARN("logs", "log-group:"+ServiceLogGroupName(args.Scope, svc)+":*"))
 		for _, s := range spec.Secrets {
 			secretNames[s] = true
 		}

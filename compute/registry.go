@@ -50,8 +50,9 @@ type Registry struct {
 	RepositoryArns map[string]pulumi.StringOutput
 }
 
-// RepositoryName is the ECR name of a short repository name.
-func RepositoryName(namePrefix, repo string) string { return namePrefix + "/" + repo }
+// RepositoryName is the ECR name of a short repository name: the prefix is
+// a namespace (<prefix>/<repo>), which ECR permits and image URLs show.
+func RepositoryName(scope naming.Scope, repo string) string { return scope.Prefix + "/" + repo }
 
 // LifecyclePolicy expires untagged images after UntaggedImageDays and keeps
 // the newest TaggedImagesKept images.
@@ -95,7 +96,7 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 	}
 	outputs := pulumi.Map{}
 	for _, repo := range args.Repositories {
-		physical := RepositoryName(args.Scope.Prefix, repo)
+		physical := RepositoryName(args.Scope, repo)
 		rep, err := ecr.NewRepository(ctx, fmt.Sprintf("%s-%s", name, repo), &ecr.RepositoryArgs{
 			Name:               pulumi.String(physical),
 			ImageTagMutability: pulumi.String("IMMUTABLE"),

@@ -118,8 +118,8 @@ type Service struct {
 	TaskDefinition pulumi.StringOutput
 }
 
-// ServiceName is the ECS name of a service.
-func ServiceName(namePrefix, service string) string { return namePrefix + "-" + service }
+// ServiceName is the ECS name of a service: <prefix>-<service>.
+func ServiceName(scope naming.Scope, service string) string { return scope.Name(service) }
 
 // Container is what a container definition needs, as plain values.
 type Container struct {
@@ -204,7 +204,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 	parent := pulumi.Parent(s)
-	physical := ServiceName(args.Scope.Prefix, args.Name)
+	physical := ServiceName(args.Scope, args.Name)
 
 	// Inputs to the container definition: the image and each secret's ARN.
 	inputs := []any{args.Image}
@@ -225,7 +225,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 			Name:        args.Name,
 			Image:       v[0].(string),
 			User:        spec.User,
-			LogGroup:    ServiceLogGroupName(args.Scope.Prefix, args.Name),
+			LogGroup:    ServiceLogGroupName(args.Scope, args.Name),
 			Region:      args.Scope.Region,
 			Port:        spec.ContainerPort,
 			Secrets:     map[string]string{},

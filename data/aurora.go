@@ -168,9 +168,9 @@ func readerRole(az string) string {
 
 // instancePrefixes lists the identifier prefix of every instance.
 func (a AuroraArgs) instancePrefixes() []string {
-	out := []string{InstanceIdentifierPrefix(a.Scope.Prefix, "writer")}
+	out := []string{InstanceIdentifierPrefix(ClusterID(a.Scope), "writer")}
 	for _, az := range a.Settings.ReaderAvailabilityZones {
-		out = append(out, InstanceIdentifierPrefix(a.Scope.Prefix, readerRole(az)))
+		out = append(out, InstanceIdentifierPrefix(ClusterID(a.Scope), readerRole(az)))
 	}
 	return out
 }
@@ -181,6 +181,9 @@ func (a AuroraArgs) instancePrefixes() []string {
 func FinalSnapshotIdentifier(clusterID, incarnation string) string {
 	return clusterID + "-final-" + incarnation
 }
+
+// ClusterID is the Aurora cluster's identifier: the prefix alone.
+func ClusterID(scope naming.Scope) string { return scope.Name() }
 
 // PostgresLogGroupName is where RDS exports the postgresql log.
 func PostgresLogGroupName(clusterID string) string {
@@ -202,7 +205,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		return nil, err
 	}
 	parent := pulumi.Parent(a)
-	clusterID := args.Scope.Prefix
+	clusterID := ClusterID(args.Scope)
 	set := args.Settings
 
 	logGroup, err := logs.NewGroup(ctx, name+"-postgresql-logs", &logs.GroupArgs{

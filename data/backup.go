@@ -87,10 +87,11 @@ type Backup struct {
 }
 
 // BackupVaultName is the vault's name: <prefix>.
-func BackupVaultName(namePrefix string) string { return namePrefix }
+func BackupVaultName(scope naming.Scope) string { return scope.Name() }
 
-// BackupFailuresRuleName is the EventBridge rule routing failed jobs to the topic.
-func BackupFailuresRuleName(namePrefix string) string { return namePrefix + "-backup-job-failed" }
+// BackupFailuresRuleName is the EventBridge rule routing failed jobs to the
+// topic: <prefix>-backup-job-failed.
+func BackupFailuresRuleName(scope naming.Scope) string { return scope.Name("backup-job-failed") }
 
 // BackupFailuresPattern matches backup and copy jobs (field "state") and
 // restore jobs (field "status") that did not complete.
@@ -132,7 +133,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	parent := pulumi.Parent(b)
 
 	vault, err := backup.NewVault(ctx, name+"-vault", &backup.VaultArgs{
-		Name:         pulumi.String(BackupVaultName(args.Scope.Prefix)),
+		Name:         pulumi.String(BackupVaultName(args.Scope)),
 		KmsKeyArn:    args.KmsKeyArn,
 		ForceDestroy: pulumi.Bool(false),
 	}, parent, pulumi.Protect(true))
@@ -196,7 +197,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
 		return nil, fmt.Errorf("select Aurora for backup: %w", err)
 	}
-	if err := observability.RouteToTopic(ctx, name+"-failures", BackupFailuresRuleName(args.Scope.Prefix),
+	if err := observability.RouteToTopic(ctx, name+"-failures", BackupFailuresRuleName(args.Scope),
 		"AWS Backup backup, copy and restore jobs that failed, aborted or expired, to the alarm topic",
 		BackupFailuresPattern(), args.TopicArn, parent); err != nil {
 		return nil, err

@@ -83,9 +83,11 @@ type Bastion struct {
 	ConnectCommand pulumi.StringOutput
 }
 
-// SessionLogGroupName is the bastion's session log group.
-func SessionLogGroupName(namePrefix string) string {
-	return fmt.Sprintf("/aws/ssm/%s-bastion-sessions", namePrefix)
+// SessionLogGroupName is the bastion's session log group,
+// /aws/ssm/<prefix>-bastion-sessions: the /aws/<service>/ path is a
+// convention (as for the trail's group), and renaming a log group replaces it.
+func SessionLogGroupName(scope naming.Scope) string {
+	return "/aws/ssm/" + scope.Name("bastion-sessions")
 }
 
 // NewBastion creates the bastion, its role and the Session Manager preferences.
@@ -108,7 +110,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	physical := args.Scope.Name("bastion")
 
 	sessionLogs, err := logs.NewGroup(ctx, name+"-session-logs", &logs.GroupArgs{
-		Name:          SessionLogGroupName(args.Scope.Prefix),
+		Name:          SessionLogGroupName(args.Scope),
 		RetentionDays: args.LogRetentionDays,
 		KmsKeyArn:     args.LogKeyArn,
 		Audit:         true,
@@ -170,7 +172,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 
 	if args.OwnsSessionPreferences {
 		content := args.LogKeyID.ToStringOutput().ApplyT(func(keyID string) (string, error) {
-			return SessionPreferences(SessionLogGroupName(args.Scope.Prefix), keyID, args.Settings)
+			return SessionPreferences(SessionLogGroupName(args.Scope), keyID, args.Settings)
 		}).(pulumi.StringOutput)
 		if _, err := ssm.NewDocument(ctx, name+"-session-preferences", &ssm.DocumentArgs{
 			Name:           pulumi.String(SessionPreferencesDocument),

@@ -128,10 +128,9 @@ type LoadBalancer struct {
 	Ready []pulumi.Resource
 }
 
-// AccessLogBucketName is globally unique through the account ID.
-func AccessLogBucketName(namePrefix, account string) string {
-	return fmt.Sprintf("%s-alb-logs-%s", namePrefix, account)
-}
+// AccessLogBucketName is <prefix>-alb-logs-<account>: bucket names are
+// global, and the scope's account makes this one unique.
+func AccessLogBucketName(scope naming.Scope) string { return scope.Name("alb-logs", scope.Account) }
 
 // NewLoadBalancer creates the access-log bucket, the ALB, its target groups
 // and its listeners.
@@ -150,7 +149,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	parent := pulumi.Parent(l)
 
 	// ELB delivers access logs only to SSE-S3 buckets; KMS is not supported.
-	bucketName := AccessLogBucketName(args.Scope.Prefix, args.Scope.Account)
+	bucketName := AccessLogBucketName(args.Scope)
 	logs, err := storage.NewBucket(ctx, name+"-access-logs", &storage.BucketArgs{
 		Name:            bucketName,
 		Scope:           args.Scope,

@@ -65,8 +65,9 @@ type WebAcl struct {
 	Name pulumi.StringOutput
 }
 
-// WafLogGroupName must start with aws-waf-logs- for WAF to deliver to it.
-func WafLogGroupName(namePrefix string) string { return "aws-waf-logs-" + namePrefix }
+// WafLogGroupName is aws-waf-logs-<prefix>: WAF delivers only to log groups
+// whose name starts with aws-waf-logs-, so the prefix cannot come first.
+func WafLogGroupName(scope naming.Scope) string { return "aws-waf-logs-" + scope.Name() }
 
 func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 	return &wafv2.WebAclRuleVisibilityConfigArgs{
@@ -147,7 +148,7 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 	}
 
 	group, err := logs.NewGroup(ctx, name+"-logs", &logs.GroupArgs{
-		Name:          WafLogGroupName(args.Scope.Prefix),
+		Name:          WafLogGroupName(args.Scope),
 		RetentionDays: args.LogRetentionDays,
 		KmsKeyArn:     args.LogKeyArn,
 	}, parent)

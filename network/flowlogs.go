@@ -9,19 +9,20 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/access"
 	"github.com/omnirapeutic/infrastructure/logs"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
 
-// FlowLogGroupName is the log group that receives the VPC's flow logs.
-func FlowLogGroupName(namePrefix string) string {
-	return fmt.Sprintf("/aws/vpc/%s-flow-logs", namePrefix)
-}
+// FlowLogGroupName is the log group that receives the VPC's flow logs,
+// /aws/vpc/<prefix>-flow-logs: the /aws/<service>/ path is a convention
+// (as for the trail's group), and renaming a log group replaces it.
+func FlowLogGroupName(scope naming.Scope) string { return "/aws/vpc/" + scope.Name("flow-logs") }
 
 // newFlowLogs records ALL traffic of the VPC to an encrypted, retained log
 // group through a role that can write to that group and nothing else.
 func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.IDOutput, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
 	group, err := logs.NewGroup(ctx, name+"-flow-logs", &logs.GroupArgs{
-		Name:          FlowLogGroupName(args.Scope.Prefix),
+		Name:          FlowLogGroupName(args.Scope),
 		RetentionDays: args.FlowLogRetentionDays,
 		KmsKeyArn:     args.FlowLogKmsKeyArn,
 	}, parent)
@@ -48,7 +49,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, args *VpcArgs, vpcID pulumi.I
 	}).(pulumi.StringOutput)
 	role, err := access.NewRole(ctx, name+"-flow-logs", &access.RoleArgs{
 		Name:              args.Scope.Name("vpc-flow-logs"),
-		Description:       "Delivers VPC flow logs to " + FlowLogGroupName(args.Scope.Prefix),
+		Description:       "Delivers VPC flow logs to " + FlowLogGroupName(args.Scope),
 		Trust:             trust,
 		Policy:            doc,
 		PolicyDescription: "Write access to the VPC flow-log group only",

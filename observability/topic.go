@@ -48,8 +48,8 @@ type AlarmTopic struct {
 	Arn pulumi.StringOutput
 }
 
-// TopicName is the alarm topic's name.
-func TopicName(namePrefix string) string { return namePrefix + "-alarms" }
+// TopicName is the alarm topic's name: <prefix>-alarms.
+func TopicName(scope naming.Scope) string { return scope.Name("alarms") }
 
 // HTTPSSubscriptionName is the logical name of an HTTPS subscription: keyed
 // by a digest of the URL, which is stable yet keeps a paging service's
@@ -73,14 +73,14 @@ func NewAlarmTopic(ctx *pulumi.Context, name string, args *AlarmTopicArgs, opts 
 	}
 	parent := pulumi.Parent(t)
 	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
-		Name:           pulumi.String(TopicName(args.Scope.Prefix)),
+		Name:           pulumi.String(TopicName(args.Scope)),
 		DisplayName:    pulumi.String(args.Scope.Prefix + " alarms"),
 		KmsMasterKeyId: args.KmsKeyArn,
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create alarm topic: %w", err)
 	}
-	topicArn := args.Scope.ARN("sns", TopicName(args.Scope.Prefix))
+	topicArn := args.Scope.ARN("sns", TopicName(args.Scope))
 	if _, err := sns.NewTopicPolicy(ctx, name+"-policy", &sns.TopicPolicyArgs{
 		Arn:    topic.Arn,
 		Policy: pulumi.String(TopicPolicy(topicArn, args.Scope, args.EventRuleArns).JSON()),

@@ -102,9 +102,7 @@ type Watch struct {
 var whatPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // AlarmName is an alarm's name: <prefix>-<area>-<what>.
-func AlarmName(namePrefix, area, what string) string {
-	return fmt.Sprintf("%s-%s-%s", namePrefix, area, what)
-}
+func AlarmName(scope naming.Scope, area, what string) string { return scope.Name(area, what) }
 
 // NewWatch creates an area's metric filters and alarms. Every alarm notifies
 // the topic on ALARM, OK and INSUFFICIENT_DATA (HIPAA CLOUDWATCH_ALARM_ACTION_CHECK).
@@ -141,7 +139,7 @@ func NewWatch(ctx *pulumi.Context, name string, args *WatchArgs, opts ...pulumi.
 	actions := pulumi.Array{args.TopicArn}
 	outputs := pulumi.Map{}
 	for _, a := range args.Alarms {
-		alarmName := AlarmName(args.Scope.Prefix, args.Area, a.What)
+		alarmName := AlarmName(args.Scope, args.Area, a.What)
 		alarmArgs := &cloudwatch.MetricAlarmArgs{
 			Name:                    pulumi.String(alarmName),
 			AlarmDescription:        pulumi.String(a.Description),

@@ -55,17 +55,16 @@ type StateBackend struct {
 	SecretsProvider string
 }
 
-// StateBucketName is the state bucket's name: S3 names are global, so the
-// account ID makes it unique.
-func StateBucketName(namePrefix, account string) string {
-	return fmt.Sprintf("%s-pulumi-state-%s", namePrefix, account)
-}
+// StateBucketName is the state bucket's name, <prefix>-pulumi-state-<account>:
+// S3 names are global, so the scope's account makes it unique.
+func StateBucketName(scope naming.Scope) string { return scope.Name("pulumi-state", scope.Account) }
 
-// SecretsKeyAlias is the alias of the secrets provider's key.
-func SecretsKeyAlias(namePrefix string) string { return "alias/" + namePrefix + "-pulumi-secrets" }
+// SecretsKeyAlias is the alias of the secrets provider's key,
+// alias/<prefix>-pulumi-secrets (KMS requires every alias to start with alias/).
+func SecretsKeyAlias(scope naming.Scope) string { return "alias/" + scope.Name("pulumi-secrets") }
 
-// StateKeyAlias is the alias of the state bucket's key.
-func StateKeyAlias(namePrefix string) string { return "alias/" + namePrefix + "-pulumi-state" }
+// StateKeyAlias is the alias of the state bucket's key, alias/<prefix>-pulumi-state.
+func StateKeyAlias(scope naming.Scope) string { return "alias/" + scope.Name("pulumi-state") }
 
 // NewStateBackend creates the keys and the bucket, all protected: losing
 // either loses every stack's state or secrets.
@@ -77,11 +76,11 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	b := &StateBackend{
-		BucketName: StateBucketName(args.Scope.Prefix, args.Scope.Account),
+		BucketName: StateBucketName(args.Scope),
 	}
 	b.BucketArn = args.Scope.ARN("s3", b.BucketName)
 	b.BackendURL = fmt.Sprintf("s3://%s?region=%s", b.BucketName, args.Scope.Region)
-	b.SecretsProvider = fmt.Sprintf("awskms://%s?region=%s", SecretsKeyAlias(args.Scope.Prefix), args.Scope.Region)
+	b.SecretsProvider = fmt.Sprintf("awskms://%s?region=%s", SecretsKeyAlias(args.Scope), args.Scope.Region)
 	if err := ctx.RegisterComponentResource("omnirapeutic:pipeline:StateBackend", name, b, opts...); err != nil {
 		return nil, err
 	}
@@ -109,11 +108,11 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		}
 		return key, nil
 	}
-	stateKey, err := newKey("state", "Pulumi state bucket: checkpoints, history, locks", StateKeyAlias(args.Scope.Prefix))
+	stateKey, err := newKey("state", "Pulumi state bucket: checkpoints, history, locks", StateKeyAlias(args.Scope))
 	if err != nil {
 		return nil, err
 	}
-	secretsKey, err := newKey("secrets", "Pulumi secrets provider: the data key that encrypts stack secrets", SecretsKeyAlias(args.Scope.Prefix))
+	secretsKey, err := newKey("secrets", "Pulumi secrets provider: the data key that encrypts stack secrets", SecretsKeyAlias(args.Scope))
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,9 @@ import (
 type Stack struct {
 	// Config is the validated stack configuration.
 	Config *stackconfig.Config
+	// Scope is the prefix, account, region and partition every resource
+	// was named and scoped with, for reports that name resources.
+	Scope naming.Scope
 	// Keys are the customer managed KMS keys.
 	Keys *security.Keys
 	// Network is the VPC tier.
@@ -96,8 +99,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("read caller identity: %w", err)
 	}
 	scope := naming.NewScope(cfg.NamePrefix(), identity.AccountId, cfg.Region)
-	prefix := scope.Prefix
-	s := &Stack{Config: cfg, Outputs: pulumi.Map{}, Warnings: cfg.Warnings()}
+	s := &Stack{Config: cfg, Scope: scope, Outputs: pulumi.Map{}, Warnings: cfg.Warnings()}
 	for _, w := range s.Warnings {
 		if err := ctx.Log.Warn(w, nil); err != nil {
 			return nil, fmt.Errorf("log warning: %w", err)
@@ -235,9 +237,9 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	// failed backup jobs.
 	var eventRules, rules []string
 	if cfg.OwnsAccountSingletons {
-		rules = append(rules, compliance.FindingsRuleName(prefix), compliance.SecurityHubFindingsRuleName(prefix))
+		rules = append(rules, compliance.FindingsRuleName(scope), compliance.SecurityHubFindingsRuleName(scope))
 	}
-	for _, rule := range append(rules, data.BackupFailuresRuleName(prefix)) {
+	for _, rule := range append(rules, data.BackupFailuresRuleName(scope)) {
 		eventRules = append(eventRules, scope.ARN("events", "rule/"+rule))
 	}
 	if s.AlarmTopic, err = observability.NewAlarmTopic(ctx, "alarm-topic", &observability.AlarmTopicArgs{
@@ -277,7 +279,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 
 	var serviceNames []string
 	for _, svc := range cfg.ServiceNames() {
-		serviceNames = append(serviceNames, compute.ServiceName(prefix, svc))
+		serviceNames = append(serviceNames, compute.ServiceName(scope, svc))
 	}
 	if s.Alarms, err = observability.NewAlarms(ctx, "alarms", &observability.AlarmsArgs{
 		Scope:                  scope,
@@ -295,10 +297,10 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		MonthlyBudgetUsd:       cfg.MonthlyBudgetUsd,
 		AuroraMaxCapacity:      cfg.Aurora.MaxCapacity,
 		LogGroups: observability.AlarmLogGroups{
-			Postgres:       data.PostgresLogGroupName(prefix),
-			Trail:          compliance.TrailLogGroupName(prefix),
-			ServicesPrefix: compute.ServiceLogGroupName(prefix, ""),
-			FlowLogs:       network.FlowLogGroupName(prefix),
+			Postgres:       data.PostgresLogGroupName(data.ClusterID(scope)),
+			Trail:          compliance.TrailLogGroupName(scope),
+			ServicesPrefix: compute.ServiceLogGroupName(scope, ""),
+			FlowLogs:       network.FlowLogGroupName(scope),
 		},
 	}); err != nil {
 		return nil, fmt.Errorf("observability tier: %w", err)

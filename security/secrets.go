@@ -38,8 +38,8 @@ type Secrets struct {
 	APIKeysName pulumi.StringOutput
 }
 
-// APIKeysSecretName is the API-keys secret's name.
-func APIKeysSecretName(namePrefix string) string { return namePrefix + "/api-keys" }
+// APIKeysSecretName is the API-keys secret's name: <prefix>/api-keys.
+func APIKeysSecretName(scope naming.Scope) string { return scope.Prefix + "/api-keys" }
 
 // NewSecrets creates the API-keys secret empty. Pulumi manages no version of
 // it, so the value put in out of band is never overwritten by `pulumi up`.
@@ -55,7 +55,7 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 		return nil, err
 	}
 	apiKeys, err := secretsmanager.NewSecret(ctx, name+"-api-keys", &secretsmanager.SecretArgs{
-		Name:        pulumi.String(APIKeysSecretName(args.Scope.Prefix)),
+		Name:        pulumi.String(APIKeysSecretName(args.Scope)),
 		Description: pulumi.String("Application API keys (JSON). Filled out of band: aws secretsmanager put-secret-value"),
 		KmsKeyId:    args.KmsKeyArn,
 		// The longest recovery window: a deleted secret can be restored for 30 days.

@@ -57,7 +57,7 @@ func writeCompute(r *Result, w io.Writer) error {
 	for _, name := range r.Stack.Config.ServiceNames() {
 		spec := r.Stack.Config.Services[name]
 		state := "declared (off)"
-		if running[compute.ServiceName(r.Stack.Config.NamePrefix(), name)] {
+		if running[compute.ServiceName(r.Stack.Scope, name)] {
 			state = "running"
 		}
 		image := spec.Image

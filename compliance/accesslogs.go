@@ -13,8 +13,9 @@ import (
 
 // AccessLogBucketArgs configures the S3 server access-log bucket.
 type AccessLogBucketArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the bucket, and with its account limits the delivery grant to this
+	// stack's buckets. Required.
 	Scope naming.Scope
 }
 

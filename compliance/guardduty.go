@@ -48,8 +48,8 @@ const HighSeverity = 7
 
 // ThreatDetectionArgs configures ThreatDetection.
 type ThreatDetectionArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the findings rule. Required.
 	Scope naming.Scope
 	// TopicArn receives high-severity findings. Required.
 	TopicArn pulumi.StringInput

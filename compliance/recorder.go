@@ -30,8 +30,9 @@ var HIPAAPackParameters = []conformance.PackParameter{
 
 // RecorderArgs configures a Recorder.
 type RecorderArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the recorder, channel, bucket and pack; its account scopes the bucket
+	// policy. Required.
 	Scope naming.Scope
 	// KmsKeyArn encrypts the snapshots (the S3 key). Required.
 	KmsKeyArn pulumi.StringInput

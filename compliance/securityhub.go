@@ -47,8 +47,8 @@ func SecurityHubFindingsPattern() string {
 
 // SecurityHubArgs configures SecurityHub.
 type SecurityHubArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the findings rule; its region picks the standard's ARN. Required.
 	Scope naming.Scope
 	// TopicArn receives HIGH and CRITICAL findings. Required.
 	TopicArn pulumi.StringInput

@@ -23,8 +23,9 @@ var AuditLifecycle = storage.Lifecycle{InfrequentAccessDays: 90, GlacierDays: 36
 
 // TrailArgs configures a Trail.
 type TrailArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// is the trail's name; its account and region scope the bucket policy and the
+	// role's trust. Required.
 	Scope naming.Scope
 	// KmsKeyArn encrypts the log files and the bucket (the S3 key). Required.
 	KmsKeyArn pulumi.StringInput

@@ -19,8 +19,9 @@ import (
 
 // ClusterArgs configures a Cluster.
 type ClusterArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// is the cluster's name and starts every other name; its account and region
+	// scope the roles' trust and their policies' resource ARNs. Required.
 	Scope naming.Scope
 	// Services are the configured services, running or only declared. Required.
 	Services map[string]stackconfig.Service

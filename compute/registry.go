@@ -22,8 +22,8 @@ const UntaggedImageDays = 7
 
 // RegistryArgs configures a Registry.
 type RegistryArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every repository name (<prefix>/<repo>). Required.
 	Scope naming.Scope
 	// Repositories are the short repository names ("api"); none when every
 	// service runs an external image.

@@ -41,8 +41,9 @@ var TmpfsMountOptions = []string{"rw", "nosuid", "nodev", "noexec", "mode=1777"}
 type ServiceArgs struct {
 	// Name is the service's short name ("api"). Required.
 	Name string
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the service and its log group; its region is where the logs go.
+	// Required.
 	Scope naming.Scope
 	// Spec is the service's configuration. Required.
 	Spec stackconfig.Service

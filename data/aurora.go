@@ -68,8 +68,8 @@ type Parameter struct {
 
 // AuroraArgs configures Aurora.
 type AuroraArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// is the cluster identifier and starts every name. Required.
 	Scope naming.Scope
 	// Settings are the cluster's sizes and placement, validated by stackconfig. Required.
 	Settings stackconfig.Aurora

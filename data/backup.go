@@ -37,8 +37,9 @@ var ProtectedActions = []string{"backup:DeleteRecoveryPoint", "backup:UpdateReco
 
 // BackupArgs configures Backup.
 type BackupArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the vault, plan, role and rule; its account scopes the role's trust.
+	// Required.
 	Scope naming.Scope
 	// KmsKeyArn encrypts the vault (the Backup key). Required.
 	KmsKeyArn pulumi.StringInput

@@ -31,8 +31,9 @@ const (
 
 // BastionArgs configures Bastion.
 type BastionArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every name; its account and region scope the session-logging policy.
+	// Required.
 	Scope naming.Scope
 	// Settings are the instance's type, AMI parameter and session limits. Required.
 	Settings stackconfig.Bastion

@@ -46,8 +46,9 @@ type TargetGroup struct {
 
 // LoadBalancerArgs configures a LoadBalancer.
 type LoadBalancerArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every name; its account and region place the access-log bucket and
+	// its policy. Required.
 	Scope naming.Scope
 	// VpcID is where the target groups live. Required.
 	VpcID pulumi.StringInput

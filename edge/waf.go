@@ -29,8 +29,8 @@ var RedactedHeaders = []string{"authorization", "cookie"}
 
 // WebAclArgs configures a WebAcl.
 type WebAclArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the web ACL and its log group. Required.
 	Scope naming.Scope
 	// LoadBalancer is the ALB to protect. The association waits for its
 	// Ready resources: an ACL associated with a load balancer still being

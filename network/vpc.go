@@ -17,8 +17,9 @@ import (
 // VpcArgs configures a Vpc. Values that decide how many resources exist (AZs,
 // subnets) are plain Go values; everything else is a Pulumi input.
 type VpcArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every Name tag and physical name; its account scopes the flow-log
+	// role's trust policy. Required.
 	Scope naming.Scope
 	// CidrBlock is the VPC's IPv4 block, e.g. "10.0.0.0/16". Required.
 	CidrBlock string

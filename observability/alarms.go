@@ -47,8 +47,9 @@ var (
 
 // AlarmsArgs names every resource the alarms watch.
 type AlarmsArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every alarm name; its region is the WAF metrics' Region dimension.
+	// Required.
 	Scope naming.Scope
 	// TopicArn receives every notification. Required.
 	TopicArn pulumi.StringInput

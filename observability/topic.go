@@ -17,8 +17,8 @@ import (
 
 // AlarmTopicArgs configures an AlarmTopic.
 type AlarmTopicArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// names the topic; its account and region scope who may publish. Required.
 	Scope naming.Scope
 	// KmsKeyArn encrypts the topic: a customer key whose policy admits
 	// cloudwatch.amazonaws.com (with AWS's managed SNS key alarms cannot publish). Required.

@@ -63,8 +63,8 @@ type MetricFilter struct {
 
 // WatchArgs configures a Watch.
 type WatchArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every alarm name. Required.
 	Scope naming.Scope
 	// Area is the thing watched ("aurora"); alarms are named <prefix>-<area>-<what>. Required.
 	Area string

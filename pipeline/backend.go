@@ -24,8 +24,9 @@ const StateVersionDays = 365
 
 // StateBackendArgs configures a StateBackend.
 type StateBackendArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its account
+	// scopes the key policies and makes the bucket name globally unique; its
+	// region is where the bucket and keys live. Required.
 	Scope naming.Scope
 }
 

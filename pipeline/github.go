@@ -31,8 +31,9 @@ const (
 
 // GitHubAccessArgs configures GitHubAccess.
 type GitHubAccessArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts the role names; its account is where the OIDC provider lives.
+	// Required.
 	Scope naming.Scope
 	// Repository is the GitHub repository ("owner/name") whose workflows may
 	// assume the roles. Required.

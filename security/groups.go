@@ -93,8 +93,8 @@ var Rules = []Rule{
 
 // SecurityGroupsArgs configures SecurityGroups.
 type SecurityGroupsArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every group name. Required.
 	Scope naming.Scope
 	// VpcID is the VPC the groups belong to. Required.
 	VpcID pulumi.StringInput

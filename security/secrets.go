@@ -12,8 +12,8 @@ import (
 
 // SecretsArgs configures Secrets.
 type SecretsArgs struct {
-	// Scope is the stack's name prefix, account, region and partition: it
-	// starts every physical name and scopes every ARN. Required.
+	// Scope is the stack's name prefix, account, region and partition: its prefix
+	// starts every secret name. Required.
 	Scope naming.Scope
 	// KmsKeyArn encrypts the secrets (the Secrets key). Required.
 	KmsKeyArn pulumi.StringInput

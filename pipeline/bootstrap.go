@@ -12,17 +12,18 @@ import (
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
-// Settings are the bootstrap stack's configuration (bootstrap/Pulumi.yaml
-// declares each key with its default).
+// Settings are the bootstrap stack's configuration. bootstrap/Pulumi.yaml
+// declares each key, and is the one source of its default: the Pulumi CLI
+// (and internal/stackfile, offline) fills the default in for a key the stack
+// file leaves out, so every key arrives set.
 type Settings struct {
 	// Region is aws:region, where the state bucket and keys live.
 	Region string
 	// Repository is the GitHub repository, "owner/name" (repository).
 	Repository string
-	// Branch is the branch that deploys (branch). Defaults to "main".
+	// Branch is the branch that deploys (branch).
 	Branch string
 	// Environment is the GitHub environment that deploys (environment).
-	// Defaults to "production".
 	Environment string
 }
 
@@ -35,28 +36,36 @@ var repositoryPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 
 // DecodeSettings reads and validates the configuration; the error names
-// every bad key and its value.
+// every missing or bad key and its value. It has no defaults of its own:
+// a key bootstrap/Pulumi.yaml defaults arrives with that default, and one
+// that arrives unset (its default deleted, or a lookup that skips the
+// project's defaults) is reported by name rather than silently replaced.
 func DecodeSettings(project string, lookup stackconfig.Lookup) (*Settings, error) {
-	s := &Settings{Branch: "main", Environment: "production"}
-	s.Region, _ = lookup("aws:region")
-	s.Repository, _ = lookup(project + ":repository")
-	if v, ok := lookup(project + ":branch"); ok {
-		s.Branch = v
-	}
-	if v, ok := lookup(project + ":environment"); ok {
-		s.Environment = v
-	}
+	s := &Settings{}
 	var errs []error
-	if s.Region == "" {
-		errs = append(errs, errors.New("config aws:region is required"))
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{
+		{"aws:region", &s.Region},
+		{project + ":repository", &s.Repository},
+		{project + ":branch", &s.Branch},
+		{project + ":environment", &s.Environment},
+	} {
+		v, ok := lookup(f.key)
+		if !ok || v == "" {
+			errs = append(errs, fmt.Errorf("config %s is required", f.key))
+			continue
+		}
+		*f.dst = v
 	}
-	if !repositoryPattern.MatchString(s.Repository) {
+	if s.Repository != "" && !repositoryPattern.MatchString(s.Repository) {
 		errs = append(errs, fmt.Errorf("config %s:repository: %q is not a GitHub repository (owner/name)", project, s.Repository))
 	}
-	if !namePattern.MatchString(s.Branch) {
+	if s.Branch != "" && !namePattern.MatchString(s.Branch) {
 		errs = append(errs, fmt.Errorf("config %s:branch: %q is not a branch name", project, s.Branch))
 	}
-	if !namePattern.MatchString(s.Environment) {
+	if s.Environment != "" && !namePattern.MatchString(s.Environment) {
 		errs = append(errs, fmt.Errorf("config %s:environment: %q is not an environment name", project, s.Environment))
 	}
 	if err := errors.Join(errs...); err != nil {

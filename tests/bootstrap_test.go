@@ -1,6 +1,9 @@
 package tests
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -8,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/pipeline"
@@ -160,4 +164,74 @@ func TestBootstrapBadConfig(t *testing.T) {
 			assert.Empty(t, r.Resources)
 		})
 	}
+}
+
+// bootstrapCopy copies the bootstrap project's Pulumi.yaml, edited by edit,
+// and its production stack file into a temporary directory.
+func bootstrapCopy(t *testing.T, edit func(project string) string, stackExtra string) string {
+	t.Helper()
+	dir := t.TempDir()
+	project, err := os.ReadFile("../bootstrap/Pulumi.yaml")
+	require.NoError(t, err)
+	stack, err := os.ReadFile("../bootstrap/Pulumi.production.yaml")
+	require.NoError(t, err)
+	edited := edit(string(project))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(edited), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.production.yaml"), append(stack, stackExtra...), 0o644))
+	return dir
+}
+
+// The bootstrap stack file sets only what differs from bootstrap/Pulumi.yaml's
+// defaults, as the main project's stack files do; the check can fail.
+func TestBootstrapStackFileSetsOnlyWhatDiffersFromTheDefaults(t *testing.T) {
+	stacks, err := stackfile.Stacks("../bootstrap")
+	require.NoError(t, err)
+	require.Contains(t, stacks, "production")
+	for _, stack := range stacks {
+		repeated, err := stackfile.Repeated("../bootstrap", stack)
+		require.NoError(t, err)
+		assert.Emptyf(t, repeated, "bootstrap/Pulumi.%s.yaml sets these keys to their default in bootstrap/Pulumi.yaml: delete them from the stack file", stack)
+	}
+	dir := bootstrapCopy(t, func(p string) string { return p }, "  omnirapeutic-bootstrap:branch: main\n")
+	repeated, err := stackfile.Repeated(dir, "production")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"branch"}, repeated)
+}
+
+// bootstrap/Pulumi.yaml is the one source of the branch and environment
+// defaults: the program follows a changed default, and without one (and no
+// value in the stack file) the stack is refused naming the key, offline as
+// by the CLI; DecodeSettings itself, handed config without the defaults,
+// names each missing key instead of supplying a value of its own.
+func TestBootstrapDefaultsComeFromPulumiYaml(t *testing.T) {
+	r, err := synth.RunProgram(synth.Options{Dir: bootstrapCopy(t, func(p string) string {
+		return strings.Replace(p, "default: main", "default: release", 1)
+	}, "")}, deployBootstrap)
+	require.NoError(t, err)
+	trust, err := policy.Parse(find(t, r, tRole, "github-preview-role").Str("assumeRolePolicy"))
+	require.NoError(t, err)
+	assert.Contains(t, trust.Statement[0].Condition["StringEquals"]["token.actions.githubusercontent.com:sub"],
+		"repo:omnirapeutic/infrastructure:ref:refs/heads/release", "the branch comes from Pulumi.yaml's default")
+
+	for key, def := range map[string]string{"branch": "main", "environment": "production"} {
+		t.Run(key, func(t *testing.T) {
+			line := "    default: " + def + "\n"
+			r, err := synth.RunProgram(synth.Options{Dir: bootstrapCopy(t, func(p string) string {
+				require.Contains(t, p, line)
+				return strings.Replace(p, line, "", 1)
+			}, "")}, deployBootstrap)
+			require.EqualError(t, err, `stack "production" is missing configuration value '`+key+`': `+
+				`Pulumi.yaml declares it without a default, so every stack sets its own in Pulumi.production.yaml`)
+			assert.Nil(t, r)
+		})
+	}
+
+	set, err := stackfile.Set("../bootstrap", "production")
+	require.NoError(t, err)
+	_, err = pipeline.DecodeSettings("omnirapeutic-bootstrap", func(key string) (string, bool) {
+		v, ok := set[key].(string)
+		return v, ok
+	})
+	require.Error(t, err)
+	assert.Equal(t, "config omnirapeutic-bootstrap:branch is required\nconfig omnirapeutic-bootstrap:environment is required", err.Error())
 }

@@ -1,8 +1,10 @@
 package stackfile
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -49,4 +51,60 @@ func Set(dir, stack string) (map[string]any, error) {
 		out[k.String()] = obj
 	}
 	return out, nil
+}
+
+// Repeated returns the project keys (unqualified, sorted) that
+// Pulumi.<stack>.yaml sets to exactly their default in Pulumi.yaml. Such a
+// key hides which file decides its value, and the two drift apart the first
+// time someone changes only one of them. Values compare as the program reads
+// them: objects by content (not key order or layout), and a scalar the CLI
+// quoted ("365", "true") as the number or boolean it stands for.
+func Repeated(dir, stack string) ([]string, error) {
+	proj, _, _, err := load(dir, stack)
+	if err != nil {
+		return nil, err
+	}
+	set, err := Set(dir, stack)
+	if err != nil {
+		return nil, err
+	}
+	var repeated []string
+	for name, decl := range proj.Config {
+		v, ok := set[proj.Name.String()+":"+name]
+		if !ok || decl.Default == nil {
+			continue
+		}
+		a, err := normalized(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		b, err := normalized(decl.Default)
+		if err != nil {
+			return nil, fmt.Errorf("Pulumi.yaml: default of %s: %w", name, err)
+		}
+		if reflect.DeepEqual(a, b) {
+			repeated = append(repeated, name)
+		}
+	}
+	sort.Strings(repeated)
+	return repeated, nil
+}
+
+// normalized is a config value as the program reads it, whatever its spelling.
+func normalized(v any) (any, error) {
+	if s, ok := v.(string); ok {
+		var scalar any
+		if json.Unmarshal([]byte(s), &scalar) == nil {
+			if _, isString := scalar.(string); !isString {
+				return scalar, nil
+			}
+		}
+		return s, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	return out, json.Unmarshal(b, &out)
 }

@@ -298,7 +298,7 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 			// other, synth.Recorder.Call answers "no matching ECS Service found".
 			ret := resource.NewPropertyMapFromMap(map[string]any{
 				"clusterArn": args["clusterArn"].StringValue(), "serviceName": name, "id": name,
-				"arn":            account.ARN("ecs", "service/"+name),
+				"arn":            synth.ECSServiceARN(account, args["clusterArn"].StringValue(), name),
 				"taskDefinition": account.ARN("ecs", "task-definition/"+running),
 			})
 			out, err := marshal(ret)

@@ -401,7 +401,7 @@ func TestExecutionRoleIsLeastPrivilege(t *testing.T) {
 	require.NoError(t, err)
 	doc, err = policy.Parse(find(t, r, tPolicy, "ecs-execution-policy").Str("policy"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"arn:aws:secretsmanager:us-east-1:" + account + ":secret/omnirapeutic-production/api-keys"},
+	assert.Equal(t, []string{"arn:aws:secretsmanager:us-east-1:" + account + ":secret:omnirapeutic-production/api-keys-0ff1ne"},
 		statement(t, doc, "ReadServiceSecrets").Resource, "exactly the secrets the services are given")
 	decrypt := statement(t, doc, "DecryptSecretsThroughSecretsManager")
 	assert.Equal(t, []string{keyArn("secrets")}, decrypt.Resource)

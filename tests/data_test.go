@@ -218,7 +218,7 @@ func TestDataOutputs(t *testing.T) {
 	assert.Equal(t, endpoint, r.Outputs["auroraEndpoint"])
 	assert.Equal(t, "omnirapeutic-production.cluster-ro-offline.us-east-1.rds.amazonaws.com", r.Outputs["auroraReaderEndpoint"])
 	assert.EqualValues(t, 5432, r.Outputs["auroraPort"])
-	assert.Equal(t, "arn:aws:secretsmanager:us-east-1:"+account+":secret:rds!cluster-omnirapeutic-production", r.Outputs["auroraMasterSecretArn"])
+	assert.Equal(t, "arn:aws:secretsmanager:us-east-1:"+account+":secret:rds!cluster-omnirapeutic-production-0ff1ne", r.Outputs["auroraMasterSecretArn"])
 	assert.Equal(t, "bastion-id", r.Outputs["bastionInstanceId"])
 	assert.Equal(t, "aws ssm start-session --region us-east-1 --target bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost "+
 		"--parameters host="+endpoint+",portNumber=5432,localPortNumber=5432", r.Outputs["bastionConnectCommand"])

@@ -68,9 +68,13 @@ func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
 		r.Inputs["kmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/another"
 	})
 	d := synth.Compare(old, new, synth.ReplaceOnly)
-	require.Len(t, d.Changed, 2, "the cluster, and the writer instance that names it")
+	require.Len(t, d.Changed, 3, "the cluster, the writer instance that names it, and the backup selection that names its ARN")
 	assert.Equal(t, []string{"kmsKeyId"}, d.Changed[0].Inputs)
 	assert.Equal(t, "aurora-writer", d.Changed[1].Name)
+	// The selection reads the cluster's ARN, which the preview knows only
+	// once the new cluster exists; not stateful, so not among the dangers.
+	assert.Equal(t, "backup-aurora", d.Changed[2].Name)
+	assert.Equal(t, []string{"resources (from aurora-cluster)"}, d.Changed[2].Inputs)
 	require.Len(t, d.Dangerous, 2)
 	assert.Equal(t, "replace", d.Dangerous[0].Action)
 	assert.Contains(t, d.Dangerous[1].Why, "clusterIdentifier names aurora-cluster")

@@ -127,7 +127,7 @@ func TestAuroraWithoutAMasterUserSecretIsAnErrorNotAnIndexPanic(t *testing.T) {
 func TestServicesSignInAsTheirOwnIamDatabaseUserAndNeverReceiveTheMasterSecret(t *testing.T) {
 	r, err := runWith(t, allServicesOn)
 	require.NoError(t, err)
-	masterSecret := "arn:aws:secretsmanager:us-east-1:" + account + ":secret:rds!cluster-omnirapeutic-production"
+	masterSecret := "arn:aws:secretsmanager:us-east-1:" + account + ":secret:rds!cluster-omnirapeutic-production-0ff1ne"
 	endpoint := "omnirapeutic-production.cluster-offline.us-east-1.rds.amazonaws.com"
 	for _, svc := range []string{"api", "worker"} {
 		td, c := container(t, r, svc)

@@ -115,7 +115,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			rec.ID = args.ID
 		}
 		rec.Computed = map[string]any{}
-		for k, v := range r.computedState(args.TypeToken, args.Name, args.Inputs) {
+		for k, v := range r.computedState(args.TypeToken, args.Name, rec.ID, args.Inputs) {
 			if _, set := state[resource.PropertyKey(k)]; !set {
 				state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
 				rec.Computed[k] = v
@@ -146,7 +146,7 @@ func (r *Recorder) urn(parent, typ, name string) string {
 
 // computedState fills in the outputs AWS computes, so that ARNs and names
 // flow into dependent resources the way they would in a real deployment.
-func (r *Recorder) computedState(token, name string, inputs resource.PropertyMap) map[string]any {
+func (r *Recorder) computedState(token, name, id string, inputs resource.PropertyMap) map[string]any {
 	service := strings.SplitN(strings.TrimPrefix(token, "aws:"), "/", 2)[0]
 	physical := name
 	if n := inputs["name"]; n.IsString() {
@@ -170,39 +170,32 @@ func (r *Recorder) computedState(token, name string, inputs resource.PropertyMap
 		"arn":  arn(service, arnRegion, typeName(token)+"/"+physical),
 		"name": physical,
 	}
+	if a, ok := r.arnOf(token, id, physical, inputs); ok {
+		out["arn"] = a
+	}
 	switch token {
-	case "aws:cloudwatch/logGroup:LogGroup":
-		out["arn"] = arn("logs", region, "log-group:"+physical)
 	case "aws:kms/key:Key":
 		out["keyId"] = name + "-key-id"
 		out["arn"] = arn("kms", region, "key/"+name+"-key-id")
 	case "aws:ecr/repository:Repository":
 		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.%s/%s", AccountID, region, naming.DNSSuffix(r.partition()), physical)
 	case "aws:lb/loadBalancer:LoadBalancer":
-		out["arn"] = arn("elasticloadbalancing", region, "loadbalancer/app/"+physical+"/offline")
 		out["arnSuffix"] = fmt.Sprintf("app/%s/offline", physical)
 		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.%s", physical, region, naming.DNSSuffix(r.partition()))
 	case "aws:lb/targetGroup:TargetGroup":
-		out["arn"] = arn("elasticloadbalancing", region, "targetgroup/"+physical+"/offline")
 		out["arnSuffix"] = fmt.Sprintf("targetgroup/%s/offline", physical)
-	case "aws:sns/topic:Topic":
-		out["arn"] = arn("sns", region, physical)
-	case "aws:cloudtrail/trail:Trail":
-		out["arn"] = arn("cloudtrail", region, "trail/"+physical)
-	case "aws:cloudwatch/eventRule:EventRule":
-		out["arn"] = arn("events", region, "rule/"+physical)
 	case "aws:ecs/taskDefinition:TaskDefinition":
 		family := inputs["family"].StringValue()
 		revision := max(1, r.registered[family])
 		out["arn"] = arn("ecs", region, fmt.Sprintf("task-definition/%s:%d", family, revision))
 		out["revision"] = revision
 	case "aws:rds/cluster:Cluster":
-		id := inputs["clusterIdentifier"].StringValue()
-		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.%s", id, region, naming.DNSSuffix(r.partition()))
-		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.%s", id, region, naming.DNSSuffix(r.partition()))
+		cluster := inputs["clusterIdentifier"].StringValue()
+		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.%s", cluster, region, naming.DNSSuffix(r.partition()))
+		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.%s", cluster, region, naming.DNSSuffix(r.partition()))
 		out["clusterResourceId"] = "cluster-OFFLINE0RESOURCE0ID"
 		out["masterUserSecrets"] = []any{map[string]any{
-			"secretArn":    arn("secretsmanager", region, "secret:rds!cluster-"+id),
+			"secretArn":    arn("secretsmanager", region, "secret:rds!cluster-"+cluster+"-"+SecretSuffix),
 			"secretStatus": "active",
 		}}
 	}
@@ -238,7 +231,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"clusterArn": cluster, "serviceName": service, "id": service,
-			"arn":            r.scope().ARN("ecs", "service/"+cluster+"/"+service),
+			"arn":            ECSServiceARN(r.scope(), cluster, service),
 			"taskDefinition": r.scope().ARN("ecs", fmt.Sprintf("task-definition/%s:%d", service, revision)),
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":

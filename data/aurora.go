@@ -121,6 +121,9 @@ type Aurora struct {
 
 	// ClusterIdentifier is the cluster's identifier (alarm dimension DBClusterIdentifier).
 	ClusterIdentifier pulumi.StringOutput
+	// Arn is the cluster's ARN as RDS reports it (rds:…:cluster:<identifier>),
+	// which AWS Backup selects it by.
+	Arn pulumi.StringOutput
 	// Endpoint is the writer endpoint.
 	Endpoint pulumi.StringOutput
 	// ReaderEndpoint is the load-balanced reader endpoint (the writer while there are no readers).
@@ -347,6 +350,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 	}
 
 	a.ClusterIdentifier = cluster.ClusterIdentifier
+	a.Arn = cluster.Arn
 	a.Endpoint = cluster.Endpoint
 	a.ReaderEndpoint = cluster.ReaderEndpoint
 	a.Port = cluster.Port
@@ -357,6 +361,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 	a.LogGroupName = logGroup.Name
 	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{
 		"clusterIdentifier": a.ClusterIdentifier,
+		"arn":               a.Arn,
 		"endpoint":          a.Endpoint,
 		"readerEndpoint":    a.ReaderEndpoint,
 		"port":              a.Port,

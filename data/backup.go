@@ -193,8 +193,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 		Name:       pulumi.String(args.Scope.Name("aurora")),
 		PlanId:     plan.ID(),
 		IamRoleArn: role.Arn,
-		// The cluster's ARN is fixed by its identifier: rds:cluster:<id>.
-		Resources: pulumi.StringArray{pulumi.Sprintf(args.Scope.ARNFormat("rds", "cluster:%s"), args.Cluster.ClusterIdentifier)},
+		Resources:  pulumi.StringArray{args.Cluster.Arn},
 	}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
 		return nil, fmt.Errorf("select Aurora for backup: %w", err)
 	}

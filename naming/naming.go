@@ -177,7 +177,7 @@ func (s Scope) arn(service, resource string) ARN {
 // ARNFormat is ARN with resource as a format string, for pulumi.Sprintf
 // when part of the resource is an output:
 //
-//	pulumi.Sprintf(scope.ARNFormat("rds", "cluster:%s"), cluster.ClusterIdentifier)
+//	pulumi.Sprintf(scope.ARNFormat("s3", "%s/"), bucket.Bucket)
 //
 // A % in the scope's own fields is escaped, so only resource's verbs count.
 func (s Scope) ARNFormat(service, resource string) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -64,8 +65,10 @@ func (a ClusterArgs) validate() error {
 	for _, svc := range slices.Sorted(maps.Keys(a.Services)) {
 		spec := a.Services[svc]
 		field := fmt.Sprintf("Services[%s]", svc)
-		if spec.Database && a.Database.ClusterResourceID == nil {
-			c.Invalid(field, "uses the database, but Database has no ClusterResourceID")
+		if spec.Database {
+			if lacks := a.Database.lacks(true); len(lacks) > 0 {
+				c.Invalid(field, "uses the database, but Database has no %s", strings.Join(lacks, ", "))
+			}
 		}
 		for _, secret := range spec.Secrets {
 			if _, ok := a.Secrets[secret]; !ok {
@@ -84,14 +87,40 @@ func (a ClusterArgs) validate() error {
 }
 
 // DatabaseEndpoint is what a service needs to reach Aurora and sign in with
-// IAM database authentication.
+// IAM database authentication. Every field is required when a service uses
+// the database: its task gets DB_HOST, DB_PORT and DB_NAME from them.
 type DatabaseEndpoint struct {
+	// Host is the writer endpoint.
 	Host pulumi.StringInput
+	// Port is the PostgreSQL port.
 	Port int
+	// Name is the database's name.
 	Name string
 	// ClusterResourceID is the cluster's resource ID (cluster-ABC...), which
-	// rds-db:connect ARNs name. Required when a service uses the database.
+	// rds-db:connect ARNs name; the cluster's task roles need it, a service
+	// alone does not.
 	ClusterResourceID pulumi.StringInput
+}
+
+// lacks names the fields a service that uses the database would miss, so
+// validation refuses the Args before anything is registered rather than a
+// task definition failing, or carrying DB_PORT=0, inside an apply.
+func (d DatabaseEndpoint) lacks(withResourceID bool) []string {
+	var missing []string
+	for _, f := range []struct {
+		name   string
+		absent bool
+	}{
+		{"Host", fields.Absent(d.Host)},
+		{"Port", d.Port == 0},
+		{"Name", d.Name == ""},
+		{"ClusterResourceID", withResourceID && fields.Absent(d.ClusterResourceID)},
+	} {
+		if f.absent {
+			missing = append(missing, f.name)
+		}
+	}
+	return missing
 }
 
 // DatabaseConnectArn is the rds-db:connect resource of one database user:

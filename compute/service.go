@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -69,7 +70,8 @@ type ServiceArgs struct {
 	CapacityProviders pulumi.Resource
 	// Secrets maps secret name to ARN; every name in Spec.Secrets is required.
 	Secrets map[stackconfig.SecretName]pulumi.StringOutput
-	// Database is where services with database: true connect.
+	// Database is where a service with Spec.Database connects: Host, Port
+	// and Name are then required.
 	Database DatabaseEndpoint
 }
 
@@ -93,6 +95,11 @@ func (a ServiceArgs) validate() error {
 			c.Invalid("LoadBalancer", "required: the service serves target group %q", tg)
 		} else if _, ok := a.LoadBalancer.TargetGroupArns[tg]; !ok {
 			c.Invalid("Spec.TargetGroup", "%q is not on LoadBalancer", tg)
+		}
+	}
+	if a.Spec.Database {
+		if lacks := a.Database.lacks(false); len(lacks) > 0 {
+			c.Invalid("Database", "has no %s, which Spec.Database needs", strings.Join(lacks, ", "))
 		}
 	}
 	for _, secret := range a.Spec.Secrets {

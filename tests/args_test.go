@@ -197,6 +197,23 @@ func TestArgsErrorsReportEveryProblemAtOnce(t *testing.T) {
 	})
 	require.ErrorContains(t, err, "data.BackupArgs: missing Scope, KmsKeyArn, Cluster, TopicArn; "+
 		"ContinuousRetentionDays: 40 is outside 1 to 35 days; Daily/MonthlyRetentionDays: retention must grow")
+
+	// A service that uses the database without an endpoint is refused up
+	// front; it used to pass validation and panic inside the task
+	// definition's apply (DB_HOST) or ship DB_PORT=0.
+	_, err = runAlone(t, func(ctx *pulumi.Context) error {
+		_, err := compute.NewService(ctx, "svc", &compute.ServiceArgs{Spec: stackconfig.Service{Database: true}})
+		return err
+	})
+	require.ErrorContains(t, err, "Database: has no Host, Port, Name, which Spec.Database needs")
+	_, err = runAlone(t, func(ctx *pulumi.Context) error {
+		_, err := compute.NewCluster(ctx, "ecs", &compute.ClusterArgs{
+			Services: map[string]stackconfig.Service{"api": {Database: true}},
+			Database: compute.DatabaseEndpoint{Port: 5432, Name: "app"},
+		})
+		return err
+	})
+	require.ErrorContains(t, err, "Services[api]: uses the database, but Database has no Host, ClusterResourceID")
 }
 
 // The components that used to fill in defaults (the flow-log and access-log

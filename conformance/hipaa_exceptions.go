@@ -43,7 +43,7 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "S3_BUCKET_DEFAULT_LOCK_ENABLED", Resource: "alb-access-logs",
-		Reason:   "ALB access logs are operational logs kept a year, not audit evidence; Object Lock is reserved for the audit buckets (CloudTrail, Config).",
+		Reason:   "ALB access logs are operational logs kept logRetentionDays, not audit evidence; Object Lock is reserved for the audit buckets (CloudTrail, Config).",
 		EndsWhen: "The ALB logs are declared audit evidence: give the bucket ObjectLockDays like the trail's.",
 	},
 	{

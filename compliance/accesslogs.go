@@ -53,7 +53,7 @@ func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketA
 		Name:        AccessLogBucketName(args.Scope),
 		Scope:       args.Scope,
 		SseS3Reason: AccessLogSseS3Reason,
-		Lifecycle:   AuditLifecycle,
+		Lifecycle:   AuditLifecycle(0), // no lock: six years
 		Protect:     true,
 		Grants: func(bucketArn string) []policy.Statement {
 			return []policy.Statement{{

@@ -107,7 +107,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 		Name:            ConfigBucketName(args.Scope),
 		Scope:           args.Scope,
 		KmsKeyArn:       args.KmsKeyArn,
-		Lifecycle:       AuditLifecycle,
+		Lifecycle:       AuditLifecycle(args.ObjectLockDays),
 		Protect:         true,
 		AccessLogBucket: args.AccessLogBucket,
 		ObjectLockDays:  args.ObjectLockDays,

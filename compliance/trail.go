@@ -14,12 +14,17 @@ import (
 	"github.com/omnirapeutic/infrastructure/logs"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 	"github.com/omnirapeutic/infrastructure/storage"
 )
 
-// AuditLifecycle keeps audit logs six years (HIPAA documentation retention,
-// 45 CFR 164.316(b)(2)) while moving them to cheaper storage as they age.
-var AuditLifecycle = storage.Lifecycle{InfrequentAccessDays: 90, GlacierDays: 365, ExpireDays: 2192, NoncurrentExpireDays: 90}
+// AuditLifecycle keeps audit logs for HIPAA's six years
+// (stackconfig.HIPAARetentionDays), or for retentionDays when that is longer
+// (Object Lock holds them that long, and expiration must not come first),
+// moving them to cheaper storage as they age.
+func AuditLifecycle(retentionDays int) storage.Lifecycle {
+	return storage.Lifecycle{InfrequentAccessDays: 90, GlacierDays: 365, ExpireDays: max(stackconfig.HIPAARetentionDays, retentionDays), NoncurrentExpireDays: 90}
+}
 
 // TrailArgs configures a Trail.
 type TrailArgs struct {
@@ -118,7 +123,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		Name:            TrailBucketName(args.Scope),
 		Scope:           args.Scope,
 		KmsKeyArn:       args.KmsKeyArn,
-		Lifecycle:       AuditLifecycle,
+		Lifecycle:       AuditLifecycle(args.LogRetentionDays),
 		Protect:         true,
 		AccessLogBucket: args.AccessLogBucket,
 		ObjectLockDays:  args.LogRetentionDays,

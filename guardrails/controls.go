@@ -54,7 +54,7 @@ var controls = []control{
 	{"GUARDDUTY_ENABLED_CENTRALIZED", false, true, "set enable true on the GuardDuty detector"},
 	{"SECURITYHUB_ENABLED", false, false, "keep an aws:securityhub/account in the stack"},
 	{"CLOUDWATCH_LOG_GROUP_ENCRYPTED", true, true, "set kmsKeyId on the log group to the Logs key (logs.NewGroup does)"},
-	{"CW_LOGGROUP_RETENTION_PERIOD_CHECK", false, true, "set retentionInDays on the log group to 365 or more (2192 for audit logs)"},
+	{"CW_LOGGROUP_RETENTION_PERIOD_CHECK", false, true, "set retentionInDays on the log group to 365 or more (auditLogRetentionDays for audit logs)"},
 
 	// Load balancing and the edge.
 	{"ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", true, true, "give the HTTP listener a defaultActions redirect with protocol \"HTTPS\" (set edge.certificateArn)"},

@@ -39,8 +39,8 @@ func (c *Config) Validate() error {
 		add(fmt.Errorf("config %s: %q is not %q (a NAT gateway per AZ) or %q (one for all AZs)", Key("natGateways"), c.Network.NatGateways, NatPerAZ, NatSingle))
 	}
 	add(validateRetention("logRetentionDays", c.Logs.RetentionDays, 1))
-	// Audit logs are kept at least a year (controls.md, CIS); HIPAA programs
-	// expect six years, the default.
+	// Audit logs are kept at least a year (controls.md, CIS); the audit
+	// buckets keep them at least HIPAARetentionDays whatever this says.
 	add(validateRetention("auditLogRetentionDays", c.Logs.AuditRetentionDays, 365))
 	add(validateAurora(c.Aurora, c.Network.AvailabilityZones))
 	add(validateBastion(c.Bastion, c.Network.AvailabilityZones))
@@ -52,6 +52,12 @@ func (c *Config) Validate() error {
 	add(validateBackup(c.Backup, c.Aurora.BackupRetentionDays))
 	return errors.Join(errs...)
 }
+
+// HIPAARetentionDays is six years, HIPAA's documentation retention (45 CFR
+// 164.316(b)(2)(i)): the least the audit buckets keep what they receive. It
+// is a rule, not a setting: a longer auditLogRetentionDays (which also sets
+// the buckets' Object Lock) lengthens it, a shorter one does not shorten it.
+const HIPAARetentionDays = 2192
 
 func validateRetention(name string, days, floor int) error {
 	if !slices.Contains(LogRetentionValues, days) {

@@ -79,6 +79,12 @@ func (a BucketArgs) validate() error {
 		c.Invalid("Lifecycle.ExpireDays", "a positive number of days is required unless KeepCurrent is set")
 	}
 	c.Require("Lifecycle.NoncurrentExpireDays", a.Lifecycle.NoncurrentExpireDays)
+	// Expiration cannot remove a version Object Lock still holds, so a lock
+	// longer than the bucket keeps objects is a contradiction the stack
+	// should not deploy.
+	if l := a.Lifecycle; !l.KeepCurrent && a.ObjectLockDays > l.ExpireDays && l.ExpireDays > 0 {
+		c.Invalid("ObjectLockDays", "%d locks objects past Lifecycle.ExpireDays (%d)", a.ObjectLockDays, l.ExpireDays)
+	}
 	return c.Err()
 }
 

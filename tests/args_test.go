@@ -184,6 +184,15 @@ func TestArgsErrorsReportEveryProblemAtOnce(t *testing.T) {
 	require.ErrorContains(t, err, "bad: storage.BucketArgs: missing Name, Scope, Lifecycle.NoncurrentExpireDays; "+
 		"KmsKeyArn: required unless SseS3Reason says why KMS cannot be used; Lifecycle.ExpireDays: must be 0 when KeepCurrent is set")
 
+	// Expiration cannot remove what Object Lock holds: a lock past the
+	// bucket's expiry is refused.
+	_, err = runAlone(t, func(ctx *pulumi.Context) error {
+		_, err := storage.NewBucket(ctx, "locked", &storage.BucketArgs{Name: "t-locked", Scope: naming.NewScope("t", synth.AccountID, "us-east-1"),
+			KmsKeyArn: pulumi.String("key"), ObjectLockDays: 2557, Lifecycle: storage.Lifecycle{ExpireDays: 2192, NoncurrentExpireDays: 90}})
+		return err
+	})
+	require.ErrorContains(t, err, "locked: storage.BucketArgs: ObjectLockDays: 2557 locks objects past Lifecycle.ExpireDays (2192)")
+
 	// A Scope that is there but incomplete is a problem of Scope, not a missing field.
 	_, err = runAlone(t, func(ctx *pulumi.Context) error {
 		_, err := security.NewKeys(ctx, "keys", &security.KeysArgs{Scope: naming.Scope{Prefix: "t"}})

@@ -177,6 +177,12 @@ func TestLogRetentionComesFromConfig(t *testing.T) {
 		}
 		assert.EqualValues(t, want, g.Inputs["retentionInDays"], g.Str("name"))
 	}
+	// The audit buckets lock objects that long, so they keep them that
+	// long too: expiration never comes before the lock ends.
+	for _, b := range []string{"cloudtrail-bucket", "config-bucket"} {
+		rule := find(t, r2, tBucketLifecyle, b+"-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
+		assert.Equal(t, map[string]any{"days": 3653.0}, rule["expiration"], b)
+	}
 }
 
 // TestEcsUtilizationUsesContainerInsights: AWS/ECS cluster utilization exists

@@ -54,7 +54,8 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if args.Audit {
-		opts = append(opts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+		// Clip: appending must not write into spare room of the caller's slice.
+		opts = append(slices.Clip(opts), pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
 	g, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(args.Name),

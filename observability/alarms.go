@@ -139,7 +139,8 @@ type Alarms struct {
 	Watches map[string]*Watch
 }
 
-// NewAlarms creates one Watch per area with the stack's 21 alarms.
+// NewAlarms creates one Watch per area with the stack's alarms (the seed's
+// 21 in production; fewer where a stack has fewer NAT gateways or services).
 func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulumi.ResourceOption) (*Alarms, error) {
 	if args == nil {
 		args = &AlarmsArgs{}
@@ -336,7 +337,7 @@ func ecsAlarms(args *AlarmsArgs) []Alarm {
 func wafAlarms(args *AlarmsArgs) []Alarm {
 	return []Alarm{{
 		What: "blocked-requests",
-		// The rate rule blocks an IP after 2000 requests in 5 minutes, so 500
+		// The rate rule blocks an IP past edge.wafRateLimit requests in 5 minutes, so 500
 		// blocks in 5 minutes is an attack, or a managed rule blocking real users.
 		Description: "WAF blocked more than 500 requests in each of two 5-minute periods. Open the web ACL's sampled requests: one IP or range is an attack (the rate rule holds it); many users on one rule is a false positive to override.",
 		Namespace:   "AWS/WAFV2", Metric: "BlockedRequests", Statistic: "Sum",

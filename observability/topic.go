@@ -23,7 +23,8 @@ type AlarmTopicArgs struct {
 	// KmsKeyArn encrypts the topic: a customer key whose policy admits
 	// cloudwatch.amazonaws.com (with AWS's managed SNS key alarms cannot publish). Required.
 	KmsKeyArn pulumi.StringInput
-	// EventRuleArns are the EventBridge rules allowed to publish (GuardDuty findings).
+	// EventRuleArns are the EventBridge rules allowed to publish (findings
+	// and failed backups, as the stack routes them).
 	EventRuleArns []string
 	// Emails are subscribed; each must confirm by mail.
 	Emails []string

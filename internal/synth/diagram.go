@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // WriteDiagram prints a Mermaid flowchart drawn from the synthesized
@@ -151,7 +153,7 @@ func (d *diagram) build() {
 }
 
 func tierOrderOf(s *Resource) int {
-	return slices.Index([]string{"public", "app", "data"}, s.Tag("Tier"))
+	return slices.Index(stackconfig.Tiers, stackconfig.Tier(s.Tag("Tier")))
 }
 
 // routes draws each subnet's default route: private tiers to their NAT

@@ -139,3 +139,65 @@ func TestGeneratedOutputsTableIsBothWays(t *testing.T) {
 	assert.ErrorContains(t, with(func(o map[string]any) { o["newOutput"] = "x" }), "stack output newOutput has no entry in synth.OutputPurposes")
 	assert.ErrorContains(t, with(func(o map[string]any) { delete(o, "vpcId") }), "describes vpcId, which no stack exports")
 }
+
+// markdownSection returns the lines of a generated page's "## title" section.
+func markdownSection(t *testing.T, doc, title string) []string {
+	t.Helper()
+	lines := readDoc(t, doc)
+	start := slices.Index(lines, "## "+title)
+	require.GreaterOrEqualf(t, start, 0, "%s has no section %q", doc, title)
+	end := len(lines)
+	for i := start + 1; i < len(lines); i++ {
+		if strings.HasPrefix(lines[i], "## ") {
+			end = i
+			break
+		}
+	}
+	return lines[start+1 : end]
+}
+
+// tableRows returns the cells of a section's Markdown table rows (header and
+// separator dropped), trimmed and without inline-code backquotes.
+func tableRows(lines []string) [][]string {
+	var out [][]string
+	for _, line := range lines {
+		if !strings.HasPrefix(line, "|") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		for i, c := range cells {
+			cells[i] = strings.Trim(strings.TrimSpace(c), "`")
+		}
+		out = append(out, cells)
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out[2:]
+}
+
+// TestGeneratedProtectedTableIsTheInventory: each stack page lists exactly
+// the resources registered with protect or retainOnDelete, with both flags
+// and a physical name, which is what platform-engineer.md and the staging
+// destroy runbook link to instead of keeping a list that goes stale (the
+// backup vault and the access-log bucket once were missing from both).
+func TestGeneratedProtectedTableIsTheInventory(t *testing.T) {
+	for _, r := range committedStacks(t) {
+		doc := synth.GeneratedDocs + "/" + r.Config.Stack + ".md"
+		want := map[string][2]string{}
+		for _, res := range r.Resources {
+			if res.Protect || res.RetainOnDelete {
+				want[res.Name] = [2]string{map[bool]string{true: "yes"}[res.Protect], map[bool]string{true: "yes"}[res.RetainOnDelete]}
+			}
+		}
+		require.Contains(t, want, "backup-vault", r.Config.Stack)
+		require.Contains(t, want, "s3-access-logs", r.Config.Stack)
+		got := map[string][2]string{}
+		for _, row := range tableRows(markdownSection(t, doc, "Protected and retained resources")) {
+			require.Lenf(t, row, 5, "%s: %v", doc, row)
+			assert.NotEmptyf(t, row[2], "%s: %s has no physical name", doc, row[1])
+			got[row[1]] = [2]string{row[3], row[4]}
+		}
+		assert.Equalf(t, want, got, "%s: the protected and retained resources", doc)
+	}
+}

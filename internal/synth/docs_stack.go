@@ -2,6 +2,7 @@ package synth
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,6 +48,9 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 	}
 	mdTable(b, []string{"component", "type", "resources it registers directly"}, rows)
 
+	b.WriteString("\n## Protected and retained resources\n\n")
+	writeProtectedTable(b, r)
+
 	for _, s := range sections {
 		var out bytes.Buffer
 		if err := s.Write(r, &out); err != nil {
@@ -62,6 +66,55 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 	}
 	b.WriteString("```\n")
 	return nil
+}
+
+// writeProtectedTable lists every resource registered with Pulumi's
+// protect or retainOnDelete option: what `pulumi destroy` refuses, and what
+// AWS keeps after Pulumi forgets it. The hand-written docs link here rather
+// than keep a list of their own.
+func writeProtectedTable(b *bytes.Buffer, r *Result) {
+	b.WriteString("`pulumi destroy` refuses a **protected** resource until `pulumi state unprotect` lifts it; a\n" +
+		"**retained** one is only forgotten by Pulumi when deleted, and stays in AWS. Physical names are the offline\n" +
+		"mock's where they include the account.\n\n")
+	aliases := map[string]string{}
+	for _, res := range r.Resources {
+		if res.Type == "aws:kms/alias:Alias" {
+			aliases[res.Str("targetKeyId")] = res.Str("name")
+		}
+	}
+	var held []*Resource
+	for _, res := range r.Resources {
+		if res.Protect || res.RetainOnDelete {
+			held = append(held, res)
+		}
+	}
+	slices.SortFunc(held, func(a, b *Resource) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Name, b.Name))
+	})
+	yes := func(v bool) string {
+		if v {
+			return "yes"
+		}
+		return ""
+	}
+	var rows [][]string
+	for _, res := range held {
+		physical := ""
+		for _, key := range []string{"bucket", "clusterIdentifier", "name"} {
+			if physical = res.Str(key); physical != "" {
+				break
+			}
+		}
+		if res.Type == "aws:kms/key:Key" {
+			id, _ := res.Computed["keyId"].(string)
+			physical = aliases[id]
+		}
+		if physical != "" {
+			physical = code(physical)
+		}
+		rows = append(rows, []string{code(res.Type), code(res.Name), physical, yes(res.Protect), yes(res.RetainOnDelete)})
+	}
+	mdTable(b, []string{"type", "logical name", "physical name", "protect", "retainOnDelete"}, rows)
 }
 
 // writeSubnetTable pivots the subnets: a row per tier, a column per AZ with

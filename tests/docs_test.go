@@ -14,6 +14,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/observability"
 )
 
 // committedStacks is one synthesis per stack file, in the order the docs
@@ -200,4 +201,14 @@ func TestGeneratedProtectedTableIsTheInventory(t *testing.T) {
 		}
 		assert.Equalf(t, want, got, "%s: the protected and retained resources", doc)
 	}
+}
+
+// TestAlarmAreasTableIsTheAreas holds docs/architecture.md's table of what
+// each alarm area watches to observability.Areas both ways, in report order.
+func TestAlarmAreasTableIsTheAreas(t *testing.T) {
+	var areas []string
+	for _, row := range tableRows(markdownSection(t, "docs/architecture.md", "Observability")) {
+		areas = append(areas, row[0])
+	}
+	assert.Equal(t, observability.Areas, areas, "docs/architecture.md#observability has one row per observability.Areas entry, in order")
 }

@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -111,5 +112,27 @@ func TestImportsFollowTheLayers(t *testing.T) {
 	require.NoError(t, err)
 	for pkg := range layers {
 		assert.Truef(t, seen[pkg], "layers names %s, which has no Go files", pkg)
+	}
+}
+
+// TestLayoutTableIsThePackages holds docs/architecture.md's layout table to
+// layers both ways: every package has a row, and every row naming a
+// directory of this module's Go code is a package in layers. Rows for what
+// is not a package of the module (main.go, docs/, the workflows, tools/ with
+// its own go.mod) are free.
+func TestLayoutTableIsThePackages(t *testing.T) {
+	rows := map[string]bool{}
+	for _, row := range tableRows(markdownSection(t, "docs/architecture.md", "Layout")) {
+		path := strings.TrimSuffix(row[0], "/")
+		if _, err := os.Stat(filepath.Join("..", path, "go.mod")); err == nil {
+			continue // its own module
+		}
+		if goFiles, _ := filepath.Glob(filepath.Join("..", path, "*.go")); len(goFiles) > 0 && strings.HasSuffix(row[0], "/") {
+			assert.Containsf(t, layers, path, "docs/architecture.md's layout table lists %s, which is no package in layers", row[0])
+			rows[path] = true
+		}
+	}
+	for pkg := range layers {
+		assert.Truef(t, rows[pkg], "package %s has no row in docs/architecture.md's layout table", pkg)
 	}
 }

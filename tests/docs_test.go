@@ -212,3 +212,20 @@ func TestAlarmAreasTableIsTheAreas(t *testing.T) {
 	}
 	assert.Equal(t, observability.Areas, areas, "docs/architecture.md#observability has one row per observability.Areas entry, in order")
 }
+
+// TestBootstrapOutputsInTheGuide holds the output list in
+// platform-engineer.md's bootstrap step (the comment after `pulumi stack
+// output`) to what the bootstrap program exports, both ways.
+func TestBootstrapOutputsInTheGuide(t *testing.T) {
+	var listed []string
+	for _, line := range readDoc(t, "docs/platform-engineer.md") {
+		if cmd, names, ok := strings.Cut(strings.TrimSpace(line), "#"); ok && strings.TrimSpace(cmd) == "pulumi stack output" {
+			require.Nil(t, listed, "platform-engineer.md lists the bootstrap outputs once")
+			for _, n := range strings.Split(names, ",") {
+				listed = append(listed, strings.TrimSpace(n))
+			}
+		}
+	}
+	require.NotEmpty(t, listed, "platform-engineer.md's bootstrap step lists the outputs after `pulumi stack output  #`")
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(bootstrap(t).Outputs)), listed)
+}

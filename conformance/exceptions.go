@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -15,6 +16,21 @@ type Exception struct {
 	Reason string `json:"reason"`
 	// EndsWhen is what would end it.
 	EndsWhen string `json:"endsWhen"`
+	// Stacks, when set, are the only stacks that accept it: production
+	// must not inherit what a disposable stack is allowed. Empty: every
+	// stack.
+	Stacks []string `json:"stacks,omitempty"`
+}
+
+// For returns the exceptions the named stack accepts.
+func For(stack string, exceptions []Exception) []Exception {
+	var out []Exception
+	for _, x := range exceptions {
+		if len(x.Stacks) == 0 || slices.Contains(x.Stacks, stack) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // Markdown renders exceptions as a table, in order.
@@ -22,7 +38,11 @@ func Markdown(exceptions []Exception) string {
 	var b strings.Builder
 	b.WriteString("| rule | resource | why it is accepted | what ends it |\n|------|----------|--------------------|--------------|\n")
 	for _, x := range exceptions {
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", x.Rule, x.Resource, cell(x.Reason), cell(x.EndsWhen))
+		resource := "`" + x.Resource + "`"
+		if len(x.Stacks) > 0 {
+			resource += " (" + strings.Join(x.Stacks, ", ") + " only)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", x.Rule, resource, cell(x.Reason), cell(x.EndsWhen))
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,16 +14,34 @@ import (
 // rule of the pack has a predicted verdict, none is NON_COMPLIANT without an
 // exception, and every exception is still needed.
 func TestHipaaPackHasNoUnexceptedFailure(t *testing.T) {
-	r := production(t)
-	require.NotNil(t, r.Conformance)
-	require.Len(t, r.Conformance.Verdicts, len(conformance.HIPAARules))
-	for _, v := range r.Conformance.Verdicts {
-		for _, row := range v.Rows {
-			assert.NotEqual(t, conformance.NonCompliant, row.Status,
-				"%s: %s is NON_COMPLIANT (%s): fix it, or accept it in conformance.HIPAAExceptions with what ends it", v.Identifier, row.Resource, row.Reason)
+	// The account's pack judges every stack's resources, so no stack may
+	// leave a failure unexplained.
+	for stack := range synthesized {
+		r := synthesize(t, stack)
+		require.NotNil(t, r.Conformance)
+		require.Len(t, r.Conformance.Verdicts, len(conformance.HIPAARules))
+		for _, v := range r.Conformance.Verdicts {
+			for _, row := range v.Rows {
+				assert.NotEqual(t, conformance.NonCompliant, row.Status,
+					"%s: %s: %s is NON_COMPLIANT (%s): fix it, or accept it in conformance.HIPAAExceptions with what ends it", stack, v.Identifier, row.Resource, row.Reason)
+			}
+		}
+		for _, x := range r.Conformance.UnusedExceptions {
+			assert.Emptyf(t, x.Stacks, "%s no longer needs %s on %s, which is scoped to it: remove it", stack, x.Rule, x.Resource)
 		}
 	}
+	r := production(t)
 	assert.Empty(t, r.Conformance.UnusedExceptions, "exceptions production no longer needs: remove them")
+	// A stack-scoped exception names stacks that exist, and is not
+	// production's unless it says so.
+	for _, x := range conformance.HIPAAExceptions {
+		for _, stack := range x.Stacks {
+			assert.Containsf(t, synthesized, stack, "%s on %s is scoped to %s, which has no stack file", x.Rule, x.Resource, stack)
+		}
+		if len(x.Stacks) > 0 && !slices.Contains(x.Stacks, "production") {
+			assert.NotContains(t, conformance.For("production", conformance.HIPAAExceptions), x)
+		}
+	}
 	for _, x := range conformance.HIPAAExceptions {
 		assert.NotEmpty(t, x.Reason, "%s/%s", x.Rule, x.Resource)
 		assert.NotEmpty(t, x.EndsWhen, "%s/%s: say what ends it", x.Rule, x.Resource)

@@ -62,8 +62,9 @@ func writeConformanceDoc(b *bytes.Buffer, g *docSet) error {
 	}
 
 	b.WriteString("\n## Accepted exceptions\n\n" +
-		"Each is one rule on one resource, with why the stack accepts it and what would end it. `go test` fails on a\n" +
-		"NON_COMPLIANT verdict of production that no exception covers, and on an exception production no longer needs.\n\n")
+		"Each is one rule on one resource, with why it is accepted and what would end it; one marked with stacks\n" +
+		"applies to those stacks only. `go test` fails on a NON_COMPLIANT verdict of any stack that no exception\n" +
+		"covers, on an exception production no longer needs, and on a stack-scoped one its stack no longer needs.\n\n")
 	b.WriteString(conformance.Markdown(conformance.HIPAAExceptions))
 	rows = nil
 	for _, r := range g.stacks {

@@ -47,7 +47,7 @@ func (r *Result) ConformanceRules() []conformance.Rule {
 
 // predictConformance evaluates the HIPAA pack over what the run registered.
 func (r *Result) predictConformance() error {
-	rep, err := conformance.Evaluate(r.ConformanceRules(), r.ConformanceView(), conformance.Checks, conformance.HIPAAExceptions)
+	rep, err := conformance.Evaluate(r.ConformanceRules(), r.ConformanceView(), conformance.Checks, conformance.For(r.Config.Stack, conformance.HIPAAExceptions))
 	if err != nil {
 		return fmt.Errorf("predict the HIPAA conformance pack: %w", err)
 	}

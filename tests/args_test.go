@@ -262,7 +262,8 @@ func TestComponentsLeaveTheCallersArgsAlone(t *testing.T) {
 		// the Args complete.
 		omit func(any)
 		// run builds the Args (after creating what they refer to), calls
-		// the component, and returns the Args with a copy taken before.
+		// the component, and returns the Args with an identical set built
+		// separately before the call.
 		run func(ctx *pulumi.Context, omit func(any)) (before, after any, err error)
 		// missing is the field named in the error when omitted.
 		missing string
@@ -271,10 +272,15 @@ func TestComponentsLeaveTheCallersArgsAlone(t *testing.T) {
 			omit: func(a any) { a.(*network.VpcArgs).FlowLogRetentionDays = 0 },
 			run: func(ctx *pulumi.Context, omit func(any)) (any, any, error) {
 				args := vpc()
-				if omit != nil {
-					omit(args)
+				// The copy is built afresh, not copied from args, so a write
+				// through a shared slice, map or pointer shows too.
+				fresh := vpc()
+				for _, a := range []any{args, fresh} {
+					if omit != nil {
+						omit(a)
+					}
 				}
-				before := *args
+				before := *fresh
 				_, err := network.NewVpc(ctx, "t", args)
 				return before, *args, err
 			}},
@@ -282,10 +288,15 @@ func TestComponentsLeaveTheCallersArgsAlone(t *testing.T) {
 			omit: func(a any) { a.(*storage.BucketArgs).Lifecycle.NoncurrentExpireDays = 0 },
 			run: func(ctx *pulumi.Context, omit func(any)) (any, any, error) {
 				args := bucket()
-				if omit != nil {
-					omit(args)
+				// The copy is built afresh, not copied from args, so a write
+				// through a shared slice, map or pointer shows too.
+				fresh := bucket()
+				for _, a := range []any{args, fresh} {
+					if omit != nil {
+						omit(a)
+					}
 				}
-				before := *args
+				before := *fresh
 				_, err := storage.NewBucket(ctx, "t", args)
 				// Grants is a func: compare what it builds instead.
 				before.Grants, args.Grants = nil, nil
@@ -301,10 +312,15 @@ func TestComponentsLeaveTheCallersArgsAlone(t *testing.T) {
 					return nil, nil, err
 				}
 				args := loadBalancer(accessLogs)
-				if omit != nil {
-					omit(args)
+				// The copy is built afresh, not copied from args, so a write
+				// through a shared slice, map or pointer shows too.
+				fresh := loadBalancer(accessLogs)
+				for _, a := range []any{args, fresh} {
+					if omit != nil {
+						omit(a)
+					}
 				}
-				before := *args
+				before := *fresh
 				_, err = edge.NewLoadBalancer(ctx, "t", args)
 				return before, *args, err
 			}},
@@ -318,10 +334,15 @@ func TestComponentsLeaveTheCallersArgsAlone(t *testing.T) {
 					return nil, nil, err
 				}
 				args := gitHub(backend)
-				if omit != nil {
-					omit(args)
+				// The copy is built afresh, not copied from args, so a write
+				// through a shared slice, map or pointer shows too.
+				fresh := gitHub(backend)
+				for _, a := range []any{args, fresh} {
+					if omit != nil {
+						omit(a)
+					}
 				}
-				before := *args
+				before := *fresh
 				_, err = pipeline.NewGitHubAccess(ctx, "t", args)
 				return before, *args, err
 			}},

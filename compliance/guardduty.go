@@ -43,6 +43,11 @@ var GuardDutyFeatures = []Feature{
 	}},
 }
 
+// FindingPublishingFrequency is how often GuardDuty publishes updates to
+// existing findings (new findings go out within minutes regardless): the
+// shortest interval it offers, so an ongoing attack keeps paging.
+const FindingPublishingFrequency = "FIFTEEN_MINUTES"
+
 // HighSeverity is GuardDuty's floor for high-severity findings (7.0 to 8.9; critical is 9.0 and up).
 const HighSeverity = 7
 
@@ -100,7 +105,7 @@ func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionA
 	parent := pulumi.Parent(t)
 	detector, err := guardduty.NewDetector(ctx, name, &guardduty.DetectorArgs{
 		Enable:                     pulumi.Bool(true),
-		FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
+		FindingPublishingFrequency: pulumi.String(FindingPublishingFrequency),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create GuardDuty detector: %w", err)

@@ -38,6 +38,14 @@ var secretEnv = map[stackconfig.SecretName]string{
 // runs as can write there (ECS API reference, Tmpfs.mountOptions).
 var TmpfsMountOptions = []string{"rw", "nosuid", "nodev", "noexec", "mode=1777"}
 
+// DeploymentMinimumHealthyPercent and DeploymentMaximumPercent make every
+// deployment rolling: the new tasks start (up to twice the desired count)
+// before any old one stops, so capacity never drops below desired.
+const (
+	DeploymentMinimumHealthyPercent = 100
+	DeploymentMaximumPercent        = 200
+)
+
 // ServiceArgs configures a Service.
 type ServiceArgs struct {
 	// Name is the service's short name ("api"). Required.
@@ -302,8 +310,8 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 			SecurityGroups: pulumi.StringArray{args.SecurityGroupID},
 			AssignPublicIp: pulumi.Bool(false),
 		},
-		DeploymentMinimumHealthyPercent: pulumi.Int(100),
-		DeploymentMaximumPercent:        pulumi.Int(200),
+		DeploymentMinimumHealthyPercent: pulumi.Int(DeploymentMinimumHealthyPercent),
+		DeploymentMaximumPercent:        pulumi.Int(DeploymentMaximumPercent),
 		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreakerArgs{
 			Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true),
 		},

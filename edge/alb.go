@@ -44,6 +44,10 @@ type TargetGroup struct {
 	HealthCheckPath string
 }
 
+// AccessLogInfrequentAccessDays is when ALB access logs move to S3
+// Standard-IA: S3's minimum age for that transition.
+const AccessLogInfrequentAccessDays = 30
+
 // LoadBalancerArgs configures a LoadBalancer.
 type LoadBalancerArgs struct {
 	// Scope is the stack's name prefix, account, region and partition: its prefix
@@ -155,7 +159,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		Name:            bucketName,
 		Scope:           args.Scope,
 		SseS3Reason:     "Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3",
-		Lifecycle:       storage.Lifecycle{InfrequentAccessDays: 30, ExpireDays: args.AccessLogDays, NoncurrentExpireDays: 30},
+		Lifecycle:       storage.Lifecycle{InfrequentAccessDays: AccessLogInfrequentAccessDays, ExpireDays: args.AccessLogDays, NoncurrentExpireDays: 30},
 		AccessLogBucket: args.S3AccessLogBucket,
 		Grants: func(bucketArn string) []policy.Statement {
 			return []policy.Statement{{

@@ -71,9 +71,6 @@ const (
 	typeInstanceState = "aws:ec2/instanceState:InstanceState"
 )
 
-// SSMCorePolicy is the AWS managed policy that makes an instance SSM-managed.
-const SSMCorePolicy = "AmazonSSMManagedInstanceCore"
-
 // isManagedPolicy reports whether arn is the AWS managed policy of that
 // name, in any partition.
 func isManagedPolicy(arn, name string) bool {

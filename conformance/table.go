@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/policy"
 )
 
 func jsonUnmarshal(s string, into any) error { return json.Unmarshal([]byte(s), into) }
@@ -342,7 +344,7 @@ var Checks = map[string]Check{
 	"EC2_INSTANCE_MANAGED_BY_SSM": {Evaluate: each([]string{typeInstance}, func(s *Stack, r *Resource) Evaluation {
 		for _, prof := range s.Refer(typeInstanceProf, "name", r.Str("iamInstanceProfile")) {
 			for _, a := range s.Refer(typeAttachment, "role", prof.Str("role")) {
-				if isManagedPolicy(a.Str("policyArn"), SSMCorePolicy) {
+				if isManagedPolicy(a.Str("policyArn"), policy.SSMManagedInstanceCore) {
 					return pass(r, "its role has AmazonSSMManagedInstanceCore")
 				}
 			}

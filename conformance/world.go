@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/omnirapeutic/infrastructure/naming"
+	"github.com/omnirapeutic/infrastructure/policy"
 )
 
 // The compliant world and its breaks are fixtures, exported so that every
@@ -76,7 +77,7 @@ func CompliantWorld() *Stack {
 		res(typeInstance, "vm", map[string]any{"metadataOptions": map[string]any{"httpTokens": "required"}, "associatePublicIpAddress": false, "subnetId": "sub-id",
 			"iamInstanceProfile": "prof", "rootBlockDevice": map[string]any{"encrypted": true}}),
 		res(typeInstanceProf, "vm-profile", map[string]any{"name": "prof", "role": "vm-role"}),
-		res(typeAttachment, "vm-ssm", map[string]any{"role": "vm-role", "policyArn": fixture.ManagedPolicyARN(SSMCorePolicy)}),
+		res(typeAttachment, "vm-ssm", map[string]any{"role": "vm-role", "policyArn": fixture.ManagedPolicyARN(policy.SSMManagedInstanceCore)}),
 		res(typeEbsDefault, "ebs-default", map[string]any{"enabled": true}),
 		res(typeTaskDef, "task", map[string]any{"networkMode": "host", "containerDefinitions": `[{"name":"app","readonlyRootFilesystem":true,"user":"1000"}]`}),
 		res(typePasswordPol, "passwords", map[string]any{"minimumPasswordLength": 14.0, "passwordReusePrevention": 24.0, "maxPasswordAge": 90.0,

@@ -20,9 +20,6 @@ import (
 )
 
 const (
-	// SSMCorePolicy is AWS's managed policy that lets SSM manage an
-	// instance (naming.Scope.ManagedPolicyARN makes its ARN).
-	SSMCorePolicy = "AmazonSSMManagedInstanceCore"
 	// SessionPreferencesDocument is the name Session Manager reads its
 	// account-wide preferences from. The console creates it on first use;
 	// if it exists already, import it (docs/platform-engineer.md, "Before the first `pulumi up` in an account") before `pulumi up`.
@@ -130,7 +127,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		Trust:             policy.AssumeRole("ec2.amazonaws.com", nil),
 		Policy:            sessionPolicy,
 		PolicyDescription: "Write Session Manager logs to the bastion's encrypted log group",
-		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(SSMCorePolicy)},
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(policy.SSMManagedInstanceCore)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("bastion role: %w", err)

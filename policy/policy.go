@@ -87,3 +87,9 @@ func Parse(s string) (Document, error) {
 	}
 	return d, nil
 }
+
+// SSMManagedInstanceCore is AWS's managed policy that lets Systems Manager
+// manage an instance (Session Manager included): the bastion's role attaches
+// it, and the HIPAA pack's EC2_INSTANCE_MANAGED_BY_SSM prediction looks for
+// it. naming.Scope.ManagedPolicyARN makes its ARN.
+const SSMManagedInstanceCore = "AmazonSSMManagedInstanceCore"

@@ -53,12 +53,20 @@ func smallStack(extra ...*synth.Resource) *synth.Result {
 	return r
 }
 
+// estimate is synth.Estimate on a synthesis whose inputs it must read.
+func estimate(t *testing.T, r *synth.Result, u synth.UsageProfile) *synth.Cost {
+	t.Helper()
+	c, err := synth.Estimate(r, u)
+	require.NoError(t, err)
+	return c
+}
+
 var smallUsage = synth.UsageProfile{NatGB: 100, AlbLCUs: 2, WafMillionRequests: 3, ExtraACUHours: 10, AuroraMillionIOs: 5, DatabaseGB: 10}
 
 // TestCostArithmeticOnASmallStack pins every line of a small stack against
 // numbers worked out by hand from the price table, so a price edit shows here.
 func TestCostArithmeticOnASmallStack(t *testing.T) {
-	c := synth.Estimate(smallStack(), smallUsage)
+	c := estimate(t, smallStack(), smallUsage)
 	got := map[string]float64{}
 	for _, l := range c.Lines {
 		got[l.Resource+"/"+string(l.Price)] += l.MonthlyUSD
@@ -97,7 +105,7 @@ func TestCostArithmeticOnASmallStack(t *testing.T) {
 	// The usage profile moves the total and nothing else.
 	more := smallUsage
 	more.NatGB = 1100
-	c2 := synth.Estimate(smallStack(), more)
+	c2 := estimate(t, smallStack(), more)
 	assert.InDelta(t, c.FloorUSD, c2.FloorUSD, 1e-9)
 	assert.InDelta(t, 1000*0.045, c2.TotalUSD-c.TotalUSD, 1e-9)
 }
@@ -107,8 +115,8 @@ func TestCostArithmeticOnASmallStack(t *testing.T) {
 func TestCostPricesOnlyWhatIsThere(t *testing.T) {
 	u := smallUsage
 	u.BackupGB, u.SecurityHubChecks = 100, 5000
-	base := synth.Estimate(smallStack(), u)
-	with := synth.Estimate(smallStack(
+	base := estimate(t, smallStack(), u)
+	with := estimate(t, smallStack(
 		&synth.Resource{Type: "aws:backup/plan:Plan", Name: "plan", URN: "urn:plan", Inputs: map[string]any{}},
 		&synth.Resource{Type: "aws:securityhub/account:Account", Name: "hub", URN: "urn:hub", Inputs: map[string]any{}},
 	), u)
@@ -121,8 +129,8 @@ func TestCostPricesOnlyWhatIsThere(t *testing.T) {
 // TestProductionAndStagingFloors pins the idle floor of both stacks at the
 // default usage profile, and staging at no more than half of production.
 func TestProductionAndStagingFloors(t *testing.T) {
-	prod := synth.Estimate(production(t), synth.DefaultUsage)
-	stg := synth.Estimate(staging(t), synth.DefaultUsage)
+	prod := estimate(t, production(t), synth.DefaultUsage)
+	stg := estimate(t, staging(t), synth.DefaultUsage)
 	assert.InDelta(t, 234.55, prod.FloorUSD, 0.005, "production's idle floor")
 	assert.InDelta(t, 96.59, stg.FloorUSD, 0.005, "staging's idle floor")
 	assert.LessOrEqual(t, stg.FloorUSD, prod.FloorUSD/2, "staging's floor must be at most half of production's")
@@ -168,7 +176,7 @@ func TestReportAndCostOutput(t *testing.T) {
 	var report, cost, js bytes.Buffer
 	require.NoError(t, synth.WriteReport(&report, r))
 	assert.Contains(t, report.String(), "== Cost ==\nModeled monthly cost: $269.80 = idle floor $234.55 + usage $35.25 (US East (N. Virginia) list prices as of "+synth.PricesAsOf)
-	require.NoError(t, synth.WriteCost(&cost, synth.Estimate(r, r.Usage)))
+	require.NoError(t, synth.WriteCost(&cost, estimate(t, r, r.Usage)))
 	assert.Contains(t, cost.String(), "network-nat-us-east-1a")
 	assert.Contains(t, cost.String(), "https://aws.amazon.com/vpc/pricing/")
 	assert.Contains(t, cost.String(), "natGB")

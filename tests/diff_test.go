@@ -43,6 +43,14 @@ func edit(t *testing.T, inv *synth.Inventory, typ, name string, change func(r *s
 	return &out
 }
 
+// compare is synth.Compare on inventories it must read.
+func compare(t *testing.T, old, new *synth.Inventory, replaceOnly func(string) []synth.ReplaceOnlyProperty) *synth.Delta {
+	t.Helper()
+	d, err := synth.Compare(old, new, replaceOnly)
+	require.NoError(t, err)
+	return d
+}
+
 func writeDiff(d *synth.Delta) string {
 	var b bytes.Buffer
 	synth.WriteDiff(&b, d)
@@ -52,7 +60,7 @@ func writeDiff(d *synth.Delta) string {
 // TestDiffOfIdenticalSynthesesIsEmpty: the same program twice differs in nothing.
 func TestDiffOfIdenticalSynthesesIsEmpty(t *testing.T) {
 	inv := decoded(t, production(t))
-	d := synth.Compare(inv, inv, synth.ReplaceOnly)
+	d := compare(t, inv, inv, synth.ReplaceOnly)
 	assert.Empty(t, d.Added)
 	assert.Empty(t, d.Removed)
 	assert.Empty(t, d.Changed)
@@ -67,7 +75,7 @@ func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
 	new := edit(t, old, "aws:rds/cluster:Cluster", "aurora-cluster", func(r *synth.Resource) {
 		r.Inputs["kmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/another"
 	})
-	d := synth.Compare(old, new, synth.ReplaceOnly)
+	d := compare(t, old, new, synth.ReplaceOnly)
 	require.Len(t, d.Changed, 3, "the cluster, the writer instance that names it, and the backup selection that names its ARN")
 	assert.Equal(t, []string{"kmsKeyId"}, d.Changed[0].Inputs)
 	assert.Equal(t, "aurora-writer", d.Changed[1].Name)
@@ -94,7 +102,7 @@ func TestDiffFlagsARenamedLogGroup(t *testing.T) {
 		r.Name = "trail-logs"
 		r.URN = strings.Replace(r.URN, "::cloudtrail-logs", "::trail-logs", 1)
 	})
-	d := synth.Compare(old, new, synth.ReplaceOnly)
+	d := compare(t, old, new, synth.ReplaceOnly)
 	require.Len(t, d.Added, 1)
 	require.Len(t, d.Removed, 1)
 	require.Len(t, d.Dangerous, 1)
@@ -105,7 +113,7 @@ func TestDiffFlagsARenamedLogGroup(t *testing.T) {
 	tuned := edit(t, old, "aws:cloudwatch/metricAlarm:MetricAlarm", "alarms-aurora-cpu", func(r *synth.Resource) {
 		r.Inputs["threshold"] = 90.0
 	})
-	d = synth.Compare(old, tuned, synth.ReplaceOnly)
+	d = compare(t, old, tuned, synth.ReplaceOnly)
 	require.Len(t, d.Changed, 1)
 	assert.Empty(t, d.Changed[0].Replace)
 	assert.Empty(t, d.Dangerous)
@@ -116,10 +124,38 @@ func TestDiffFlagsARenamedLogGroup(t *testing.T) {
 // TestDiffShowsTheCostDelta: production to staging is staging's floor minus production's.
 func TestDiffShowsTheCostDelta(t *testing.T) {
 	prod, stg := decoded(t, production(t)), decoded(t, staging(t))
-	d := synth.Compare(prod, stg, synth.ReplaceOnly)
+	d := compare(t, prod, stg, synth.ReplaceOnly)
 	out := writeDiff(d)
 	assert.Contains(t, out, fmt.Sprintf("floor $%.2f → $%.2f (-$%.2f)", prod.Cost.FloorUSD, stg.Cost.FloorUSD, prod.Cost.FloorUSD-stg.Cost.FloorUSD))
 	assert.Contains(t, out, "-$65.70 NAT gateway hour")
+}
+
+// TestDiffRefusesMalformedInputsNamingTheResource: the diff reads physical
+// names and ARNs by type; one of another type is an error naming the
+// resource, not a rename missed or a cascade cut short.
+func TestDiffRefusesMalformedInputsNamingTheResource(t *testing.T) {
+	old := decoded(t, production(t))
+	const lg = "aws:cloudwatch/logGroup:LogGroup"
+	bad := edit(t, old, lg, "cloudtrail-logs", func(r *synth.Resource) { r.Inputs["name"] = 7.0 })
+	renamed := edit(t, bad, lg, "cloudtrail-logs", func(r *synth.Resource) {
+		r.Name = "trail-logs"
+		r.URN = strings.Replace(r.URN, "::cloudtrail-logs", "::trail-logs", 1)
+	})
+	var err error
+	require.NotPanics(t, func() { _, err = synth.Compare(bad, renamed, synth.ReplaceOnly) })
+	require.Error(t, err)
+	urn := find(t, &synth.Result{Resources: bad.Resources}, lg, "cloudtrail-logs").URN
+	assert.Contains(t, err.Error(), "read the inputs of "+lg+" cloudtrail-logs ("+urn+")")
+	assert.Contains(t, err.Error(), "cannot unmarshal number")
+
+	const vpc = "aws:ec2/vpc:Vpc"
+	badARN := edit(t, old, vpc, "network-vpc", func(r *synth.Resource) { r.Computed = map[string]any{"arn": 7.0} })
+	recut := edit(t, badARN, vpc, "network-vpc", func(r *synth.Resource) { r.Inputs["cidrBlock"] = "10.9.0.0/16" })
+	_, err = synth.Compare(badARN, recut, synth.ReplaceOnly)
+	require.Error(t, err)
+	urn = find(t, &synth.Result{Resources: badARN.Resources}, vpc, "network-vpc").URN
+	assert.Contains(t, err.Error(), "read the computed outputs of "+vpc+" network-vpc ("+urn+")")
+	assert.Contains(t, err.Error(), "cannot unmarshal number")
 }
 
 // TestReplaceOnlyTableIsSourced: every entry names a property and a source.
@@ -139,7 +175,7 @@ func TestReplaceOnlyTableIsSourced(t *testing.T) {
 func TestDiffFollowsReplacementsThroughReferences(t *testing.T) {
 	old := decoded(t, production(t))
 	new := edit(t, old, "aws:ec2/vpc:Vpc", "network-vpc", func(r *synth.Resource) { r.Inputs["cidrBlock"] = "10.9.0.0/16" })
-	d := synth.Compare(old, new, synth.ReplaceOnly)
+	d := compare(t, old, new, synth.ReplaceOnly)
 	replaced := map[string]bool{}
 	for _, c := range d.Changed {
 		if len(c.Replace) > 0 {

@@ -38,26 +38,40 @@ func withInput(t *testing.T, r *synth.Result, typ, name, key string, value any) 
 
 // The report reads recorded inputs through typed decoding: an input of the
 // wrong shape is an error that names the resource (so the command prints
-// which one), never a panic and never a silently wrong row.
+// which one), never a panic and never a silently wrong row. Inputs the cost
+// model reads (cost: true) fail the estimate and --json too, never a $0 line.
 func TestReportRefusesMalformedInputsNamingTheResource(t *testing.T) {
 	r := production(t)
+	const cost, reportOnly = true, false
 	for _, tc := range []struct {
 		typ, name, key string
 		value          any
 		want           string
+		cost           bool
 	}{
-		{tTargetGroup, "alb-api", "healthCheck", "/health", "cannot unmarshal string"},
-		{tListenerRule, "alb-http-api", "conditions", []any{}, "no path-pattern condition"},
-		{tListenerRule, "alb-http-api", "priority", "ten", "cannot unmarshal string"},
-		{tWebAcl, "waf", "rules", map[string]any{"name": "x"}, "cannot unmarshal object"},
-		{"aws:cloudwatch/metricAlarm:MetricAlarm", "alarms-alb-5xx", "threshold", "high", "cannot unmarshal string"},
-		{tRepo, "ecr-api", "imageScanningConfiguration", true, "cannot unmarshal bool"},
-		{"aws:ec2/subnet:Subnet", "network-app-us-east-1a", "tags", []any{"Tier", "app"}, "cannot unmarshal array"},
-		{tCluster, "aurora-cluster", "port", "5432", "cannot unmarshal string"},
-		{tBackupPlan, "backup-plan", "rules", "daily", "cannot unmarshal string"},
-		{"aws:kms/key:Key", "keys-aurora", "deletionWindowInDays", 7.5, "cannot unmarshal number 7.5"},
-		{tTrail, "cloudtrail", "advancedEventSelectors", map[string]any{}, "cannot unmarshal object"},
-		{"aws:cloudwatch/logGroup:LogGroup", "cloudtrail-logs", "retentionInDays", "forever", "cannot unmarshal string"},
+		{tTargetGroup, "alb-api", "healthCheck", "/health", "cannot unmarshal string", reportOnly},
+		{tListenerRule, "alb-http-api", "conditions", []any{}, "no path-pattern condition", reportOnly},
+		{tListenerRule, "alb-http-api", "priority", "ten", "cannot unmarshal string", reportOnly},
+		{tWebAcl, "waf", "rules", map[string]any{"name": "x"}, "cannot unmarshal object", cost},
+		{"aws:cloudwatch/metricAlarm:MetricAlarm", "alarms-alb-5xx", "threshold", "high", "cannot unmarshal string", reportOnly},
+		{tRepo, "ecr-api", "imageScanningConfiguration", true, "cannot unmarshal bool", reportOnly},
+		{"aws:ec2/subnet:Subnet", "network-app-us-east-1a", "tags", []any{"Tier", "app"}, "cannot unmarshal array", reportOnly},
+		{tCluster, "aurora-cluster", "port", "5432", "cannot unmarshal string", reportOnly},
+		{tBackupPlan, "backup-plan", "rules", "daily", "cannot unmarshal string", reportOnly},
+		{"aws:kms/key:Key", "keys-aurora", "deletionWindowInDays", 7.5, "cannot unmarshal number 7.5", reportOnly},
+		{tTrail, "cloudtrail", "advancedEventSelectors", map[string]any{}, "cannot unmarshal object", reportOnly},
+		{"aws:cloudwatch/logGroup:LogGroup", "cloudtrail-logs", "retentionInDays", "forever", "cannot unmarshal string", reportOnly},
+		{tCluster, "aurora-cluster", "serverlessv2ScalingConfiguration", "0.5-4", "cannot unmarshal string", cost},
+		{tCluster, "aurora-cluster", "manageMasterUserPassword", "yes", "cannot unmarshal string", cost},
+		{tService, "ecs-nginx", "desiredCount", "two", "cannot unmarshal string", cost},
+		{tService, "ecs-nginx", "taskDefinition", "omnirapeutic-production-web:1", `taskDefinition "omnirapeutic-production-web:1" names no registered task definition`, cost},
+		{tTaskDef, "ecs-nginx-task", "cpu", "a quarter", `cannot unmarshal string "a quarter"`, cost},
+		{tTaskDef, "ecs-nginx-task", "memory", true, "cannot unmarshal bool", cost},
+		{"aws:ec2/instance:Instance", "bastion", "rootBlockDevice", map[string]any{"volumeSize": "eight"}, "cannot unmarshal string", cost},
+		{"aws:lb/loadBalancer:LoadBalancer", "alb", "subnets", "network-public-us-east-1a-id", "cannot unmarshal string", cost},
+		{"aws:cloudwatch/metricAlarm:MetricAlarm", "alarms-alb-5xx", "metricQueries", map[string]any{"id": "a"}, "cannot unmarshal object", cost},
+		{"aws:cfg/conformancePack:ConformancePack", "config-hipaa", "templateBody", 1.0, "cannot unmarshal number", cost},
+		{"aws:guardduty/detectorFeature:DetectorFeature", "guardduty-RUNTIME_MONITORING", "name", 7.0, "cannot unmarshal number", cost},
 	} {
 		t.Run(tc.name+"."+tc.key, func(t *testing.T) {
 			bad, res := withInput(t, r, tc.typ, tc.name, tc.key, tc.value)
@@ -66,11 +80,24 @@ func TestReportRefusesMalformedInputsNamingTheResource(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "read the inputs of "+tc.typ+" "+tc.name+" ("+res.URN+")")
 			assert.Contains(t, err.Error(), tc.want)
+			if !tc.cost {
+				return
+			}
+			var c *synth.Cost
+			require.NotPanics(t, func() { c, err = synth.Estimate(bad, bad.Usage) })
+			require.Error(t, err, "the cost model must not price a malformed input at $0")
+			assert.Nil(t, c)
+			assert.Contains(t, err.Error(), "read the inputs of "+tc.typ+" "+tc.name+" ("+res.URN+")")
+			assert.Contains(t, err.Error(), tc.want)
+			require.ErrorContains(t, synth.WriteJSON(io.Discard, bad), "read the inputs of "+tc.typ+" "+tc.name+" ("+res.URN+")")
 		})
 	}
+	c, err := synth.Estimate(r, r.Usage)
+	require.NoError(t, err, "the shared synthesis prices")
+	assert.Positive(t, c.FloorUSD)
 	require.NoError(t, synth.WriteReport(io.Discard, r), "the shared synthesis is untouched")
 
 	bad, res := withInput(t, r, tListener, "alb-http", "defaultActions", []any{})
-	_, err := bad.Routes()
+	_, err = bad.Routes()
 	require.EqualError(t, err, "read the inputs of "+tListener+" alb-http ("+res.URN+"): no default action")
 }

@@ -68,7 +68,10 @@ func run(cmd synth.CommandLine) error {
 	case cmd.JSON:
 		err = synth.WriteJSON(w, result)
 	case cmd.Cost:
-		err = synth.WriteCost(w, synth.Estimate(result, result.Usage))
+		var c *synth.Cost
+		if c, err = synth.Estimate(result, result.Usage); err == nil {
+			err = synth.WriteCost(w, c)
+		}
 	case cmd.Diagram:
 		err = synth.WriteDiagram(w, result)
 	default:
@@ -121,7 +124,11 @@ func diff(args []string) int {
 			return 1
 		}
 	}
-	d := synth.Compare(inv[0], inv[1], synth.ReplaceOnly)
+	d, err := synth.Compare(inv[0], inv[1], synth.ReplaceOnly)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
+		return 1
+	}
 	w := bufio.NewWriter(os.Stdout)
 	synth.WriteDiff(w, d)
 	if err := w.Flush(); err != nil {

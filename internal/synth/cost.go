@@ -1,10 +1,12 @@
 package synth
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -53,7 +55,9 @@ type Cost struct {
 // Estimate models the monthly cost of what the synthesis registered, from
 // Prices and the usage profile. Only resources that cost money by existing
 // or by use get lines; IAM, security groups, route tables and the like are free.
-func Estimate(r *Result, u UsageProfile) *Cost {
+// An input the model reads that has another type than the provider's schema
+// gives it is an error naming the resource, never a line priced at $0.
+func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	c := &Cost{PricesAsOf: PricesAsOf, Region: r.Config.Values["aws:region"], Usage: u}
 	add := func(res *Resource, key PriceKey, qty float64, floor bool, basis string) {
 		if qty == 0 {
@@ -86,60 +90,85 @@ func Estimate(r *Result, u UsageProfile) *Cost {
 	for _, e := range r.OfType("aws:ec2/eip:Eip") {
 		add(e, PublicIPv4Hour, HoursPerMonth, true, "730 hours")
 	}
-	for _, lb := range r.OfType("aws:lb/loadBalancer:LoadBalancer") {
+	lbs, lbIn, err := decodeAll[loadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	if err != nil {
+		return nil, err
+	}
+	for i, lb := range lbs {
 		add(lb, AlbHour, HoursPerMonth, true, "730 hours")
-		if lb.Inputs["internal"] != true {
-			subnets, _ := lb.Inputs["subnets"].([]any)
-			add(lb, PublicIPv4Hour, float64(len(subnets))*HoursPerMonth, true,
-				fmt.Sprintf("one public IPv4 address per subnet (%d) for 730 hours", len(subnets)))
+		if !lbIn[i].Internal {
+			subnets := len(lbIn[i].Subnets)
+			add(lb, PublicIPv4Hour, float64(subnets)*HoursPerMonth, true,
+				fmt.Sprintf("one public IPv4 address per subnet (%d) for 730 hours", subnets))
 		}
 		add(lb, AlbLCUHour, u.AlbLCUs*HoursPerMonth, false, fmt.Sprintf("albLCUs %g for 730 hours", u.AlbLCUs))
 	}
-	for _, acl := range r.OfType("aws:wafv2/webAcl:WebAcl") {
-		rules, _ := acl.Inputs["rules"].([]any)
+	acls, aclIn, err := decodeAll[webACLInputs](r, "aws:wafv2/webAcl:WebAcl")
+	if err != nil {
+		return nil, err
+	}
+	for i, acl := range acls {
+		rules := len(aclIn[i].Rules)
 		add(acl, WafWebACLMonth, 1, true, "one web ACL")
-		add(acl, WafRuleMonth, float64(len(rules)), true, fmt.Sprintf("%d rules (a managed rule group counts as one)", len(rules)))
+		add(acl, WafRuleMonth, float64(rules), true, fmt.Sprintf("%d rules (a managed rule group counts as one)", rules))
 		add(acl, WafMillionRequests, u.WafMillionRequests, false, "wafMillionRequests")
 	}
 
-	for _, cl := range r.OfType("aws:rds/cluster:Cluster") {
-		scaling, _ := cl.Inputs["serverlessv2ScalingConfiguration"].(map[string]any)
-		minACU, _ := scaling["minCapacity"].(float64)
-		for _, inst := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
-			if inst.Str("instanceClass") == "db.serverless" {
+	clusters, clusterIn, err := decodeAll[clusterInputs](r, "aws:rds/cluster:Cluster")
+	if err != nil {
+		return nil, err
+	}
+	instances, instanceIn, err := decodeAll[clusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	if err != nil {
+		return nil, err
+	}
+	for i, cl := range clusters {
+		minACU := clusterIn[i].Scaling.MinCapacity
+		for j, inst := range instances {
+			if instanceIn[j].InstanceClass == "db.serverless" {
 				add(inst, AuroraACUHour, minACU*HoursPerMonth, true, fmt.Sprintf("minCapacity %g ACU for 730 hours", minACU))
 			}
 		}
 		add(cl, AuroraACUHour, u.ExtraACUHours, false, "extraACUHours above the minimum")
 		add(cl, AuroraStorageGBMonth, u.DatabaseGB, true, "databaseGB at rest")
 		add(cl, AuroraMillionIOs, u.AuroraMillionIOs, false, "auroraMillionIOs")
-		if cl.Inputs["manageMasterUserPassword"] == true {
+		if clusterIn[i].ManageMasterUserPassword {
 			add(cl, SecretMonth, 1, true, "the master password secret RDS manages")
 		}
 	}
 
+	services, serviceIn, err := decodeAll[ecsServiceInputs](r, "aws:ecs/service:Service")
+	if err != nil {
+		return nil, err
+	}
 	fargateVCPUs := 0.0
-	for _, svc := range r.OfType("aws:ecs/service:Service") {
-		td := r.taskDefinition(svc.Str("taskDefinition"))
-		if td == nil {
-			continue
+	for i, svc := range services {
+		_, td, err := r.findTaskDefinition(serviceIn[i].TaskDefinition)
+		if err != nil {
+			return nil, err
 		}
-		count, _ := svc.Inputs["desiredCount"].(float64)
-		vcpu := number(td.Inputs["cpu"]) / 1024
-		gb := number(td.Inputs["memory"]) / 1024
+		if td == nil {
+			return nil, invalid(svc, "taskDefinition %q names no registered task definition", serviceIn[i].TaskDefinition)
+		}
+		count := serviceIn[i].DesiredCount
+		vcpu := float64(td.CPU) / 1024
+		gb := float64(td.Memory) / 1024
 		fargateVCPUs += count * vcpu
 		add(svc, FargateVCPUHour, count*vcpu*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g vCPU for 730 hours", count, vcpu))
 		add(svc, FargateGBHour, count*gb*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g GB for 730 hours", count, gb))
 	}
-	for _, in := range r.OfType("aws:ec2/instance:Instance") {
-		if in.Str("instanceType") == "t3.micro" {
+	ec2s, ec2In, err := decodeAll[instanceInputs](r, "aws:ec2/instance:Instance")
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range ec2s {
+		if ec2In[i].InstanceType == "t3.micro" {
 			add(in, EC2T3MicroHour, HoursPerMonth, true, "730 hours")
 		} else {
 			c.Lines = append(c.Lines, CostLine{Tier: r.Tier(in), Resource: in.Name, Type: in.Type,
-				Basis: fmt.Sprintf("instance type %s has no price in the table: add one", in.Str("instanceType")), Floor: true})
+				Basis: fmt.Sprintf("instance type %s has no price in the table: add one", ec2In[i].InstanceType), Floor: true})
 		}
-		root, _ := in.Inputs["rootBlockDevice"].(map[string]any)
-		size, basis := number(root["volumeSize"]), "root volume"
+		size, basis := ec2In[i].RootBlockDevice.VolumeSize, "root volume"
 		if size == 0 {
 			// The AMI's own root volume size: 8 GiB for Amazon Linux 2023.
 			size, basis = 8, "root volume, the AMI's 8 GiB"
@@ -153,12 +182,18 @@ func Estimate(r *Result, u UsageProfile) *Cost {
 	for _, s := range r.OfType("aws:secretsmanager/secret:Secret") {
 		add(s, SecretMonth, 1, true, "one secret")
 	}
-	for _, a := range r.OfType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+	alarms, alarmIn, err := decodeAll[metricAlarmInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range alarms {
+		// A metric-math alarm is charged per metric it queries; any other
+		// alarm watches one.
 		metrics := 1
-		if qs, ok := a.Inputs["metricQueries"].([]any); ok {
+		if qs := alarmIn[i].MetricQueries; qs != nil {
 			metrics = 0
 			for _, q := range qs {
-				if m, _ := q.(map[string]any); m["metric"] != nil {
+				if q.Metric != nil {
 					metrics++
 				}
 			}
@@ -178,8 +213,12 @@ func Estimate(r *Result, u UsageProfile) *Cost {
 		add(rec, ConfigItem, float64(custom)*u.ConfigItemsPerResource, true,
 			fmt.Sprintf("%d resources x configItemsPerResource %g", custom, u.ConfigItemsPerResource))
 	}
-	for _, pack := range r.OfType("aws:cfg/conformancePack:ConformancePack") {
-		rules := strings.Count(pack.Str("templateBody"), `"AWS::Config::ConfigRule"`)
+	packs, packIn, err := decodeAll[conformancePackInputs](r, "aws:cfg/conformancePack:ConformancePack")
+	if err != nil {
+		return nil, err
+	}
+	for i, pack := range packs {
+		rules := strings.Count(packIn[i].TemplateBody, `"AWS::Config::ConfigRule"`)
 		add(pack, ConfigRuleEvaluation, float64(rules)*u.ConfigEvaluationsPerRule, true,
 			fmt.Sprintf("%d rules x configEvaluationsPerRule %g", rules, u.ConfigEvaluationsPerRule))
 	}
@@ -190,8 +229,12 @@ func Estimate(r *Result, u UsageProfile) *Cost {
 		add(d, GuardDutyMillionEvents, u.ManagementEventsMillions, false, "managementEventsMillions")
 		add(d, GuardDutyFlowLogGB, u.FlowLogGB, false, "flowLogGB")
 	}
-	for _, f := range r.OfType("aws:guardduty/detectorFeature:DetectorFeature") {
-		if f.Str("name") == "RUNTIME_MONITORING" {
+	features, featureIn, err := decodeAll[detectorFeatureInputs](r, "aws:guardduty/detectorFeature:DetectorFeature")
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range features {
+		if featureIn[i].Name == "RUNTIME_MONITORING" {
 			add(f, GuardDutyFargateVCPUMonth, fargateVCPUs, true, fmt.Sprintf("%g Fargate vCPUs monitored", fargateVCPUs))
 		}
 	}
@@ -224,7 +267,7 @@ func Estimate(r *Result, u UsageProfile) *Cost {
 		}
 	}
 	c.TotalUSD = c.FloorUSD + c.UsageUSD
-	return c
+	return c, nil
 }
 
 // tiers orders the report's tiers; unknown ones sort last.
@@ -254,31 +297,56 @@ func (r *Result) Tier(res *Resource) string {
 	return parts[1]
 }
 
-// taskDefinition finds the task definition a service's "family:revision" or ARN names.
+// taskDefinition finds the task definition a service's "family:revision" or
+// ARN names, or nil: the diagram draws the edges it can read.
 func (r *Result) taskDefinition(ref string) *Resource {
+	td, _, _ := r.findTaskDefinition(ref)
+	return td
+}
+
+// findTaskDefinition finds the task definition a service's "family:revision"
+// or ARN names, with its inputs; nil when no registered one has that family.
+func (r *Result) findTaskDefinition(ref string) (*Resource, *taskDefinitionInputs, error) {
 	family := ref[strings.LastIndex(ref, "/")+1:]
 	if i := strings.LastIndex(family, ":"); i >= 0 {
 		family = family[:i]
 	}
-	for _, td := range r.OfType("aws:ecs/taskDefinition:TaskDefinition") {
-		if td.Str("family") == family {
-			return td
+	tds, in, err := decodeAll[taskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, td := range tds {
+		if in[i].Family == family {
+			return td, &in[i], nil
 		}
 	}
-	return nil
+	return nil, nil, nil
 }
 
-// number reads a numeric input the way the engine may hold it: a number or
-// a numeric string (ECS task CPU and memory are strings).
-func number(v any) float64 {
-	switch n := v.(type) {
-	case float64:
-		return n
-	case string:
-		f, _ := strconv.ParseFloat(n, 64)
-		return f
+// numeric is a number input the engine may hold as a number or as a numeric
+// string: the provider's schema makes ECS task CPU and memory strings ("256").
+type numeric float64
+
+// UnmarshalJSON reads a number or a numeric string; anything else is an error.
+func (n *numeric) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
 	}
-	return 0
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[float64]()}
+		}
+		*n = numeric(f)
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*n = numeric(f)
+	return nil
 }
 
 // ByTier sums lines per tier: floor and usage.

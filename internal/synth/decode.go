@@ -13,13 +13,23 @@ import (
 // wrong value. Each report decodes the resource types it reads into a small
 // struct of its own, beside the code that reads it.
 func decode[T any](res *Resource) (T, error) {
+	return decodeMap[T](res, "inputs", res.Inputs)
+}
+
+// decodeComputed reads the outputs the mock computed for a resource (its
+// ARN, say) into T, as decode reads its inputs.
+func decodeComputed[T any](res *Resource) (T, error) {
+	return decodeMap[T](res, "computed outputs", res.Computed)
+}
+
+func decodeMap[T any](res *Resource, what string, m map[string]any) (T, error) {
 	var v T
-	b, err := json.Marshal(res.Inputs)
+	b, err := json.Marshal(m)
 	if err == nil {
 		err = json.Unmarshal(b, &v)
 	}
 	if err != nil {
-		return v, fmt.Errorf("read the inputs of %s %s (%s): %w", res.Type, res.Name, res.URN, err)
+		return v, fmt.Errorf("read the %s of %s %s (%s): %w", what, res.Type, res.Name, res.URN, err)
 	}
 	return v, nil
 }

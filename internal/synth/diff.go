@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -39,8 +40,9 @@ type Delta struct {
 // Compare diffs two inventories. Resources are matched by URN, as the
 // engine does: a changed logical name or parent is a delete and a create
 // (unless the program adds an alias). replaceOnly says which inputs force a
-// replacement.
-func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProperty) *Delta {
+// replacement. The inputs it reads by meaning (physical names, ARNs) are
+// decoded: one of another type is an error naming the resource.
+func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProperty) (*Delta, error) {
 	d := &Delta{Old: old.Project + "/" + old.Stack, New: new.Project + "/" + new.Stack, OldCost: old.Cost, NewCost: new.Cost}
 	oldBy, newBy := byURN(old.Resources), byURN(new.Resources)
 	for _, urn := range slices.Sorted(maps.Keys(newBy)) {
@@ -55,7 +57,11 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 			d.Removed = append(d.Removed, o)
 			if Stateful(o) && !o.Component {
 				why := "no longer registered"
-				if moved := movedTo(o, d.Added); moved != nil {
+				moved, err := movedTo(o, d.Added)
+				if err != nil {
+					return nil, err
+				}
+				if moved != nil {
 					why = fmt.Sprintf("its logical name or parent changed (now %s): Pulumi deletes %s and creates a new one unless the program adds an alias", moved.URN, o.Name)
 				}
 				d.Dangerous = append(d.Dangerous, Danger{o.Type, o.Name, "delete", why})
@@ -92,24 +98,38 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 			d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace", strings.Join(why, "; ")})
 		}
 	}
-	d.cascade(oldBy, newBy, replaceOnly)
-	return d
+	if err := d.cascade(oldBy, newBy, replaceOnly); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // cascade follows replacements through references: the mock gives every
 // resource a stable ID, so a replaced VPC leaves its subnets' vpcId equal
 // offline, but in AWS the new VPC has a new ID and every subnet whose
 // replace-only vpcId names it is replaced too. Repeat until nothing new.
-func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ string) []ReplaceOnlyProperty) {
+func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ string) []ReplaceOnlyProperty) error {
 	gone := map[string]*Resource{} // URN → replaced or deleted resource
+	arns := map[string]string{}    // URN → the gone resource's ARN, if it has one
+	markGone := func(urn string, r *Resource) error {
+		out, err := decodeComputed[struct {
+			ARN string `json:"arn"`
+		}](r)
+		gone[urn], arns[urn] = r, out.ARN
+		return err
+	}
 	for _, r := range d.Removed {
-		gone[r.URN] = r
+		if err := markGone(r.URN, r); err != nil {
+			return err
+		}
 	}
 	index := map[string]int{}
 	for i, c := range d.Changed {
 		index[c.URN] = i
 		if len(c.Replace) > 0 {
-			gone[c.URN] = oldBy[c.URN]
+			if err := markGone(c.URN, oldBy[c.URN]); err != nil {
+				return err
+			}
 		}
 	}
 	for changed := true; changed; {
@@ -122,7 +142,7 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 			for _, p := range replaceOnly(n.Type) {
 				value := fmt.Sprint(o.Inputs[p.Name])
 				for _, g := range slices.SortedFunc(maps.Values(gone), func(a, b *Resource) int { return strings.Compare(a.URN, b.URN) }) {
-					arn, _ := g.Computed["arn"].(string)
+					arn := arns[g.URN]
 					if (g.ID == "" || !strings.Contains(value, g.ID)) && (arn == "" || !strings.Contains(value, arn)) {
 						continue
 					}
@@ -136,7 +156,9 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 					if !slices.Contains(d.Changed[i].Inputs, p.Name) {
 						d.Changed[i].Inputs = append(d.Changed[i].Inputs, p.Name+" (from "+g.Name+")")
 					}
-					gone[urn] = o
+					if err := markGone(urn, o); err != nil {
+						return err
+					}
 					changed = true
 					if Stateful(o) {
 						d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace",
@@ -150,6 +172,7 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 			}
 		}
 	}
+	return nil
 }
 
 // ExitCode is what `synth diff` exits with: 2 when a protected or stateful
@@ -178,23 +201,46 @@ func union(a, b map[string]any) map[string]any {
 	return out
 }
 
+// physicalNameInputs are the inputs that carry a physical name, by the key
+// each type uses; the first set one is the name.
+type physicalNameInputs struct {
+	Name              string `json:"name"`
+	Bucket            string `json:"bucket"`
+	ClusterIdentifier string `json:"clusterIdentifier"`
+	Identifier        string `json:"identifier"`
+}
+
+func physicalName(r *Resource) (string, error) {
+	in, err := decode[physicalNameInputs](r)
+	return cmp.Or(in.Name, in.Bucket, in.ClusterIdentifier, in.Identifier), err
+}
+
 // movedTo finds the added resource that is the removed one under a new
 // logical name or parent: same type and same physical name.
-func movedTo(o *Resource, added []*Resource) *Resource {
-	physical := func(r *Resource) string {
-		for _, k := range []string{"name", "bucket", "clusterIdentifier", "identifier"} {
-			if s := r.Str(k); s != "" {
-				return s
-			}
-		}
-		return ""
+func movedTo(o *Resource, added []*Resource) (*Resource, error) {
+	name, err := physicalName(o)
+	if err != nil {
+		return nil, err
 	}
 	for _, a := range added {
-		if a.Type == o.Type && (a.Name == o.Name || (physical(o) != "" && physical(a) == physical(o))) {
-			return a
+		if a.Type != o.Type {
+			continue
+		}
+		if a.Name == o.Name {
+			return a, nil
+		}
+		if name == "" {
+			continue
+		}
+		other, err := physicalName(a)
+		if err != nil {
+			return nil, err
+		}
+		if other == name {
+			return a, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // brief prints a value in at most 60 characters.

@@ -9,7 +9,10 @@ import (
 // writeCostDoc renders the modeled monthly cost of every stack side by
 // side: idle floor, total under DefaultUsage, and the biggest floor lines.
 func writeCostDoc(b *bytes.Buffer, g *docSet) error {
-	first := Estimate(g.stacks[0], DefaultUsage)
+	first, err := Estimate(g.stacks[0], DefaultUsage)
+	if err != nil {
+		return fmt.Errorf("model the cost of stack %s: %w", g.stacks[0].Config.Stack, err)
+	}
 	b.WriteString("# Modeled monthly cost per stack\n\n")
 	fmt.Fprintf(b, "From `internal/synth/prices.go` (US East (N. Virginia) on-demand list prices as of %s, %d hours a\n"+
 		"month, before free tiers and discounts) and the usage profile `synth.DefaultUsage`. The *idle floor* is a\n"+
@@ -17,7 +20,10 @@ func writeCostDoc(b *bytes.Buffer, g *docSet) error {
 		"`go run ./cmd/synth --cost --stack NAME`.\n\n", first.PricesAsOf, HoursPerMonth)
 	var rows [][]string
 	for i, r := range g.stacks {
-		c := Estimate(r, DefaultUsage)
+		c, err := Estimate(r, DefaultUsage)
+		if err != nil {
+			return fmt.Errorf("model the cost of stack %s: %w", r.Config.Stack, err)
+		}
 		floor := usd(c.FloorUSD)
 		if i > 0 && first.FloorUSD > 0 {
 			floor += fmt.Sprintf(" (%.0f%% of %s's)", 100*c.FloorUSD/first.FloorUSD, g.stacks[0].Config.Stack)

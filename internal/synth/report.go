@@ -103,12 +103,16 @@ type Inventory struct {
 // WriteJSON prints the full inventory, with its conformance prediction and
 // cost, for diffing in review.
 func WriteJSON(w io.Writer, r *Result) error {
+	cost, err := Estimate(r, r.Usage)
+	if err != nil {
+		return err
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(Inventory{r.Config.Project, r.Config.Stack, r.Config.Keys(), r.Resources, r.Outputs, struct {
 		Counts map[conformance.Status]int `json:"counts"`
 		*conformance.Report
-	}{r.Conformance.Counts(), r.Conformance}, Estimate(r, r.Usage)})
+	}{r.Conformance.Counts(), r.Conformance}, cost})
 }
 
 func heading(w io.Writer, title string) {

@@ -24,10 +24,16 @@ type (
 	}
 	ecsServiceInputs struct {
 		Name string `json:"name"`
+		// TaskDefinition and DesiredCount are what the cost model prices.
+		TaskDefinition string  `json:"taskDefinition"`
+		DesiredCount   float64 `json:"desiredCount"`
 	}
 	taskDefinitionInputs struct {
 		Family               string `json:"family"`
 		ContainerDefinitions string `json:"containerDefinitions"`
+		// CPU and Memory are what the cost model prices: CPU units and MiB.
+		CPU    numeric `json:"cpu"`
+		Memory numeric `json:"memory"`
 	}
 )
 

@@ -10,7 +10,10 @@ var costSection = Section{Title: "Cost", Write: writeCostSummary}
 // writeCostSummary prints the totals, the tiers and the biggest lines; `--cost`
 // prints every line.
 func writeCostSummary(r *Result, w io.Writer) error {
-	c := Estimate(r, r.Usage)
+	c, err := Estimate(r, r.Usage)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s (US East (N. Virginia) list prices as of %s; every line: go run ./cmd/synth --cost)\n\n",
 		usd(c.TotalUSD), usd(c.FloorUSD), usd(c.UsageUSD), c.PricesAsOf)
 	var rows [][]string

@@ -32,6 +32,8 @@ type (
 		DeletionProtection               bool     `json:"deletionProtection"`
 		IAMDatabaseAuthenticationEnabled bool     `json:"iamDatabaseAuthenticationEnabled"`
 		EnabledCloudwatchLogsExports     []string `json:"enabledCloudwatchLogsExports"`
+		// ManageMasterUserPassword is a secret the cost model prices.
+		ManageMasterUserPassword bool `json:"manageMasterUserPassword"`
 	}
 	clusterInstanceInputs struct {
 		IdentifierPrefix string `json:"identifierPrefix"`
@@ -57,6 +59,8 @@ type (
 		} `json:"metadataOptions"`
 		RootBlockDevice struct {
 			Encrypted bool `json:"encrypted"`
+			// VolumeSize is the GiB the cost model prices; 0 is the AMI's own.
+			VolumeSize float64 `json:"volumeSize"`
 		} `json:"rootBlockDevice"`
 		Tags map[string]string `json:"tags"`
 	}

@@ -81,6 +81,9 @@ type (
 			Bucket string `json:"bucket"`
 			Prefix string `json:"prefix"`
 		} `json:"accessLogs"`
+		// Subnets is where a public ALB holds a public IPv4 address each,
+		// which the cost model prices.
+		Subnets []string `json:"subnets"`
 	}
 )
 

@@ -3,7 +3,6 @@ package tests
 import (
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,40 +75,27 @@ var layers = map[string]int{
 func TestImportsFollowTheLayers(t *testing.T) {
 	const module = "github.com/omnirapeutic/infrastructure/"
 	seen := map[string]bool{}
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "tools" || d.Name() == "bin" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") {
-			return nil
-		}
-		pkg := filepath.ToSlash(filepath.Dir(strings.TrimPrefix(path, ".."+string(filepath.Separator))))
+	for _, file := range moduleGoFiles(t) {
+		pkg := file.Pkg
 		if pkg == "." {
-			return nil // main.go: hands platform.Run to pulumi.Run
+			continue // main.go: hands platform.Run to pulumi.Run
 		}
 		rank, ok := layers[pkg]
 		if !assert.Truef(t, ok, "package %s has no rank in layers (tests/leaf_test.go): place it", pkg) {
-			return nil
+			continue
 		}
 		seen[pkg] = true
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
-		if err != nil {
-			return err
-		}
+		f, err := parser.ParseFile(token.NewFileSet(), file.Path, nil, parser.ImportsOnly)
+		require.NoError(t, err)
 		for _, imp := range f.Imports {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			own, ok := strings.CutPrefix(p, module)
 			if !ok || own == pkg { // an external test package imports its own
 				continue
 			}
-			assert.Lessf(t, layers[own], rank, "%s imports %s: a package may import only lower layers (tests/leaf_test.go)", path, own)
+			assert.Lessf(t, layers[own], rank, "%s imports %s: a package may import only lower layers (tests/leaf_test.go)", file.Path, own)
 		}
-		return nil
-	})
-	require.NoError(t, err)
+	}
 	for pkg := range layers {
 		assert.Truef(t, seen[pkg], "layers names %s, which has no Go files", pkg)
 	}

@@ -4,8 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,27 +90,14 @@ func TestCertificateMustBeInTheRegionsPartition(t *testing.T) {
 // a string literal or comment spelling an ARN of the commercial partition;
 // ARNs come from naming.Scope, whose partition follows the region.
 func TestOnlyNamingSpellsAPartition(t *testing.T) {
-	root := ".."
 	checked := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if rel == "naming" || (rel != "." && strings.HasPrefix(d.Name(), ".")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
+	for _, file := range moduleGoFiles(t) {
+		if file.Test || file.Pkg == "naming" || strings.HasPrefix(file.Pkg, "naming/") {
+			continue
 		}
 		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
-		if err != nil {
-			return err
-		}
+		f, err := parser.ParseFile(fset, file.Path, nil, parser.ParseComments)
+		require.NoError(t, err)
 		checked++
 		report := func(pos token.Pos, text string) {
 			if strings.Contains(text, "arn:aws:") || strings.Contains(text, "arn:aws-") {
@@ -132,8 +117,6 @@ func TestOnlyNamingSpellsAPartition(t *testing.T) {
 		for _, g := range f.Comments {
 			report(g.Pos(), g.Text())
 		}
-		return nil
-	})
-	require.NoError(t, err)
+	}
 	assert.Greater(t, checked, 50, "the scan must see the program's sources")
 }

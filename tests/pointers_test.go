@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,20 +21,13 @@ var docPointer = regexp.MustCompile(`(docs/[a-z0-9/-]+\.md)(?:, \\?"([^"\\]+)\\?
 // and none sends them to the README, which is only the front door now.
 func TestSourcesPointToDocsThatExist(t *testing.T) {
 	pointers := 0
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	for _, file := range moduleGoFiles(t) {
+		if file.Test {
+			continue
 		}
-		if d.IsDir() && path != ".." && (d.Name() == "tools" || d.Name() == "bin" || strings.HasPrefix(d.Name(), ".")) {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+		path := file.Path
 		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
+		require.NoError(t, err)
 		assert.NotRegexpf(t, `README( runbook|\)|'s runbook| \(")`, string(src), "%s sends the reader to the README; the runbooks and guides are under docs/", path)
 		for _, m := range docPointer.FindAllStringSubmatch(string(src), -1) {
 			pointers++
@@ -46,8 +38,6 @@ func TestSourcesPointToDocsThatExist(t *testing.T) {
 			assert.Truef(t, strings.Contains(string(doc), "\n## "+m[2]) || strings.Contains(string(doc), "\n### "+m[2]),
 				"%s points to %q in %s, which has no heading starting so", path, m[2], m[1])
 		}
-		return nil
-	})
-	require.NoError(t, err)
+	}
 	assert.Greater(t, pointers, 5, "the scan found the sources' pointers to docs/")
 }

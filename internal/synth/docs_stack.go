@@ -49,7 +49,9 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 	mdTable(b, []string{"component", "type", "resources it registers directly"}, rows)
 
 	b.WriteString("\n## Protected and retained resources\n\n")
-	writeProtectedTable(b, r)
+	if err := writeProtectedTable(b, r); err != nil {
+		return err
+	}
 
 	for _, s := range sections {
 		var out bytes.Buffer
@@ -72,7 +74,7 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 // protect or retainOnDelete option: what `pulumi destroy` refuses, and what
 // AWS keeps after Pulumi forgets it. The hand-written docs link here rather
 // than keep a list of their own.
-func writeProtectedTable(b *bytes.Buffer, r *Result) {
+func writeProtectedTable(b *bytes.Buffer, r *Result) error {
 	b.WriteString("`pulumi destroy` refuses a **protected** resource until `pulumi state unprotect` lifts it; a\n" +
 		"**retained** one is only forgotten by Pulumi when deleted, and stays in AWS. Physical names are the offline\n" +
 		"mock's where they include the account.\n\n")
@@ -99,11 +101,9 @@ func writeProtectedTable(b *bytes.Buffer, r *Result) {
 	}
 	var rows [][]string
 	for _, res := range held {
-		physical := ""
-		for _, key := range []string{"bucket", "clusterIdentifier", "name"} {
-			if physical = res.Str(key); physical != "" {
-				break
-			}
+		physical, err := physicalName(res)
+		if err != nil {
+			return err
 		}
 		if res.Type == "aws:kms/key:Key" {
 			id, _ := res.Computed["keyId"].(string)
@@ -115,6 +115,7 @@ func writeProtectedTable(b *bytes.Buffer, r *Result) {
 		rows = append(rows, []string{code(res.Type), code(res.Name), physical, yes(res.Protect), yes(res.RetainOnDelete)})
 	}
 	mdTable(b, []string{"type", "logical name", "physical name", "protect", "retainOnDelete"}, rows)
+	return nil
 }
 
 // writeSubnetTable pivots the subnets: a row per tier, a column per AZ with

@@ -78,11 +78,9 @@ func writeProtectedTable(b *bytes.Buffer, r *Result) error {
 	b.WriteString("`pulumi destroy` refuses a **protected** resource until `pulumi state unprotect` lifts it; a\n" +
 		"**retained** one is only forgotten by Pulumi when deleted, and stays in AWS. Physical names are the offline\n" +
 		"mock's where they include the account.\n\n")
-	aliases := map[string]string{}
-	for _, res := range r.Resources {
-		if res.Type == "aws:kms/alias:Alias" {
-			aliases[res.Str("targetKeyId")] = res.Str("name")
-		}
+	aliases, err := r.keyAliases()
+	if err != nil {
+		return err
 	}
 	var held []*Resource
 	for _, res := range r.Resources {

@@ -118,8 +118,21 @@ func (r *Result) SecurityGroupRules() ([]GroupRule, error) {
 	return out, nil
 }
 
-func writeSecurity(r *Result, w io.Writer) error {
+// keyAliases maps each KMS key's ID to its alias, the name people know it by.
+func (r *Result) keyAliases() (map[string]string, error) {
 	_, aliases, err := decodeAll[aliasInputs](r, "aws:kms/alias:Alias")
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]string{}
+	for _, a := range aliases {
+		byKey[a.TargetKeyID] = a.Name
+	}
+	return byKey, nil
+}
+
+func writeSecurity(r *Result, w io.Writer) error {
+	aliases, err := r.keyAliases()
 	if err != nil {
 		return err
 	}
@@ -129,12 +142,8 @@ func writeSecurity(r *Result, w io.Writer) error {
 	}
 	var rows [][]string
 	for i, k := range keys {
-		alias := ""
-		for _, a := range aliases {
-			if a.TargetKeyID == k.Computed["keyId"] {
-				alias = a.Name
-			}
-		}
+		keyID, _ := k.Computed["keyId"].(string)
+		alias := aliases[keyID]
 		doc, err := policy.Parse(keyIn[i].Policy)
 		if err != nil {
 			return fmt.Errorf("key %s: %w", k.Name, err)

@@ -21,6 +21,14 @@ import (
 	"github.com/omnirapeutic/infrastructure/policy"
 )
 
+// IAM's bounds on a role's maximum session duration, in seconds: an hour
+// (also its default) to twelve ("Methods to assume a role", AWS IAM User
+// Guide, id_roles_use.html; UpdateRole's MaxSessionDuration).
+const (
+	MinSessionSeconds = 3600
+	MaxSessionSeconds = 43200
+)
+
 // RoleArgs configures a service role.
 type RoleArgs struct {
 	// Name is the role's physical name and its policy's name prefix. Required.
@@ -36,6 +44,9 @@ type RoleArgs struct {
 	PolicyDescription string
 	// ManagedPolicyArns are AWS managed policies to attach.
 	ManagedPolicyArns []string
+	// MaxSessionDuration, in seconds, is how long a session of the role may
+	// last (IAM accepts 3600 to 43200); zero leaves IAM's default, an hour.
+	MaxSessionDuration int
 }
 
 // validate reports every missing or invalid field at once.
@@ -44,6 +55,9 @@ func (a RoleArgs) validate() error {
 	c.Require("Name", a.Name)
 	c.Require("Description", a.Description)
 	c.Require("Trust", a.Trust.Statement)
+	if d := a.MaxSessionDuration; d != 0 && (d < MinSessionSeconds || d > MaxSessionSeconds) {
+		c.Invalid("MaxSessionDuration", "%d seconds: IAM accepts %d to %d", d, MinSessionSeconds, MaxSessionSeconds)
+	}
 	if a.Policy != nil && a.PolicyDescription == "" {
 		c.Invalid("PolicyDescription", "required with Policy: IAM cannot edit a policy's description later")
 	}
@@ -68,11 +82,15 @@ func NewRole(ctx *pulumi.Context, name string, args *RoleArgs, opts ...pulumi.Re
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+	roleArgs := &iam.RoleArgs{
 		Name:             pulumi.String(args.Name),
 		Description:      pulumi.String(args.Description),
 		AssumeRolePolicy: pulumi.String(args.Trust.JSON()),
-	}, opts...)
+	}
+	if args.MaxSessionDuration != 0 {
+		roleArgs.MaxSessionDuration = pulumi.Int(args.MaxSessionDuration)
+	}
+	role, err := iam.NewRole(ctx, name+"-role", roleArgs, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("create role %s: %w", args.Name, err)
 	}

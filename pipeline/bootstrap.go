@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -19,17 +20,18 @@ import (
 type Settings struct {
 	// Region is aws:region, where the state bucket and keys live.
 	Region string
-	// Repository is the GitHub repository, "owner/name" (repository).
-	Repository string
-	// Branch is the branch that deploys (branch).
+	// Repository is the GitHub repository, with its numeric IDs
+	// (repository, repositoryOwnerId, repositoryId).
+	Repository Repository
+	// Branch is the branch that previews production, checks for drift and
+	// backs up the state (branch).
 	Branch string
-	// Environment is the GitHub environment that deploys (environment).
+	// Environment is the GitHub environment that deploys production (environment).
 	Environment string
+	// StagingEnvironment is the GitHub environment that deploys staging
+	// (stagingEnvironment).
+	StagingEnvironment string
 }
-
-// repositoryPattern is GitHub's owner/name: owners are alphanumeric with
-// single hyphens, names also allow dots and underscores.
-var repositoryPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+$`)
 
 // namePattern is what a branch or environment name may be here: anything
 // that cannot widen the trust policy's exact subject match.
@@ -42,15 +44,19 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 // project's defaults) is reported by name rather than silently replaced.
 func DecodeSettings(project string, lookup stackconfig.Lookup) (*Settings, error) {
 	s := &Settings{}
+	var repository string
 	var errs []error
 	for _, f := range []struct {
 		key string
 		dst *string
 	}{
 		{"aws:region", &s.Region},
-		{project + ":repository", &s.Repository},
+		{project + ":repository", &repository},
+		{project + ":repositoryOwnerId", &s.Repository.OwnerID},
+		{project + ":repositoryId", &s.Repository.ID},
 		{project + ":branch", &s.Branch},
 		{project + ":environment", &s.Environment},
+		{project + ":stagingEnvironment", &s.StagingEnvironment},
 	} {
 		v, ok := lookup(f.key)
 		if !ok || v == "" {
@@ -59,14 +65,30 @@ func DecodeSettings(project string, lookup stackconfig.Lookup) (*Settings, error
 		}
 		*f.dst = v
 	}
-	if s.Repository != "" && !repositoryPattern.MatchString(s.Repository) {
-		errs = append(errs, fmt.Errorf("config %s:repository: %q is not a GitHub repository (owner/name)", project, s.Repository))
+	if repository != "" {
+		owner, name, ok := strings.Cut(repository, "/")
+		if !ok || !ownerPattern.MatchString(owner) || !repositoryNamePattern.MatchString(name) {
+			errs = append(errs, fmt.Errorf("config %s:repository: %q is not a GitHub repository (owner/name)", project, repository))
+		}
+		s.Repository.Owner, s.Repository.Name = owner, name
 	}
-	if s.Branch != "" && !namePattern.MatchString(s.Branch) {
-		errs = append(errs, fmt.Errorf("config %s:branch: %q is not a branch name", project, s.Branch))
+	for _, f := range []struct{ key, value, what string }{
+		{"repositoryOwnerId", s.Repository.OwnerID, ""},
+		{"repositoryId", s.Repository.ID, ""},
+		{"branch", s.Branch, "a branch name"},
+		{"environment", s.Environment, "an environment name"},
+		{"stagingEnvironment", s.StagingEnvironment, "an environment name"},
+	} {
+		switch {
+		case f.value == "":
+		case f.what == "" && !idPattern.MatchString(f.value):
+			errs = append(errs, fmt.Errorf("config %s:%s: %q is not a numeric ID: take it from `gh api repos/%s --jq '.owner.id, .id'`", project, f.key, f.value, repository))
+		case f.what != "" && !namePattern.MatchString(f.value):
+			errs = append(errs, fmt.Errorf("config %s:%s: %q is not %s", project, f.key, f.value, f.what))
+		}
 	}
-	if s.Environment != "" && !namePattern.MatchString(s.Environment) {
-		errs = append(errs, fmt.Errorf("config %s:environment: %q is not an environment name", project, s.Environment))
+	if s.Environment != "" && s.Environment == s.StagingEnvironment {
+		errs = append(errs, fmt.Errorf("config %s:stagingEnvironment: %q is also the production environment: staging deploys without production's reviewers, so it needs its own", project, s.StagingEnvironment))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -113,11 +135,12 @@ func Deploy(ctx *pulumi.Context) (*Bootstrap, error) {
 		return nil, fmt.Errorf("state backend: %w", err)
 	}
 	if b.GitHub, err = NewGitHubAccess(ctx, "github", &GitHubAccessArgs{
-		Scope:       scope,
-		Repository:  settings.Repository,
-		Branch:      settings.Branch,
-		Environment: settings.Environment,
-		Backend:     b.Backend,
+		Scope:              scope,
+		Repository:         settings.Repository,
+		Branch:             settings.Branch,
+		Environment:        settings.Environment,
+		StagingEnvironment: settings.StagingEnvironment,
+		Backend:            b.Backend,
 	}); err != nil {
 		return nil, fmt.Errorf("GitHub access: %w", err)
 	}

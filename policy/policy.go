@@ -23,9 +23,14 @@ type Statement struct {
 	Sid       string     `json:"Sid,omitempty"`
 	Effect    string     `json:"Effect"`
 	Principal Principal  `json:"Principal,omitempty"`
-	Action    []string   `json:"Action"`
+	Action    []string   `json:"Action,omitempty"`
 	Resource  []string   `json:"Resource,omitempty"`
 	Condition Conditions `json:"Condition,omitempty"`
+
+	// NotAction applies the statement to every action but these, in place
+	// of Action: a Deny with it leaves a resource only the listed (read)
+	// actions, whatever else another policy allows.
+	NotAction []string `json:"NotAction,omitempty"`
 
 	// NotResource applies the statement to everything but these ARNs; a
 	// Deny with it fences a broad managed policy in.

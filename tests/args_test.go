@@ -254,7 +254,10 @@ func TestComponentsLeaveTheCallersArgsAlone(t *testing.T) {
 		}
 	}
 	gitHub := func(backend *pipeline.StateBackend) *pipeline.GitHubAccessArgs {
-		return &pipeline.GitHubAccessArgs{Scope: scope, Repository: "o/r", Branch: "main", Environment: "production", Backend: backend}
+		return &pipeline.GitHubAccessArgs{
+			Scope: scope, Repository: pipeline.Repository{Owner: "o", Name: "r", OwnerID: "1", ID: "2"},
+			Branch: "main", Environment: "production", StagingEnvironment: "staging", Backend: backend,
+		}
 	}
 	cases := []struct {
 		name string

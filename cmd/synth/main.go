@@ -9,6 +9,7 @@
 //	go run ./cmd/synth --diagram          # a Mermaid flowchart of the architecture
 //	go run ./cmd/synth --docs             # rewrite docs/generated from every committed stack
 //	go run ./cmd/synth diff OLD.json NEW.json [--allow-replace]
+//	go run ./cmd/synth imports [--stack production] TYPE NAME ID...  # a `pulumi import --file` file
 package main
 
 import (
@@ -26,6 +27,9 @@ import (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "diff" {
 		os.Exit(diff(os.Args[2:]))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "imports" {
+		os.Exit(imports(os.Args[2:]))
 	}
 	cmd, err := synth.ParseArgs(os.Args[1:], os.Stderr)
 	switch {
@@ -140,4 +144,48 @@ func diff(args []string) int {
 		fmt.Fprintf(os.Stderr, "synth diff: %d protected or stateful resource(s) would be replaced or deleted; re-run with --allow-replace if that is intended\n", len(d.Dangerous))
 	}
 	return code
+}
+
+// imports prints the file `pulumi import --file` takes to adopt resources
+// the account already has, named as `pulumi import` names one (TYPE NAME
+// ID), with the components they belong to, so it works on an empty stack.
+func imports(args []string) int {
+	fs := flag.NewFlagSet("imports", flag.ContinueOnError)
+	stack := fs.String("stack", "production", "stack to import into (reads Pulumi.<stack>.yaml)")
+	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and go.mod")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: synth imports [--stack STACK] TYPE NAME ID [TYPE NAME ID...] > imports.json")
+		fmt.Fprintln(fs.Output(), "then:  pulumi import --stack STACK --file imports.json --generate-code=false")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	rest := fs.Args()
+	if len(rest) == 0 || len(rest)%3 != 0 {
+		fs.Usage()
+		return 2
+	}
+	var specs []synth.ImportSpec
+	for i := 0; i < len(rest); i += 3 {
+		specs = append(specs, synth.ImportSpec{Type: rest[i], Name: rest[i+1], ID: rest[i+2]})
+	}
+	version, err := synth.ProviderVersion(*dir)
+	if err == nil {
+		var result *synth.Result
+		if result, err = synth.Run(synth.Options{Dir: *dir, Stack: *stack}); err == nil {
+			var b []byte
+			if b, err = synth.ImportFile(result, version, specs); err == nil {
+				_, err = os.Stdout.Write(b)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "synth imports: %v\n", err)
+		return 1
+	}
+	return 0
 }

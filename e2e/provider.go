@@ -54,6 +54,9 @@ type Provider struct {
 	answers  *synth.Recorder
 	services map[string]string // ECS service name → task definition it runs, "in AWS"
 	calls    map[string]int    // gRPC method → number of calls, for assertions
+
+	// account is what AWS holds outside any stack's knowledge (account.go).
+	account map[string]resource.PropertyMap
 }
 
 // NewProvider returns a stand-in provider for the given project and stack
@@ -260,10 +263,14 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 	return &pulumirpc.UpdateResponse{Properties: props}, nil
 }
 
-// Read reports the state the engine already has: the stand-in's cloud never
-// drifts.
+// Read reports the state the engine already has, unless the account holds
+// the resource outside any stack's knowledge (Exists, Drift: account.go):
+// the stand-in's cloud drifts only when a test says so.
 func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	p.count("Read")
+	if resp, ok, err := p.readAccount(req); ok || err != nil {
+		return resp, err
+	}
 	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
 }
 

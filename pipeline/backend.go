@@ -52,7 +52,12 @@ type StateBackend struct {
 	SecretsKeyArn pulumi.StringOutput
 	// BackendURL is what `pulumi login` takes.
 	BackendURL string
-	// SecretsProvider is what `pulumi stack init --secrets-provider` takes.
+	// SecretsProvider is what `pulumi stack init --secrets-provider` takes:
+	// awskms://<alias name>?region=<region>. Pulumi's cloud secrets manager
+	// opens it with gocloud.dev/secrets/awskms, whose URL host and path are
+	// the key ID, which may be an alias name, and whose query names the
+	// region (URLOpener; pulumi/pulumi pkg/secrets/cloud/manager.go,
+	// v3.274.1). The end-to-end test creates the stacks with it (TestGuide).
 	SecretsProvider string
 }
 

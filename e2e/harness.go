@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,9 +32,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"golang.org/x/mod/modfile"
 
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/platform"
 )
 
@@ -157,27 +156,9 @@ func Start(t testing.TB, opts Options) *Harness {
 	return &Harness{Dir: dir, Stack: stack, Provider: provider}
 }
 
-// awsModule is the Go module of the AWS SDK the program is built against.
-const awsModule = "github.com/pulumi/pulumi-aws/sdk/v6"
-
 // awsVersion reads the program's pulumi-aws SDK version from its go.mod:
 // the engine expects a plugin at least that new.
-func awsVersion(goMod string) (string, error) {
-	b, err := os.ReadFile(goMod)
-	if err != nil {
-		return "", fmt.Errorf("read the program's go.mod: %w", err)
-	}
-	f, err := modfile.ParseLax(goMod, b, nil)
-	if err != nil {
-		return "", fmt.Errorf("parse %s: %w", goMod, err)
-	}
-	for _, r := range f.Require {
-		if r.Mod.Path == awsModule {
-			return strings.TrimPrefix(r.Mod.Version, "v"), nil
-		}
-	}
-	return "", fmt.Errorf("%s does not require %s", goMod, awsModule)
-}
+func awsVersion(goMod string) (string, error) { return synth.ProviderVersion(filepath.Dir(goMod)) }
 
 // Run is what one engine operation did, read from its event stream.
 type Run struct {

@@ -52,8 +52,9 @@ func TestHipaaPackHasNoUnexceptedFailure(t *testing.T) {
 func TestEveryCheckIsAPackRule(t *testing.T) {
 	rules := map[string]bool{}
 	for _, r := range conformance.HIPAARules {
-		rules[r.Identifier] = true
-		assert.Contains(t, conformance.Checks, r.Identifier, "rule %s has no predicate", r.Name)
+		key := conformance.CheckKey(r.Name, r.Identifier)
+		rules[key] = true
+		assert.Contains(t, conformance.Checks, key, "rule %s has no predicate", r.Name)
 	}
 	for id := range conformance.Checks {
 		assert.True(t, rules[id], "conformance.Checks has %s, which the pack does not", id)

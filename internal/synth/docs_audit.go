@@ -18,21 +18,26 @@ func writeConformanceDoc(b *bytes.Buffer, g *docSet) error {
 			return fmt.Errorf("%s: no conformance prediction", r.Config.Stack)
 		}
 	}
-	mapped := 0
+	sources := map[conformance.MappingSource]int{}
+	process := 0
 	for _, r := range conformance.HIPAARules {
-		if len(r.Safeguards) > 0 {
-			mapped++
+		sources[r.SafeguardSource]++
+		if r.Identifier == conformance.ProcessCheck {
+			process++
 		}
 	}
 	b.WriteString("# HIPAA conformance pack, predicted\n\n")
 	fmt.Fprintf(b, "The offline synthesis evaluates every rule of AWS's \"Operational Best Practices for HIPAA Security\" pack\n"+
-		"(%d rules, `conformance/hipaa_rules.go`; %d carry the HIPAA safeguards AWS maps them to, as AWS's cdk-nag\n"+
-		"quotes them, and the other %d none, since AWS's mapping could not be read to verify them) over what each\n"+
-		"stack registers, with one predicate per rule (`conformance/`), and applies the accepted exceptions\n"+
-		"(`conformance/hipaa_exceptions.go`). `go run ./cmd/synth` prints every verdict; `--json` carries them under\n"+
-		"`conformance`. AWS Config deploys the pack only in the stack that owns the account singletons, but the pack\n"+
-		"judges every resource in the account, other stacks' included.\n\n",
-		len(conformance.HIPAARules), mapped, len(conformance.HIPAARules)-mapped)
+		"as AWS publishes it (%s: %d rules, %d of them AWS Config managed rules and %d a process check;\n"+
+		"`conformance/hipaa_rules.go`) over what each stack registers, with one predicate per rule (`conformance/`),\n"+
+		"and applies the accepted exceptions (`conformance/hipaa_exceptions.go`). `go run ./cmd/synth` prints every\n"+
+		"verdict; `--json` carries them under `conformance`. AWS Config deploys the pack only in the stack that owns\n"+
+		"the account singletons, but the pack judges every resource it records in the account and region: the\n"+
+		"[whole account](#the-whole-account-and-region) below is what AWS Config will show.\n\n"+
+		"HIPAA safeguards: %d rules carry the sections AWS maps them to as AWS's cdk-nag quotes them, %d the section\n"+
+		"read from AWS's page itself, and %d none, since no source could be read to verify them (\"not mapped\").\n\n",
+		conformance.TemplateSource, len(conformance.HIPAARules), len(conformance.HIPAARules)-process, process,
+		sources[conformance.SourceCdkNag], sources[conformance.SourceAWSPage], sources[""])
 	b.WriteString("## Rules by verdict\n\n")
 	var rows [][]string
 	for _, s := range conformance.Statuses {

@@ -135,7 +135,7 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 			assert.Regexp(t, `^164\.3(08|10|12|14|16)\([a-e]\)(\([0-9]+\))?(\((i|ii|iii|iv|v|vi)\))?(\([A-F]\))?$`, sg, rule.Name)
 		}
 	}
-	assert.Len(t, conformance.UnmappedRules, 54)
+	assert.Len(t, conformance.UnmappedRules, 55)
 	assert.Equal(t, "omnirapeutic-production", r.Outputs["configRecorderName"])
 }
 

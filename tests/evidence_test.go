@@ -228,14 +228,14 @@ func TestAccountBaseline(t *testing.T) {
 	}, find(t, r, tPasswordPolicy, "account-baseline-password-policy").Inputs)
 
 	off, err := runWith(t, map[string]string{
-		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":false,"s3PublicAccessBlock":false,"passwordPolicy":false}`,
+		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":false,"s3PublicAccessBlock":false,"passwordPolicy":false,"deleteDefaultVpc":true}`,
 	})
 	require.NoError(t, err)
 	for _, typ := range []string{tEbsDefault, tAccountPAB, tPasswordPolicy} {
 		assert.Empty(t, off.OfType(typ), "%s is switched off in config", typ)
 	}
 	partial, err := runWith(t, map[string]string{
-		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":true,"s3PublicAccessBlock":false,"passwordPolicy":true}`,
+		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":true,"s3PublicAccessBlock":false,"passwordPolicy":true,"deleteDefaultVpc":true}`,
 	})
 	require.NoError(t, err)
 	assert.Len(t, partial.OfType(tEbsDefault), 1)

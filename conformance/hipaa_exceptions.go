@@ -31,18 +31,9 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "CLOUDTRAIL_S3_DATAEVENTS_ENABLED", Resource: "cloudtrail",
-		Reason:   "Data events are recorded for every bucket but the trail's own and the access-log bucket: recording either would feed itself (every delivery an event, every event a delivery). The trail's bucket is still under Object Lock and server access logging; requests to the access-log bucket are recorded as management events.",
+		Reason: "Every S3 data event is recorded except one kind: PutObject on the trail's own bucket and on the access-log bucket, the deliveries that would feed themselves (every delivery an event, every event a delivery). " +
+			"Reads and deletes of those two buckets are recorded by a selector of their own; the trail's bucket is also under Object Lock and server access logging. The rule asks for every data event of every bucket, so it still fails.",
 		EndsWhen: "The trail delivers to a bucket in a separate log-archive account, so no excluded bucket remains in this account.",
-	},
-	{
-		Rule: "EBS_IN_BACKUP_PLAN", Resource: "bastion",
-		Reason:   "The bastion is stateless: built from the public AMI, no key pair, no data at rest; its sessions are logged to CloudWatch Logs. A backup would hold nothing to restore.",
-		EndsWhen: "The bastion keeps state: then select it in the AWS Backup plan.",
-	},
-	{
-		Rule: "EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN", Resource: "bastion",
-		Reason:   "As for EBS_IN_BACKUP_PLAN: the bastion is rebuilt, not restored (docs/runbooks.md, \"Replace the bastion with a newer AMI\").",
-		EndsWhen: "The bastion keeps state: then select it in the AWS Backup plan.",
 	},
 	{
 		Rule: "NO_UNRESTRICTED_ROUTE_TO_IGW", Resource: "network-public-rt",
@@ -66,7 +57,7 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "S3_BUCKET_LOGGING_ENABLED", Resource: "s3-access-logs",
-		Reason:   "The access-log bucket cannot log to itself without logging its own deliveries; requests to it are recorded as CloudTrail management events.",
+		Reason:   "The access-log bucket cannot log to itself without logging its own deliveries. Reads and deletes of its objects are recorded as CloudTrail data events (every one but the deliveries, PutObject).",
 		EndsWhen: "Never: this is where every other bucket's access logs go.",
 	},
 	{

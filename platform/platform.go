@@ -276,6 +276,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		DailyRetentionDays:      cfg.Backup.DailyRetentionDays,
 		MonthlyRetentionDays:    cfg.Backup.MonthlyRetentionDays,
 		TopicArn:                s.AlarmTopic.Arn,
+		Bastion:                 s.Bastion,
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}

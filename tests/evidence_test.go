@@ -194,6 +194,15 @@ func TestTrailRecordsS3DataEvents(t *testing.T) {
 				"arn:aws:s3:::" + accessLogBucket + "/",
 			}},
 		}},
+		map[string]any{"name": "S3 data events of the excluded buckets, except their deliveries (PutObject)", "fieldSelectors": []any{
+			map[string]any{"field": "eventCategory", "equals": []any{"Data"}},
+			map[string]any{"field": "resources.type", "equals": []any{"AWS::S3::Object"}},
+			map[string]any{"field": "resources.ARN", "startsWiths": []any{
+				"arn:aws:s3:::omnirapeutic-production-cloudtrail-123456789012/",
+				"arn:aws:s3:::" + accessLogBucket + "/",
+			}},
+			map[string]any{"field": "eventName", "notEquals": []any{"PutObject"}},
+		}},
 	}, trail.Inputs["advancedEventSelectors"])
 	assert.NotContains(t, trail.Inputs, "eventSelectors", "basic and advanced selectors are exclusive")
 }

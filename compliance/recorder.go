@@ -24,7 +24,7 @@ const ConfigRolePolicy = "service-role/AWS_ConfigRole"
 
 // HIPAAPackParameters are the pack's input parameters: this stack's facts.
 var HIPAAPackParameters = []conformance.PackParameter{
-	{Name: "AuthorizedVpcIds", Description: "The VPCs internet gateways may attach to: this stack's VPC"},
+	{Name: "AuthorizedVpcIds", Description: "The VPCs internet gateways may attach to: the project's VPCs in the region"},
 	{Name: "AuthorizedTcpPorts", Description: "The TCP ports security groups may open to 0.0.0.0/0: the ALB's 80 and 443"},
 }
 
@@ -38,7 +38,7 @@ type RecorderArgs struct {
 	KmsKeyArn pulumi.StringInput
 	// Rules are the conformance pack's rules. Required.
 	Rules []conformance.ManagedRule
-	// VpcID is the authorized VPC of the pack. Required.
+	// VpcID is the pack's authorized VPCs, comma-separated. Required.
 	VpcID pulumi.StringInput
 	// AuthorizedTcpPorts are the ports open to the world ("80,443"). Required.
 	AuthorizedTcpPorts string

@@ -57,8 +57,8 @@ func (a TrailArgs) validate() error {
 }
 
 // DataEventSelectors are the trail's advanced event selectors: every
-// management event, and S3 object-level (data) events for every bucket but
-// the excluded ones.
+// management event, S3 object-level (data) events for every bucket but the
+// excluded ones, and the excluded ones' data events but PutObject.
 func DataEventSelectors(scope naming.Scope, excludedBuckets ...pulumi.StringInput) cloudtrail.TrailAdvancedEventSelectorArray {
 	var excluded pulumi.StringArray
 	for _, b := range excludedBuckets {
@@ -77,6 +77,20 @@ func DataEventSelectors(scope naming.Scope, excludedBuckets ...pulumi.StringInpu
 				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("eventCategory"), Equals: pulumi.StringArray{pulumi.String("Data")}},
 				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.type"), Equals: pulumi.StringArray{pulumi.String("AWS::S3::Object")}},
 				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.ARN"), NotStartsWiths: excluded},
+			},
+		},
+		// The excluded buckets' reads and deletes are data events too: record
+		// every one but PutObject, the deliveries that would feed
+		// themselves (CloudTrail user guide, "Filtering data events by using
+		// advanced event selectors": eventName takes NotEquals, and a
+		// selector's conditions all apply).
+		&cloudtrail.TrailAdvancedEventSelectorArgs{
+			Name: pulumi.String("S3 data events of the excluded buckets, except their deliveries (PutObject)"),
+			FieldSelectors: cloudtrail.TrailAdvancedEventSelectorFieldSelectorArray{
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("eventCategory"), Equals: pulumi.StringArray{pulumi.String("Data")}},
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.type"), Equals: pulumi.StringArray{pulumi.String("AWS::S3::Object")}},
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.ARN"), StartsWiths: excluded},
+				&cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("eventName"), NotEquals: pulumi.StringArray{pulumi.String("PutObject")}},
 			},
 		},
 	}

@@ -69,7 +69,20 @@ const (
 	typeTopic         = "aws:sns/topic:Topic"
 	typeSsmDoc        = "aws:ssm/document:Document"
 	typeInstanceState = "aws:ec2/instanceState:InstanceState"
+	typeClusterSnap   = "aws:rds/clusterSnapshot:ClusterSnapshot"
+	typeDBSnap        = "aws:rds/snapshot:Snapshot"
+	typeScaling       = "aws:appautoscaling/policy:Policy"
+	typeEcsService    = "aws:ecs/service:Service"
+	typeVpcEndpoint   = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	// typeRecoveryPoint has no Pulumi resource: AWS Backup creates recovery
+	// points. AWSCreated models them under this token.
+	typeRecoveryPoint = "aws:backup/recoveryPoint:RecoveryPoint"
 )
+
+// OwnVpcs, as an AuthorizedVpcIds entry, authorizes every VPC the judged
+// stack declares: what the policy pack passes, since a stack's own VPC ID is
+// unknown before it is created.
+const OwnVpcs = "\x00own-vpcs"
 
 // isManagedPolicy reports whether arn is the AWS managed policy of that
 // name, in any partition.

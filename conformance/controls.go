@@ -10,13 +10,17 @@ const typeLogGroup = "aws:cloudwatch/logGroup:LogGroup"
 // ControlRules are AWS Config managed rules outside the HIPAA pack that
 // judge controls this stack also evidences (the team's controls.md: every
 // log group's key and retention, every container unprivileged and not
-// root). The pack does not deploy them; the policy pack enforces them, with
+// root, every bucket's four public-access blocks). The pack does not deploy them; the policy pack enforces them, with
 // the predicates in Controls.
 var ControlRules = []Rule{
 	{Name: "cloudwatch-log-group-encrypted", Identifier: "CLOUDWATCH_LOG_GROUP_ENCRYPTED"},
 	{Name: "cw-loggroup-retention-period-check", Identifier: "CW_LOGGROUP_RETENTION_PERIOD_CHECK", Parameters: map[string]string{"MinRetentionTime": "365"}},
 	{Name: "ecs-containers-nonprivileged", Identifier: "ECS_CONTAINERS_NONPRIVILEGED"},
 	{Name: "ecs-task-definition-linux-user-non-root", Identifier: "ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT"},
+	// In AWS's HIPAA template until 2025-01-07, when AWS removed it as
+	// redundant with the pack's other S3 public-access rules (HIPAARules);
+	// the stack still holds every bucket to it.
+	{Name: "s3-bucket-level-public-access-prohibited", Identifier: "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"},
 }
 
 // Controls predicts the ControlRules, by identifier, as Checks does the pack's.
@@ -37,6 +41,9 @@ var Controls = map[string]Check{
 		}
 		return out
 	}},
+	"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED": {Evaluate: buckets(func(s *Stack, b *Resource) Evaluation {
+		return verdict(b, publicAccessBlocked(bucketPart(s, b, typeBucketPAB)), "all four public access blocks", "not every public access block is set")
+	})},
 	"ECS_CONTAINERS_NONPRIVILEGED": {Evaluate: each([]string{typeTaskDef}, func(_ *Stack, r *Resource) Evaluation {
 		for _, c := range taskContainers(r) {
 			if c["privileged"] == true {

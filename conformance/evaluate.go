@@ -112,9 +112,9 @@ func Evaluate(rules []Rule, s *Stack, checks map[string]Check, exceptions []Exce
 	used := make([]bool, len(exceptions))
 	rep := &Report{}
 	for _, rule := range rules {
-		c, ok := checks[rule.Identifier]
+		c, ok := checks[CheckKey(rule.Name, rule.Identifier)]
 		if !ok {
-			return nil, fmt.Errorf("rule %s (%s) has no predicate: add one to conformance.Checks", rule.Name, rule.Identifier)
+			return nil, fmt.Errorf("rule %s (%s) has no predicate: add one to conformance.Checks under %s", rule.Name, rule.Identifier, CheckKey(rule.Name, rule.Identifier))
 		}
 		v := Verdict{Rule: rule.Name, Identifier: rule.Identifier}
 		if c.Evaluate == nil {
@@ -130,8 +130,9 @@ func Evaluate(rules []Rule, s *Stack, checks map[string]Check, exceptions []Exce
 			}
 			row := Row{Resource: e.Resource, Status: NonCompliant, Reason: e.Reason}
 			for i, x := range exceptions {
-				if x.Rule == rule.Identifier && x.Resource == e.Resource {
+				if x.accepts(rule.Identifier, e.Resource) {
 					row.Status, row.Exception, used[i] = Excepted, &exceptions[i], true
+					break
 				}
 			}
 			v.Rows = append(v.Rows, row)
@@ -149,7 +150,7 @@ func Evaluate(rules []Rule, s *Stack, checks map[string]Check, exceptions []Exce
 		rep.Verdicts = append(rep.Verdicts, v)
 	}
 	for i, x := range exceptions {
-		if !used[i] {
+		if !used[i] && x.While == "" {
 			rep.UnusedExceptions = append(rep.UnusedExceptions, x)
 		}
 	}

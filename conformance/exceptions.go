@@ -16,10 +16,15 @@ type Exception struct {
 	Reason string `json:"reason"`
 	// EndsWhen is what would end it.
 	EndsWhen string `json:"endsWhen"`
-	// Stacks, when set, are the only stacks that accept it: production
-	// must not inherit what a disposable stack is allowed. Empty: every
-	// stack.
+	// Stacks, when set, are the only stacks (account sources: a stack's
+	// name, "bootstrap", DefaultVpcSource) that accept it: production must
+	// not inherit what a disposable stack is allowed. Empty: every stack.
 	Stacks []string `json:"stacks,omitempty"`
+	// While, when set, is the configuration under which the resource
+	// exists at all (a service with autoscaling): an exception no
+	// resource needs is stale unless its While condition may simply not
+	// hold in the configuration judged.
+	While string `json:"while,omitempty"`
 }
 
 // For returns the exceptions the named stack accepts.
@@ -41,6 +46,9 @@ func Markdown(exceptions []Exception) string {
 		resource := "`" + x.Resource + "`"
 		if len(x.Stacks) > 0 {
 			resource += " (" + strings.Join(x.Stacks, ", ") + " only)"
+		}
+		if x.While != "" {
+			resource += " (while " + x.While + ")"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", x.Rule, resource, cell(x.Reason), cell(x.EndsWhen))
 	}

@@ -23,19 +23,17 @@ var HIPAAExceptions = []Exception{
 		EndsWhen: "Staging holds data that must survive it, or moves to its own account: set albDeletionProtection true there (a destroy then needs that flag turned off first).",
 	},
 	{
+		Rule: "CLOUDWATCH_ALARM_ACTION_CHECK", Resource: AWSCreatedPrefix + "target-tracking-*", While: "a service has autoscaling",
+		Reason: "Application Auto Scaling creates and manages the two alarms of each target-tracking policy, with the policy as their only action, and deletes them with it " +
+			"(Application Auto Scaling user guide, \"How target tracking scaling for Application Auto Scaling works\"): an insufficient-data action added by hand is not the program's to keep. " +
+			"The service's own alarms (running tasks below desired, unhealthy targets) reach the alarm topic with every action.",
+		EndsWhen: "Services scale with step-scaling policies on alarms the program creates (observability.Watch sets every action), or Application Auto Scaling lets a target-tracking policy carry more actions.",
+	},
+	{
 		Rule: "CLOUDTRAIL_S3_DATAEVENTS_ENABLED", Resource: "cloudtrail",
-		Reason:   "Data events are recorded for every bucket but the trail's own and the access-log bucket: recording either would feed itself (every delivery an event, every event a delivery). The trail's bucket is still under Object Lock and server access logging; requests to the access-log bucket are recorded as management events.",
+		Reason: "Every S3 data event is recorded except one kind: PutObject on the trail's own bucket and on the access-log bucket, the deliveries that would feed themselves (every delivery an event, every event a delivery). " +
+			"Reads and deletes of those two buckets are recorded by a selector of their own; the trail's bucket is also under Object Lock and server access logging. The rule asks for every data event of every bucket, so it still fails.",
 		EndsWhen: "The trail delivers to a bucket in a separate log-archive account, so no excluded bucket remains in this account.",
-	},
-	{
-		Rule: "EBS_IN_BACKUP_PLAN", Resource: "bastion",
-		Reason:   "The bastion is stateless: built from the public AMI, no key pair, no data at rest; its sessions are logged to CloudWatch Logs. A backup would hold nothing to restore.",
-		EndsWhen: "The bastion keeps state: then select it in the AWS Backup plan.",
-	},
-	{
-		Rule: "EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN", Resource: "bastion",
-		Reason:   "As for EBS_IN_BACKUP_PLAN: the bastion is rebuilt, not restored (docs/runbooks.md, \"Replace the bastion with a newer AMI\").",
-		EndsWhen: "The bastion keeps state: then select it in the AWS Backup plan.",
 	},
 	{
 		Rule: "NO_UNRESTRICTED_ROUTE_TO_IGW", Resource: "network-public-rt",
@@ -59,7 +57,7 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "S3_BUCKET_LOGGING_ENABLED", Resource: "s3-access-logs",
-		Reason:   "The access-log bucket cannot log to itself without logging its own deliveries; requests to it are recorded as CloudTrail management events.",
+		Reason:   "The access-log bucket cannot log to itself without logging its own deliveries. Reads and deletes of its objects are recorded as CloudTrail data events (every one but the deliveries, PutObject).",
 		EndsWhen: "Never: this is where every other bucket's access logs go.",
 	},
 	{
@@ -116,5 +114,28 @@ var HIPAAExceptions = []Exception{
 		Rule: "SECRETSMANAGER_ROTATION_ENABLED_CHECK", Resource: "secrets-api-keys",
 		Reason:   "Its values are third-party API keys only their issuers can rotate, so a rotation Lambda has nothing to call; they are rotated at the issuer and put with put-secret-value. The database master secret is rotated by RDS.",
 		EndsWhen: "An issuer offers an API to rotate its key: add a rotation Lambda.",
+	},
+	// The bootstrap stack's state bucket (pipeline.StateBackend) shares the
+	// account, so the pack judges it too.
+	{
+		Rule: "S3_BUCKET_DEFAULT_LOCK_ENABLED", Resource: "state-bucket", Stacks: []string{"bootstrap"},
+		Reason: "Pulumi's state is operational data rewritten by every operation, not audit evidence: Object Lock would keep every overwritten checkpoint (each holding the stack's encrypted secrets) for the whole retention, past the year its lifecycle keeps them (pipeline.StateVersionDays). " +
+			"Versioning, the bucket's protect option and its TLS-only, KMS-encrypted policy guard it.",
+		EndsWhen: "Never while the bucket holds Pulumi's live state.",
+	},
+	{
+		Rule: "S3_BUCKET_LOGGING_ENABLED", Resource: "state-bucket", Stacks: []string{"bootstrap"},
+		Reason:   "The bootstrap stack creates the state bucket before any stack's access-log bucket exists. Every object-level request to it is still recorded: the owning stack's trail records S3 data events for every bucket but its own and the access-log bucket.",
+		EndsWhen: "The bootstrap stack gets an access-log bucket of its own and the state bucket logs to it (pipeline.StateBackend).",
+	},
+	{
+		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "state-bucket", Stacks: []string{"bootstrap"},
+		Reason:   "Single-region by specification; the bucket is versioned, keeps overwritten checkpoints a year, and S3 stores every object across at least three AZs.",
+		EndsWhen: "A disaster-recovery region is chosen: replicate the state there.",
+	},
+	{
+		Rule: "S3_EVENT_NOTIFICATIONS_ENABLED", Resource: "state-bucket", Stacks: []string{"bootstrap"},
+		Reason:   "Nothing consumes object events; every object-level request is a CloudTrail data event, and every change is a Pulumi operation with its own history.",
+		EndsWhen: "A consumer of state changes exists: configure notifications to it.",
 	},
 }

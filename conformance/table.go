@@ -16,15 +16,17 @@ func jsonUnmarshal(s string, into any) error { return json.Unmarshal([]byte(s), 
 // identifier.
 var Checks = map[string]Check{
 	// Account processes: no program creates the state these rules read.
-	"ACCESS_KEYS_ROTATED":                                     process("This stack creates no IAM user or access key. Quarterly: `aws iam generate-credential-report`; rotate or delete any access key older than 90 days."),
-	"IAM_ROOT_ACCESS_KEY_CHECK":                               process("Once, then on every account review: the root user has no access key (IAM console, Security credentials of the root user)."),
-	"IAM_USER_MFA_ENABLED":                                    process("Every IAM user (none created here; prefer IAM Identity Center) has MFA; checked in the quarterly access review."),
-	"MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS":                      process("Every IAM user with a console password has MFA; checked in the quarterly access review."),
-	"IAM_USER_UNUSED_CREDENTIALS_CHECK":                       process("Quarterly: disable passwords and keys unused for 90 days (credential report)."),
-	"ROOT_ACCOUNT_MFA_ENABLED":                                process("Once, and after any root credential change: the root user has MFA."),
-	"ROOT_ACCOUNT_HARDWARE_MFA_ENABLED":                       process("Once: the root user's MFA is a hardware device, kept in a safe with its recovery procedure."),
-	"ACM_CERTIFICATE_EXPIRATION_CHECK":                        process("The ALB's certificate (edge.certificateArn) is issued outside this stack: use a DNS-validated ACM certificate, which ACM renews; watch ACM's expiry events."),
-	"EC2_MANAGEDINSTANCE_PATCH_COMPLIANCE_STATUS_CHECK":       process("This stack configures no Patch Manager scan: set up a Systems Manager patch policy (Quick Setup) covering the bastion, and review its compliance monthly; replacing the bastion with a newer AMI (runbook) also patches it."),
+	"ACCESS_KEYS_ROTATED":                               process("This stack creates no IAM user or access key. Quarterly: `aws iam generate-credential-report`; rotate or delete any access key older than 90 days."),
+	"IAM_ROOT_ACCESS_KEY_CHECK":                         process("Once, then on every account review: the root user has no access key (IAM console, Security credentials of the root user)."),
+	"IAM_USER_MFA_ENABLED":                              process("Every IAM user (none created here; prefer IAM Identity Center) has MFA; checked in the quarterly access review."),
+	"MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS":                process("Every IAM user with a console password has MFA; checked in the quarterly access review."),
+	"IAM_USER_UNUSED_CREDENTIALS_CHECK":                 process("Quarterly: disable passwords and keys unused for 90 days (credential report)."),
+	"ROOT_ACCOUNT_MFA_ENABLED":                          process("Once, and after any root credential change: the root user has MFA."),
+	"ROOT_ACCOUNT_HARDWARE_MFA_ENABLED":                 process("Once: the root user's MFA is a hardware device, kept in a safe with its recovery procedure."),
+	"ACM_CERTIFICATE_EXPIRATION_CHECK":                  process("The ALB's certificate (edge.certificateArn) is issued outside this stack: use a DNS-validated ACM certificate, which ACM renews; watch ACM's expiry events."),
+	"EC2_MANAGEDINSTANCE_PATCH_COMPLIANCE_STATUS_CHECK": process("This stack configures no Patch Manager scan: set up a Systems Manager patch policy (Quick Setup) covering the bastion, and review its compliance monthly; replacing the bastion with a newer AMI (runbook) also patches it."),
+	// The pack's process check, keyed by its rule name (CheckKey).
+	"annual-risk-assessment-performed":                        process("Yearly, and when the platform changes materially: perform and document the HIPAA risk assessment (164.308(a)(1)(ii)(A)), then record it against this rule in the AWS Config console (Conformance packs, the HIPAA pack, annual-risk-assessment-performed: set COMPLIANT with the assessment's date and where it is kept)."),
 	"EC2_MANAGEDINSTANCE_ASSOCIATION_COMPLIANCE_STATUS_CHECK": process("State Manager associations (such as the patch policy's) are created outside this stack; review their compliance monthly in Systems Manager."),
 
 	// Resource types this stack does not create.
@@ -63,8 +65,6 @@ var Checks = map[string]Check{
 	"KINESIS_STREAM_ENCRYPTED":                            absent("aws:kinesis/stream:Stream"),
 	"LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED":            absent("aws:lambda/function:Function"),
 	"RDS_MULTI_AZ_SUPPORT":                                absent(typeDBInstance), // Aurora instances are judged by RDS_CLUSTER_MULTI_AZ_ENABLED
-	"RDS_SNAPSHOT_ENCRYPTED":                              absent("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot"),
-	"RDS_SNAPSHOTS_PUBLIC_PROHIBITED":                     absent("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot"),
 	"REDSHIFT_BACKUP_ENABLED":                             absent("aws:redshift/cluster:Cluster"),
 	"REDSHIFT_CLUSTER_CONFIGURATION_CHECK":                absent("aws:redshift/cluster:Cluster"),
 	"REDSHIFT_CLUSTER_MAINTENANCESETTINGS_CHECK":          absent("aws:redshift/cluster:Cluster"),
@@ -86,9 +86,6 @@ var Checks = map[string]Check{
 	"S3_BUCKET_DEFAULT_LOCK_ENABLED": {Evaluate: buckets(func(s *Stack, b *Resource) Evaluation {
 		l := bucketPart(s, b, typeBucketLock)
 		return verdict(b, l != nil && l.Str("objectLockEnabled") == "Enabled", "Object Lock enabled with a default retention", "no Object Lock")
-	})},
-	"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED": {Evaluate: buckets(func(s *Stack, b *Resource) Evaluation {
-		return verdict(b, publicAccessBlocked(bucketPart(s, b, typeBucketPAB)), "all four public access blocks", "not every public access block is set")
 	})},
 	"S3_BUCKET_PUBLIC_READ_PROHIBITED": {Evaluate: buckets(func(s *Stack, b *Resource) Evaluation {
 		return verdict(b, publicAccessBlocked(bucketPart(s, b, typeBucketPAB)), "public access blocked: no public read", "public read is not blocked")
@@ -301,7 +298,10 @@ var Checks = map[string]Check{
 		}
 		return out
 	}},
-	"BACKUP_RECOVERY_POINT_ENCRYPTED": {Evaluate: each([]string{typeVault}, func(_ *Stack, r *Resource) Evaluation {
+	"BACKUP_RECOVERY_POINT_ENCRYPTED": {Evaluate: each([]string{typeVault, typeRecoveryPoint}, func(_ *Stack, r *Resource) Evaluation {
+		if r.Type == typeRecoveryPoint {
+			return verdict(r, r.Bool("encrypted"), "encrypted", "not encrypted")
+		}
 		return verdict(r, r.Str("kmsKeyArn") != "", "recovery points encrypted with the vault's customer key (Aurora's with the cluster's own key)", "the vault names no KMS key")
 	})},
 	"BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED": {Evaluate: each([]string{typeVault}, func(s *Stack, r *Resource) Evaluation {
@@ -315,6 +315,14 @@ var Checks = map[string]Check{
 			}
 		}
 		return fail(r, "no vault policy denies deleting recovery points")
+	})},
+	// Snapshots: the program takes none, but RDS takes automated ones and
+	// AWS Backup its recovery points (AWSCreated models them).
+	"RDS_SNAPSHOT_ENCRYPTED": {Evaluate: each([]string{typeClusterSnap, typeDBSnap}, func(_ *Stack, r *Resource) Evaluation {
+		return verdict(r, r.Bool("storageEncrypted") || r.Bool("encrypted"), "encrypted", "not encrypted")
+	})},
+	"RDS_SNAPSHOTS_PUBLIC_PROHIBITED": {Evaluate: each([]string{typeClusterSnap, typeDBSnap}, func(_ *Stack, r *Resource) Evaluation {
+		return verdict(r, !slices.Contains(r.Strings("sharedAccounts"), "all"), "not shared publicly", "shared with all accounts")
 	})},
 	"SECRETSMANAGER_USING_CMK": {Evaluate: each([]string{typeSecret}, func(_ *Stack, r *Resource) Evaluation {
 		return verdict(r, r.Str("kmsKeyId") != "", "encrypted with a customer key", "encrypted with the AWS managed key")
@@ -523,10 +531,23 @@ var Checks = map[string]Check{
 	"SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED": {Evaluate: each([]string{typeSubnet}, func(_ *Stack, r *Resource) Evaluation {
 		return verdict(r, !r.Bool("mapPublicIpOnLaunch"), "assigns no public IP", "assigns public IPs")
 	})},
-	"INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY": {Evaluate: each([]string{typeIgw}, func(s *Stack, r *Resource) Evaluation {
-		v := s.ByID(r.Str("vpcId"))
-		return verdict(r, v != nil && v.Type == typeVpc, "attached to this stack's VPC (the pack's AuthorizedVpcIds)", "attached to a VPC this stack does not declare")
-	})},
+	// AWS: "If parameter is not provided all attached IGWs will be
+	// NON_COMPLIANT" (the rule's page); AuthorizedVpcIds is a
+	// comma-separated list.
+	"INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY": {Evaluate: func(s *Stack, p Params) []Evaluation {
+		var out []Evaluation
+		for _, r := range s.OfType(typeIgw) {
+			vpc := r.Str("vpcId")
+			ok := false
+			for _, id := range strings.Split(p["AuthorizedVpcIds"], ",") {
+				id = strings.TrimSpace(id)
+				v := s.ByID(vpc)
+				ok = ok || (id != "" && id == vpc) || (id == OwnVpcs && v != nil && v.Type == typeVpc)
+			}
+			out = append(out, verdict(r, ok, "attached to an authorized VPC (the pack's AuthorizedVpcIds)", "attached to a VPC not in the pack's AuthorizedVpcIds"))
+		}
+		return out
+	}},
 	"NO_UNRESTRICTED_ROUTE_TO_IGW": {Evaluate: each([]string{typeRouteTable}, func(s *Stack, r *Resource) Evaluation {
 		for _, rt := range s.Refer(typeRoute, "routeTableId", r.ID) {
 			gw := s.ByID(rt.Str("gatewayId"))

@@ -18,6 +18,7 @@ var params = map[string]Params{
 	"RESTRICTED_INCOMING_TRAFFIC":                    {"blockedPort1": "20", "blockedPort2": "21", "blockedPort3": "3389", "blockedPort4": "3306", "blockedPort5": "4333"},
 	"S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC": {"BlockPublicAcls": "true", "BlockPublicPolicy": "true", "IgnorePublicAcls": "true", "RestrictPublicBuckets": "true"},
 	"VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS":           {"authorizedTcpPorts": "80,443"},
+	"INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY":           {"AuthorizedVpcIds": "vpc-other, vpc-id"},
 }
 
 func evaluate(t *testing.T, id string, s *Stack) []Evaluation {
@@ -80,7 +81,7 @@ func TestAbsentTypesTurnNonCompliant(t *testing.T) {
 		assert.False(t, evals[0].Compliant, id)
 		assert.Contains(t, evals[0].Reason, "write one", id)
 	}
-	assert.Equal(t, 46, n, "rules whose scope this stack does not create")
+	assert.Equal(t, 44, n, "rules whose scope neither this stack nor AWS on its behalf creates")
 }
 
 // guardedType finds a type the guard reacts to, by trying the token of
@@ -107,7 +108,12 @@ func TestProcessRulesSayWhatToDo(t *testing.T) {
 			assert.NotEmpty(t, c.Process, id)
 		}
 	}
-	assert.Equal(t, 10, n)
+	assert.Equal(t, 11, n, "ten managed rules only an account process satisfies, and the pack's process check")
+	for _, r := range HIPAARules {
+		if r.Identifier == ProcessCheck {
+			assert.NotEmpty(t, Checks[CheckKey(r.Name, r.Identifier)].Process, "process check %s says what to record", r.Name)
+		}
+	}
 }
 
 func TestEvaluateAppliesExceptionsAndRefusesUnknownRules(t *testing.T) {

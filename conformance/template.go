@@ -20,9 +20,47 @@ type ManagedRule struct {
 	// Parameters are the rule's input parameters. A value made by Ref names a
 	// pack input parameter, which the program fills with this stack's facts.
 	Parameters map[string]string
+	// Description is the rule's description in AWS's template; only the
+	// process check has one there, and it is what the console shows.
+	Description string
 	// Safeguards are the HIPAA Security Rule sections the rule evidences ("164.312(b)").
 	Safeguards []string
+	// SafeguardSource says where Safeguards come from; empty when they are empty.
+	SafeguardSource MappingSource
 }
+
+// TemplateSource names the version of AWS's template HIPAARules is written
+// from, for the reports that cite it.
+const TemplateSource = "awslabs/aws-config-rules, Operational-Best-Practices-for-HIPAA-Security.yaml as of commit d51caecc (2025-01-07)"
+
+// ProcessCheck is the source identifier of an AWS Config process check: a
+// rule that evaluates no resource and holds the compliance a person records
+// in the console. Checks keys it by the rule's Name (CheckKey), since one
+// identifier serves every process check.
+const ProcessCheck = "AWS_CONFIG_PROCESS_CHECK"
+
+// CheckKey is the key of a rule's predicate in Checks: its Identifier, or
+// for a process check its Name.
+func CheckKey(name, identifier string) string {
+	if identifier == ProcessCheck {
+		return name
+	}
+	return identifier
+}
+
+// MappingSource names where a rule's HIPAA safeguards come from, so that an
+// auditor sees a mapping's provenance next to it.
+type MappingSource string
+
+// The sources of the safeguard mappings in HIPAARules.
+const (
+	// SourceAWSPage is AWS's page "Operational Best Practices for HIPAA
+	// Security", read directly.
+	SourceAWSPage MappingSource = "AWS Config developer guide, Operational Best Practices for HIPAA Security"
+	// SourceCdkNag is AWS's mapping as AWS's cdk-nag quotes it in its
+	// HIPAA.Security pack (cdklabs/cdk-nag, src/packs/hipaa-security.ts).
+	SourceCdkNag MappingSource = "AWS's mapping as quoted by cdk-nag's HIPAA.Security pack"
+)
 
 // refPrefix marks a parameter value that refers to a pack input parameter.
 const refPrefix = "\x00ref:"
@@ -62,6 +100,9 @@ func RenderTemplate(rules []ManagedRule, params []PackParameter) (string, error)
 		props := map[string]any{
 			"ConfigRuleName": r.Name,
 			"Source":         map[string]any{"Owner": "AWS", "SourceIdentifier": r.Identifier},
+		}
+		if r.Description != "" {
+			props["Description"] = r.Description
 		}
 		if len(r.ResourceTypes) > 0 {
 			props["Scope"] = map[string]any{"ComplianceResourceTypes": r.ResourceTypes}

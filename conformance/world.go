@@ -90,6 +90,7 @@ func CompliantWorld() *Stack {
 		res(typeIngress, "sg-https", map[string]any{"securityGroupId": "sg-id", "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0}),
 		res(typeSsmDoc, "doc", map[string]any{}),
 		res(typeLogGroup, "logs", map[string]any{"kmsKeyId": "k", "retentionInDays": 365.0}),
+		res(typeClusterSnap, "db-snapshot", map[string]any{"storageEncrypted": true}),
 	}}
 }
 
@@ -114,6 +115,8 @@ var Breaks = map[string]func(s *Stack){
 	"S3_BUCKET_ACL_PROHIBITED":                 func(s *Stack) { s.drop("b-own") },
 	"S3_BUCKET_DEFAULT_LOCK_ENABLED":           func(s *Stack) { s.drop("b-lock") },
 	"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED": func(s *Stack) { set("restrictPublicBuckets", false)(s.named("b-pab")) },
+	"RDS_SNAPSHOT_ENCRYPTED":                   func(s *Stack) { set("storageEncrypted", false)(s.named("db-snapshot")) },
+	"RDS_SNAPSHOTS_PUBLIC_PROHIBITED":          func(s *Stack) { set("sharedAccounts", []any{"all"})(s.named("db-snapshot")) },
 	"S3_BUCKET_PUBLIC_READ_PROHIBITED":         func(s *Stack) { s.drop("b-pab") },
 	"S3_BUCKET_PUBLIC_WRITE_PROHIBITED":        func(s *Stack) { set("blockPublicPolicy", false)(s.named("b-pab")) },
 	"S3_BUCKET_LOGGING_ENABLED":                func(s *Stack) { s.drop("b-log") },

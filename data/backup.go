@@ -55,6 +55,12 @@ type BackupArgs struct {
 	MonthlyRetentionDays int
 	// TopicArn receives failed backup, copy and restore jobs. Required.
 	TopicArn pulumi.StringInput
+	// Bastion, when set, is selected too: it holds no data, but its daily
+	// and monthly snapshots are cheap and end two HIPAA pack exceptions
+	// (EBS_IN_BACKUP_PLAN, EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN).
+	// Continuous backup is for supported resources only, so the plan's
+	// continuous rule takes snapshots of it.
+	Bastion *Bastion
 }
 
 // validate reports every missing or invalid field at once.
@@ -196,6 +202,18 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 		Resources:  pulumi.StringArray{args.Cluster.Arn},
 	}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
 		return nil, fmt.Errorf("select Aurora for backup: %w", err)
+	}
+	if args.Bastion != nil {
+		// Its own selection, so that replacing the bastion (a newer AMI),
+		// which replaces this selection, never touches Aurora's.
+		if _, err := backup.NewSelection(ctx, name+"-bastion", &backup.SelectionArgs{
+			Name:       pulumi.String(args.Scope.Name("bastion")),
+			PlanId:     plan.ID(),
+			IamRoleArn: role.Arn,
+			Resources:  pulumi.StringArray{args.Bastion.Arn},
+		}, parent, pulumi.DependsOn(role.Attachments)); err != nil {
+			return nil, fmt.Errorf("select the bastion for backup: %w", err)
+		}
 	}
 	if err := observability.RouteToTopic(ctx, name+"-failures", BackupFailuresRuleName(args.Scope),
 		"AWS Backup backup, copy and restore jobs that failed, aborted or expired, to the alarm topic",

@@ -75,6 +75,8 @@ type Bastion struct {
 
 	// InstanceID is the bastion's instance ID (the SSM target).
 	InstanceID pulumi.IDOutput
+	// Arn is the instance's ARN, by which the backup plan selects it.
+	Arn pulumi.StringOutput
 	// SessionLogGroupName is where every session is logged.
 	SessionLogGroupName pulumi.StringOutput
 	// ConnectCommand forwards localhost:5432 to Aurora through the bastion.
@@ -183,6 +185,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	}
 
 	b.InstanceID = instance.ID()
+	b.Arn = instance.Arn
 	b.SessionLogGroupName = sessionLogs.Name
 	b.ConnectCommand = pulumi.Sprintf(
 		"aws ssm start-session --region %s --target %s --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=%s,portNumber=%d,localPortNumber=%d",

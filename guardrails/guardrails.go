@@ -81,7 +81,9 @@ func All() ([]Guardrail, error) {
 		params := map[string]string{}
 		for k, v := range r.Parameters {
 			if name, ok := conformance.RefName(v); ok {
-				v = map[string]string{"AuthorizedTcpPorts": AuthorizedTcpPorts}[name]
+				// A stack's own VPCs are authorized: their IDs are unknown
+				// before the preview creates them.
+				v = map[string]string{"AuthorizedTcpPorts": AuthorizedTcpPorts, "AuthorizedVpcIds": conformance.OwnVpcs}[name]
 			}
 			params[k] = v
 		}

@@ -60,6 +60,12 @@ func (a VpcArgs) validate() error {
 	return c.Err()
 }
 
+// ProjectVpcNamePattern matches the Name tag of every stack's VPC in the
+// project ("<project>-<stack>-vpc", what NewVpc tags it), as an EC2 filter
+// value: the stack that owns the account's conformance pack finds the other
+// stacks' VPCs by it, to authorize their internet gateways.
+func ProjectVpcNamePattern(project string) string { return project + "-*-vpc" }
+
 // Vpc is the network tier. Per-AZ maps are keyed by AZ name; the arrays follow
 // VpcArgs.AvailabilityZones order.
 type Vpc struct {

@@ -5,8 +5,11 @@ package platform
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/omnirapeutic/infrastructure/compliance"
@@ -273,6 +276,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		DailyRetentionDays:      cfg.Backup.DailyRetentionDays,
 		MonthlyRetentionDays:    cfg.Backup.MonthlyRetentionDays,
 		TopicArn:                s.AlarmTopic.Arn,
+		Bastion:                 s.Bastion,
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}
@@ -367,12 +371,15 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, scope naming.Scope) error
 	if !s.Config.OwnsAccountSingletons {
 		return nil
 	}
-	var err error
+	vpcs, err := s.authorizedVpcIDs(ctx)
+	if err != nil {
+		return fmt.Errorf("compliance tier: %w", err)
+	}
 	if s.Recorder, err = compliance.NewRecorder(ctx, "config", &compliance.RecorderArgs{
 		Scope:              scope,
 		KmsKeyArn:          s.Keys.Arns[security.S3Key],
 		Rules:              conformance.HIPAARules,
-		VpcID:              s.Network.VpcID.ToStringOutput(),
+		VpcID:              vpcs,
 		AuthorizedTcpPorts: security.InternetPorts(),
 		AccessLogBucket:    s.AccessLogs,
 		ObjectLockDays:     s.Config.Logs.AuditRetentionDays,
@@ -400,4 +407,29 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, scope naming.Scope) error
 		return fmt.Errorf("compliance tier: %w", err)
 	}
 	return nil
+}
+
+// authorizedVpcIDs are the VPCs whose internet gateways the account's pack
+// accepts (internet-gateway-authorized-vpc-only takes a comma-separated
+// list and, without one, judges every attached gateway NON_COMPLIANT): this
+// stack's VPC and every other VPC of the project in the region, found by
+// their Name tag (network.ProjectVpcNamePattern). A lookup rather than
+// config or a stack reference: another stack's VPC ID is known only once
+// that stack is up, changes whenever it is rebuilt (staging is built to
+// be), and a stack reference would fail this stack's preview while the
+// other stack does not exist. The lookup runs on every preview, so the
+// nightly drift check shows a rebuilt stack's new VPC as a change to the
+// pack until the next deploy.
+func (s *Stack) authorizedVpcIDs(ctx *pulumi.Context) (pulumi.StringOutput, error) {
+	found, err := ec2.GetVpcs(ctx, &ec2.GetVpcsArgs{Filters: []ec2.GetVpcsFilter{
+		{Name: "tag:Name", Values: []string{network.ProjectVpcNamePattern(s.Config.Project)}},
+	}})
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("find the project's VPCs: %w", err)
+	}
+	return s.Network.VpcID.ToStringOutput().ApplyT(func(own string) string {
+		ids := append([]string{own}, found.Ids...)
+		slices.Sort(ids)
+		return strings.Join(slices.Compact(ids), ",")
+	}).(pulumi.StringOutput), nil
 }

@@ -29,6 +29,12 @@ type AccountBaseline struct {
 	S3PublicAccessBlock bool `json:"s3PublicAccessBlock"`
 	// PasswordPolicy sets the IAM password policy the HIPAA pack asks for.
 	PasswordPolicy bool `json:"passwordPolicy"`
+	// DeleteDefaultVpc says the region's default VPC is deleted, by the
+	// procedure preflight prints and checks (docs/preflight.md): the
+	// account's pack then judges no default VPC. False keeps it, and the
+	// account prediction shows the five network rules AWS Config then
+	// reports NON_COMPLIANT on it. Nothing this program deploys uses it.
+	DeleteDefaultVpc bool `json:"deleteDefaultVpc"`
 }
 
 func validateBackup(b Backup, continuousDays int) error {

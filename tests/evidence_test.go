@@ -194,6 +194,15 @@ func TestTrailRecordsS3DataEvents(t *testing.T) {
 				"arn:aws:s3:::" + accessLogBucket + "/",
 			}},
 		}},
+		map[string]any{"name": "S3 data events of the excluded buckets, except their deliveries (PutObject)", "fieldSelectors": []any{
+			map[string]any{"field": "eventCategory", "equals": []any{"Data"}},
+			map[string]any{"field": "resources.type", "equals": []any{"AWS::S3::Object"}},
+			map[string]any{"field": "resources.ARN", "startsWiths": []any{
+				"arn:aws:s3:::omnirapeutic-production-cloudtrail-123456789012/",
+				"arn:aws:s3:::" + accessLogBucket + "/",
+			}},
+			map[string]any{"field": "eventName", "notEquals": []any{"PutObject"}},
+		}},
 	}, trail.Inputs["advancedEventSelectors"])
 	assert.NotContains(t, trail.Inputs, "eventSelectors", "basic and advanced selectors are exclusive")
 }
@@ -228,14 +237,14 @@ func TestAccountBaseline(t *testing.T) {
 	}, find(t, r, tPasswordPolicy, "account-baseline-password-policy").Inputs)
 
 	off, err := runWith(t, map[string]string{
-		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":false,"s3PublicAccessBlock":false,"passwordPolicy":false}`,
+		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":false,"s3PublicAccessBlock":false,"passwordPolicy":false,"deleteDefaultVpc":true}`,
 	})
 	require.NoError(t, err)
 	for _, typ := range []string{tEbsDefault, tAccountPAB, tPasswordPolicy} {
 		assert.Empty(t, off.OfType(typ), "%s is switched off in config", typ)
 	}
 	partial, err := runWith(t, map[string]string{
-		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":true,"s3PublicAccessBlock":false,"passwordPolicy":true}`,
+		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":true,"s3PublicAccessBlock":false,"passwordPolicy":true,"deleteDefaultVpc":true}`,
 	})
 	require.NoError(t, err)
 	assert.Len(t, partial.OfType(tEbsDefault), 1)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 )
 
@@ -35,6 +36,10 @@ type doc struct {
 type docSet struct {
 	dir    string
 	stacks []*Result
+	// bootstrap is the bootstrap stack's synthesis, nil when dir has none.
+	bootstrap *Result
+	// account is the pack's prediction for the whole account and region.
+	account *conformance.AccountReport
 }
 
 // GenerateDocs synthesizes every stack with a file in dir and renders the
@@ -73,6 +78,16 @@ func Docs(dir string, stacks []*Result) (map[string]string, error) {
 		return nil, fmt.Errorf("docs need one synthesis per stack file, in order %v; got %v", names, got)
 	}
 	g := &docSet{dir: dir, stacks: stacks}
+	// The bootstrap stack shares the account; a directory without it (a
+	// test's copy of the stack files) is judged without it.
+	if _, err := os.Stat(filepath.Join(dir, BootstrapDir, "Pulumi.yaml")); err == nil {
+		if g.bootstrap, err = RunBootstrap(dir); err != nil {
+			return nil, fmt.Errorf("synthesize the bootstrap stack: %w", err)
+		}
+	}
+	if g.account, err = PredictAccount(stacks, g.bootstrap); err != nil {
+		return nil, err
+	}
 	docs := []doc{
 		{"config.md", writeConfigDoc},
 		{"outputs.md", writeOutputsDoc},

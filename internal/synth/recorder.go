@@ -234,6 +234,11 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"arn":            ECSServiceARN(r.scope(), cluster, service),
 			"taskDefinition": r.scope().ARN("ecs", fmt.Sprintf("task-definition/%s:%d", service, revision)),
 		}), nil
+	case "aws:ec2/getVpcs:getVpcs":
+		// The mock account holds no VPC before the program creates one:
+		// another stack's VPC is not this run's to know (the account
+		// prediction authorizes the project's VPCs by their Name tag).
+		return resource.NewPropertyMapFromMap(map[string]any{"id": r.region, "ids": []any{}}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID,

@@ -24,25 +24,15 @@ func (r *Result) ConformanceView() *conformance.Stack {
 }
 
 // ConformanceRules are the HIPAA pack's rules with their parameters as deployed:
-// a reference to a pack input parameter resolved to this stack's value.
+// a reference to a pack input parameter resolved to this stack's value (its
+// own VPC authorized: PredictAccount judges whether the owning stack's
+// lookup authorizes it).
 func (r *Result) ConformanceRules() []conformance.Rule {
 	vpc := ""
 	if v := r.OfType("aws:ec2/vpc:Vpc"); len(v) > 0 {
 		vpc = v[0].ID
 	}
-	inputs := map[string]string{"AuthorizedTcpPorts": security.InternetPorts(), "AuthorizedVpcIds": vpc}
-	var rules []conformance.Rule
-	for _, rule := range conformance.HIPAARules {
-		params := map[string]string{}
-		for k, v := range rule.Parameters {
-			if name, ok := conformance.RefName(v); ok {
-				v = inputs[name]
-			}
-			params[k] = v
-		}
-		rules = append(rules, conformance.Rule{Name: rule.Name, Identifier: rule.Identifier, Parameters: params})
-	}
-	return rules
+	return rulesWith(map[string]string{"AuthorizedTcpPorts": security.InternetPorts(), "AuthorizedVpcIds": vpc})
 }
 
 // predictConformance evaluates the HIPAA pack over what the run registered.

@@ -31,6 +31,10 @@ type Settings struct {
 	// StagingEnvironment is the GitHub environment that deploys staging
 	// (stagingEnvironment).
 	StagingEnvironment string
+	// ExistingOidcProvider says the account already has GitHub's OIDC
+	// provider, which the roles then trust without owning it
+	// (existingOidcProvider).
+	ExistingOidcProvider bool
 }
 
 // namePattern is what a branch or environment name may be here: anything
@@ -87,6 +91,18 @@ func DecodeSettings(project string, lookup stackconfig.Lookup) (*Settings, error
 			errs = append(errs, fmt.Errorf("config %s:%s: %q is not %s", project, f.key, f.value, f.what))
 		}
 	}
+	// The CLI hands a boolean to the program as "true" or "false"; a stack
+	// file rewritten by `pulumi config set` may quote it.
+	existing, ok := lookup(project + ":existingOidcProvider")
+	switch {
+	case !ok || existing == "":
+		errs = append(errs, fmt.Errorf("config %s:existingOidcProvider is required", project))
+	case existing == "true":
+		s.ExistingOidcProvider = true
+	case existing == "false":
+	default:
+		errs = append(errs, fmt.Errorf("config %s:existingOidcProvider: %q is not true or false: true when the account already has GitHub's OIDC provider (preflight checks), false to create it", project, existing))
+	}
 	if s.Environment != "" && s.Environment == s.StagingEnvironment {
 		errs = append(errs, fmt.Errorf("config %s:stagingEnvironment: %q is also the production environment: staging deploys without production's reviewers, so it needs its own", project, s.StagingEnvironment))
 	}
@@ -140,6 +156,7 @@ func Deploy(ctx *pulumi.Context) (*Bootstrap, error) {
 		Branch:             settings.Branch,
 		Environment:        settings.Environment,
 		StagingEnvironment: settings.StagingEnvironment,
+		ExistingProvider:   settings.ExistingOidcProvider,
 		Backend:            b.Backend,
 	}); err != nil {
 		return nil, fmt.Errorf("GitHub access: %w", err)

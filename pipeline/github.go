@@ -152,6 +152,12 @@ type GitHubAccessArgs struct {
 	StagingEnvironment string
 	// Backend is the state backend both roles use. Required.
 	Backend *StateBackend
+	// ExistingProvider says the account already has GitHub's OIDC provider
+	// (one per account and issuer, so creating a second fails with
+	// EntityAlreadyExists): the roles trust it at its well-known ARN
+	// (OIDCProviderARN), and this component neither creates nor deletes
+	// it. False creates it.
+	ExistingProvider bool
 }
 
 // validate reports every missing or invalid field at once.
@@ -216,17 +222,20 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 	}
 	parent := pulumi.Parent(g)
 
-	// AWS verifies GitHub's tokens against its own trusted CAs, so no
-	// thumbprint is pinned here.
-	oidc, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
-		Url:           pulumi.String("https://" + GitHubIssuer),
-		ClientIdLists: pulumi.StringArray{pulumi.String(GitHubAudience)},
-		Tags:          pulumi.StringMap{"Name": pulumi.String(args.Scope.Name("github-actions"))},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create GitHub's OIDC provider: %w", err)
+	roleOpts := []pulumi.ResourceOption{parent}
+	if !args.ExistingProvider {
+		// AWS verifies GitHub's tokens against its own trusted CAs, so no
+		// thumbprint is pinned here.
+		oidc, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
+			Url:           pulumi.String("https://" + GitHubIssuer),
+			ClientIdLists: pulumi.StringArray{pulumi.String(GitHubAudience)},
+			Tags:          pulumi.StringMap{"Name": pulumi.String(args.Scope.Name("github-actions"))},
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create GitHub's OIDC provider: %w", err)
+		}
+		roleOpts = append(roleOpts, pulumi.DependsOn([]pulumi.Resource{oidc}))
 	}
-	roleOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn([]pulumi.Resource{oidc})}
 
 	repo := args.Repository.FullName()
 	subjects := SubjectsFor(args.Repository, args.Branch, args.StagingEnvironment, args.Environment)

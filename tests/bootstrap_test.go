@@ -191,7 +191,7 @@ func TestBootstrapDefaultsComeFromPulumiYaml(t *testing.T) {
 	assert.Contains(t, trust.Statement[0].Condition["StringEquals"]["token.actions.githubusercontent.com:sub"],
 		"repo:omnirapeutic/infrastructure:ref:refs/heads/release", "the branch comes from Pulumi.yaml's default")
 
-	for key, def := range map[string]string{"branch": "main", "environment": "production", "stagingEnvironment": "staging"} {
+	for key, def := range map[string]string{"branch": "main", "environment": "production", "stagingEnvironment": "staging", "existingOidcProvider": "false"} {
 		t.Run(key, func(t *testing.T) {
 			line := "    default: " + def + "\n"
 			r, err := synth.RunProgram(synth.Options{Dir: bootstrapCopy(t, func(p string) string {
@@ -212,5 +212,5 @@ func TestBootstrapDefaultsComeFromPulumiYaml(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Equal(t, "config omnirapeutic-bootstrap:branch is required\nconfig omnirapeutic-bootstrap:environment is required\n"+
-		"config omnirapeutic-bootstrap:stagingEnvironment is required", err.Error())
+		"config omnirapeutic-bootstrap:stagingEnvironment is required\nconfig omnirapeutic-bootstrap:existingOidcProvider is required", err.Error())
 }

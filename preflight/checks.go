@@ -54,6 +54,13 @@ type Finding struct {
 	Detail string
 	// Fix is the exact fix, for a FAIL or WARN.
 	Fix *Procedure
+	// Blocks says a failure of this check fails `pulumi up` itself (a
+	// collision with what the account holds, a quota, a version or a
+	// certificate AWS refuses). The other checks find what the up would
+	// leave wrong (AWS Config's verdicts, alarms that reach nobody,
+	// delivery that fails): worth fixing, but never a reason to hold back
+	// a deploy, which may be the fix.
+	Blocks bool
 }
 
 // Target is what preflight checks the account against.
@@ -121,13 +128,22 @@ func (r *run) owns() bool { return r.t.Config.OwnsAccountSingletons }
 func Run(ctx context.Context, a *Account, t Target) []Finding {
 	r := &run{ctx: ctx, a: a, t: t}
 	var out []Finding
-	for _, check := range []func() Finding{
-		r.identity, r.zones, r.deployment,
-		r.guardDuty, r.configRecorder, r.securityHub, r.sessionPreferences, r.githubProvider, r.defaultVpc,
-		r.auroraVersion, r.certificate, r.elasticIPs, r.vpcs, r.fargate, r.billing,
-		r.subscriptions, r.configDelivery, r.trailDelivery, r.guardDutyAgent,
+	for _, c := range []struct {
+		check  func() Finding
+		blocks bool
+	}{
+		{r.identity, true}, {r.zones, true}, {r.deployment, true},
+		{r.guardDuty, true}, {r.configRecorder, true}, {r.securityHub, true}, {r.sessionPreferences, true},
+		// The stack's up does not need GitHub's provider; the workflows do.
+		{r.githubProvider, false},
+		{r.defaultVpc, false},
+		{r.auroraVersion, true}, {r.certificate, true}, {r.elasticIPs, true}, {r.vpcs, true}, {r.fargate, true},
+		{r.billing, false},
+		{r.subscriptions, false}, {r.configDelivery, false}, {r.trailDelivery, false}, {r.guardDutyAgent, false},
 	} {
-		out = append(out, check())
+		f := c.check()
+		f.Blocks = c.blocks
+		out = append(out, f)
 	}
 	return out
 }
@@ -290,7 +306,8 @@ func (r *run) sessionPreferences() Finding {
 		return Finding{Check: check, Status: Pass, Detail: sessionDocument + " (the stack's)"}
 	}
 	p := deleteSessionPreferences(r.t.Config.Region)
-	p.Why += " To keep the console's settings instead, import it: " + importProcedure(r.t.Config.Stack, sessionResource, sessionDocument).Why
+	imp := importProcedure(r.t.Config.Stack, sessionResource, sessionDocument)
+	p.Why += " To keep the console's settings instead, import it (the first up then applies the stack's): " + strings.Join(imp.Commands, "; ")
 	return Finding{Check: check, Status: Fail, Detail: sessionDocument + " exists: creating it fails with DocumentAlreadyExists", Fix: &p}
 }
 
@@ -324,8 +341,8 @@ func (r *run) githubProvider() Finding {
 		return Finding{Check: check, Status: Fail, Detail: "the bootstrap stack has not run: no deploy role, no provider",
 			Fix: &Procedure{Title: "bootstrap the account first (docs/platform-engineer.md, Deploying for real, step 1)"}}
 	}
-	p := importProcedure("production (the bootstrap project)", oidcResource, provider)
-	return Finding{Check: check, Status: Fail, Detail: provider + " exists (one per account) but the bootstrap stack has not run: its up would fail creating a second", Fix: &p}
+	p := adoptOidcProvider(provider)
+	return Finding{Check: check, Status: Fail, Detail: provider + " exists (one per account) and the bootstrap stack has not run: unless told, its up fails creating a second", Fix: &p}
 }
 
 // defaultVpc: the region's default VPC is gone when the baseline says so.

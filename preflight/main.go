@@ -3,8 +3,10 @@
 // NON_COMPLIANT in AWS Config's HIPAA pack, each with the exact fix; once
 // the stack is up, it also checks what only a deployed stack can show
 // (subscriptions confirmed, Config and CloudTrail delivering, GuardDuty's
-// agent healthy). It exits 1 when any check fails. docs/preflight.md says
-// when to run it and what each check means.
+// agent healthy). It exits 1 when a check that fails `pulumi up` fails
+// (Finding.Blocks), 3 when only the others fail, 2 on bad arguments or
+// configuration. docs/preflight.md says when to run it and what each check
+// means.
 //
 //	preflight [--dir DIR] [--stack NAME] [--account ID]
 //	preflight --procedures    # every fix, with placeholders, as Markdown
@@ -38,18 +40,18 @@ func command(args []string, stdout, stderr io.Writer) int {
 	account := fs.String("account", "", "the AWS account the stack belongs in (default: the state backend's, from PULUMI_BACKEND_URL)")
 	procs := fs.Bool("procedures", false, "print every fix preflight can give, with placeholders, as Markdown, and exit")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return ExitUsage
 	}
 	if *procs {
 		for _, p := range procedures() {
 			fmt.Fprint(stdout, p.Markdown())
 		}
-		return 0
+		return ExitReady
 	}
 	cfg, err := load(*dir, *stack)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 2
+		return ExitUsage
 	}
 	if *account == "" {
 		if m := backendAccount.FindStringSubmatch(os.Getenv("PULUMI_BACKEND_URL")); m != nil {
@@ -61,7 +63,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 	a, err := NewAccount(ctx, cfg.Region)
 	if err != nil {
 		fmt.Fprintln(stderr, "load AWS credentials:", err)
-		return 2
+		return ExitUsage
 	}
 	return report(stdout, cfg, Run(ctx, a, Target{Config: cfg, Account: *account}))
 }
@@ -79,23 +81,44 @@ func load(dir, stack string) (*stackconfig.Config, error) {
 	return cfg, nil
 }
 
-// report prints the findings and returns the exit code: 1 when any failed.
+// The exit codes: what a workflow does next depends on which.
+const (
+	// ExitReady: every check passed.
+	ExitReady = 0
+	// ExitBlocked: a check failed that makes `pulumi up` fail; fix it first.
+	ExitBlocked = 1
+	// ExitUsage: bad arguments, or a stack configuration the program refuses.
+	ExitUsage = 2
+	// ExitFindings: only checks failed that `pulumi up` survives (AWS
+	// Config's verdicts, subscriptions, delivery): report them, and deploy.
+	ExitFindings = 3
+)
+
+// report prints the findings and returns the exit code (ExitReady,
+// ExitBlocked or ExitFindings).
 func report(w io.Writer, cfg *stackconfig.Config, findings []Finding) int {
 	fmt.Fprintf(w, "preflight: stack %s, region %s\n\n", cfg.Stack, cfg.Region)
-	failures := 0
+	blocking, other := 0, 0
 	for _, f := range findings {
 		fmt.Fprintf(w, "%-4s  %s: %s\n", f.Status, f.Check, f.Detail)
 		if f.Fix != nil && (f.Status == Fail || f.Status == Warn) {
 			fmt.Fprint(w, f.Fix.Text("      "))
 		}
-		if f.Status == Fail {
-			failures++
+		switch {
+		case f.Status == Fail && f.Blocks:
+			blocking++
+		case f.Status == Fail:
+			other++
 		}
 	}
-	if failures > 0 {
-		fmt.Fprintf(w, "\n%d checks failed: fix them before `pulumi up`.\n", failures)
-		return 1
+	switch {
+	case blocking > 0:
+		fmt.Fprintf(w, "\n%d checks failed that make `pulumi up` fail (and %d others): fix them before `pulumi up`.\n", blocking, other)
+		return ExitBlocked
+	case other > 0:
+		fmt.Fprintf(w, "\n%d checks failed that `pulumi up` survives: fix them, but nothing stops a deploy.\n", other)
+		return ExitFindings
 	}
 	fmt.Fprintln(w, "\nevery check passed.")
-	return 0
+	return ExitReady
 }

@@ -60,13 +60,14 @@ func TestEveryCheckPassesAndFails(t *testing.T) {
 		{check: "caller identity", pass: beforeFirstUp(), fail: beforeFirstUp(), failTarget: &Target{Config: prod, Account: "999988887777"}, fixHas: "999988887777"},
 		{check: "availability zones", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "DescribeAvailabilityZones", ec2OK("DescribeAvailabilityZones",
 			`<availabilityZoneInfo><item><zoneName>us-east-1a</zoneName><zoneState>available</zoneState></item><item><zoneName>us-east-1b</zoneName><zoneState>impaired</zoneState></item></availabilityZoneInfo>`)), fixHas: "describe-availability-zones"},
-		{check: "GuardDuty detector", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "ListDetectors", ok(`{"detectorIds":["12abc34def567890"]}`)), fixHas: "aws:guardduty/detector:Detector"},
+		{check: "GuardDuty detector", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "ListDetectors", ok(`{"detectorIds":["12abc34def567890"]}`)),
+			fixHas: "go run ./cmd/synth imports --stack production aws:guardduty/detector:Detector guardduty 12abc34def567890 >singletons.json\n  pulumi import --stack production --file singletons.json"},
 		{check: "AWS Config recorder and delivery channel", pass: beforeFirstUp(), fail: with(with(beforeFirstUp(),
 			"DescribeConfigurationRecorders", ok(`{"ConfigurationRecorders":[{"name":"default"}]}`)),
 			"DescribeDeliveryChannels", ok(`{"DeliveryChannels":[{"name":"default"}]}`)), fixHas: "delete-configuration-recorder --configuration-recorder-name default"},
-		{check: "Security Hub", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "DescribeHub", ok(`{"HubArn":"arn:aws:securityhub:us-east-1:`+acct+`:hub/default"}`)), fixHas: "aws:securityhub/account:Account"},
+		{check: "Security Hub", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "DescribeHub", ok(`{"HubArn":"arn:aws:securityhub:us-east-1:`+acct+`:hub/default"}`)), fixHas: "imports --stack production aws:securityhub/account:Account securityhub " + acct},
 		{check: "Session Manager preferences", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "DescribeDocument", ok(`{"Document":{"Name":"SSM-SessionManagerRunShell"}}`)), fixHas: "aws ssm delete-document"},
-		{check: "GitHub OIDC provider", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "GetRole", awsError(404, "NoSuchEntity")), fixHas: "aws:iam/openIdConnectProvider:OpenIdConnectProvider"},
+		{check: "GitHub OIDC provider", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "GetRole", awsError(404, "NoSuchEntity")), fixHas: "pulumi -C bootstrap config set existingOidcProvider true"},
 		{check: "default VPC", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "DescribeVpcs", ec2OK("DescribeVpcs", `<vpcSet><item><vpcId>vpc-0def</vpcId><isDefault>true</isDefault></item></vpcSet>`)), fixHas: "aws ec2 delete-vpc --region us-east-1 --vpc-id $VPC"},
 		{check: "Aurora Serverless v2 engine version", pass: beforeFirstUp(), fail: with(beforeFirstUp(), "DescribeOrderableDBInstanceOptions", queryOK("DescribeOrderableDBInstanceOptions", `<OrderableDBInstanceOptions/>`)), fixHas: "--db-instance-class db.serverless"},
 		{check: "ALB certificate", pass: with(beforeFirstUp(), "DescribeCertificate", ok(`{"Certificate":{"CertificateArn":"x","Status":"ISSUED"}}`)),
@@ -139,16 +140,36 @@ func TestReadyAccountPasses(t *testing.T) {
 	assert.Zero(t, s.called["ListDetectors"]+s.called["DescribeHub"], "a stack that does not own the singletons does not read them")
 }
 
-// TestAFailureExitsOne: any failed check makes the command exit 1 and
-// prints its fix under it.
-func TestAFailureExitsOne(t *testing.T) {
-	s := newServer(t, with(beforeFirstUp(), "ListMetrics", ok(`{"Metrics":[]}`)))
-	var out bytes.Buffer
-	code := report(&out, committed(t, "production"), Run(context.Background(), s.clients(), Target{Config: committed(t, "production"), Account: acct}))
-	assert.Equal(t, 1, code)
-	assert.Contains(t, out.String(), "FAIL  billing alerts")
-	assert.Contains(t, out.String(), "fix: turn on \"Receive CloudWatch billing alerts\"")
-	assert.Contains(t, out.String(), "1 checks failed")
+// TestExitCodeSaysWhetherTheUpCanRun: a failed check that makes `pulumi
+// up` fail exits 1, so a workflow stops before the up; one the up survives
+// (billing alerts, the default VPC, delivery) exits 3, so a workflow
+// reports it and deploys, since the deploy may be the fix. Either prints
+// its fix under it.
+func TestExitCodeSaysWhetherTheUpCanRun(t *testing.T) {
+	prod := committed(t, "production")
+	for _, c := range []struct {
+		name    string
+		replies map[string]reply
+		code    int
+		says    []string
+	}{
+		{"a blocker", with(beforeFirstUp(), "ListDetectors", ok(`{"detectorIds":["12abc34def567890"]}`)), ExitBlocked,
+			[]string{"FAIL  GuardDuty detector", "fix: import 12abc34def567890", "1 checks failed that make `pulumi up` fail"}},
+		{"a finding the up survives", with(beforeFirstUp(), "ListMetrics", ok(`{"Metrics":[]}`)), ExitFindings,
+			[]string{"FAIL  billing alerts", "fix: turn on \"Receive CloudWatch billing alerts\"", "1 checks failed that `pulumi up` survives"}},
+		{"both", with(with(beforeFirstUp(), "ListMetrics", ok(`{"Metrics":[]}`)), "ListDetectors", ok(`{"detectorIds":["12abc34def567890"]}`)), ExitBlocked,
+			[]string{"1 checks failed that make `pulumi up` fail (and 1 others)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newServer(t, c.replies)
+			var out bytes.Buffer
+			code := report(&out, prod, Run(context.Background(), s.clients(), Target{Config: prod, Account: acct}))
+			assert.Equal(t, c.code, code, out.String())
+			for _, want := range c.says {
+				assert.Contains(t, out.String(), want)
+			}
+		})
+	}
 }
 
 // TestDefaultVpcInUseIsNotDeleted: a default VPC that holds network

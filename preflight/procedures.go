@@ -55,16 +55,34 @@ type program struct {
 }
 
 // importProcedure is the procedure to adopt an existing singleton into the
-// owning stack instead of creating a second one.
+// owning stack instead of creating a second one: `synth imports` writes the
+// file `pulumi import --file` takes, declaring the parent components too,
+// because on an empty stack `pulumi import --parent` fails ("unknown
+// parent"; docs/platform-engineer.md, "Before the first `pulumi up` in an
+// account: import what it already has").
 func importProcedure(stack string, p program, id string) Procedure {
 	return Procedure{
 		Title: fmt.Sprintf("import %s into the %s stack before its first up", id, stack),
-		Why: fmt.Sprintf("The program declares it as %s %q under the component %s. Its parent does not exist in an empty stack, so "+
-			"`pulumi import --parent` alone fails (\"unknown parent\"): import it the way docs/platform-engineer.md, \"Before the first `pulumi up` in an account\", "+
-			"says, with these values.", p.Type, p.Name, p.Parent),
+		Why: fmt.Sprintf("The program declares it as %s %q under the component %s: adopt it, from the repository root, "+
+			"instead of creating a second. Keep one TYPE NAME ID triple per thing to import in a single file.", p.Type, p.Name, p.Parent),
 		Commands: []string{
-			fmt.Sprintf("# type %s, name %s, id %s", p.Type, p.Name, id),
-			fmt.Sprintf("# parent urn:pulumi:%s::omnirapeutic::%s", stack, p.Parent),
+			fmt.Sprintf("go run ./cmd/synth imports --stack %s %s %s %s >singletons.json", stack, p.Type, p.Name, id),
+			fmt.Sprintf("pulumi import --stack %s --file singletons.json --generate-code=false", stack),
+			"rm singletons.json",
+		},
+	}
+}
+
+// adoptOidcProvider is the fix for an account that already has GitHub's
+// OIDC provider: the bootstrap stack trusts it instead of creating a
+// second (its existingOidcProvider setting).
+func adoptOidcProvider(provider string) Procedure {
+	return Procedure{
+		Title: "tell the bootstrap stack the account has GitHub's OIDC provider (" + provider + ")",
+		Why:   "It exists once per account: the bootstrap's roles trust this one, and the bootstrap neither creates nor deletes it. Check that its audiences include sts.amazonaws.com.",
+		Commands: []string{
+			"aws iam get-open-id-connect-provider --open-id-connect-provider-arn " + provider + " --query ClientIDList",
+			"pulumi -C bootstrap config set existingOidcProvider true   # before the bootstrap's pulumi up",
 		},
 	}
 }
@@ -75,7 +93,6 @@ var (
 	detectorResource = program{Type: "aws:guardduty/detector:Detector", Name: "guardduty", Parent: "omnirapeutic:compliance:ThreatDetection::guardduty"}
 	hubResource      = program{Type: "aws:securityhub/account:Account", Name: "securityhub", Parent: "omnirapeutic:compliance:SecurityHub::securityhub"}
 	sessionResource  = program{Type: "aws:ssm/document:Document", Name: "bastion-session-preferences", Parent: "omnirapeutic:data:Bastion::bastion"}
-	oidcResource     = program{Type: "aws:iam/openIdConnectProvider:OpenIdConnectProvider", Name: "github-oidc", Parent: "omnirapeutic:pipeline:GitHubAccess::github"}
 )
 
 // deleteRecorder removes a Config recorder and delivery channel the program
@@ -143,7 +160,7 @@ func procedures() []Procedure {
 		importProcedure("<stack>", hubResource, "<account id>"),
 		deleteSessionPreferences("<region>"),
 		importProcedure("<stack>", sessionResource, "SSM-SessionManagerRunShell"),
-		importProcedure("production (the bootstrap project)", oidcResource, "<provider arn>"),
+		adoptOidcProvider("<provider arn>"),
 		deleteDefaultVpc("<region>", "<vpc id>"),
 		billingAlerts(),
 		confirmSubscriptions("<topic arn>"),

@@ -580,17 +580,60 @@ func TestGuideRequiresThePullRequestChecks(t *testing.T) {
 }
 
 // Each job that assumes a role leaves the place where issue 20's preflight
-// runs: after the credentials, before the first pulumi command.
-func TestPreflightHasItsPlace(t *testing.T) {
+// Preflight (docs/preflight.md) reads the account before every pulumi
+// command of a stack: in the command's own job, earlier than it, or in a
+// job it needs (directly or not); always as the read-only preview role,
+// whatever role the pulumi command then assumes.
+func TestPreflightRunsBeforeEveryPulumiCommand(t *testing.T) {
+	preflightCall := regexp.MustCompile(`\.ci/preflight "?\$?([A-Za-z{}. ]+|STACK)"?`)
+	type key struct{ workflow, job, stack string }
+	ran := map[key]int{} // job instance → index of its preflight step
 	for name, w := range workflows(t) {
-		raw, err := os.ReadFile(filepath.Join("../.github/workflows", name))
-		require.NoError(t, err)
-		withPulumi := 0
-		for _, j := range w.Jobs {
-			if role, _ := j.role(); role != "" && slices.ContainsFunc(j.Steps, func(s wfStep) bool { return strings.Contains(s.Run, ".ci/pulumi-step") }) {
-				withPulumi++
+		for jobName, j := range w.Jobs {
+			for _, stack := range j.instances() {
+				for i, s := range j.Steps {
+					m := preflightCall.FindStringSubmatch(s.Run)
+					if m == nil {
+						continue
+					}
+					target := m[1]
+					if target == "STACK" {
+						target = expand(s.Env["STACK"], stack)
+						if target == "" {
+							target = expand(j.Env["STACK"], stack)
+						}
+					}
+					role, _ := j.role()
+					assert.Equalf(t, "preview", role, "%s/%s runs preflight as the read-only preview role", name, jobName)
+					ran[key{name, jobName, target}] = i
+				}
 			}
 		}
-		assert.Equalf(t, withPulumi, strings.Count(string(raw), "# Preflight (issue 20) runs here"), "%s", name)
+	}
+	require.NotEmpty(t, ran)
+	w := workflows(t)
+	var before func(workflow, job, stack string, seen map[string]bool) bool
+	before = func(workflow, job, stack string, seen map[string]bool) bool {
+		if seen[job] {
+			return false
+		}
+		seen[job] = true
+		if _, ok := ran[key{workflow, job, stack}]; ok {
+			return true
+		}
+		for _, n := range w[workflow].Jobs[job].Needs {
+			if before(workflow, n, stack, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range pulumiCalls(t) {
+		if i, ok := ran[key{c.workflow, c.job, c.stack}]; ok {
+			assert.Lessf(t, i, c.step, "%s/%s: preflight runs before pulumi %s of %s", c.workflow, c.job, c.mode, c.stack)
+			continue
+		}
+		assert.Truef(t, before(c.workflow, c.job, c.stack, map[string]bool{}),
+			"%s/%s: pulumi %s of %s runs without preflight of that stack before it", c.workflow, c.job, c.mode, c.stack)
 	}
 }

@@ -273,6 +273,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		DailyRetentionDays:      cfg.Backup.DailyRetentionDays,
 		MonthlyRetentionDays:    cfg.Backup.MonthlyRetentionDays,
 		TopicArn:                s.AlarmTopic.Arn,
+		PolicyAdminArns:         data.VaultPolicyAdmins(scope),
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}
@@ -375,7 +376,8 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, scope naming.Scope) error
 		VpcID:              s.Network.VpcID.ToStringOutput(),
 		AuthorizedTcpPorts: security.InternetPorts(),
 		AccessLogBucket:    s.AccessLogs,
-		ObjectLockDays:     s.Config.Logs.AuditRetentionDays,
+		RetentionDays:      s.Config.Logs.AuditRetentionDays,
+		VaultPolicyAdmins:  data.VaultPolicyAdmins(scope),
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)
 	}

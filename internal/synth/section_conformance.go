@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/security"
 )
 
@@ -31,6 +33,11 @@ func (r *Result) ConformanceRules() []conformance.Rule {
 		vpc = v[0].ID
 	}
 	inputs := map[string]string{"AuthorizedTcpPorts": security.InternetPorts(), "AuthorizedVpcIds": vpc}
+	// What platform hands the pack: the principals the vault policy exempts,
+	// in the offline account (the account's pack, owned by one stack, names
+	// the same deploy role for every stack in it).
+	account := naming.NewScope(r.Config.Project, AccountID, r.Config.Values["aws:region"])
+	inputs[conformance.VaultPolicyAdminArns] = strings.Join(data.VaultPolicyAdmins(account), ",")
 	var rules []conformance.Rule
 	for _, rule := range conformance.HIPAARules {
 		params := map[string]string{}

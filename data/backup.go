@@ -183,10 +183,17 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	// Governance mode: without ChangeableForDays the lock never becomes
 	// immutable (compliance mode), so a privileged principal can still
 	// remove it; until then no recovery point is deleted early.
+	//
+	// minRetentionDays follows aurora.backupRetentionDays, forces a new lock
+	// and has no update (terraform-provider-aws
+	// internal/service/backup/vault_lock_configuration.go); the delete
+	// removes the vault's lock by vault name. Replaced create-first, the new
+	// lock would be put and then removed by the old one's delete, so the
+	// replacement deletes first (replacement.Types: DeleteFirst).
 	if _, err := backup.NewVaultLockConfiguration(ctx, name+"-vault-lock", &backup.VaultLockConfigurationArgs{
 		BackupVaultName:  vault.Name,
 		MinRetentionDays: pulumi.Int(args.ContinuousRetentionDays),
-	}, parent); err != nil {
+	}, parent, pulumi.DeleteBeforeReplace(true)); err != nil {
 		return nil, fmt.Errorf("lock backup vault: %w", err)
 	}
 	if _, err := backup.NewVaultPolicy(ctx, name+"-vault-policy", &backup.VaultPolicyArgs{

@@ -68,13 +68,13 @@ func partsOf(r *synth.Result, bucket *synth.Resource, typ string) []*synth.Resou
 	return out
 }
 
-// TestConfigDeliversOnlyToABucketWithoubehObjectLock: AWS Config does not
+// TestConfigDeliversOnlyToABucketWithoutObjectLock: AWS Config does not
 // deliver to a bucket with Object Lock (AWS::Config::DeliveryChannel
 // reference), so the delivery channel's bucket has none; it keeps its
 // evidence by a policy denying object deletion to every principal, and the
 // HIPAA prediction says what s3-bucket-default-lock-enabled reports for it:
 // an exception with its reason and what ends it.
-func TestConfigDeliversOnlyToABucketWithoubehObjectLock(t *testing.T) {
+func TestConfigDeliversOnlyToABucketWithoutObjectLock(t *testing.T) {
 	for stack, r := range stacks(t) {
 		for _, ch := range r.OfType(behDeliveryChannel) {
 			b := bucketNamed(t, r, ch.Str("s3BucketName"))

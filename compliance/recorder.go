@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -26,6 +27,7 @@ const ConfigRolePolicy = "service-role/AWS_ConfigRole"
 var HIPAAPackParameters = []conformance.PackParameter{
 	{Name: "AuthorizedVpcIds", Description: "The VPCs internet gateways may attach to: the project's VPCs in the region"},
 	{Name: "AuthorizedTcpPorts", Description: "The TCP ports security groups may open to 0.0.0.0/0: the ALB's 80 and 443"},
+	{Name: conformance.VaultPolicyAdminArns, Description: "The principals the backup vault policy lets change the policy (the deploy role), which the deletion rule does not check"},
 }
 
 // RecorderArgs configures a Recorder.
@@ -44,9 +46,16 @@ type RecorderArgs struct {
 	AuthorizedTcpPorts string
 	// AccessLogBucket is the S3 server access-log bucket. Required.
 	AccessLogBucket *storage.Bucket
-	// ObjectLockDays is the Object Lock retention of the snapshots (the
-	// audit retention). Required.
-	ObjectLockDays int
+	// RetentionDays is how long the snapshots are kept at least (the audit
+	// retention; AuditLifecycle keeps them HIPAA's six years when that is
+	// longer). The bucket has no Object Lock: AWS Config cannot deliver to a
+	// bucket where Object Lock is enabled (ConfigBucketHasNoObjectLock).
+	// Required.
+	RetentionDays int
+	// VaultPolicyAdmins are the principals the backup vault policy exempts
+	// from its deny (data.VaultPolicyAdmins), handed to the pack as
+	// conformance.VaultPolicyAdminArns. Required.
+	VaultPolicyAdmins []string
 }
 
 // validate reports every missing or invalid field at once.
@@ -58,9 +67,10 @@ func (a RecorderArgs) validate() error {
 	c.Require("VpcID", a.VpcID)
 	c.Require("AuthorizedTcpPorts", a.AuthorizedTcpPorts)
 	c.Require("AccessLogBucket", a.AccessLogBucket)
-	c.Require("ObjectLockDays", a.ObjectLockDays)
-	if a.ObjectLockDays < 0 {
-		c.Invalid("ObjectLockDays", "%d is negative", a.ObjectLockDays)
+	c.Require("RetentionDays", a.RetentionDays)
+	c.Require("VaultPolicyAdmins", a.VaultPolicyAdmins)
+	if a.RetentionDays < 0 {
+		c.Invalid("RetentionDays", "%d is negative", a.RetentionDays)
 	}
 	return c.Err()
 }
@@ -79,6 +89,36 @@ type Recorder struct {
 // ConfigBucketName is <prefix>-config-<account>: bucket names are global,
 // and the scope's account makes this one unique.
 func ConfigBucketName(scope naming.Scope) string { return scope.Name("config", scope.Account) }
+
+// ConfigBucketHasNoObjectLock records why the Config bucket, unlike the
+// trail's, is not locked: the AWS::Config::DeliveryChannel reference (AWS
+// CloudFormation Template Reference) says "AWS Config does not support the
+// delivery channel to an Amazon S3 bucket where object lock is enabled", so a
+// locked bucket would leave the recorder delivering nothing and the HIPAA pack
+// without evidence. Versioning, the S3 key, the TLS-only and deny-delete
+// policy and the audit lifecycle still hold; S3_BUCKET_DEFAULT_LOCK_ENABLED
+// reports the bucket NON_COMPLIANT, an accepted exception
+// (conformance.HIPAAExceptions). Object Lock cannot be turned off once
+// enabled (S3 User Guide, "Object Lock considerations"): a stack deployed with
+// a locked Config bucket must move delivery to a new bucket
+// (docs/runbooks.md, "Replacements").
+const ConfigBucketHasNoObjectLock = true
+
+// ConfigSnapshotsDenyDeletion stands in for the Object Lock the Config
+// bucket cannot have (ConfigBucketHasNoObjectLock): nobody may delete an
+// object or an object version. The Amazon S3 API Reference
+// (PutBucketLifecycleConfiguration, "Permissions") names s3:DeleteObject,
+// s3:DeleteObjectVersion and s3:PutLifecycleConfiguration as what to deny to
+// stop principals removing objects; the lifecycle is left to the deploy path,
+// which owns AuditLifecycle (expiry after the audit retention), and no part of
+// the program deletes objects.
+func ConfigSnapshotsDenyDeletion(bucketArn string) policy.Statement {
+	return policy.Statement{
+		Sid: "DenyObjectDeletion", Effect: "Deny", Principal: policy.AWS("*"),
+		Action:   []string{"s3:DeleteObject", "s3:DeleteObjectVersion"},
+		Resource: []string{bucketArn + "/*"},
+	}
+}
 
 // NewRecorder records every supported resource type, global ones included,
 // delivers to an encrypted bucket, turns the recorder on, and only then
@@ -107,10 +147,10 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 		Name:            ConfigBucketName(args.Scope),
 		Scope:           args.Scope,
 		KmsKeyArn:       args.KmsKeyArn,
-		Lifecycle:       AuditLifecycle(args.ObjectLockDays),
+		Lifecycle:       AuditLifecycle(args.RetentionDays),
 		Protect:         true,
 		AccessLogBucket: args.AccessLogBucket,
-		ObjectLockDays:  args.ObjectLockDays,
+		// ObjectLockDays stays zero: see ConfigBucketHasNoObjectLock.
 		Grants: func(bucketArn string) []policy.Statement {
 			account := policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.Scope.Account}}}
 			return []policy.Statement{
@@ -122,6 +162,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 						"aws:SourceAccount": {args.Scope.Account},
 						"s3:x-amz-acl":      {"bucket-owner-full-control"},
 					}}},
+				ConfigSnapshotsDenyDeletion(bucketArn),
 			}
 		},
 	}, parent)
@@ -187,6 +228,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 		InputParameters: cfg.ConformancePackInputParameterArray{
 			&cfg.ConformancePackInputParameterArgs{ParameterName: pulumi.String("AuthorizedVpcIds"), ParameterValue: args.VpcID},
 			&cfg.ConformancePackInputParameterArgs{ParameterName: pulumi.String("AuthorizedTcpPorts"), ParameterValue: pulumi.String(args.AuthorizedTcpPorts)},
+			&cfg.ConformancePackInputParameterArgs{ParameterName: pulumi.String(conformance.VaultPolicyAdminArns), ParameterValue: pulumi.String(strings.Join(args.VaultPolicyAdmins, ","))},
 		},
 		// A pack needs a recording recorder; created earlier, it fails.
 	}, parent, pulumi.DependsOn([]pulumi.Resource{status}))

@@ -86,11 +86,17 @@ func NewSecurityHub(ctx *pulumi.Context, name string, args *SecurityHubArgs, opt
 		return nil, err
 	}
 	parent := pulumi.Parent(h)
+	// enableDefaultStandards forces a new account resource, whose delete
+	// disables Security Hub (terraform-provider-aws
+	// internal/service/securityhub/account.go): it stays false (the
+	// program subscribes to the standard it chooses), and should anything
+	// replace the resource, it deletes first, as Security Hub is enabled
+	// once per account (replacement.Types: DeleteFirst).
 	account, err := securityhub.NewAccount(ctx, name, &securityhub.AccountArgs{
 		EnableDefaultStandards:  pulumi.Bool(false),
 		AutoEnableControls:      pulumi.Bool(true),
 		ControlFindingGenerator: pulumi.String("SECURITY_CONTROL"),
-	}, parent)
+	}, parent, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, fmt.Errorf("enable Security Hub: %w", err)
 	}

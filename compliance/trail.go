@@ -168,7 +168,13 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	role, err := access.NewRole(ctx, name+"-logs", &access.RoleArgs{
 		Name:        args.Scope.Name("cloudtrail-logs"),
 		Description: "Delivers CloudTrail events to " + TrailLogGroupName(args.Scope),
-		Trust:       policy.AssumeRole("cloudtrail.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceArn": {trailArn}}}),
+		// No aws:SourceArn/aws:SourceAccount condition: CloudTrail's guide
+		// ("Role policy document for CloudTrail to use CloudWatch Logs for
+		// monitoring") says confused-deputy prevention does not apply to
+		// this role and CloudTrail does not send those keys when it assumes
+		// it; with the condition CloudTrail cannot deliver to the log group
+		// (prowler-cloud/prowler#4714). The role can write only this group.
+		Trust: policy.AssumeRole("cloudtrail.amazonaws.com", nil),
 		Policy: group.Arn.ApplyT(func(arn string) string {
 			return policy.New(policy.Allow("WriteTrailEvents", []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 				[]string{fmt.Sprintf("%s:log-stream:*", arn)})).JSON()

@@ -114,10 +114,15 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 		if err != nil {
 			return nil, fmt.Errorf("create ECR repository %s: %w", repo, err)
 		}
+		// The lifecycle policy has no update: any edit of LifecyclePolicy
+		// replaces it, and its delete removes the repository's policy
+		// (terraform-provider-aws internal/service/ecr/lifecycle_policy.go).
+		// Replaced create-first, images would never expire again; it
+		// deletes first (replacement.Types: DeleteFirst).
 		if _, err := ecr.NewLifecyclePolicy(ctx, fmt.Sprintf("%s-%s-lifecycle", name, repo), &ecr.LifecyclePolicyArgs{
 			Repository: rep.Name,
 			Policy:     pulumi.String(LifecyclePolicy()),
-		}, pulumi.Parent(r)); err != nil {
+		}, pulumi.Parent(r), pulumi.DeleteBeforeReplace(true)); err != nil {
 			return nil, fmt.Errorf("set lifecycle of ECR repository %s: %w", repo, err)
 		}
 		r.RepositoryUrls[repo] = rep.RepositoryUrl

@@ -302,7 +302,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		TaskDefinition: revision,
 		DesiredCount:   pulumi.Int(spec.DesiredCount),
 		CapacityProviderStrategies: ecs.ServiceCapacityProviderStrategyArray{&ecs.ServiceCapacityProviderStrategyArgs{
-			CapacityProvider: pulumi.String("FARGATE"), Weight: pulumi.Int(1),
+			CapacityProvider: pulumi.String(ServiceCapacityProvider), Weight: pulumi.Int(ServiceCapacityProviderWeight),
 		}},
 		PlatformVersion: pulumi.String(PlatformVersion),
 		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{

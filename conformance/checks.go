@@ -268,3 +268,65 @@ func taskContainers(r *Resource) []map[string]any {
 	}
 	return out
 }
+
+// vaultDeniesDeletion judges one vault as AWS Config's
+// backup-recovery-point-manual-deletion-disabled does, by its documented
+// criteria: a Deny statement with wildcard Principal and Resource naming
+// backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle and
+// backup:PutBackupVaultAccessPolicy. A condition on it may only exempt
+// principals by aws:PrincipalArn, and each exempted principal must be one the
+// rule's principalArnList parameter ("IAM ARNs for the rule to NOT check")
+// names, as a pattern or exactly; anything else is judged NON_COMPLIANT,
+// since the rule would then see principals allowed to delete.
+func vaultDeniesDeletion(s *Stack, r *Resource, p Params) Evaluation {
+	for _, vp := range s.Refer(typeVaultPolicy, "backupVaultName", r.Str("name")) {
+		for _, st := range statements(vp.Str("policy")) {
+			acts := strs(st.Action)
+			if st.Effect != "Deny" || !slices.Contains(st.principals(), "*") || !slices.Contains(strs(st.Resource), "*") ||
+				!slices.Contains(acts, "backup:DeleteRecoveryPoint") || !slices.Contains(acts, "backup:UpdateRecoveryPointLifecycle") ||
+				!slices.Contains(acts, "backup:PutBackupVaultAccessPolicy") {
+				continue
+			}
+			exempt, ok := principalExemptions(st)
+			if !ok {
+				return fail(r, "the vault policy's deny carries a condition other than an aws:PrincipalArn exemption")
+			}
+			skipped := strings.Split(p["principalArnList"], ",")
+			for _, arn := range exempt {
+				if !slices.ContainsFunc(skipped, func(pattern string) bool {
+					pattern = strings.TrimSpace(pattern)
+					return pattern != "" && matches(pattern, arn)
+				}) {
+					return fail(r, "the vault policy's deny exempts %s, which the rule's principalArnList does not name", arn)
+				}
+			}
+			if len(exempt) > 0 {
+				return pass(r, "the vault policy denies deleting recovery points to everyone but %s, which the rule does not check (principalArnList)", strings.Join(exempt, ", "))
+			}
+			return pass(r, "the vault policy denies deleting recovery points to everyone")
+		}
+	}
+	return fail(r, "no vault policy denies deleting recovery points")
+}
+
+// principalExemptions returns the principal ARNs a statement's condition
+// exempts (ArnNotEquals, ArnNotLike, StringNotEquals or StringNotLike on
+// aws:PrincipalArn), and false if the condition tests anything else.
+func principalExemptions(st policyStatement) ([]string, bool) {
+	var out []string
+	for op, keys := range st.Condition {
+		switch op {
+		case "ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotLike":
+		default:
+			return nil, false
+		}
+		for key, v := range keys {
+			if !strings.EqualFold(key, "aws:PrincipalArn") {
+				return nil, false
+			}
+			out = append(out, strs(v)...)
+		}
+	}
+	slices.Sort(out)
+	return out, true
+}

@@ -47,8 +47,14 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "S3_BUCKET_DEFAULT_LOCK_ENABLED", Resource: "alb-access-logs",
-		Reason:   "ALB access logs are operational logs kept logRetentionDays, not audit evidence; Object Lock is reserved for the audit buckets (CloudTrail, Config).",
+		Reason:   "ALB access logs are operational logs kept logRetentionDays, not audit evidence; Object Lock is reserved for the audit evidence the trail delivers (the Config bucket cannot have it).",
 		EndsWhen: "The ALB logs are declared audit evidence: give the bucket ObjectLockDays like the trail's.",
+	},
+	{
+		Rule: "S3_BUCKET_DEFAULT_LOCK_ENABLED", Resource: "config-bucket",
+		Reason: "AWS Config cannot deliver to a bucket with Object Lock (AWS::Config::DeliveryChannel reference: \"AWS Config does not support the delivery channel to an Amazon S3 bucket where object lock is enabled\"): a locked bucket would leave the recorder delivering nothing and this pack without evidence. " +
+			"The snapshots are still versioned, encrypted with the S3 key, TLS-only, kept for the audit retention, and the bucket policy denies every principal s3:DeleteObject and s3:DeleteObjectVersion (compliance.ConfigSnapshotsDenyDeletion).",
+		EndsWhen: "AWS Config supports delivery to locked buckets, or Config delivers to a log-archive account's bucket that is locked by other means: then give the bucket ObjectLockDays like the trail's.",
 	},
 	{
 		Rule: "S3_BUCKET_DEFAULT_LOCK_ENABLED", Resource: "s3-access-logs",
@@ -72,7 +78,7 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "config-bucket",
-		Reason:   "Single-region by specification; the snapshots are also protected by Object Lock, and AWS Config can redeliver them.",
+		Reason:   "Single-region by specification; the bucket policy denies deleting any snapshot version, and AWS Config can redeliver them.",
 		EndsWhen: "A disaster-recovery region or a log-archive account is chosen: replicate to it.",
 	},
 	{

@@ -1,5 +1,11 @@
 package conformance
 
+// VaultPolicyAdminArns names the pack input parameter holding, comma
+// separated, the principal ARNs the backup vault policy exempts from its
+// deny (data.VaultPolicyAdmins): backup-recovery-point-manual-deletion-disabled
+// is told not to check them.
+const VaultPolicyAdminArns = "VaultPolicyAdminArns"
+
 // HIPAARules is AWS's "Operational Best Practices for HIPAA Security"
 // conformance pack as a typed table: its 130 rules, in the template's order,
 // 129 AWS Config managed rules and one process check.
@@ -30,6 +36,11 @@ package conformance
 //   - vpc-sg-open-only-to-authorized-ports: the template sets no parameters;
 //     authorizedTcpPorts (the managed rule's own key spelling) is
 //     Ref("AuthorizedTcpPorts"), this stack's open TCP ports.
+//   - backup-recovery-point-manual-deletion-disabled: the template sets no
+//     parameters; principalArnList (the managed rule's "IAM ARNs for the
+//     rule to NOT check", AWS Config Developer Guide) is
+//     Ref(VaultPolicyAdminArns): the principals the vault policy exempts
+//     from its deny so that the deploy path can change the policy.
 //   - The template sets no MaximumExecutionFrequency on any rule, so none is
 //     set here; AWS runs periodic managed rules every 24 hours by default.
 //   - dms-replication-not-public and emr-master-no-public-ip have an empty
@@ -136,6 +147,7 @@ var HIPAARules = []ManagedRule{
 		Name:          "backup-recovery-point-manual-deletion-disabled",
 		Identifier:    "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
 		ResourceTypes: []string{"AWS::Backup::BackupVault"},
+		Parameters:    map[string]string{"principalArnList": Ref(VaultPolicyAdminArns)},
 	},
 	{
 		Name:            "cloud-trail-cloud-watch-logs-enabled",

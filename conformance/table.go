@@ -304,18 +304,13 @@ var Checks = map[string]Check{
 		}
 		return verdict(r, r.Str("kmsKeyArn") != "", "recovery points encrypted with the vault's customer key (Aurora's with the cluster's own key)", "the vault names no KMS key")
 	})},
-	"BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED": {Evaluate: each([]string{typeVault}, func(s *Stack, r *Resource) Evaluation {
-		for _, vp := range s.Refer(typeVaultPolicy, "backupVaultName", r.Str("name")) {
-			for _, st := range statements(vp.Str("policy")) {
-				acts := strs(st.Action)
-				if st.Effect == "Deny" && slices.Contains(st.principals(), "*") && slices.Contains(strs(st.Resource), "*") &&
-					slices.Contains(acts, "backup:DeleteRecoveryPoint") && slices.Contains(acts, "backup:UpdateRecoveryPointLifecycle") && slices.Contains(acts, "backup:PutBackupVaultAccessPolicy") {
-					return pass(r, "the vault policy denies deleting recovery points to everyone")
-				}
-			}
+	"BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED": {Evaluate: func(s *Stack, p Params) []Evaluation {
+		var out []Evaluation
+		for _, r := range s.OfType(typeVault) {
+			out = append(out, vaultDeniesDeletion(s, r, p))
 		}
-		return fail(r, "no vault policy denies deleting recovery points")
-	})},
+		return out
+	}},
 	// Snapshots: the program takes none, but RDS takes automated ones and
 	// AWS Backup its recovery points (AWSCreated models them).
 	"RDS_SNAPSHOT_ENCRYPTED": {Evaluate: each([]string{typeClusterSnap, typeDBSnap}, func(_ *Stack, r *Resource) Evaluation {

@@ -38,6 +38,28 @@ const (
 	PreferredMaintenanceWindow = "sun:08:30-sun:09:30"
 )
 
+// AWS Backup owns these cluster inputs once the plan's continuous-backup
+// rule protects the cluster: it manages the cluster's BackupRetentionPeriod
+// and PreferredBackupWindow itself, and RDS then refuses a retention other
+// than AWS Backup's ("InvalidParameterValue ... AwsBackupRecoveryPointArn";
+// hashicorp/terraform-provider-aws#33465, terraform-aws-modules/
+// terraform-aws-rds-aurora#411). The program sets both once, at creation,
+// equal to what the backup plan will hold (aurora.backupRetentionDays is the
+// continuous rule's lifecycle, data.BackupArgs.ContinuousRetentionDays), and
+// never again: a later change of aurora.backupRetentionDays reaches the
+// cluster through the backup rule, and a refresh that reads AWS Backup's
+// values shows no drift.
+const (
+	BackupRetentionInput = "backupRetentionPeriod"
+	BackupWindowInput    = "preferredBackupWindow"
+)
+
+// ClusterIgnoredInputs are the cluster inputs Pulumi sets at creation only:
+// the engine version (automatic minor upgrades move it forward, and going
+// back is impossible) and what AWS Backup owns (BackupRetentionInput,
+// BackupWindowInput).
+var ClusterIgnoredInputs = []string{"engineVersion", BackupRetentionInput, BackupWindowInput}
+
 // ClusterParameters are the cluster parameter group's settings: TLS enforced,
 // pgAudit loaded and configured, statement logging for CKV2_AWS_27.
 //
@@ -304,7 +326,9 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		// Automatic minor upgrades (RDS_AUTOMATIC_MINOR_VERSION_UPGRADE) move
 		// the cluster past the configured version; going back is impossible,
 		// so the configured version is the creation version, not a pin.
-	}, parent, pulumi.Protect(true), pulumi.DependsOn([]pulumi.Resource{logGroup}), pulumi.IgnoreChanges([]string{"engineVersion"}))
+		// The backup retention and window are creation values too: AWS
+		// Backup owns them afterwards (ClusterIgnoredInputs).
+	}, parent, pulumi.Protect(true), pulumi.DependsOn([]pulumi.Resource{logGroup}), pulumi.IgnoreChanges(ClusterIgnoredInputs))
 	if err != nil {
 		return nil, fmt.Errorf("create Aurora cluster: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // AWS's managed policies for the AWS Backup service role, by path and name
@@ -29,11 +30,15 @@ const (
 	CompletionWindowMinutes = 360
 )
 
-// ProtectedActions are what the vault's access policy denies to everyone:
-// deleting a recovery point, shortening its life, or loosening the policy
-// itself (HIPAA pack rule BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED
-// wants all three, with wildcard principal and resource).
+// ProtectedActions are what the vault's access policy denies: deleting a
+// recovery point, shortening its life, or loosening the policy itself (HIPAA
+// pack rule BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED wants all three in
+// one Deny statement, with wildcard principal and resource).
 var ProtectedActions = []string{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"}
+
+// RecoveryPointActions are the ProtectedActions that touch recovery points;
+// the vault policy denies them to every principal without exception.
+var RecoveryPointActions = []string{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"}
 
 // BackupArgs configures Backup.
 type BackupArgs struct {
@@ -61,6 +66,11 @@ type BackupArgs struct {
 	// Continuous backup is for supported resources only, so the plan's
 	// continuous rule takes snapshots of it.
 	Bastion *Bastion
+	// PolicyAdminArns are the IAM role ARNs exempted from the vault
+	// policy's denial of backup:PutBackupVaultAccessPolicy (VaultPolicyAdmins:
+	// the deploy role), so that `pulumi up` can change the policy; nobody is
+	// exempted from the denial of deleting recovery points. Required.
+	PolicyAdminArns []string
 }
 
 // validate reports every missing or invalid field at once.
@@ -73,6 +83,7 @@ func (a BackupArgs) validate() error {
 	c.Require("DailyRetentionDays", a.DailyRetentionDays)
 	c.Require("MonthlyRetentionDays", a.MonthlyRetentionDays)
 	c.Require("TopicArn", a.TopicArn)
+	c.Require("PolicyAdminArns", a.PolicyAdminArns)
 	if n := a.ContinuousRetentionDays; n < 0 || n > 35 {
 		c.Invalid("ContinuousRetentionDays", "%d is outside 1 to 35 days", n)
 	}
@@ -112,14 +123,42 @@ func BackupFailuresPattern() string {
 	})
 }
 
-// VaultPolicy denies ProtectedActions to every principal. To change it later,
-// delete it first (aws backup delete-backup-vault-access-policy), which it
-// does not deny.
-func VaultPolicy() policy.Document {
-	return policy.New(policy.Statement{
-		Sid: "DenyManualDeletion", Effect: "Deny", Principal: policy.AWS("*"),
-		Action: ProtectedActions, Resource: []string{"*"},
-	})
+// VaultPolicyAdmins are the principals VaultPolicy exempts from the denial
+// of changing the policy: the deployment workflow's role
+// (stackconfig.DeployRoleName) in the stack's account. The exemption names a
+// role, never a session, as aws:PrincipalArn of an assumed role is the role's
+// ARN.
+func VaultPolicyAdmins(scope naming.Scope) []string {
+	return []string{scope.ARN("iam", "role/"+stackconfig.DeployRoleName)}
+}
+
+// VaultPolicy denies recovery-point deletion and lifecycle changes to every
+// principal, and changing the policy itself to every principal but admins.
+//
+// A policy denying backup:PutBackupVaultAccessPolicy to everyone would deny
+// the deploy role too (an explicit deny beats its allow), so any later change
+// to the policy would fail `pulumi up`. The exemption is a condition on the
+// global key aws:PrincipalArn (for an assumed role, the role's ARN), so the
+// statement keeps the wildcard principal and resource that AWS Config's
+// backup-recovery-point-manual-deletion-disabled requires ("Wildcard
+// required for Resource and Principal of the Deny statement", AWS Config
+// Developer Guide), and the pack tells the rule not to check the exempted
+// principals (its principalArnList parameter, conformance.VaultPolicyAdminArns).
+// The second statement keeps every principal, admins included, from deleting
+// or shortening a recovery point; the vault lock enforces the minimum
+// retention besides.
+func VaultPolicy(admins []string) policy.Document {
+	return policy.New(
+		policy.Statement{
+			Sid: "DenyManualDeletion", Effect: "Deny", Principal: policy.AWS("*"),
+			Action: ProtectedActions, Resource: []string{"*"},
+			Condition: policy.Conditions{"ArnNotEquals": {"aws:PrincipalArn": admins}},
+		},
+		policy.Statement{
+			Sid: "DenyRecoveryPointDeletion", Effect: "Deny", Principal: policy.AWS("*"),
+			Action: RecoveryPointActions, Resource: []string{"*"},
+		},
+	)
 }
 
 // NewBackup creates the encrypted, locked vault, the plan (continuous
@@ -150,23 +189,37 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	// Governance mode: without ChangeableForDays the lock never becomes
 	// immutable (compliance mode), so a privileged principal can still
 	// remove it; until then no recovery point is deleted early.
+	//
+	// minRetentionDays follows aurora.backupRetentionDays, forces a new lock
+	// and has no update (terraform-provider-aws
+	// internal/service/backup/vault_lock_configuration.go); the delete
+	// removes the vault's lock by vault name. Replaced create-first, the new
+	// lock would be put and then removed by the old one's delete, so the
+	// replacement deletes first (replacement.Types: DeleteFirst).
 	if _, err := backup.NewVaultLockConfiguration(ctx, name+"-vault-lock", &backup.VaultLockConfigurationArgs{
 		BackupVaultName:  vault.Name,
 		MinRetentionDays: pulumi.Int(args.ContinuousRetentionDays),
-	}, parent); err != nil {
+	}, parent, pulumi.DeleteBeforeReplace(true)); err != nil {
 		return nil, fmt.Errorf("lock backup vault: %w", err)
 	}
 	if _, err := backup.NewVaultPolicy(ctx, name+"-vault-policy", &backup.VaultPolicyArgs{
 		BackupVaultName: vault.Name,
-		Policy:          pulumi.String(VaultPolicy().JSON()),
+		Policy:          pulumi.String(VaultPolicy(args.PolicyAdminArns).JSON()),
 	}, parent); err != nil {
 		return nil, fmt.Errorf("set backup vault policy: %w", err)
 	}
 
 	role, err := access.NewRole(ctx, name, &access.RoleArgs{
-		Name:              args.Scope.Name("backup"),
-		Description:       "Lets AWS Backup back up and restore the Aurora cluster",
-		Trust:             policy.AssumeRole("backup.amazonaws.com", policy.Conditions{"StringEquals": {"aws:SourceAccount": {args.Scope.Account}}}),
+		Name:        args.Scope.Name("backup"),
+		Description: "Lets AWS Backup back up and restore the Aurora cluster",
+		// No aws:SourceAccount condition: AWS Backup's developer guide
+		// ("Access control") documents condition keys for vault access
+		// policies, not for the trust of the role AWS Backup assumes (no AWS
+		// statement that AWS Backup sends aws:SourceAccount was found), and
+		// the provider's aws_backup_selection example trusts
+		// backup.amazonaws.com without one; a condition the service does not
+		// send would fail every backup job.
+		Trust:             policy.AssumeRole("backup.amazonaws.com", nil),
 		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(BackupServicePolicy), args.Scope.ManagedPolicyARN(RestoreServicePolicy)},
 	}, parent)
 	if err != nil {

@@ -167,6 +167,9 @@ type Run struct {
 	Steps map[string]apitype.OpType
 	// Done maps each resource's URN to the operation that completed for it.
 	Done map[string]apitype.OpType
+	// Sequence is every step in the order the engine started it: a
+	// replacement's create-replacement and delete-replaced show its order.
+	Sequence []Step
 	// Warnings are the warning diagnostics, in order.
 	Warnings []string
 	// Errors are the error diagnostics, in order.
@@ -177,6 +180,12 @@ type Run struct {
 	Duration time.Duration
 	// Stdout is the CLI's rendered progress output.
 	Stdout string
+}
+
+// Step is one step the engine started: the resource's URN and the operation.
+type Step struct {
+	URN string
+	Op  apitype.OpType
 }
 
 // Ops counts the steps by operation.
@@ -222,6 +231,7 @@ func collect() *collector {
 			case e.ResourcePreEvent != nil:
 				m := e.ResourcePreEvent.Metadata
 				c.run.Steps[m.URN] = m.Op
+				c.run.Sequence = append(c.run.Sequence, Step{URN: m.URN, Op: m.Op})
 			case e.ResOutputsEvent != nil:
 				m := e.ResOutputsEvent.Metadata
 				c.run.Done[m.URN] = m.Op
@@ -256,6 +266,7 @@ func (c *collector) finish(start time.Time, stdout string, err error) *Run {
 	run := *c.run
 	run.Steps = maps.Clone(c.run.Steps)
 	run.Done = maps.Clone(c.run.Done)
+	run.Sequence = slices.Clone(c.run.Sequence)
 	run.Policies = slices.Clone(c.run.Policies)
 	run.Duration = elapsed
 	run.Stdout = stdout

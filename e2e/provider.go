@@ -36,10 +36,15 @@ const (
 // behaves as a provider whose cloud always succeeds:
 //   - CheckConfig requires aws:region;
 //   - Check returns the inputs as given (no defaults, no autonaming);
-//   - Diff compares old and new inputs; every change is an in-place update;
+//   - Diff compares old and new inputs; a change is an in-place update
+//     unless replacement.Types says the input forces a replacement
+//     (replace.go: replaceDiff), and then deletes first where pulumi-aws
+//     would;
 //   - Create answers a stable ID ("<logical name>-id") and the outputs the
 //     offline synthesis computes (synth.Recorder: ARNs, endpoints, the
-//     RDS-managed master secret), so both see the same values;
+//     RDS-managed master secret), so both see the same values; it refuses
+//     an identity AWS holds once and already holds (replace.go: claim);
+//   - Delete releases what the resource held (replace.go: release);
 //   - Invoke answers exactly what synth.Recorder.Call answers and fails on
 //     any other token, except that an ECS service it created is described
 //     as AWS would describe it (running the task definition it was given).
@@ -54,6 +59,8 @@ type Provider struct {
 	answers  *synth.Recorder
 	services map[string]string // ECS service name → task definition it runs, "in AWS"
 	calls    map[string]int    // gRPC method → number of calls, for assertions
+	held     map[string]string // identity AWS holds once → ID of the resource holding it (replace.go)
+	refused  []string          // identities Create refused as in use (replace.go)
 
 	// account is what AWS holds outside any stack's knowledge (account.go).
 	account map[string]resource.PropertyMap
@@ -70,6 +77,7 @@ func NewProvider(project, stack, region, version string) *Provider {
 		answers:  synth.NewRecorder(project, stack, region),
 		services: map[string]string{},
 		calls:    map[string]int{},
+		held:     map[string]string{},
 	}
 }
 
@@ -164,10 +172,15 @@ func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
 }
 
-// Diff compares old and new inputs.
+// Diff compares old and new inputs, and answers replacements as the
+// provider would (replaceDiff).
 func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	p.count("Diff")
-	return diff(req)
+	resp, err := diff(req)
+	if err != nil {
+		return nil, err
+	}
+	return replaceDiff(req, resp)
 }
 
 // diff reports the top-level input keys that changed, each an update.
@@ -222,6 +235,9 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	if err := p.claim(string(urn.Type()), inputs, id); err != nil {
+		return nil, err
+	}
 	p.track(string(urn.Type()), inputs)
 	props, err := marshal(state)
 	if err != nil {
@@ -248,6 +264,9 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 	}
 	if !req.GetPreview() {
 		p.track(req.GetType(), state)
+		if err := p.reidentify(resourceType(req.GetType(), req.GetUrn()), oldInputs, state, req.GetId()); err != nil {
+			return nil, err
+		}
 	}
 	for k, v := range olds {
 		if _, input := oldInputs[k]; !input {
@@ -274,9 +293,12 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
 }
 
-// Delete always succeeds.
-func (p *Provider) Delete(context.Context, *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+// Delete always succeeds, and releases what the resource held.
+func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	p.count("Delete")
+	if err := p.releaseDeleted(req); err != nil {
+		return nil, err
+	}
 	return &emptypb.Empty{}, nil
 }
 

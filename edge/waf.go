@@ -140,10 +140,15 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 		return nil, fmt.Errorf("create web ACL: %w", err)
 	}
 
+	// The association has no update, and its delete disassociates whatever
+	// web ACL protects the load balancer (terraform-provider-aws
+	// internal/service/wafv2/web_acl_association.go): replaced create-first,
+	// the old one's delete would leave the load balancer unprotected, so it
+	// deletes first (replacement.Types: DeleteFirst).
 	if _, err := wafv2.NewWebAclAssociation(ctx, name+"-association", &wafv2.WebAclAssociationArgs{
 		ResourceArn: args.LoadBalancer.Arn,
 		WebAclArn:   acl.Arn,
-	}, parent, pulumi.DependsOn(args.LoadBalancer.Ready)); err != nil {
+	}, parent, pulumi.DependsOn(args.LoadBalancer.Ready), pulumi.DeleteBeforeReplace(true)); err != nil {
 		return nil, fmt.Errorf("associate web ACL with the load balancer: %w", err)
 	}
 
@@ -161,11 +166,17 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 			SingleHeader: &wafv2.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs{Name: pulumi.String(h)},
 		})
 	}
+	// A new log destination replaces the logging configuration, whose
+	// delete is keyed by the web ACL (terraform-provider-aws
+	// internal/service/wafv2/web_acl_logging_configuration.go): replaced
+	// create-first, the new configuration would be put and the old one's
+	// delete would then turn WAF logging off. It deletes first
+	// (replacement.Types: DeleteFirst).
 	if _, err := wafv2.NewWebAclLoggingConfiguration(ctx, name+"-logging", &wafv2.WebAclLoggingConfigurationArgs{
 		ResourceArn:           acl.Arn,
 		LogDestinationConfigs: pulumi.StringArray{group.Arn},
 		RedactedFields:        redacted,
-	}, parent); err != nil {
+	}, parent, pulumi.DeleteBeforeReplace(true)); err != nil {
 		return nil, fmt.Errorf("configure web ACL logging: %w", err)
 	}
 

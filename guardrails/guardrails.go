@@ -20,12 +20,20 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // AuthorizedTcpPorts are the TCP ports open to the world (the ALB's 80 and
 // 443): the pack parameter AuthorizedTcpPorts. tests/ pins it to
 // security.InternetPorts(), which the program opens.
 const AuthorizedTcpPorts = "80,443"
+
+// VaultPolicyAdminPattern is the pack parameter conformance.VaultPolicyAdminArns
+// as the policy pack resolves it: the deploy role (stackconfig.DeployRoleName)
+// in any account and partition, since a pack judges resources before it
+// knows the account; the AWS Config rule gets the exact ARNs
+// (data.VaultPolicyAdmins), which this pattern covers.
+const VaultPolicyAdminPattern = "arn:*:iam::*:role/" + stackconfig.DeployRoleName
 
 // Guardrail is one policy: a control, the rule whose predicate judges it.
 type Guardrail struct {
@@ -83,7 +91,7 @@ func All() ([]Guardrail, error) {
 			if name, ok := conformance.RefName(v); ok {
 				// A stack's own VPCs are authorized: their IDs are unknown
 				// before the preview creates them.
-				v = map[string]string{"AuthorizedTcpPorts": AuthorizedTcpPorts, "AuthorizedVpcIds": conformance.OwnVpcs}[name]
+				v = map[string]string{"AuthorizedTcpPorts": AuthorizedTcpPorts, "AuthorizedVpcIds": conformance.OwnVpcs, conformance.VaultPolicyAdminArns: VaultPolicyAdminPattern}[name]
 			}
 			params[k] = v
 		}

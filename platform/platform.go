@@ -277,6 +277,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		MonthlyRetentionDays:    cfg.Backup.MonthlyRetentionDays,
 		TopicArn:                s.AlarmTopic.Arn,
 		Bastion:                 s.Bastion,
+		PolicyAdminArns:         data.VaultPolicyAdmins(scope),
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}
@@ -382,7 +383,8 @@ func (s *Stack) accountSingletons(ctx *pulumi.Context, scope naming.Scope) error
 		VpcID:              vpcs,
 		AuthorizedTcpPorts: security.InternetPorts(),
 		AccessLogBucket:    s.AccessLogs,
-		ObjectLockDays:     s.Config.Logs.AuditRetentionDays,
+		RetentionDays:      s.Config.Logs.AuditRetentionDays,
+		VaultPolicyAdmins:  data.VaultPolicyAdmins(scope),
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)
 	}

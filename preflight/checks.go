@@ -79,7 +79,7 @@ type Target struct {
 // <project>-github-deploy (pipeline.NewGitHubAccess).
 func trailName(c *stackconfig.Config) string    { return c.NamePrefix() }
 func recorderName(c *stackconfig.Config) string { return c.NamePrefix() }
-func deployRole(c *stackconfig.Config) string   { return c.Project + "-github-deploy" }
+func deployRole(*stackconfig.Config) string     { return stackconfig.DeployRoleName }
 
 // sessionDocument is Session Manager's preferences document, one per
 // account and region.

@@ -21,6 +21,13 @@ import (
 // Project is the Pulumi project name, the namespace of every key this package reads.
 const Project = "omnirapeutic"
 
+// DeployRoleName is the IAM role the deployment workflow assumes to run
+// `pulumi up` (the bootstrap project creates it in the project's scope as
+// <Project>-github-deploy; tests hold the two together). The backup vault
+// policy exempts exactly this role from its deny, so that the deploy path
+// can still change the policy.
+const DeployRoleName = Project + "-github-deploy"
+
 // Tier is one of the VPC's three subnet tiers.
 type Tier string
 

@@ -172,6 +172,14 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		// Object Lock requires versioning; enabling it through this
 		// resource (not the bucket's objectLockEnabled, which forces a new
 		// bucket) works on a bucket that already holds evidence.
+		//
+		// objectLockEnabled forces a new configuration, whose delete puts
+		// one without a default retention, keyed by the bucket
+		// (terraform-provider-aws
+		// internal/service/s3/bucket_object_lock_configuration.go): it is
+		// pinned to "Enabled", and a replacement deletes first
+		// (replacement.Types: DeleteFirst), so it cannot end without a
+		// default retention.
 		if err := ready(s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
 			Bucket:            id,
 			ObjectLockEnabled: pulumi.String("Enabled"),
@@ -181,7 +189,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 					Days: pulumi.Int(args.ObjectLockDays),
 				},
 			},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning}))); err != nil {
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning}), pulumi.DeleteBeforeReplace(true))); err != nil {
 			return nil, fmt.Errorf("lock objects in %s: %w", args.Name, err)
 		}
 	}

@@ -204,7 +204,7 @@ func TestArgsErrorsReportEveryProblemAtOnce(t *testing.T) {
 		_, err := data.NewBackup(ctx, "backup", &data.BackupArgs{ContinuousRetentionDays: 40, DailyRetentionDays: 35, MonthlyRetentionDays: 365})
 		return err
 	})
-	require.ErrorContains(t, err, "data.BackupArgs: missing Scope, KmsKeyArn, Cluster, TopicArn; "+
+	require.ErrorContains(t, err, "data.BackupArgs: missing Scope, KmsKeyArn, Cluster, TopicArn, PolicyAdminArns; "+
 		"ContinuousRetentionDays: 40 is outside 1 to 35 days; Daily/MonthlyRetentionDays: retention must grow")
 
 	// A service that uses the database without an endpoint is refused up

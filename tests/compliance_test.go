@@ -103,6 +103,7 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 	assert.Equal(t, []any{
 		map[string]any{"parameterName": "AuthorizedVpcIds", "parameterValue": "network-vpc-id"},
 		map[string]any{"parameterName": "AuthorizedTcpPorts", "parameterValue": "80,443"},
+		map[string]any{"parameterName": "VaultPolicyAdminArns", "parameterValue": "arn:aws:iam::" + account + ":role/omnirapeutic-github-deploy"},
 	}, pack.Inputs["inputParameters"])
 
 	rules, err := synth.PackRules(pack)

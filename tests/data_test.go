@@ -47,7 +47,7 @@ func TestAuroraCluster(t *testing.T) {
 	assert.Equal(t, true, c.Inputs["copyTagsToSnapshot"])
 	assert.Equal(t, true, c.Inputs["iamDatabaseAuthenticationEnabled"])
 	assert.Equal(t, []any{"postgresql"}, c.Inputs["enabledCloudwatchLogsExports"])
-	assert.Equal(t, []string{"engineVersion"}, c.IgnoreChanges, "automatic minor upgrades move the version; pulumi up must not try to go back")
+	assert.Contains(t, c.IgnoreChanges, "engineVersion", "automatic minor upgrades move the version; pulumi up must not try to go back")
 
 	sg := find(t, r, tSG, "security-groups-aurora")
 	assert.Equal(t, []any{sg.ID}, c.Inputs["vpcSecurityGroupIds"], "the Aurora security group only")

@@ -91,7 +91,8 @@ func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
 	out := writeDiff(d)
 	assert.Contains(t, out, "!!! 2 PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!")
 	assert.Contains(t, out, "!!! REPLACE aws:rds/cluster:Cluster aurora-cluster: kmsKeyId changed")
-	assert.Contains(t, out, "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster")
+	assert.Contains(t, out, "hashicorp/terraform-provider-aws/blob/", "the provider source that marks kmsKeyId ForceNew")
+	assert.Contains(t, out, "internal/service/rds/cluster.go")
 }
 
 // TestDiffFlagsARenamedLogGroup: a changed logical name is a delete and a

@@ -156,8 +156,7 @@ func TestAuditBucketsHaveObjectLock(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{
 		"omnirapeutic-production-cloudtrail-123456789012": true,
-		"omnirapeutic-production-config-123456789012":     true,
-	}, locked, "only the audit buckets; a locked bucket cannot receive access logs")
+	}, locked, "only the trail's bucket: a locked bucket can receive neither access logs nor AWS Config's deliveries")
 	assert.Nil(t, find(t, r, tBucket, "cloudtrail-bucket").Inputs["objectLockEnabled"], "enabled on the existing bucket, never by replacing it")
 	// Services that deliver to a bucket wait for every part of it, Object
 	// Lock and encryption included, not only for what the SDK saw of the

@@ -17,6 +17,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/pipeline"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // The rules of the pipeline's two roles, held over the bootstrap stack as
@@ -364,4 +365,12 @@ func TestRolePoliciesFitIAMsSizeLimit(t *testing.T) {
 		doc := find(t, bootstrap(t), tPolicy, role+"-policy").Str("policy")
 		assert.LessOrEqualf(t, len(strings.Join(strings.Fields(doc), "")), managedPolicyChars, "%s's policy", role)
 	}
+}
+
+// The deploy role has one name: the bootstrap creates it as
+// pipeline.RoleName(scope, "deploy"), and the stacks' vault policy exempts
+// it, the policy pack and preflight look for it, as stackconfig.DeployRoleName.
+func TestTheDeployRoleHasOneName(t *testing.T) {
+	assert.Equal(t, stackconfig.DeployRoleName, pipeline.RoleName(bootstrapScope(t), "deploy"))
+	assert.Equal(t, stackconfig.DeployRoleName, find(t, bootstrap(t), tRole, "github-deploy-role").Str("name"))
 }

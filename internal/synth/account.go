@@ -10,7 +10,6 @@ import (
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/network"
 	"github.com/omnirapeutic/infrastructure/pipeline"
-	"github.com/omnirapeutic/infrastructure/security"
 )
 
 // BootstrapDir is the bootstrap project's directory, relative to the
@@ -83,24 +82,23 @@ func PredictAccount(stacks []*Result, bootstrap *Result) (*conformance.AccountRe
 		return nil, fmt.Errorf("no stack owns the account singletons, so none deploys the pack")
 	}
 	facts := conformance.AccountFacts{GuardDutyFargateAgent: conformance.FargateAgentManaged(owner.ConformanceView())}
-	ports := security.InternetPorts()
 	var sources []conformance.Source
 	for _, r := range stacks {
 		view := r.ConformanceView()
 		view.Resources = append(view.Resources, conformance.AWSCreated(view, facts)...)
 		sources = append(sources, conformance.Source{Name: r.Config.Stack, Stack: view,
-			Rules: rulesWith(map[string]string{"AuthorizedTcpPorts": ports, "AuthorizedVpcIds": r.projectVpc()})})
+			Rules: rulesWith(owner.packInputs(r.projectVpc()))})
 	}
 	if bootstrap != nil {
 		view := bootstrap.ConformanceView()
 		view.Resources = append(view.Resources, conformance.AWSCreated(view, facts)...)
 		sources = append(sources, conformance.Source{Name: BootstrapSource, Stack: view,
-			Rules: rulesWith(map[string]string{"AuthorizedTcpPorts": ports, "AuthorizedVpcIds": bootstrap.projectVpc()})})
+			Rules: rulesWith(owner.packInputs(bootstrap.projectVpc()))})
 	}
 	if !owner.Stack.Config.AccountBaseline.DeleteDefaultVpc {
 		// Its VPC is not the project's: the lookup never finds it.
 		sources = append(sources, conformance.Source{Name: conformance.DefaultVpcSource, Stack: conformance.DefaultVpc(),
-			Rules: rulesWith(map[string]string{"AuthorizedTcpPorts": ports})})
+			Rules: rulesWith(owner.packInputs(""))})
 	}
 	rep, err := conformance.EvaluateAccount(sources, conformance.Checks, conformance.HIPAAExceptions)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/replacement"
 )
 
 // ResourceChange is one resource present in both syntheses whose inputs differ.
@@ -85,7 +87,7 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 		}
 		c := ResourceChange{Type: n.Type, Name: n.Name, URN: urn, Inputs: changed}
 		for _, p := range replaceOnly(n.Type) {
-			if slices.Contains(changed, p.Name) {
+			if slices.Contains(changed, topInput(p.Name)) && replacement.Changed(p.Name, o.Inputs, n.Inputs) {
 				c.Replace = append(c.Replace, p)
 			}
 		}
@@ -93,7 +95,7 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 		if len(c.Replace) > 0 && (Stateful(o) || Stateful(n)) {
 			var why []string
 			for _, p := range c.Replace {
-				why = append(why, fmt.Sprintf("%s changed (%v → %v; replace-only, %s)", p.Name, brief(o.Inputs[p.Name]), brief(n.Inputs[p.Name]), p.Source))
+				why = append(why, fmt.Sprintf("%s changed (%v → %v; replace-only, %s)", p.Name, brief(inputAt(o.Inputs, p.Name)), brief(inputAt(n.Inputs, p.Name)), p.Source))
 			}
 			d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace", strings.Join(why, "; ")})
 		}
@@ -140,7 +142,7 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 				continue
 			}
 			for _, p := range replaceOnly(n.Type) {
-				value := fmt.Sprint(o.Inputs[p.Name])
+				value := fmt.Sprint(inputAt(o.Inputs, p.Name))
 				for _, g := range slices.SortedFunc(maps.Values(gone), func(a, b *Resource) int { return strings.Compare(a.URN, b.URN) }) {
 					arn := arns[g.URN]
 					if (g.ID == "" || !strings.Contains(value, g.ID)) && (arn == "" || !strings.Contains(value, arn)) {
@@ -333,4 +335,24 @@ func union2(a, b map[PriceKey]float64) map[PriceKey]float64 {
 	out := maps.Clone(a)
 	maps.Copy(out, b)
 	return out
+}
+
+// topInput is the top-level input a replace-only property (possibly a
+// dotted path, "rootBlockDevice.encrypted") lives in.
+func topInput(path string) string {
+	head, _, _ := strings.Cut(path, ".")
+	return head
+}
+
+// inputAt is the value a replace-only property reads: the input itself, or
+// for a dotted path the field (a list when arrays are on the way).
+func inputAt(inputs map[string]any, path string) any {
+	if !strings.Contains(path, ".") {
+		return inputs[path]
+	}
+	vs := replacement.Values(inputs, path)
+	if len(vs) == 1 {
+		return vs[0]
+	}
+	return vs
 }

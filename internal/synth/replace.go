@@ -9,7 +9,8 @@ import (
 // ReplaceOnlyProperty is an input AWS cannot change in place: changing it
 // makes Pulumi delete and re-create the resource.
 type ReplaceOnlyProperty struct {
-	// Name is the Pulumi input name, e.g. "kmsKeyId".
+	// Name is the Pulumi input name, e.g. "kmsKeyId", or a dotted path to
+	// a field inside an object input ("rootBlockDevice.encrypted").
 	Name string
 	// Source documents that a change forces a new resource.
 	Source string
@@ -24,7 +25,7 @@ func ReplaceOnly(typ string) []ReplaceOnlyProperty {
 	}
 	out := make([]ReplaceOnlyProperty, len(t.ForceNew))
 	for i, p := range t.ForceNew {
-		out[i] = ReplaceOnlyProperty{Name: p, Source: t.Source}
+		out[i] = ReplaceOnlyProperty{Name: p, Source: t.URL()}
 	}
 	return out
 }

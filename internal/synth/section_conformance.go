@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/security"
 )
 
@@ -32,7 +34,21 @@ func (r *Result) ConformanceRules() []conformance.Rule {
 	if v := r.OfType("aws:ec2/vpc:Vpc"); len(v) > 0 {
 		vpc = v[0].ID
 	}
-	return rulesWith(map[string]string{"AuthorizedTcpPorts": security.InternetPorts(), "AuthorizedVpcIds": vpc})
+	return rulesWith(r.packInputs(vpc))
+}
+
+// packInputs are the values the pack's input parameters take, as platform
+// hands them over, with vpc the authorized VPCs: the ALB's internet ports,
+// and the principals the vault policy exempts in the offline account (the
+// account's pack, owned by one stack, names the same deploy role for every
+// stack in it).
+func (r *Result) packInputs(vpc string) map[string]string {
+	account := naming.NewScope(r.Config.Project, AccountID, r.Config.Values["aws:region"])
+	return map[string]string{
+		"AuthorizedTcpPorts":             security.InternetPorts(),
+		"AuthorizedVpcIds":               vpc,
+		conformance.VaultPolicyAdminArns: strings.Join(data.VaultPolicyAdmins(account), ","),
+	}
 }
 
 // predictConformance evaluates the HIPAA pack over what the run registered.

@@ -3,7 +3,9 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,6 +27,9 @@ type Settings struct {
 	Branch string
 	// Environment is the GitHub environment that deploys (environment).
 	Environment string
+	// Apps are the application repositories that ship a service of the
+	// platform themselves, by service name (apps).
+	Apps map[string]App
 }
 
 // repositoryPattern is GitHub's owner/name: owners are alphanumeric with
@@ -68,6 +73,13 @@ func DecodeSettings(project string, lookup stackconfig.Lookup) (*Settings, error
 	if s.Environment != "" && !namePattern.MatchString(s.Environment) {
 		errs = append(errs, fmt.Errorf("config %s:environment: %q is not an environment name", project, s.Environment))
 	}
+	raw, ok := lookup(project + ":apps")
+	if !ok {
+		errs = append(errs, fmt.Errorf("config %s:apps is required", project))
+	}
+	apps, appErrs := decodeApps(project+":apps", raw, ok)
+	s.Apps = apps
+	errs = append(errs, appErrs...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -82,6 +94,8 @@ type Bootstrap struct {
 	Backend *StateBackend
 	// GitHub is the OIDC provider and the workflows' roles.
 	GitHub *GitHubAccess
+	// Apps are the applications' deploy roles, by role name.
+	Apps map[string]*AppDeploy
 	// Outputs are the stack outputs the workflows and docs/platform-engineer.md use.
 	Outputs pulumi.Map
 }
@@ -120,6 +134,23 @@ func Deploy(ctx *pulumi.Context) (*Bootstrap, error) {
 		Backend:     b.Backend,
 	}); err != nil {
 		return nil, fmt.Errorf("GitHub access: %w", err)
+	}
+	b.Apps = map[string]*AppDeploy{}
+	for _, service := range slices.Sorted(maps.Keys(settings.Apps)) {
+		app := settings.Apps[service]
+		for _, stack := range slices.Sorted(maps.Keys(app.Deploys)) {
+			role := AppRoleName(scope, stack, service)
+			if b.Apps[role], err = NewAppDeploy(ctx, "app-"+stack+"-"+service, &AppDeployArgs{
+				Scope:      scope,
+				Service:    service,
+				Stack:      stack,
+				Repository: app.Repository,
+				Branch:     app.Deploys[stack],
+				GitHub:     b.GitHub,
+			}); err != nil {
+				return nil, fmt.Errorf("deploy role of %s in %s: %w", service, stack, err)
+			}
+		}
 	}
 	b.Outputs = pulumi.Map{
 		"backendUrl":      pulumi.String(b.Backend.BackendURL),

@@ -67,6 +67,8 @@ type GitHubAccess struct {
 
 	// ProviderArn is the OIDC identity provider's ARN.
 	ProviderArn string
+	// Provider is the OIDC identity provider: a role trusting it waits for it.
+	Provider pulumi.Resource
 	// PreviewRoleArn is assumed by pull requests and the nightly drift check.
 	PreviewRoleArn pulumi.StringOutput
 	// DeployRoleArn is assumed by the deploy job in the GitHub environment.
@@ -87,12 +89,18 @@ type Subjects struct {
 // SubjectsFor returns the subjects of a repository, branch and environment.
 func SubjectsFor(repository, branch, environment string) Subjects {
 	return Subjects{
-		Preview: []string{
-			fmt.Sprintf("repo:%s:pull_request", repository),
-			fmt.Sprintf("repo:%s:ref:refs/heads/%s", repository, branch),
-		},
-		Deploy: []string{fmt.Sprintf("repo:%s:environment:%s", repository, environment)},
+		Preview: append(SubjectClaims(repository, "pull_request"), SubjectClaims(repository, "ref:refs/heads/"+branch)...),
+		Deploy:  SubjectClaims(repository, "environment:"+environment),
 	}
+}
+
+// SubjectClaims are the OIDC subjects GitHub gives a workflow of repository
+// in one context ("pull_request", "ref:refs/heads/<branch>",
+// "environment:<name>"): repo:<owner>/<name>:<context>. Every role's trust
+// (the workflows' and each application's, AppDeploy) is built from it, so
+// a change of subject format applies to all of them.
+func SubjectClaims(repository, context string) []string {
+	return []string{fmt.Sprintf("repo:%s:%s", repository, context)}
 }
 
 // NewGitHubAccess creates the OIDC provider, the preview role and the deploy role.
@@ -119,6 +127,7 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 	if err != nil {
 		return nil, fmt.Errorf("create GitHub's OIDC provider: %w", err)
 	}
+	g.Provider = oidc
 	roleOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn([]pulumi.Resource{oidc})}
 
 	subjects := SubjectsFor(args.Repository, args.Branch, args.Environment)

@@ -213,7 +213,7 @@ func DatabaseUser(service string) string {
 // tables (PostgreSQL 15 gives PUBLIC no CREATE on schema public, and
 // DatabaseUser has data grants only); the migration task runs with the
 // service's image under the migration task role, which may sign in as this
-// user and as no other (docs/app-team.md).
+// user and as no other (docs/app-team.md, "Schema migrations").
 func MigrationUser(service string) string {
 	return "migrate_" + strings.ReplaceAll(service, "-", "_")
 }

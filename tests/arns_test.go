@@ -171,7 +171,7 @@ func ruleMockARNForms(t *testing.T, s *stack) { assertMockARNs(t, s.scope, s.Res
 
 // TestBootstrapARNForms: the bootstrap program's resources too.
 func TestBootstrapARNForms(t *testing.T) {
-	r := bootstrap(t)
+	r := bootstrapWithApps(t)
 	assertMockARNs(t, naming.NewScope("", synth.AccountID, r.Config.Values["aws:region"]), r)
 }
 

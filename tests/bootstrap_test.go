@@ -45,19 +45,45 @@ func bootstrap(t *testing.T) *synth.Result {
 	return bootstrapResult
 }
 
-// TestBootstrapInventory pins every resource the bootstrap stack creates.
+// TestBootstrapInventory: the backend, GitHub's access, and one deploy role
+// per application and stack the bootstrap stack file lists.
 func TestBootstrapInventory(t *testing.T) {
-	r := bootstrap(t)
-	counts := map[string]int{}
-	for _, res := range r.Resources {
-		counts[res.Type]++
+	for _, r := range []*synth.Result{bootstrap(t), bootstrapWithApps(t)} {
+		counts := map[string]int{}
+		for _, res := range r.Resources {
+			counts[res.Type]++
+		}
+		apps := 0
+		settings := bootstrapSettings(t, r)
+		for _, app := range settings.Apps {
+			apps += len(app.Deploys)
+		}
+		assert.Equal(t, map[string]int{
+			"omnirapeutic:pipeline:StateBackend": 1, "omnirapeutic:pipeline:GitHubAccess": 1, "omnirapeutic:storage:Bucket": 1,
+			tKey: 2, tAlias: 2,
+			tBucket: 1, tBucketPAB: 1, tBucketOwner: 1, tBucketVersion: 1, tBucketSSE: 1, tBucketLifecyle: 1, tBucketPolicy: 1,
+			tOidc: 1, tRole: 2 + apps, tPolicy: 1 + apps, tAttachment: 3 + apps, "omnirapeutic:pipeline:AppDeploy": apps,
+		}, withoutZeros(counts, "omnirapeutic:pipeline:AppDeploy"))
 	}
-	assert.Equal(t, map[string]int{
-		"omnirapeutic:pipeline:StateBackend": 1, "omnirapeutic:pipeline:GitHubAccess": 1, "omnirapeutic:storage:Bucket": 1,
-		tKey: 2, tAlias: 2,
-		tBucket: 1, tBucketPAB: 1, tBucketOwner: 1, tBucketVersion: 1, tBucketSSE: 1, tBucketLifecyle: 1, tBucketPolicy: 1,
-		tOidc: 1, tRole: 2, tPolicy: 1, tAttachment: 3,
-	}, counts)
+}
+
+// withoutZeros adds a zero count for types a run did not register, so one
+// expected map serves every run.
+func withoutZeros(counts map[string]int, types ...string) map[string]int {
+	for _, typ := range types {
+		if _, ok := counts[typ]; !ok {
+			counts[typ] = 0
+		}
+	}
+	return counts
+}
+
+// bootstrapSettings decodes the configuration a bootstrap run had.
+func bootstrapSettings(t *testing.T, r *synth.Result) *pipeline.Settings {
+	t.Helper()
+	s, err := pipeline.DecodeSettings(r.Config.Project, r.Config.Lookup)
+	require.NoError(t, err)
+	return s
 }
 
 // TestStateBackend pins the state bucket and the keys: private, versioned,
@@ -95,9 +121,11 @@ func TestGitHubRoles(t *testing.T) {
 	assert.Equal(t, []any{"sts.amazonaws.com"}, oidc.Inputs["clientIdLists"])
 	const provider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
 
+	settings := bootstrapSettings(t, r)
+	repo, branch, environment := settings.Repository, settings.Branch, settings.Environment
 	for role, subjects := range map[string][]string{
-		"github-preview": {"repo:omnirapeutic/infrastructure:pull_request", "repo:omnirapeutic/infrastructure:ref:refs/heads/main"},
-		"github-deploy":  {"repo:omnirapeutic/infrastructure:environment:production"},
+		"github-preview": {"repo:" + repo + ":pull_request", "repo:" + repo + ":ref:refs/heads/" + branch},
+		"github-deploy":  {"repo:" + repo + ":environment:" + environment},
 	} {
 		res := find(t, r, tRole, role+"-role")
 		assert.Equal(t, "omnirapeutic-"+role, res.Str("name"))
@@ -156,6 +184,16 @@ func TestBootstrapBadConfig(t *testing.T) {
 		{"omnirapeutic-bootstrap:repository", "infrastructure", `omnirapeutic-bootstrap:repository: "infrastructure" is not a GitHub repository (owner/name)`},
 		{"omnirapeutic-bootstrap:repository", "omnirapeutic/*", `omnirapeutic-bootstrap:repository: "omnirapeutic/*" is not a GitHub repository`},
 		{"omnirapeutic-bootstrap:environment", "prod*", `omnirapeutic-bootstrap:environment: "prod*" is not an environment name`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic/api","deploys":{"production":"main*"}}}`,
+			`omnirapeutic-bootstrap:apps.api.deploys.production: "main*" is not a branch name`},
+		{"omnirapeutic-bootstrap:apps", `{"API":{"repository":"omnirapeutic","deploys":{}}}`,
+			`omnirapeutic-bootstrap:apps: "API" is not a service name of the platform`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic","deploys":{}}}`,
+			`omnirapeutic-bootstrap:apps.api.repository: "omnirapeutic" is not a GitHub repository (owner/name)`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic/api","deploys":{}}}`,
+			`omnirapeutic-bootstrap:apps.api.deploys: empty`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic/api","branch":"main"}}`,
+			`omnirapeutic-bootstrap:apps.api.branch: unknown key (value "main")`},
 	} {
 		t.Run(tc.value, func(t *testing.T) {
 			r, err := synth.RunProgram(synth.Options{Dir: "../bootstrap", Overrides: map[string]string{tc.key: tc.value}}, deployBootstrap)
@@ -233,5 +271,5 @@ func TestBootstrapDefaultsComeFromPulumiYaml(t *testing.T) {
 		return v, ok
 	})
 	require.Error(t, err)
-	assert.Equal(t, "config omnirapeutic-bootstrap:branch is required\nconfig omnirapeutic-bootstrap:environment is required", err.Error())
+	assert.Equal(t, "config omnirapeutic-bootstrap:branch is required\nconfig omnirapeutic-bootstrap:environment is required\nconfig omnirapeutic-bootstrap:apps is required", err.Error())
 }

@@ -265,13 +265,29 @@ func TestFargateMemory(t *testing.T) {
 // replaced (or deleted, for a nil value).
 func services(t *testing.T, service, field string, value any) string {
 	t.Helper()
+	return servicesWith(t, service, map[string]any{field: value})
+}
+
+// servicesWith returns production's services object with some of one
+// service's fields replaced (or deleted, for nil values), and every service
+// that would need HTTPS (secrets or the database) switched off, so that a
+// case depends on nothing but what it sets.
+func servicesWith(t *testing.T, service string, fields map[string]any) string {
+	t.Helper()
 	sf := production(t)
 	var m map[string]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(sf.Values["omnirapeutic:services"]), &m))
-	if value == nil {
-		delete(m[service], field)
-	} else {
-		m[service][field] = value
+	for _, svc := range m {
+		if svc["database"] == true || svc["secrets"] != nil {
+			svc["enabled"] = false
+		}
+	}
+	for field, value := range fields {
+		if value == nil {
+			delete(m[service], field)
+		} else {
+			m[service][field] = value
+		}
 	}
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
@@ -326,13 +342,16 @@ func TestTmpfsMustFitTheTaskMemoryBecauseFargateCountsTmpfsAgainstIt(t *testing.
 	require.Equal(t, stackconfig.DefaultTmpfsMiB, cfg.Services["nginx"].Tmpfs(), "unset means the documented default")
 	require.Equal(t, 64, stackconfig.DefaultTmpfsMiB)
 
-	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", 256)})
+	sized := func(tmpfs int) string {
+		return servicesWith(t, "nginx", map[string]any{"cpu": 256, "memory": 512, "tmpfsMiB": tmpfs})
+	}
+	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:services": sized(256)})
 	require.NoError(t, err, "half of the task's 512 MiB fits")
 	require.Equal(t, 256, cfg.Services["nginx"].Tmpfs())
 
-	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", 600)})
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": sized(600)})
 	require.ErrorContains(t, err, "config omnirapeutic:services.nginx.tmpfsMiB: 600 MiB of tmpfs /tmp does not fit the task's 512 MiB of memory: Fargate counts tmpfs against task memory")
-	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", -1)})
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": sized(-1)})
 	require.ErrorContains(t, err, "config omnirapeutic:services.nginx.tmpfsMiB: -1 MiB")
 }
 
@@ -384,7 +403,7 @@ func TestServicesWithSecretsOrTheDatabaseNeedHttpsBecausePhiMustNotCrossPlainHtt
 
 	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": string(on), "omnirapeutic:edge": certificate})
 	require.NoError(t, err, "with a certificate the service may run")
-	_, err = decodeWith(t, map[string]string{"omnirapeutic:edge": noCertificate})
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:edge": noCertificate, "omnirapeutic:services": servicesWith(t, "nginx", map[string]any{"enabled": true})})
 	require.NoError(t, err, "the nginx test page (no secrets, no database) runs over HTTP")
 }
 

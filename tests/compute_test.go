@@ -336,7 +336,7 @@ func ruleServices(t *testing.T, s *stack) {
 // than the program's (1), the service keeps running it.
 func TestPulumiUpKeepsThePipelinesRevision(t *testing.T) {
 	family := compute.TaskFamily(production(t).Stack.Scope, "nginx")
-	r, err := synth.Run(synth.Options{Dir: "..", RunningRevisions: map[string]int{family: 7}})
+	r, err := runOpts(t, synth.Options{RunningRevisions: map[string]int{family: 7}}, nginxOverHTTP)
 	require.NoError(t, err)
 	assert.Equal(t, family+":7", find(t, r, tService, "ecs-nginx").Str("taskDefinition"))
 }
@@ -347,7 +347,7 @@ func TestPulumiUpKeepsThePipelinesRevision(t *testing.T) {
 // (program's revision 3) keeps 7; only the service's own state counts.
 func TestPulumiUpNeverRedeploysARolledBackRevision(t *testing.T) {
 	family := compute.TaskFamily(production(t).Stack.Scope, "nginx")
-	r, err := synth.Run(synth.Options{Dir: "..", RunningRevisions: map[string]int{family: 7}, RegisteredRevisions: map[string]int{family: 3}})
+	r, err := runOpts(t, synth.Options{RunningRevisions: map[string]int{family: 7}, RegisteredRevisions: map[string]int{family: 3}}, nginxOverHTTP)
 	require.NoError(t, err)
 	assert.Equal(t, family+":7", find(t, r, tService, "ecs-nginx").Str("taskDefinition"))
 }
@@ -356,7 +356,7 @@ func TestPulumiUpNeverRedeploysARolledBackRevision(t *testing.T) {
 // newer than what runs (7), and that one is deployed.
 func TestPulumiUpDeploysAConfigChange(t *testing.T) {
 	family := compute.TaskFamily(production(t).Stack.Scope, "nginx")
-	r, err := synth.Run(synth.Options{Dir: "..", RunningRevisions: map[string]int{family: 7}, RegisteredRevisions: map[string]int{family: 9}})
+	r, err := runOpts(t, synth.Options{RunningRevisions: map[string]int{family: 7}, RegisteredRevisions: map[string]int{family: 9}}, nginxOverHTTP)
 	require.NoError(t, err)
 	assert.Equal(t, family+":9", find(t, r, tService, "ecs-nginx").Str("taskDefinition"))
 }
@@ -367,11 +367,11 @@ func TestPulumiUpDeploysAConfigChange(t *testing.T) {
 // asked for, and fails the run.
 func TestRolledBackDeploymentFailsPulumiUp(t *testing.T) {
 	family := compute.TaskFamily(production(t).Stack.Scope, "nginx")
-	_, err := synth.Run(synth.Options{Dir: "..",
+	_, err := runOpts(t, synth.Options{
 		RunningRevisions:    map[string]int{family: 7},
 		RegisteredRevisions: map[string]int{family: 9},
 		RolledBack:          map[string]int{family: 7},
-	})
+	}, nginxOverHTTP)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "deployment of "+family+":9 failed: the service runs "+family+":7")
 }
@@ -559,7 +559,7 @@ func ruleDependentsWaitForListeners(t *testing.T, s *stack) {
 
 // TestTmpfsSizeFollowsConfig: tmpfsMiB sizes the mount.
 func TestTmpfsSizeFollowsConfig(t *testing.T) {
-	r := runWithin(t, "production", func(v values) { v.service("nginx")["tmpfsMiB"] = 128.0 })
+	r := runWithin(t, "production", nginxOverHTTP, func(v values) { v.service("nginx")["tmpfsMiB"] = 128.0 })
 	var defs []tmpfsDef
 	require.NoError(t, json.Unmarshal([]byte(find(t, r, tTaskDef, "ecs-nginx-task").Str("containerDefinitions")), &defs))
 	assert.Equal(t, 128, defs[0].LinuxParameters.Tmpfs[0].Size)

@@ -134,13 +134,45 @@ func (v values) encoded() map[string]string {
 // applied in memory, and requires it to succeed.
 func runWithin(t *testing.T, stack string, edits ...func(v values)) *synth.Result {
 	t.Helper()
-	v := stackValues(t, stack)
+	r, err := runOpts(t, synth.Options{Stack: stack}, edits...)
+	require.NoError(t, err)
+	return r
+}
+
+// runOpts runs the program with opts (revisions the mock pretends) against
+// a committed stack file with the edits applied in memory.
+func runOpts(t *testing.T, opts synth.Options, edits ...func(v values)) (*synth.Result, error) {
+	t.Helper()
+	if opts.Stack == "" {
+		opts.Stack = "production"
+	}
+	v := stackValues(t, opts.Stack)
 	for _, edit := range edits {
 		edit(v)
 	}
-	r, err := synth.Run(synth.Options{Dir: "..", Stack: stack, Overrides: v.encoded()})
-	require.NoError(t, err)
-	return r
+	opts.Dir, opts.Overrides = "..", v.encoded()
+	return synth.Run(opts)
+}
+
+// nginxOverHTTP is the seed's shape, whatever the stack file says today:
+// the nginx test page on, no certificate, and every service that would
+// need one (secrets or the database) off. Tests of a specific resource
+// (the HTTP listener rule, nginx's task definition) start from it.
+func nginxOverHTTP(v values) {
+	withoutCertificate(v)
+	v.service("nginx")["enabled"] = true
+}
+
+// withoutCertificate takes the certificate away and switches off every
+// service that may not run without one (PHI never over plain HTTP).
+func withoutCertificate(v values) {
+	v.object("omnirapeutic:edge")["certificateArn"] = ""
+	for _, raw := range v.object("omnirapeutic:services") {
+		svc := raw.(map[string]any)
+		if svc["database"] == true || svc["secrets"] != nil {
+			svc["enabled"] = false
+		}
+	}
 }
 
 // synthScopeOf is the mock account's scope in a synthesis's region: its

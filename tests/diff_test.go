@@ -202,7 +202,13 @@ func TestDiffFollowsReplacementsThroughReferences(t *testing.T) {
 			replaced[c.Name] = true
 		}
 	}
-	for _, name := range []string{"network-vpc", "network-app-us-east-1a", "network-data-us-east-1c", "network-nat-us-east-1b", "security-groups-aurora", "alb-web"} {
+	names := []string{"network-vpc", "security-groups-aurora"}
+	for _, typ := range []string{tSubnet, tNat, tTargetGroup} {
+		for _, res := range production(t).OfType(typ) {
+			names = append(names, res.Name)
+		}
+	}
+	for _, name := range names {
 		assert.Truef(t, replaced[name], "%s should be replaced with the VPC", name)
 	}
 	assert.False(t, replaced["keys-aurora"], "a KMS key does not depend on the VPC")

@@ -1,8 +1,7 @@
 package tests
 
 import (
-	"os"
-	"path/filepath"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
@@ -148,8 +146,9 @@ func TestChangeMatrix(t *testing.T) {
 }
 
 // stackFilesWith copies Pulumi.yaml and every stack file into a temporary
-// directory, with the edits applied to one stack file: each changed key is
-// written into it as YAML, the way a user edits the file.
+// directory (withStackFiles), with the edits applied to one stack file:
+// each changed key is written into it as YAML, the way a user edits the
+// file. A change the file has already is skipped: TestRules covers it.
 func stackFilesWith(t *testing.T, stack string, edits ...func(v values)) string {
 	t.Helper()
 	v := stackValues(t, stack)
@@ -157,39 +156,26 @@ func stackFilesWith(t *testing.T, stack string, edits ...func(v values)) string 
 	for _, edit := range edits {
 		edit(v)
 	}
-	after := v.encoded()
-	dir := t.TempDir()
-	names, err := filepath.Glob("../Pulumi*.yaml")
-	require.NoError(t, err)
-	for _, n := range names {
-		b, err := os.ReadFile(n)
-		require.NoError(t, err)
-		if filepath.Base(n) == "Pulumi."+stack+".yaml" {
-			var file struct {
-				Config map[string]any `yaml:"config"`
-			}
-			require.NoError(t, yaml.Unmarshal(b, &file))
-			changed := 0
-			for key, value := range after {
-				if before[key] == value {
-					continue
-				}
-				changed++
-				// JSON is YAML; a bare scalar (2500, single) reads as one too.
-				var decoded any
-				require.NoError(t, yaml.Unmarshal([]byte(value), &decoded))
-				file.Config[key] = decoded
-			}
-			if changed == 0 {
-				t.Skipf("Pulumi.%s.yaml has this change already, so TestRules covers it", stack)
-			}
-			b, err = yaml.Marshal(file)
-			require.NoError(t, err)
+	changed := map[string]any{}
+	for key, value := range v.encoded() {
+		if before[key] != value {
+			// JSON is YAML; a bare scalar (2500, single) reads as one too.
+			var decoded any
+			require.NoError(t, yaml.Unmarshal([]byte(value), &decoded))
+			changed[key] = decoded
 		}
-		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(n)), b, 0o644))
 	}
-	names, err = stackfile.Stacks(dir)
-	require.NoError(t, err)
-	require.Contains(t, names, stack)
-	return dir
+	if len(changed) == 0 {
+		t.Skipf("Pulumi.%s.yaml has this change already, so TestRules covers it", stack)
+	}
+	return withStackFiles(t, "Pulumi."+stack+".yaml", func(text string) string {
+		var file struct {
+			Config map[string]any `yaml:"config"`
+		}
+		require.NoError(t, yaml.Unmarshal([]byte(text), &file))
+		maps.Copy(file.Config, changed)
+		b, err := yaml.Marshal(file)
+		require.NoError(t, err)
+		return string(b)
+	})
 }

@@ -153,8 +153,12 @@ func NewAppDeploy(ctx *pulumi.Context, name string, args *AppDeployArgs, opts ..
 // in iann0036/iam-dataset, aws/iam_definition.json):
 //
 //   - ecr:GetAuthorizationToken has no resource type: "*". The push actions
-//     (BatchCheckLayerAvailability, InitiateLayerUpload, UploadLayerPart,
-//     CompleteLayerUpload, PutImage) take repository*: the service's own.
+//     the ECR user guide lists ("IAM permissions for pushing an image to an
+//     Amazon ECR private repository": BatchCheckLayerAvailability,
+//     InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload, PutImage,
+//     BatchGetImage) take repository*: the service's own. The repository's
+//     KMS key needs no grant here: ECR uses the grants it made on the key
+//     when the repository was created (ECR user guide, "Encryption at rest").
 //   - ecs:DescribeTaskDefinition has no resource type: "*" (read-only; it
 //     returns a definition's settings, never a secret's value).
 //   - ecs:RegisterTaskDefinition takes task-definition*
@@ -162,7 +166,8 @@ func NewAppDeploy(ctx *pulumi.Context, name string, args *AppDeployArgs, opts ..
 //     the service's family only; it depends on iam:PassRole for the task
 //     and execution roles in the definition.
 //   - iam:PassRole, conditioned on iam:PassedToService
-//     ecs-tasks.amazonaws.com, for the service's task role, the shared
+//     ecs-tasks.amazonaws.com (IAM user guide, "Grant a user permissions to
+//     pass a role to an AWS service"), for the service's task role, the shared
 //     execution role and (services with database: true) the migration role:
 //     no other role can reach a task this role starts.
 //   - ecs:UpdateService and ecs:DescribeServices take service*
@@ -188,6 +193,7 @@ func AppDeployPolicy(scope naming.Scope, service string) policy.Document {
 		policy.Allow("EcrLogin", []string{"ecr:GetAuthorizationToken"}, []string{"*"}),
 		policy.Allow("PushOwnImages", []string{
 			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+			"ecr:BatchGetImage",
 		}, []string{repo}),
 		policy.Allow("ReadTaskDefinitions", []string{"ecs:DescribeTaskDefinition"}, []string{"*"}),
 		policy.Allow("RegisterOwnFamily", []string{"ecs:RegisterTaskDefinition"}, []string{family}),

@@ -96,7 +96,8 @@ func SubjectsFor(repository, branch, environment string) Subjects {
 
 // SubjectClaims are the OIDC subjects GitHub gives a workflow of repository
 // in one context ("pull_request", "ref:refs/heads/<branch>",
-// "environment:<name>"): repo:<owner>/<name>:<context>. Every role's trust
+// "environment:<name>"): repo:<owner>/<name>:<context> (GitHub Docs,
+// "OpenID Connect reference", subject claims). Every role's trust
 // (the workflows' and each application's, AppDeploy) is built from it, so
 // a change of subject format applies to all of them.
 func SubjectClaims(repository, context string) []string {

@@ -105,6 +105,7 @@ func TestAppDeployRoleCanShipItsServiceAndNothingElse(t *testing.T) {
 		"push a layer":                       {"ecr:UploadLayerPart", repo(prod, "api"), nil},
 		"push the manifest":                  {"ecr:PutImage", repo(prod, "api"), nil},
 		"check layers":                       {"ecr:BatchCheckLayerAvailability", repo(prod, "api"), nil},
+		"check whether a manifest exists":    {"ecr:BatchGetImage", repo(prod, "api"), nil},
 		"read the running task definition":   {"ecs:DescribeTaskDefinition", "*", nil},
 		"register a revision of its family":  {"ecs:RegisterTaskDefinition", td(prod, "api"), nil},
 		"pass its task role to ECS":          {"iam:PassRole", role(compute.TaskRoleName(prod, "api")), toEcs},
@@ -167,6 +168,7 @@ func TestAppDeployRoleCanShipItsServiceAndNothingElse(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{
 		"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+		"ecr:BatchGetImage",
 		"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "iam:PassRole", "ecs:UpdateService", "ecs:DescribeServices", "ecs:RunTask", "ecs:DescribeTasks",
 	}, keys(granted))
 }

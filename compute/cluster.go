@@ -129,12 +129,32 @@ func DatabaseConnectArn(scope naming.Scope, clusterResourceID, user string) stri
 	return scope.ARN("rds-db", "dbuser:"+clusterResourceID+"/"+user)
 }
 
-// DatabaseConnectPolicy lets a task role sign in to the database as its
-// service's own user and as no other.
-func DatabaseConnectPolicy(scope naming.Scope, clusterResourceID, service string) policy.Document {
+// DatabaseConnectPolicy lets a task role sign in to the database as one
+// user (the service's DatabaseUser, or its MigrationUser) and as no other.
+func DatabaseConnectPolicy(scope naming.Scope, clusterResourceID, user string) policy.Document {
 	return policy.New(policy.Allow("ConnectAsOwnDatabaseUser", []string{"rds-db:connect"},
-		[]string{DatabaseConnectArn(scope, clusterResourceID, stackconfig.DatabaseUser(service))}))
+		[]string{DatabaseConnectArn(scope, clusterResourceID, user)}))
 }
+
+// ClusterName is the ECS cluster's name: the stack's prefix.
+func ClusterName(scope naming.Scope) string { return scope.Prefix }
+
+// TaskRoleName is a service's task role: <prefix>-<service>-task.
+func TaskRoleName(scope naming.Scope, service string) string { return scope.Name(service, "task") }
+
+// MigrationRoleName is the task role a service's schema migrations run
+// under (a one-off task of the service's task definition with this role
+// instead of its own): <prefix>-<service>-migrate. Only services with
+// database: true have one.
+func MigrationRoleName(scope naming.Scope, service string) string {
+	return scope.Name(service, "migrate")
+}
+
+// ExecutionRoleName is the execution role every service's tasks start with.
+func ExecutionRoleName(scope naming.Scope) string { return scope.Name("ecs-execution") }
+
+// TaskFamily is the task-definition family of a service: its ECS name.
+func TaskFamily(scope naming.Scope, service string) string { return ServiceName(scope, service) }
 
 // Cluster is the ECS cluster, its shared execution role, and its services.
 type Cluster struct {
@@ -192,7 +212,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		return nil, err
 	}
 	cluster, err := ecs.NewCluster(ctx, name, &ecs.ClusterArgs{
-		Name:     pulumi.String(args.Scope.Prefix),
+		Name:     pulumi.String(ClusterName(args.Scope)),
 		Settings: ecs.ClusterSettingArray{&ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")}},
 		Configuration: &ecs.ClusterConfigurationArgs{
 			ExecuteCommandConfiguration: &ecs.ClusterConfigurationExecuteCommandConfigurationArgs{
@@ -234,14 +254,12 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		// what its code needs, and nothing the execution role has. A
 		// database user may sign in as its own database user only.
 		roleArgs := &access.RoleArgs{
-			Name:        args.Scope.Name(svc, "task"),
+			Name:        TaskRoleName(args.Scope, svc),
 			Description: fmt.Sprintf("Application permissions of the %s service", svc),
 			Trust:       trust,
 		}
 		if args.Services[svc].Database {
-			roleArgs.Policy = pulumi.All(args.Database.ClusterResourceID).ApplyT(func(v []any) string {
-				return DatabaseConnectPolicy(args.Scope, v[0].(string), svc).JSON()
-			}).(pulumi.StringOutput)
+			roleArgs.Policy = connectPolicy(args, stackconfig.DatabaseUser(svc))
 			roleArgs.PolicyDescription = fmt.Sprintf("Sign in to Aurora as %s with IAM database authentication", stackconfig.DatabaseUser(svc))
 		}
 		role, err := access.NewRole(ctx, fmt.Sprintf("%s-%s-task", name, svc), roleArgs, parent)
@@ -249,6 +267,20 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			return nil, fmt.Errorf("task role of %s: %w", svc, err)
 		}
 		taskRoles[svc] = role
+		// Schema migrations run as their own database user, which owns the
+		// service's tables, under their own role: the running service keeps
+		// data grants only, and cannot sign in as the migration user.
+		if args.Services[svc].Database {
+			if _, err := access.NewRole(ctx, fmt.Sprintf("%s-%s-migrate", name, svc), &access.RoleArgs{
+				Name:              MigrationRoleName(args.Scope, svc),
+				Description:       fmt.Sprintf("Schema migrations of the %s service (a one-off task of its task definition)", svc),
+				Trust:             trust,
+				Policy:            connectPolicy(args, stackconfig.MigrationUser(svc)),
+				PolicyDescription: fmt.Sprintf("Sign in to Aurora as %s with IAM database authentication", stackconfig.MigrationUser(svc)),
+			}, parent); err != nil {
+				return nil, fmt.Errorf("migration role of %s: %w", svc, err)
+			}
+		}
 	}
 
 	executionRole, err := newExecutionRole(ctx, name, args, names, parent)
@@ -273,7 +305,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			Image:             image,
 			ClusterArn:        cluster.Arn,
 			ClusterName:       cluster.Name,
-			Cluster:           args.Scope.Prefix,
+			Cluster:           ClusterName(args.Scope),
 			ExecutionRoleArn:  executionRole.Arn,
 			TaskRoleArn:       taskRoles[svc].Arn,
 			SubnetIDs:         args.SubnetIDs,
@@ -297,6 +329,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		return nil, err
 	}
 	return c, nil
+}
+
+// connectPolicy is the policy of a role that signs in to the database as user.
+func connectPolicy(args *ClusterArgs, user string) pulumi.StringOutput {
+	return pulumi.All(args.Database.ClusterResourceID).ApplyT(func(v []any) string {
+		return DatabaseConnectPolicy(args.Scope, v[0].(string), user).JSON()
+	}).(pulumi.StringOutput)
 }
 
 // newExecutionRole creates the role ECS uses to start tasks: pull from the
@@ -333,7 +372,7 @@ func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, servi
 		return ExecutionPolicy(args.Scope, repoArns, logArns, secretArns, v[len(v)-1].(string)).JSON()
 	}).(pulumi.StringOutput)
 	role, err := access.NewRole(ctx, name+"-execution", &access.RoleArgs{
-		Name:              args.Scope.Name("ecs-execution"),
+		Name:              ExecutionRoleName(args.Scope),
 		Description:       "Lets ECS pull images, write logs and inject secrets for the services",
 		Trust:             TaskTrustPolicy(args.Scope),
 		Policy:            doc,

@@ -26,12 +26,6 @@ const PlatformVersion = "1.4.0"
 // health checks can have it killed.
 const HealthCheckGraceSeconds = 60
 
-// secretEnv is the environment variable each secret name is injected as.
-// The database master secret is not among them: no service receives it.
-var secretEnv = map[stackconfig.SecretName]string{
-	stackconfig.APIKeys: "API_KEYS",
-}
-
 // TmpfsMountOptions are the options of every container's tmpfs /tmp: writable,
 // no setuid binaries, no device files, nothing executable, and world-writable
 // with the sticky bit (like a host's /tmp), so that any non-root uid the image
@@ -110,11 +104,18 @@ func (a ServiceArgs) validate() error {
 			c.Invalid("Database", "has no %s, which Spec.Database needs", strings.Join(lacks, ", "))
 		}
 	}
+	// The platform's own variables are set after the service's: a service
+	// setting one would be silently overridden.
+	for _, k := range slices.Sorted(maps.Keys(a.Spec.Environment)) {
+		if slices.Contains(stackconfig.ReservedEnvironment(), k) {
+			c.Invalid("Spec.Environment", "%s is set by the platform", k)
+		}
+	}
 	for _, secret := range a.Spec.Secrets {
 		if _, ok := a.Secrets[secret]; !ok {
 			c.Invalid("Secrets", "has no %q, which Spec.Secrets asks for", secret)
 		}
-		if _, ok := secretEnv[secret]; !ok {
+		if secret.EnvName() == "" {
 			c.Invalid("Spec.Secrets", "%q has no environment variable to be injected as", secret)
 		}
 	}
@@ -226,7 +227,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	inputs := []any{args.Image}
 	var envNames []string
 	for _, secret := range spec.Secrets {
-		envNames = append(envNames, secretEnv[secret])
+		envNames = append(envNames, secret.EnvName())
 		inputs = append(inputs, args.Secrets[secret])
 	}
 	// A service that uses the database gets where to connect and its own
@@ -245,8 +246,11 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 			Region:      args.Scope.Region,
 			Port:        spec.ContainerPort,
 			Secrets:     map[string]string{},
-			Environment: map[string]string{},
+			Environment: maps.Clone(spec.Environment),
 			TmpfsMiB:    spec.Tmpfs(),
+		}
+		if c.Environment == nil {
+			c.Environment = map[string]string{}
 		}
 		for i, e := range envNames {
 			c.Secrets[e] = v[1+i].(string)
@@ -261,16 +265,17 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}).(pulumi.StringOutput)
 
 	task, err := ecs.NewTaskDefinition(ctx, name+"-task", &ecs.TaskDefinitionArgs{
-		Family:                  pulumi.String(physical),
+		Family:                  pulumi.String(TaskFamily(args.Scope, args.Name)),
 		Cpu:                     pulumi.String(strconv.Itoa(spec.Cpu)),
 		Memory:                  pulumi.String(strconv.Itoa(spec.Memory)),
 		NetworkMode:             pulumi.String("awsvpc"),
 		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
 		ExecutionRoleArn:        args.ExecutionRoleArn,
 		TaskRoleArn:             args.TaskRoleArn,
+		// X86_64 or ARM64 (validated): the image must be built for it.
 		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
 			OperatingSystemFamily: pulumi.String("LINUX"),
-			CpuArchitecture:       pulumi.String("X86_64"),
+			CpuArchitecture:       pulumi.String(spec.Architecture()),
 		},
 		ContainerDefinitions: containers,
 		// Earlier revisions stay registered, for rollbacks and for the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -54,6 +55,8 @@ type Provider struct {
 	pulumirpc.UnimplementedResourceProviderServer
 
 	version  string
+	project  string // the project and stack whose resources get the offline
+	stack    string // synthesis's IDs; any other's are told apart (Create)
 	region   string
 	mu       sync.Mutex
 	answers  *synth.Recorder
@@ -73,6 +76,8 @@ type Provider struct {
 func NewProvider(project, stack, region, version string) *Provider {
 	return &Provider{
 		version:  version,
+		project:  project,
+		stack:    stack,
 		region:   region,
 		answers:  synth.NewRecorder(project, stack, region),
 		services: map[string]string{},
@@ -234,6 +239,15 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	})
 	if err != nil {
 		return nil, err
+	}
+	if urn.Project() != tokens.PackageName(p.project) || urn.Stack() != tokens.QName(p.stack) {
+		// The offline synthesis's IDs ("<logical name>-id") are the same in
+		// every stack; AWS's never are. Another stack served by the same
+		// stand-in (the guide deploys staging and the bootstrap beside
+		// production) gets IDs of its own, so that what it holds (a
+		// subnet's route table association) never collides with the same
+		// logical resource of another stack.
+		id = string(urn.Project()) + "-" + string(urn.Stack()) + "-" + id
 	}
 	if err := p.claim(string(urn.Type()), inputs, id); err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -35,6 +37,9 @@ type Settings struct {
 	// provider, which the roles then trust without owning it
 	// (existingOidcProvider).
 	ExistingOidcProvider bool
+	// Apps are the application repositories that ship a service of the
+	// platform themselves, by service name (apps).
+	Apps map[string]App
 }
 
 // namePattern is what a branch or environment name may be here: anything
@@ -106,6 +111,13 @@ func DecodeSettings(project string, lookup stackconfig.Lookup) (*Settings, error
 	if s.Environment != "" && s.Environment == s.StagingEnvironment {
 		errs = append(errs, fmt.Errorf("config %s:stagingEnvironment: %q is also the production environment: staging deploys without production's reviewers, so it needs its own", project, s.StagingEnvironment))
 	}
+	raw, ok := lookup(project + ":apps")
+	if !ok {
+		errs = append(errs, fmt.Errorf("config %s:apps is required", project))
+	}
+	apps, appErrs := decodeApps(project+":apps", raw, ok)
+	s.Apps = apps
+	errs = append(errs, appErrs...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -120,6 +132,8 @@ type Bootstrap struct {
 	Backend *StateBackend
 	// GitHub is the OIDC provider and the workflows' roles.
 	GitHub *GitHubAccess
+	// Apps are the applications' deploy roles, by role name.
+	Apps map[string]*AppDeploy
 	// Outputs are the stack outputs the workflows and docs/platform-engineer.md use.
 	Outputs pulumi.Map
 }
@@ -160,6 +174,23 @@ func Deploy(ctx *pulumi.Context) (*Bootstrap, error) {
 		Backend:            b.Backend,
 	}); err != nil {
 		return nil, fmt.Errorf("GitHub access: %w", err)
+	}
+	b.Apps = map[string]*AppDeploy{}
+	for _, service := range slices.Sorted(maps.Keys(settings.Apps)) {
+		app := settings.Apps[service]
+		for _, stack := range slices.Sorted(maps.Keys(app.Deploys)) {
+			role := AppRoleName(scope, stack, service)
+			if b.Apps[role], err = NewAppDeploy(ctx, "app-"+stack+"-"+service, &AppDeployArgs{
+				Scope:      scope,
+				Service:    service,
+				Stack:      stack,
+				Repository: app.GitHub(),
+				Branch:     app.Deploys[stack],
+				GitHub:     b.GitHub,
+			}); err != nil {
+				return nil, fmt.Errorf("deploy role of %s in %s: %w", service, stack, err)
+			}
+		}
 	}
 	b.Outputs = pulumi.Map{
 		"backendUrl":      pulumi.String(b.Backend.BackendURL),

@@ -179,6 +179,10 @@ type GitHubAccess struct {
 
 	// ProviderArn is the OIDC identity provider's ARN.
 	ProviderArn string
+	// Provider is the OIDC identity provider this component created, which
+	// a role trusting it must wait for; nil when the account's existing one
+	// is trusted (ExistingProvider).
+	Provider pulumi.Resource
 	// PreviewRoleArn is assumed by pull requests, the production preview
 	// shown before a deploy, the drift check and the state backup.
 	PreviewRoleArn pulumi.StringOutput
@@ -234,6 +238,7 @@ func NewGitHubAccess(ctx *pulumi.Context, name string, args *GitHubAccessArgs, o
 		if err != nil {
 			return nil, fmt.Errorf("create GitHub's OIDC provider: %w", err)
 		}
+		g.Provider = oidc
 		roleOpts = append(roleOpts, pulumi.DependsOn([]pulumi.Resource{oidc}))
 	}
 
@@ -472,6 +477,9 @@ func DeployGuard(scope naming.Scope, s StateAccess) policy.Document {
 			Resource: []string{
 				scope.ARN("iam", "role/"+RoleName(scope, "*")),
 				scope.ARN("iam", "policy/"+RoleName(scope, "*")),
+				// The applications' deploy roles are the bootstrap's too.
+				scope.ARN("iam", "role/"+AppRoleName(scope, "*", "*")),
+				scope.ARN("iam", "policy/"+AppRoleName(scope, "*", "*")),
 				OIDCProviderARN(scope),
 			},
 		},

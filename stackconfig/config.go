@@ -126,6 +126,47 @@ type Service struct {
 	TmpfsMiB int `json:"tmpfsMiB,omitempty"`
 	// Autoscaling, when set, lets target tracking on CPU own the task count.
 	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
+	// CpuArchitecture is the CPU the task runs on: X86_64 (when empty) or
+	// ARM64 (Graviton, cheaper per vCPU-hour on Fargate). The image must be
+	// built for it: DockerPlatform names the matching docker build --platform.
+	CpuArchitecture string `json:"cpuArchitecture,omitempty"`
+	// Environment holds plain, non-secret settings the container receives as
+	// environment variables (LOG_LEVEL: info). A secret never goes here:
+	// validation refuses a secret-looking name or value (SecretLooking) and
+	// the names the platform sets itself (ReservedEnvironment).
+	Environment map[string]string `json:"environment,omitempty"`
+}
+
+// The CPU architectures a service may run on: the values ECS accepts for a
+// task definition's runtimePlatform.cpuArchitecture on Fargate (ECS API
+// reference, RuntimePlatform: "X86_64 | ARM64"; ARM64 "is available for
+// tasks that run on ... Linux containers on Fargate").
+const (
+	// X86_64 is the default architecture.
+	X86_64 = "X86_64"
+	// ARM64 runs the task on AWS Graviton.
+	ARM64 = "ARM64"
+)
+
+// CpuArchitectures are the values of a service's cpuArchitecture, default first.
+var CpuArchitectures = []string{X86_64, ARM64}
+
+// Architecture is the service's CPU architecture: CpuArchitecture, or X86_64
+// when it is unset.
+func (s Service) Architecture() string {
+	if s.CpuArchitecture == "" {
+		return X86_64
+	}
+	return s.CpuArchitecture
+}
+
+// DockerPlatform is the docker build --platform that makes an image for a
+// CPU architecture: linux/amd64 for X86_64, linux/arm64 for ARM64.
+func DockerPlatform(architecture string) string {
+	if architecture == ARM64 {
+		return "linux/arm64"
+	}
+	return "linux/amd64"
 }
 
 // SecretName names an application secret a service may list in its
@@ -134,7 +175,8 @@ type Service struct {
 type SecretName string
 
 const (
-	// APIKeys is the application's API keys (security.Secrets), injected as API_KEYS.
+	// APIKeys is the application's API keys (security.Secrets), injected as
+	// API_KEYS (EnvName).
 	APIKeys SecretName = "apiKeys"
 	// MasterSecret is what services once listed to receive the Aurora
 	// master login. It is never valid: validation refuses it and says to set
@@ -146,6 +188,14 @@ const (
 // SecretNames are the secrets a service may ask for, in the order error
 // messages list them. MasterSecret is not among them.
 var SecretNames = []SecretName{APIKeys}
+
+// secretEnv is the environment variable each secret is injected as.
+var secretEnv = map[SecretName]string{APIKeys: "API_KEYS"}
+
+// EnvName is the environment variable the container sees the secret in
+// (through the task definition's secrets, valueFrom: never a plain value);
+// "" for a name that is not one of SecretNames.
+func (n SecretName) EnvName() string { return secretEnv[n] }
 
 // DefaultTmpfsMiB is the size of a service's tmpfs /tmp when tmpfsMiB is unset.
 const DefaultTmpfsMiB = 64
@@ -164,6 +214,20 @@ func (s Service) Tmpfs() int {
 func DatabaseUser(service string) string {
 	return "app_" + strings.ReplaceAll(service, "-", "_")
 }
+
+// MigrationUser is the database user a service's schema migrations connect
+// as with IAM authentication: migrate_<service>. It owns the service's
+// tables (PostgreSQL 15 gives PUBLIC no CREATE on schema public, and
+// DatabaseUser has data grants only); the migration task runs with the
+// service's image under the migration task role, which may sign in as this
+// user and as no other (docs/app-team.md, "Schema migrations").
+func MigrationUser(service string) string {
+	return "migrate_" + strings.ReplaceAll(service, "-", "_")
+}
+
+// DatabaseEnvironment are the environment variables the platform sets in a
+// service with database: true: where to connect and as whom.
+var DatabaseEnvironment = []string{"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER"}
 
 // Autoscaling bounds target-tracking scaling on average CPU.
 type Autoscaling struct {
@@ -281,7 +345,12 @@ type Bastion struct {
 }
 
 // NamePrefix is the prefix of every physical name and Name tag: "<project>-<stack>".
-func (c *Config) NamePrefix() string { return c.Project + "-" + c.Stack }
+func (c *Config) NamePrefix() string { return NamePrefix(c.Project, c.Stack) }
+
+// NamePrefix is a stack's name prefix, "<project>-<stack>": the bootstrap
+// program names another stack's resources (an application's repository,
+// service and roles) with it, exactly as that stack names them.
+func NamePrefix(project, stack string) string { return project + "-" + stack }
 
 // PerStackKeys are the project keys every stack file sets itself, because
 // each environment must choose its own: the network's address space and AZs,

@@ -9,6 +9,12 @@ import (
 	"strings"
 )
 
+// DecodeStrict decodes one structured config value (JSON, as Pulumi passes
+// it) into into with the same strictness as the stack's own keys: every
+// unknown key, mistyped value and missing required field, each at its key
+// path. The bootstrap program decodes its structured keys with it.
+func DecodeStrict(key, raw string, into any) []error { return decodeStrict(key, raw, into) }
+
 // decodeStrict decodes one structured config value into into. Before
 // encoding/json sees it, the value is walked against into's type so that a
 // misspelt key or a value of the wrong kind is reported at its key path

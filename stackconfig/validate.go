@@ -408,8 +408,21 @@ func (c *Config) validateServices() error {
 				bad("secrets: unknown secret %q; a service may ask for %s (and reaches the database with database: true)", secret, quotedSecretNames())
 			}
 		}
-		if s.Database && strings.EqualFold(DatabaseUser(name), c.Aurora.MasterUsername) {
-			bad("database: the service's database user %s is %s's master user; rename one", DatabaseUser(name), Key("aurora.masterUsername"))
+		if !slices.Contains(CpuArchitectures, s.Architecture()) {
+			bad("cpuArchitecture: %q is not a CPU architecture Fargate runs: %s (or leave it unset for %s)",
+				s.CpuArchitecture, strings.Join(CpuArchitectures, " or "), X86_64)
+		}
+		// The value of a secret-looking variable is never repeated in the
+		// error: it may be the secret.
+		for _, k := range slices.Sorted(maps.Keys(s.Environment)) {
+			if problem := validateEnvironment(k, s.Environment[k]); problem != "" {
+				bad("environment: %s", problem)
+			}
+		}
+		for _, user := range []string{DatabaseUser(name), MigrationUser(name)} {
+			if s.Database && strings.EqualFold(user, c.Aurora.MasterUsername) {
+				bad("database: the service's database user %s is %s's master user; rename one", user, Key("aurora.masterUsername"))
+			}
 		}
 		// Fargate counts a tmpfs mount against the task's memory.
 		if s.TmpfsMiB < 0 || s.Tmpfs() > s.Memory/2 {

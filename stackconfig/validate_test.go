@@ -2,6 +2,7 @@ package stackconfig_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,30 +21,58 @@ func production(t *testing.T) *stackfile.Config {
 	return sf
 }
 
+// TestProductionConfigDecodes: every key of the real stack file decodes
+// into the typed configuration exactly as written (or as Pulumi.yaml's
+// default), whatever the file says today; the specification's numbers are
+// pinned once, in tests/spec_test.go, not here.
 func TestProductionConfigDecodes(t *testing.T) {
 	sf := production(t)
 	cfg, err := stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)
 	require.NoError(t, err)
-	require.Equal(t, "omnirapeutic-production", cfg.NamePrefix())
-	require.Equal(t, "us-east-1", cfg.Region)
-	require.Equal(t, "10.0.0.0/16", cfg.Network.VpcCidr)
-	require.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1c"}, cfg.Network.AvailabilityZones)
-	require.Equal(t, map[stackconfig.Tier]map[string]string{
-		stackconfig.Public: {"us-east-1a": "10.0.1.0/24", "us-east-1b": "10.0.2.0/24", "us-east-1c": "10.0.3.0/24"},
-		stackconfig.App:    {"us-east-1a": "10.0.11.0/24", "us-east-1b": "10.0.12.0/24", "us-east-1c": "10.0.13.0/24"},
-		stackconfig.Data:   {"us-east-1a": "10.0.21.0/24", "us-east-1b": "10.0.22.0/24", "us-east-1c": "10.0.23.0/24"},
-	}, cfg.Network.SubnetCidrs)
-	require.Equal(t, 365, cfg.Logs.RetentionDays)
-	require.Equal(t, 2192, cfg.Logs.AuditRetentionDays)
-	require.Equal(t, stackconfig.Aurora{
-		EngineVersion: "15.10", MinCapacity: 0.5, MaxCapacity: 1, WriterAvailabilityZone: "us-east-1a",
-		ReaderAvailabilityZones: []string{}, BackupRetentionDays: 7, MasterUsername: "dbadmin",
-	}, cfg.Aurora)
-	require.Equal(t, stackconfig.Bastion{
-		AvailabilityZone: "us-east-1a", InstanceType: "t3.micro",
-		AmiParameter:              "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-		IdleSessionTimeoutMinutes: 20, MaxSessionDurationMinutes: 60,
-	}, cfg.Bastion)
+	require.Equal(t, sf.Project+"-"+sf.Stack, cfg.NamePrefix())
+	require.Equal(t, sf.Values["aws:region"], cfg.Region)
+	require.Equal(t, sf.Values["omnirapeutic:vpcCidr"], cfg.Network.VpcCidr)
+	for key, into := range map[string]any{
+		"availabilityZones": cfg.Network.AvailabilityZones,
+		"subnetCidrs":       cfg.Network.SubnetCidrs,
+		"aurora":            cfg.Aurora,
+		"bastion":           cfg.Bastion,
+		"services":          cfg.Services,
+		"edge":              cfg.Edge,
+		"backup":            cfg.Backup,
+		"accountBaseline":   cfg.AccountBaseline,
+	} {
+		// What the program holds, written back as JSON, is what the file says.
+		var want, got any
+		require.NoError(t, json.Unmarshal([]byte(sf.Values[stackconfig.Key(key)]), &want), key)
+		b, err := json.Marshal(into)
+		require.NoError(t, err, key)
+		require.NoError(t, json.Unmarshal(b, &got), key)
+		require.Equal(t, withoutEmptyStrings(want), withoutEmptyStrings(got), "%s decodes as written", key)
+	}
+	require.Equal(t, sf.Values["omnirapeutic:logRetentionDays"], strconv.Itoa(cfg.Logs.RetentionDays))
+	require.Equal(t, sf.Values["omnirapeutic:auditLogRetentionDays"], strconv.Itoa(cfg.Logs.AuditRetentionDays))
+	require.Equal(t, sf.Values["omnirapeutic:monthlyBudgetUsd"], strconv.Itoa(cfg.MonthlyBudgetUsd))
+}
+
+// withoutEmptyStrings drops the "" fields of a decoded JSON value: an empty
+// optional string (imageTag: "") is the field unset.
+func withoutEmptyStrings(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range v {
+			if e != "" {
+				out[k] = withoutEmptyStrings(e)
+			}
+		}
+		return out
+	case []any:
+		for i, e := range v {
+			v[i] = withoutEmptyStrings(e)
+		}
+	}
+	return v
 }
 
 // aurora and bastion return production's object with one field replaced.
@@ -236,13 +265,29 @@ func TestFargateMemory(t *testing.T) {
 // replaced (or deleted, for a nil value).
 func services(t *testing.T, service, field string, value any) string {
 	t.Helper()
+	return servicesWith(t, service, map[string]any{field: value})
+}
+
+// servicesWith returns production's services object with some of one
+// service's fields replaced (or deleted, for nil values), and every service
+// that would need HTTPS (secrets or the database) switched off, so that a
+// case depends on nothing but what it sets.
+func servicesWith(t *testing.T, service string, fields map[string]any) string {
+	t.Helper()
 	sf := production(t)
 	var m map[string]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(sf.Values["omnirapeutic:services"]), &m))
-	if value == nil {
-		delete(m[service], field)
-	} else {
-		m[service][field] = value
+	for _, svc := range m {
+		if svc["database"] == true || svc["secrets"] != nil {
+			svc["enabled"] = false
+		}
+	}
+	for field, value := range fields {
+		if value == nil {
+			delete(m[service], field)
+		} else {
+			m[service][field] = value
+		}
 	}
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
@@ -258,6 +303,9 @@ func decodeWith(t *testing.T, values map[string]string) (*stackconfig.Config, er
 	}
 	return stackconfig.Decode(sf.Project, sf.Stack, sf.Lookup)
 }
+
+// noCertificate is an edge without a certificate: HTTP only.
+const noCertificate = `{"certificateArn":"","defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`
 
 const certificate = `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666",` +
 	`"defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`
@@ -289,18 +337,21 @@ func TestStrictDecodingNamesTheKeyPathTheBadValueAndTheClosestKnownKey(t *testin
 
 // Issue 8, item 1: Fargate counts a tmpfs mount against the task's memory.
 func TestTmpfsMustFitTheTaskMemoryBecauseFargateCountsTmpfsAgainstIt(t *testing.T) {
-	cfg, err := decodeWith(t, nil)
+	cfg, err := decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", nil)})
 	require.NoError(t, err)
 	require.Equal(t, stackconfig.DefaultTmpfsMiB, cfg.Services["nginx"].Tmpfs(), "unset means the documented default")
 	require.Equal(t, 64, stackconfig.DefaultTmpfsMiB)
 
-	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", 256)})
+	sized := func(tmpfs int) string {
+		return servicesWith(t, "nginx", map[string]any{"cpu": 256, "memory": 512, "tmpfsMiB": tmpfs})
+	}
+	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:services": sized(256)})
 	require.NoError(t, err, "half of the task's 512 MiB fits")
 	require.Equal(t, 256, cfg.Services["nginx"].Tmpfs())
 
-	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", 600)})
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": sized(600)})
 	require.ErrorContains(t, err, "config omnirapeutic:services.nginx.tmpfsMiB: 600 MiB of tmpfs /tmp does not fit the task's 512 MiB of memory: Fargate counts tmpfs against task memory")
-	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "tmpfsMiB", -1)})
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": sized(-1)})
 	require.ErrorContains(t, err, "config omnirapeutic:services.nginx.tmpfsMiB: -1 MiB")
 }
 
@@ -311,14 +362,9 @@ func TestNoServiceMayReceiveTheAuroraMasterSecret(t *testing.T) {
 	require.Contains(t, err.Error(), `config omnirapeutic:services.worker.secrets: "database" would hand the service the Aurora master login (rds_superuser)`)
 	require.Contains(t, err.Error(), "set database: true instead, and the service connects with IAM database authentication as app_worker")
 
-	cfg, err := decodeWith(t, nil)
-	require.NoError(t, err)
-	require.True(t, cfg.Services["api"].Database)
-	require.True(t, cfg.Services["worker"].Database)
-	require.False(t, cfg.Services["web"].Database)
-	require.False(t, cfg.Services["nginx"].Database)
 	require.Equal(t, "app_api", stackconfig.DatabaseUser("api"))
 	require.Equal(t, "app_web_v2", stackconfig.DatabaseUser("web-v2"), "hyphens would need quoting in SQL")
+	require.Equal(t, "migrate_web_v2", stackconfig.MigrationUser("web-v2"))
 }
 
 // Secret names are typed constants; the config values a stack file writes are
@@ -344,7 +390,7 @@ func TestServicesWithSecretsOrTheDatabaseNeedHttpsBecausePhiMustNotCrossPlainHtt
 	m["api"]["enabled"] = true
 	on, _ := json.Marshal(m)
 
-	_, err := decodeWith(t, map[string]string{"omnirapeutic:services": string(on)})
+	_, err := decodeWith(t, map[string]string{"omnirapeutic:services": string(on), "omnirapeutic:edge": noCertificate})
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "config omnirapeutic:services.api.enabled: a service that receives secrets or the database may handle PHI, "+
 		"which must not be served over plain HTTP, and omnirapeutic:edge.certificateArn is empty: set it to an ACM certificate ARN in us-east-1")
@@ -352,18 +398,18 @@ func TestServicesWithSecretsOrTheDatabaseNeedHttpsBecausePhiMustNotCrossPlainHtt
 	m["api"]["database"] = false
 	m["api"]["secrets"] = []stackconfig.SecretName{stackconfig.APIKeys}
 	on, _ = json.Marshal(m)
-	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": string(on)})
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": string(on), "omnirapeutic:edge": noCertificate})
 	require.ErrorContains(t, err, "config omnirapeutic:services.api.enabled: a service that receives secrets")
 
 	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": string(on), "omnirapeutic:edge": certificate})
 	require.NoError(t, err, "with a certificate the service may run")
-	_, err = decodeWith(t, nil)
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:edge": noCertificate, "omnirapeutic:services": servicesWith(t, "nginx", map[string]any{"enabled": true})})
 	require.NoError(t, err, "the nginx test page (no secrets, no database) runs over HTTP")
 }
 
 // Issue 8, item 6: alarms must reach someone; HTTPS endpoints are URLs.
 func TestAlarmTopicWithoutSubscriberIsAWarningAndHttpsEndpointsAreValidated(t *testing.T) {
-	cfg, err := decodeWith(t, nil)
+	cfg, err := decodeWith(t, map[string]string{"omnirapeutic:alarmEmails": "[]", "omnirapeutic:alarmHttpsEndpoints": "[]"})
 	require.NoError(t, err)
 	require.Len(t, cfg.Warnings(), 1)
 	require.Contains(t, cfg.Warnings()[0], "the alarm topic has no subscriber: omnirapeutic:alarmEmails and omnirapeutic:alarmHttpsEndpoints are both empty")
@@ -377,4 +423,62 @@ func TestAlarmTopicWithoutSubscriberIsAWarningAndHttpsEndpointsAreValidated(t *t
 
 	_, err = decodeWith(t, map[string]string{"omnirapeutic:alarmHttpsEndpoints": `["http://pager.example/hook"]`})
 	require.ErrorContains(t, err, `config omnirapeutic:alarmHttpsEndpoints: "http://pager.example/hook" is not an https:// URL`)
+}
+
+// A service runs on X86_64 unless it says ARM64 (Graviton), the two values
+// ECS accepts for runtimePlatform.cpuArchitecture on Fargate; anything else
+// is refused naming the key, the value and both choices.
+func TestCpuArchitectureIsX86OrArm(t *testing.T) {
+	cfg, err := decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "cpuArchitecture", nil)})
+	require.NoError(t, err)
+	require.Equal(t, stackconfig.X86_64, cfg.Services["nginx"].Architecture(), "unset means X86_64")
+	require.Equal(t, "linux/amd64", stackconfig.DockerPlatform(cfg.Services["nginx"].Architecture()))
+
+	cfg, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "cpuArchitecture", "ARM64")})
+	require.NoError(t, err)
+	require.Equal(t, stackconfig.ARM64, cfg.Services["nginx"].Architecture())
+	require.Equal(t, "linux/arm64", stackconfig.DockerPlatform(stackconfig.ARM64))
+
+	_, err = decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "cpuArchitecture", "arm64")})
+	require.ErrorContains(t, err, `config omnirapeutic:services.nginx.cpuArchitecture: "arm64" is not a CPU architecture Fargate runs: X86_64 or ARM64 (or leave it unset for X86_64)`)
+}
+
+// Plain environment variables are settings: accepted as given; a name the
+// platform sets, a name AWS owns, and a secret-looking name or value are
+// refused with the fix, and the error never repeats a secret-looking value.
+func TestEnvironmentTakesSettingsAndRefusesSecrets(t *testing.T) {
+	env := func(vars map[string]string) (*stackconfig.Config, error) {
+		return decodeWith(t, map[string]string{"omnirapeutic:services": services(t, "nginx", "environment", vars)})
+	}
+	cfg, err := env(map[string]string{"LOG_LEVEL": "info", "CACHE_KEY_PREFIX": "v2", "PUBLIC_URL": "https://app.omnirapeutic.example/"})
+	require.NoError(t, err)
+	require.Equal(t, "info", cfg.Services["nginx"].Environment["LOG_LEVEL"])
+
+	const secret = "hunter2-correct-horse"
+	for name, tc := range map[string]struct {
+		vars map[string]string
+		want string
+	}{
+		"a database setting":       {map[string]string{"DB_HOST": "elsewhere"}, "DB_HOST is set by the platform"},
+		"the API keys":             {map[string]string{"API_KEYS": "x"}, "API_KEYS is set by the platform"},
+		"an AWS name":              {map[string]string{"AWS_REGION": "us-west-2"}, "names starting AWS_ belong to AWS"},
+		"ECS credentials (ECS.8)":  {map[string]string{"ECS_ENGINE_AUTH_DATA": "x"}, "names starting ECS_ belong to AWS"},
+		"not a name":               {map[string]string{"1ST": "x"}, `"1ST" is not an environment variable name`},
+		"a password by name":       {map[string]string{"SMTP_PASSWORD": secret}, `SMTP_PASSWORD looks like a secret (the name has "PASSWORD" in it)`},
+		"a key by name":            {map[string]string{"STRIPE_KEY": secret}, "STRIPE_KEY looks like a secret (the name ends in KEY)"},
+		"a token by name":          {map[string]string{"slack_token": secret}, `slack_token looks like a secret (the name has "TOKEN" in it)`},
+		"an AWS key by value":      {map[string]string{"UPLOADER": "AKIAIOSFODNN7EXAMPLE"}, "UPLOADER looks like a secret (the value looks like an AWS access key ID)"},
+		"a URL with a password":    {map[string]string{"DATABASE_URL": "postgres://app:" + secret + "@db:5432/x"}, "the value looks like a URL with a password in it"},
+		"a PEM key by value":       {map[string]string{"TLS": "-----BEGIN RSA PRIVATE KEY-----\nMIIE"}, "the value looks like a PEM private key"},
+		"a GitHub token by value":  {map[string]string{"BOT": "ghp_abcdefghijklmnopqrstuvwxyz0123456789"}, "the value looks like a GitHub token"},
+		"an arbitrary secret name": {map[string]string{"CLIENT_SECRET": secret}, "put it in the API-keys secret (secrets: [apiKeys], which the container sees as API_KEYS)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := env(tc.vars)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), "config omnirapeutic:services.nginx.environment: ")
+			require.Contains(t, err.Error(), tc.want)
+			require.NotContains(t, err.Error(), secret, "a secret-looking value is never repeated")
+		})
+	}
 }

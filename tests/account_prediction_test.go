@@ -66,16 +66,13 @@ func TestNoUnexceptedFailureAnywhereInTheAccount(t *testing.T) {
 	assert.Len(t, rep.Verdicts, len(conformance.HIPAARules))
 	assert.Contains(t, rep.Sources, synth.BootstrapSource, "the bootstrap stack shares the account")
 
-	on, err := runWith(t, allServicesOn)
-	require.NoError(t, err)
-	assert.Empty(t, unexcepted(predictAccount(t, on)))
+	assert.Empty(t, unexcepted(predictAccount(t, allServicesOn(t))))
 }
 
 // TestAWSCreatedAlarmsAreJudged: each target-tracking policy brings two
 // alarms AWS makes, which the pack judges and the exceptions must accept.
 func TestAWSCreatedAlarmsAreJudged(t *testing.T) {
-	on, err := runWith(t, allServicesOn)
-	require.NoError(t, err)
+	on := allServicesOn(t)
 	policies := 0
 	for _, p := range on.OfType("aws:appautoscaling/policy:Policy") {
 		if p.Str("policyType") == "TargetTrackingScaling" {

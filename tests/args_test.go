@@ -78,6 +78,7 @@ var components = []argsCase{
 	constructor("logs", "GroupArgs", logs.NewGroup),
 	constructor("pipeline", "StateBackendArgs", pipeline.NewStateBackend),
 	constructor("pipeline", "GitHubAccessArgs", pipeline.NewGitHubAccess),
+	constructor("pipeline", "AppDeployArgs", pipeline.NewAppDeploy),
 }
 
 // runAlone runs one program under the recording mock.

@@ -45,19 +45,45 @@ func bootstrap(t *testing.T) *synth.Result {
 	return bootstrapResult
 }
 
-// TestBootstrapInventory pins every resource the bootstrap stack creates.
+// TestBootstrapInventory: the backend, GitHub's access, and one deploy role
+// per application and stack the bootstrap stack file lists.
 func TestBootstrapInventory(t *testing.T) {
-	r := bootstrap(t)
-	counts := map[string]int{}
-	for _, res := range r.Resources {
-		counts[res.Type]++
+	for _, r := range []*synth.Result{bootstrap(t), bootstrapWithApps(t)} {
+		counts := map[string]int{}
+		for _, res := range r.Resources {
+			counts[res.Type]++
+		}
+		apps := 0
+		settings := settingsOf(t, r)
+		for _, app := range settings.Apps {
+			apps += len(app.Deploys)
+		}
+		assert.Equal(t, map[string]int{
+			"omnirapeutic:pipeline:StateBackend": 1, "omnirapeutic:pipeline:GitHubAccess": 1, "omnirapeutic:storage:Bucket": 1,
+			tKey: 2, tAlias: 2,
+			tBucket: 1, tBucketPAB: 1, tBucketOwner: 1, tBucketVersion: 1, tBucketSSE: 1, tBucketLifecyle: 1, tBucketPolicy: 1,
+			tOidc: 1, tRole: 2 + apps, tPolicy: 2 + apps, tAttachment: 4 + apps, "omnirapeutic:pipeline:AppDeploy": apps,
+		}, withoutZeros(counts, "omnirapeutic:pipeline:AppDeploy"))
 	}
-	assert.Equal(t, map[string]int{
-		"omnirapeutic:pipeline:StateBackend": 1, "omnirapeutic:pipeline:GitHubAccess": 1, "omnirapeutic:storage:Bucket": 1,
-		tKey: 2, tAlias: 2,
-		tBucket: 1, tBucketPAB: 1, tBucketOwner: 1, tBucketVersion: 1, tBucketSSE: 1, tBucketLifecyle: 1, tBucketPolicy: 1,
-		tOidc: 1, tRole: 2, tPolicy: 2, tAttachment: 4,
-	}, counts)
+}
+
+// withoutZeros adds a zero count for types a run did not register, so one
+// expected map serves every run.
+func withoutZeros(counts map[string]int, types ...string) map[string]int {
+	for _, typ := range types {
+		if _, ok := counts[typ]; !ok {
+			counts[typ] = 0
+		}
+	}
+	return counts
+}
+
+// settingsOf decodes the configuration a bootstrap run had.
+func settingsOf(t *testing.T, r *synth.Result) *pipeline.Settings {
+	t.Helper()
+	s, err := pipeline.DecodeSettings(r.Config.Project, r.Config.Lookup)
+	require.NoError(t, err)
+	return s
 }
 
 // TestStateBackend pins the state bucket and the keys: private, versioned,
@@ -134,6 +160,18 @@ func TestBootstrapBadConfig(t *testing.T) {
 		{"omnirapeutic-bootstrap:repository", "infrastructure", `omnirapeutic-bootstrap:repository: "infrastructure" is not a GitHub repository (owner/name)`},
 		{"omnirapeutic-bootstrap:repository", "omnirapeutic/*", `omnirapeutic-bootstrap:repository: "omnirapeutic/*" is not a GitHub repository`},
 		{"omnirapeutic-bootstrap:environment", "prod*", `omnirapeutic-bootstrap:environment: "prod*" is not an environment name`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic/api","repositoryOwnerId":"1000001","repositoryId":"2000002","deploys":{"production":"main*"}}}`,
+			`omnirapeutic-bootstrap:apps.api.deploys.production: "main*" is not a branch name`},
+		{"omnirapeutic-bootstrap:apps", `{"API":{"repository":"omnirapeutic","repositoryOwnerId":"1000001","repositoryId":"2000002","deploys":{}}}`,
+			`omnirapeutic-bootstrap:apps: "API" is not a service name of the platform`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic","repositoryOwnerId":"1000001","repositoryId":"2000002","deploys":{}}}`,
+			`omnirapeutic-bootstrap:apps.api: repository "omnirapeutic"`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic/api","repositoryOwnerId":"1000001","repositoryId":"api","deploys":{"production":"main"}}}`,
+			`repositoryId "api": pipeline.Repository: ID: "api" is not a numeric ID`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic/api","repositoryOwnerId":"1000001","repositoryId":"2000002","deploys":{}}}`,
+			`omnirapeutic-bootstrap:apps.api.deploys: empty`},
+		{"omnirapeutic-bootstrap:apps", `{"api":{"repository":"omnirapeutic/api","repositoryOwnerId":"1000001","repositoryId":"2000002","branch":"main"}}`,
+			`omnirapeutic-bootstrap:apps.api.branch: unknown key (value "main")`},
 	} {
 		t.Run(tc.value, func(t *testing.T) {
 			r, err := synth.RunProgram(synth.Options{Dir: "../bootstrap", Overrides: map[string]string{tc.key: tc.value}}, deployBootstrap)
@@ -212,5 +250,6 @@ func TestBootstrapDefaultsComeFromPulumiYaml(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Equal(t, "config omnirapeutic-bootstrap:branch is required\nconfig omnirapeutic-bootstrap:environment is required\n"+
-		"config omnirapeutic-bootstrap:stagingEnvironment is required\nconfig omnirapeutic-bootstrap:existingOidcProvider is required", err.Error())
+		"config omnirapeutic-bootstrap:stagingEnvironment is required\nconfig omnirapeutic-bootstrap:existingOidcProvider is required\n"+
+		"config omnirapeutic-bootstrap:apps is required", err.Error())
 }

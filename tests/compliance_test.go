@@ -3,14 +3,18 @@ package tests
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 )
 
 const (
@@ -25,100 +29,117 @@ const (
 	tEventTarget    = "aws:cloudwatch/eventTarget:EventTarget"
 )
 
-func assertAuditLifecycle(t *testing.T, r *synth.Result, name string) {
+// assertAuditBucket checks an audit bucket: the audit lifecycle for the
+// stack's retention, the S3 key, protection.
+func assertAuditBucket(t *testing.T, s *stack, name string) {
 	t.Helper()
-	rule := find(t, r, tBucketLifecyle, name+"-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
-	assert.Equal(t, map[string]any{"days": 2192.0}, rule["expiration"], "audit logs are kept six years")
-	assert.Equal(t, []any{
-		map[string]any{"days": 90.0, "storageClass": "STANDARD_IA"},
-		map[string]any{"days": 365.0, "storageClass": "GLACIER"},
-	}, rule["transitions"])
-	sse := find(t, r, tBucketSSE, name+"-encryption").Inputs["rules"].([]any)[0].(map[string]any)
-	assert.Equal(t, map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": keyArn("s3")}, sse["applyServerSideEncryptionByDefault"])
-	assert.True(t, find(t, r, tBucket, name).Protect, "%s holds audit evidence", name)
+	assertLifecycle(t, s.Result, name, compliance.AuditLifecycle(s.cfg.Logs.AuditRetentionDays))
+	sse := find(t, s.Result, tBucketSSE, name+"-encryption").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.Equal(t, map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": s.keyArn(t, "s3")}, sse["applyServerSideEncryptionByDefault"])
+	assert.True(t, find(t, s.Result, tBucket, name).Protect, "%s holds audit evidence", name)
 }
 
-func TestCloudTrail(t *testing.T) {
-	r := production(t)
-	trail := find(t, r, tTrail, "cloudtrail")
-	assert.Equal(t, "omnirapeutic-production", trail.Str("name"))
+func ruleCloudTrail(t *testing.T, s *stack) {
+	trail := find(t, s.Result, tTrail, "cloudtrail")
+	trailArn := s.arn("cloudtrail", "trail/"+s.scope.Prefix)
+	assert.Equal(t, s.scope.Prefix, trail.Str("name"))
 	assert.Equal(t, true, trail.Inputs["isMultiRegionTrail"])
 	assert.Equal(t, true, trail.Inputs["includeGlobalServiceEvents"])
 	assert.Equal(t, true, trail.Inputs["enableLogFileValidation"])
 	assert.Equal(t, true, trail.Inputs["enableLogging"])
-	assert.Equal(t, keyArn("s3"), trail.Str("kmsKeyId"))
-	assert.Equal(t, "omnirapeutic-production-cloudtrail-123456789012", trail.Str("s3BucketName"))
-	assert.Equal(t, "arn:aws:logs:us-east-1:"+account+":log-group:/aws/cloudtrail/omnirapeutic-production:*", trail.Str("cloudWatchLogsGroupArn"))
-	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-cloudtrail-logs", trail.Str("cloudWatchLogsRoleArn"))
-	assert.Contains(t, trail.Dependencies, find(t, r, tBucketPolicy, "cloudtrail-bucket-policy").URN, "CloudTrail checks the bucket policy on creation")
+	assert.Equal(t, s.keyArn(t, "s3"), trail.Str("kmsKeyId"))
+	assert.Equal(t, compliance.TrailBucketName(s.scope), trail.Str("s3BucketName"))
+	assert.Equal(t, s.arn("logs", "log-group:"+compliance.TrailLogGroupName(s.scope)+":*"), trail.Str("cloudWatchLogsGroupArn"))
+	assert.Equal(t, s.arn("iam", "role/"+s.name("cloudtrail-logs")), trail.Str("cloudWatchLogsRoleArn"))
+	assert.Contains(t, trail.Dependencies, find(t, s.Result, tBucketPolicy, "cloudtrail-bucket-policy").URN, "CloudTrail checks the bucket policy on creation")
 
-	doc := assertPrivateBucket(t, r, "cloudtrail-bucket", "omnirapeutic-production-cloudtrail-123456789012")
+	doc := assertPrivateBucket(t, s.Result, "cloudtrail-bucket", compliance.TrailBucketName(s.scope))
 	write := statement(t, doc, "CloudTrailWritesLogs")
 	assert.Equal(t, policy.Service("cloudtrail.amazonaws.com"), write.Principal)
-	assert.Equal(t, []string{"arn:aws:s3:::omnirapeutic-production-cloudtrail-123456789012/AWSLogs/123456789012/*"}, write.Resource)
-	assert.Equal(t, []string{"arn:aws:cloudtrail:us-east-1:" + account + ":trail/omnirapeutic-production"}, write.Condition["StringEquals"]["aws:SourceArn"])
-	assertAuditLifecycle(t, r, "cloudtrail-bucket")
+	assert.Equal(t, []string{s.arn("s3", compliance.TrailBucketName(s.scope)+"/AWSLogs/"+s.scope.Account+"/*")}, write.Resource)
+	assert.Equal(t, []string{trailArn}, write.Condition["StringEquals"]["aws:SourceArn"])
+	assertAuditBucket(t, s, "cloudtrail-bucket")
 
-	pol, err := policy.Parse(find(t, r, tPolicy, "cloudtrail-logs-policy").Str("policy"))
+	pol, err := policy.Parse(find(t, s.Result, tPolicy, "cloudtrail-logs-policy").Str("policy"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"arn:aws:logs:us-east-1:" + account + ":log-group:/aws/cloudtrail/omnirapeutic-production:log-stream:*"}, pol.Statement[0].Resource)
-	assert.Equal(t, "arn:aws:cloudtrail:us-east-1:"+account+":trail/omnirapeutic-production", r.Outputs["trailArn"])
+	assert.Equal(t, []string{s.arn("logs", "log-group:"+compliance.TrailLogGroupName(s.scope)+":log-stream:*")}, pol.Statement[0].Resource)
+	assert.Equal(t, trailArn, s.Outputs["trailArn"])
+
+	// The trail's SSE-KMS bucket uses an S3 Bucket Key, so CloudTrail needs
+	// kms:Decrypt to create or update the trail; only this trail (confused deputy).
+	sse := find(t, s.Result, tBucketSSE, "cloudtrail-bucket-encryption").Inputs["rules"].([]any)[0].(map[string]any)
+	require.Equal(t, true, sse["bucketKeyEnabled"], "the premise: the trail bucket uses an S3 Bucket Key")
+	decrypt := statement(t, keyPolicy(t, s.Result, "s3"), "CloudTrailDecryptsWithBucketKey")
+	assert.Equal(t, []string{"kms:Decrypt"}, decrypt.Action)
+	assert.Equal(t, []string{trailArn}, decrypt.Condition["StringEquals"]["aws:SourceArn"])
 }
 
-func TestConfigRecorderAndHipaaPack(t *testing.T) {
-	r := production(t)
-	rec := find(t, r, tRecorder, "config")
-	assert.Equal(t, "omnirapeutic-production", rec.Str("name"))
+// ruleConfigRecorder: the stack that owns the account singletons records
+// everything and deploys the HIPAA pack once the recorder is on, with this
+// stack's VPC and the ports it opens to the world; any other stack creates
+// none of it.
+func ruleConfigRecorder(t *testing.T, s *stack) {
+	if !s.cfg.OwnsAccountSingletons {
+		for _, typ := range []string{tRecorder, tDelivery, tRecorderStatus, tPack} {
+			assert.Empty(t, s.OfType(typ), "another stack owns %s", typ)
+		}
+		assert.Nil(t, s.Find(tBucket, "config-bucket"))
+		return
+	}
+	rec := find(t, s.Result, tRecorder, "config")
+	assert.Equal(t, s.scope.Prefix, rec.Str("name"))
 	assert.Equal(t, map[string]any{"allSupported": true, "includeGlobalResourceTypes": true}, rec.Inputs["recordingGroup"])
-	ch := find(t, r, tDelivery, "config-delivery")
-	assert.Equal(t, "omnirapeutic-production-config-123456789012", ch.Str("s3BucketName"))
-	assert.Equal(t, keyArn("s3"), ch.Str("s3KmsKeyArn"))
-	status := find(t, r, tRecorderStatus, "config-status")
+	ch := find(t, s.Result, tDelivery, "config-delivery")
+	assert.Equal(t, compliance.ConfigBucketName(s.scope), ch.Str("s3BucketName"))
+	assert.Equal(t, s.keyArn(t, "s3"), ch.Str("s3KmsKeyArn"))
+	status := find(t, s.Result, tRecorderStatus, "config-status")
 	assert.Equal(t, true, status.Inputs["isEnabled"])
 	assert.Contains(t, status.Dependencies, ch.URN)
-	doc := assertPrivateBucket(t, r, "config-bucket", "omnirapeutic-production-config-123456789012")
-	assert.Equal(t, []string{account}, statement(t, doc, "ConfigWritesSnapshots").Condition["StringEquals"]["aws:SourceAccount"])
-	assertAuditLifecycle(t, r, "config-bucket")
+	doc := assertPrivateBucket(t, s.Result, "config-bucket", compliance.ConfigBucketName(s.scope))
+	assert.Equal(t, []string{s.scope.Account}, statement(t, doc, "ConfigWritesSnapshots").Condition["StringEquals"]["aws:SourceAccount"])
+	assertAuditBucket(t, s, "config-bucket")
 
-	role := find(t, r, tRole, "config-role")
-	var attached []string
-	for _, a := range r.OfType(tAttachment) {
-		if a.Str("role") == role.Str("name") {
-			attached = append(attached, a.Str("policyArn"))
-		}
-	}
+	role := find(t, s.Result, tRole, "config-role")
 	assert.ElementsMatch(t, []string{
-		"arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
-		policyArn(t, r, "config-policy", "omnirapeutic-production-config-"),
-	}, attached)
-	delivery, err := policy.Parse(find(t, r, tPolicy, "config-policy").Str("policy"))
+		s.scope.ManagedPolicyARN("service-role/AWS_ConfigRole"),
+		policyArn(t, s.Result, "config-policy", s.name("config")+"-"),
+	}, attachedPolicies(s.Result, role.Str("name")))
+	delivery, err := policy.Parse(find(t, s.Result, tPolicy, "config-policy").Str("policy"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"arn:aws:s3:::omnirapeutic-production-config-123456789012/AWSLogs/123456789012/Config/*"}, statement(t, delivery, "WriteSnapshots").Resource)
-	assert.Equal(t, []string{keyArn("s3")}, statement(t, delivery, "EncryptSnapshots").Resource)
+	assert.Equal(t, []string{s.arn("s3", compliance.ConfigBucketName(s.scope)+"/AWSLogs/"+s.scope.Account+"/Config/*")}, statement(t, delivery, "WriteSnapshots").Resource)
+	assert.Equal(t, []string{s.keyArn(t, "s3")}, statement(t, delivery, "EncryptSnapshots").Resource)
 
-	pack := find(t, r, tPack, "config-hipaa")
-	assert.Equal(t, "omnirapeutic-production-hipaa", pack.Str("name"))
+	pack := find(t, s.Result, tPack, "config-hipaa")
+	assert.Equal(t, s.name("hipaa"), pack.Str("name"))
 	assert.Contains(t, pack.Dependencies, status.URN, "the pack is created after the recorder is on")
 	assert.LessOrEqual(t, len(pack.Str("templateBody")), 51200, "AWS accepts at most 51,200 bytes inline")
 	assert.Equal(t, []any{
-		map[string]any{"parameterName": "AuthorizedVpcIds", "parameterValue": "network-vpc-id"},
-		map[string]any{"parameterName": "AuthorizedTcpPorts", "parameterValue": "80,443"},
-		map[string]any{"parameterName": "VaultPolicyAdminArns", "parameterValue": "arn:aws:iam::" + account + ":role/omnirapeutic-github-deploy"},
+		map[string]any{"parameterName": "AuthorizedVpcIds", "parameterValue": find(t, s.Result, tVpc, "network-vpc").ID},
+		map[string]any{"parameterName": "AuthorizedTcpPorts", "parameterValue": security.InternetPorts()},
+		map[string]any{"parameterName": "VaultPolicyAdminArns", "parameterValue": strings.Join(data.VaultPolicyAdmins(s.scope), ",")},
 	}, pack.Inputs["inputParameters"])
-
 	rules, err := synth.PackRules(pack)
 	require.NoError(t, err)
 	assert.Len(t, rules, len(conformance.HIPAARules))
+	for _, props := range rules {
+		assert.Equal(t, "AWS", props["Source"].(map[string]any)["Owner"], "AWS managed rules only")
+	}
+	assert.Equal(t, s.scope.Prefix, s.Outputs["configRecorderName"])
+}
+
+// TestHipaaPackTable: the pack as data holds AWS's rules, each carrying the
+// safeguards it evidences unless its mapping could not be verified, and the
+// stack's facts reach the two rules that take them.
+func TestHipaaPackTable(t *testing.T) {
+	rules, err := synth.PackRules(find(t, production(t), tPack, "config-hipaa"))
+	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(rules), 100, "AWS's HIPAA Security pack has well over a hundred rules")
 	var sawVpc, sawPorts bool
 	for _, props := range rules {
-		src := props["Source"].(map[string]any)
-		assert.Equal(t, "AWS", src["Owner"], "AWS managed rules only")
 		in, _ := props["InputParameters"].(map[string]any)
-		switch src["SourceIdentifier"] {
+		switch props["Source"].(map[string]any)["SourceIdentifier"] {
 		case "INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY":
 			sawVpc = true
-			assert.Contains(t, in, "AuthorizedVpcIds")
 			assert.Equal(t, map[string]any{"Ref": "AuthorizedVpcIds"}, in["AuthorizedVpcIds"])
 		case "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS":
 			sawPorts = true
@@ -137,16 +158,23 @@ func TestConfigRecorderAndHipaaPack(t *testing.T) {
 		}
 	}
 	assert.Len(t, conformance.UnmappedRules, 55)
-	assert.Equal(t, "omnirapeutic-production", r.Outputs["configRecorderName"])
 }
 
-func TestGuardDuty(t *testing.T) {
-	r := production(t)
-	d := find(t, r, tDetector, "guardduty")
+// ruleGuardDuty: in the stack that owns the account singletons, every
+// detector feature on (runtime monitoring managing the Fargate agent) and
+// high-severity findings to the alarm topic.
+func ruleGuardDuty(t *testing.T, s *stack) {
+	if !s.cfg.OwnsAccountSingletons {
+		assert.Empty(t, s.OfType(tDetector))
+		assert.Nil(t, s.Find(tEventRule, "guardduty-findings"))
+		assert.NotContains(t, s.Outputs, "guardDutyDetectorId")
+		return
+	}
+	d := find(t, s.Result, tDetector, "guardduty")
 	assert.Equal(t, true, d.Inputs["enable"])
-	assert.Equal(t, "FIFTEEN_MINUTES", d.Str("findingPublishingFrequency"))
+	assert.Equal(t, compliance.FindingPublishingFrequency, d.Str("findingPublishingFrequency"))
 	features := map[string]any{}
-	for _, f := range r.OfType(tFeature) {
+	for _, f := range s.OfType(tFeature) {
 		assert.Equal(t, d.ID, f.Str("detectorId"))
 		assert.Equal(t, "ENABLED", f.Str("status"))
 		features[f.Str("name")] = f.Inputs["additionalConfigurations"]
@@ -163,18 +191,17 @@ func TestGuardDuty(t *testing.T) {
 			map[string]any{"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"},
 		},
 	}, features)
-
-	rule := find(t, r, tEventRule, "guardduty-findings")
-	assert.Equal(t, "omnirapeutic-production-guardduty-high-severity", rule.Str("name"))
+	rule := find(t, s.Result, tEventRule, "guardduty-findings")
+	assert.Equal(t, compliance.FindingsRuleName(s.scope), rule.Str("name"))
 	var pattern map[string]any
 	require.NoError(t, json.Unmarshal([]byte(rule.Str("eventPattern")), &pattern))
 	assert.Equal(t, map[string]any{
 		"source":      []any{"aws.guardduty"},
 		"detail-type": []any{"GuardDuty Finding"},
-		"detail":      map[string]any{"severity": []any{map[string]any{"numeric": []any{">=", 7.0}}}},
+		"detail":      map[string]any{"severity": []any{map[string]any{"numeric": []any{">=", float64(compliance.HighSeverity)}}}},
 	}, pattern)
-	target := find(t, r, tEventTarget, "guardduty-findings-to-topic")
-	assert.Equal(t, topicArn, target.Str("arn"))
-	assert.Equal(t, "omnirapeutic-production-guardduty-high-severity", target.Str("rule"))
-	assert.Equal(t, "guardduty-id", r.Outputs["guardDutyDetectorId"])
+	target := find(t, s.Result, tEventTarget, "guardduty-findings-to-topic")
+	assert.Equal(t, s.topicArn(t), target.Str("arn"))
+	assert.Equal(t, compliance.FindingsRuleName(s.scope), target.Str("rule"))
+	assert.Equal(t, d.ID, s.Outputs["guardDutyDetectorId"])
 }

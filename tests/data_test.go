@@ -2,13 +2,16 @@ package tests
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 )
 
 const (
@@ -21,53 +24,62 @@ const (
 	tDocument        = "aws:ssm/document:Document"
 )
 
-func TestAuroraCluster(t *testing.T) {
-	r := production(t)
-	c := find(t, r, tCluster, "aurora-cluster")
-	assert.Equal(t, "omnirapeutic-production", c.Str("clusterIdentifier"))
+// dataSubnetIDs are the data subnets' IDs in AZ order.
+func (s *stack) subnetIDs(t *testing.T, tier string) []any {
+	t.Helper()
+	var out []any
+	for _, az := range s.cfg.Network.AvailabilityZones {
+		out = append(out, find(t, s.Result, tSubnet, "network-"+tier+"-"+az).ID)
+	}
+	return out
+}
+
+func ruleAuroraCluster(t *testing.T, s *stack) {
+	c := find(t, s.Result, tCluster, "aurora-cluster")
+	a := s.cfg.Aurora
+	assert.Equal(t, data.ClusterID(s.scope), c.Str("clusterIdentifier"))
 	assert.Equal(t, "aurora-postgresql", c.Str("engine"))
-	assert.Equal(t, "15.10", c.Str("engineVersion"))
+	assert.Equal(t, a.EngineVersion, c.Str("engineVersion"))
 	assert.Equal(t, "provisioned", c.Str("engineMode"))
-	assert.Equal(t, map[string]any{"minCapacity": 0.5, "maxCapacity": 1.0}, c.Inputs["serverlessv2ScalingConfiguration"])
-	assert.Equal(t, "omnirapeutic", c.Str("databaseName"))
-	assert.EqualValues(t, 5432, c.Inputs["port"])
-	assert.Equal(t, "dbadmin", c.Str("masterUsername"))
+	assert.Equal(t, map[string]any{"minCapacity": a.MinCapacity, "maxCapacity": a.MaxCapacity}, c.Inputs["serverlessv2ScalingConfiguration"])
+	assert.Equal(t, data.DatabaseName, c.Str("databaseName"))
+	assert.EqualValues(t, security.PostgresPort, c.Inputs["port"])
+	assert.Equal(t, a.MasterUsername, c.Str("masterUsername"))
 	assert.Equal(t, true, c.Inputs["manageMasterUserPassword"])
 	assert.NotContains(t, c.Inputs, "masterPassword", "no password may pass through config or state")
-	assert.Equal(t, keyArn("secrets"), c.Str("masterUserSecretKmsKeyId"))
+	assert.Equal(t, s.keyArn(t, "secrets"), c.Str("masterUserSecretKmsKeyId"))
 	assert.Equal(t, true, c.Inputs["storageEncrypted"])
-	assert.Equal(t, keyArn("aurora"), c.Str("kmsKeyId"))
-	assert.EqualValues(t, 7, c.Inputs["backupRetentionPeriod"])
-	assert.Equal(t, "07:00-08:00", c.Str("preferredBackupWindow"))
-	assert.Equal(t, "sun:08:30-sun:09:30", c.Str("preferredMaintenanceWindow"))
+	assert.Equal(t, s.keyArn(t, "aurora"), c.Str("kmsKeyId"))
+	assert.EqualValues(t, a.BackupRetentionDays, c.Inputs["backupRetentionPeriod"])
+	assert.Equal(t, data.PreferredBackupWindow, c.Str("preferredBackupWindow"))
+	assert.Equal(t, data.PreferredMaintenanceWindow, c.Str("preferredMaintenanceWindow"))
 	assert.Equal(t, true, c.Inputs["deletionProtection"])
 	assert.Equal(t, false, c.Inputs["skipFinalSnapshot"])
-	assert.Equal(t, "omnirapeutic-production-final-network-vpc-id", c.Str("finalSnapshotIdentifier"), "unique per incarnation of the stack (its VPC)")
+	assert.Equal(t, data.ClusterID(s.scope)+"-final-"+find(t, s.Result, tVpc, "network-vpc").ID, c.Str("finalSnapshotIdentifier"), "unique per incarnation of the stack (its VPC)")
 	assert.Equal(t, true, c.Inputs["applyImmediately"], "a pending change would be sent again on every up")
 	assert.Equal(t, true, c.Inputs["copyTagsToSnapshot"])
 	assert.Equal(t, true, c.Inputs["iamDatabaseAuthenticationEnabled"])
 	assert.Equal(t, []any{"postgresql"}, c.Inputs["enabledCloudwatchLogsExports"])
 	assert.Contains(t, c.IgnoreChanges, "engineVersion", "automatic minor upgrades move the version; pulumi up must not try to go back")
+	assert.Equal(t, []any{find(t, s.Result, tSG, "security-groups-aurora").ID}, c.Inputs["vpcSecurityGroupIds"], "the Aurora security group only")
 
-	sg := find(t, r, tSG, "security-groups-aurora")
-	assert.Equal(t, []any{sg.ID}, c.Inputs["vpcSecurityGroupIds"], "the Aurora security group only")
-
-	subnets := find(t, r, tSubnetGroup, "aurora-subnets")
-	assert.Equal(t, []any{"network-data-us-east-1a-id", "network-data-us-east-1b-id", "network-data-us-east-1c-id"}, subnets.Inputs["subnetIds"])
+	subnets := find(t, s.Result, tSubnetGroup, "aurora-subnets")
+	assert.Equal(t, s.subnetIDs(t, "data"), subnets.Inputs["subnetIds"])
 	assert.Equal(t, subnets.Str("name"), c.Str("dbSubnetGroupName"))
 
 	// RDS would create the export's group unencrypted and never-expiring.
-	group := find(t, r, tLogGroup, "aurora-postgresql-logs")
-	assert.Equal(t, "/aws/rds/cluster/omnirapeutic-production/postgresql", group.Str("name"))
-	assert.EqualValues(t, 2192, group.Inputs["retentionInDays"], "pgAudit output is an audit log")
+	group := find(t, s.Result, tLogGroup, "aurora-postgresql-logs")
+	assert.Equal(t, data.PostgresLogGroupName(data.ClusterID(s.scope)), group.Str("name"))
+	assert.EqualValues(t, s.cfg.Logs.AuditRetentionDays, group.Inputs["retentionInDays"], "pgAudit output is an audit log")
 	assert.Contains(t, c.Dependencies, group.URN, "the log group exists before the cluster")
 }
 
-func TestAuroraParameterGroup(t *testing.T) {
-	r := production(t)
-	pg := find(t, r, tParamGroup, "aurora-params")
-	assert.Equal(t, "aurora-postgresql15", pg.Str("family"))
-	assert.Equal(t, pg.Str("name"), find(t, r, tCluster, "aurora-cluster").Str("dbClusterParameterGroupName"))
+// ruleAuroraParameterGroup: TLS forced and pgAudit loaded, whatever the config.
+func ruleAuroraParameterGroup(t *testing.T, s *stack) {
+	pg := find(t, s.Result, tParamGroup, "aurora-params")
+	major := strings.SplitN(s.cfg.Aurora.EngineVersion, ".", 2)[0]
+	assert.Equal(t, "aurora-postgresql"+major, pg.Str("family"))
+	assert.Equal(t, pg.Str("name"), find(t, s.Result, tCluster, "aurora-cluster").Str("dbClusterParameterGroupName"))
 	got := map[string][2]any{}
 	for _, p := range pg.Inputs["parameters"].([]any) {
 		m := p.(map[string]any)
@@ -87,113 +99,84 @@ func TestAuroraParameterGroup(t *testing.T) {
 	}, got)
 }
 
-func assertInstance(t *testing.T, r *synth.Result, name, identifierPrefix, az string, tier int) {
-	t.Helper()
-	i := find(t, r, tClusterInstance, name)
-	assert.NotContains(t, i.Inputs, "identifier", "an explicit identifier would make a replacement (a new AZ) delete the instance first")
-	assert.Equal(t, identifierPrefix, i.Str("identifierPrefix"))
-	assert.LessOrEqual(t, len(identifierPrefix), 63-26, "RDS identifiers have at most 63 characters; the provider appends 26")
-	assert.Equal(t, true, i.Inputs["applyImmediately"], "a pending change would be sent again on every up")
-	assert.Equal(t, az, i.Str("availabilityZone"))
-	assert.Equal(t, "db.serverless", i.Str("instanceClass"))
-	assert.Equal(t, "aurora-postgresql", i.Str("engine"))
-	assert.NotContains(t, i.Inputs, "engineVersion", "an instance runs its cluster's version")
-	assert.Equal(t, "aurora-cluster-id", i.Str("clusterIdentifier"))
-	assert.Equal(t, false, i.Inputs["publiclyAccessible"])
-	assert.Equal(t, true, i.Inputs["autoMinorVersionUpgrade"])
-	assert.Equal(t, true, i.Inputs["performanceInsightsEnabled"])
-	assert.Equal(t, keyArn("aurora"), i.Str("performanceInsightsKmsKeyId"))
-	assert.EqualValues(t, 60, i.Inputs["monitoringInterval"])
-	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-rds-monitoring", i.Str("monitoringRoleArn"))
-	assert.Equal(t, "rds-ca-rsa2048-g1", i.Str("caCertIdentifier"))
-	assert.EqualValues(t, tier, i.Inputs["promotionTier"])
-	assert.False(t, i.Protect, "instances are not protected, so readers can be removed by config")
-}
-
-func TestAuroraWriterOnlyInProduction(t *testing.T) {
-	r := production(t)
-	require.Len(t, r.OfType(tClusterInstance), 1)
-	assertInstance(t, r, "aurora-writer", "omnirapeutic-production-writer-", "us-east-1a", 0)
-}
-
-func TestAuroraReadersFromConfig(t *testing.T) {
-	r, err := runWith(t, map[string]string{"omnirapeutic:aurora": `{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":2,
-		"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":["us-east-1b","us-east-1c"],"backupRetentionDays":7,"masterUsername":"dbadmin"}`})
-	require.NoError(t, err)
-	require.Len(t, r.OfType(tClusterInstance), 3)
-	assertInstance(t, r, "aurora-writer", "omnirapeutic-production-writer-", "us-east-1a", 0)
-	assertInstance(t, r, "aurora-reader-us-east-1b", "omnirapeutic-production-reader-1b-", "us-east-1b", 1)
-	assertInstance(t, r, "aurora-reader-us-east-1c", "omnirapeutic-production-reader-1c-", "us-east-1c", 1)
-	assert.Equal(t, map[string]any{"minCapacity": 0.5, "maxCapacity": 2.0}, find(t, r, tCluster, "aurora-cluster").Inputs["serverlessv2ScalingConfiguration"])
-}
-
-func TestAuroraBadConfigRegistersNothing(t *testing.T) {
-	for name, tc := range map[string]struct{ aurora, want string }{
-		"ACU not a half step": {`{"engineVersion":"15.10","minCapacity":0.75,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":[],"backupRetentionDays":7,"masterUsername":"dbadmin"}`,
-			"omnirapeutic:aurora.minCapacity: 0.75 ACU is not a Serverless v2 capacity"},
-		"min above max": {`{"engineVersion":"15.10","minCapacity":2,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":[],"backupRetentionDays":7,"masterUsername":"dbadmin"}`,
-			"omnirapeutic:aurora.minCapacity: 2 ACU is above maxCapacity 1 ACU"},
-		"reader in unknown AZ": {`{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":["us-east-1d"],"backupRetentionDays":7,"masterUsername":"dbadmin"}`,
-			`omnirapeutic:aurora.readerAvailabilityZones: "us-east-1d" is not one of the VPC's availability zones`},
-		"reserved master user": {`{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerAvailabilityZones":[],"backupRetentionDays":7,"masterUsername":"admin"}`,
-			`omnirapeutic:aurora.masterUsername: "admin" is not allowed`},
-		"misspelt field": {`{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-east-1a","readerCount":2,"backupRetentionDays":7,"masterUsername":"dbadmin"}`,
-			`omnirapeutic:aurora.readerCount: unknown key (value 2); known keys: backupRetentionDays,`},
-	} {
-		t.Run(name, func(t *testing.T) {
-			r, err := runWith(t, map[string]string{"omnirapeutic:aurora": tc.aurora})
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
-			assert.Empty(t, r.Resources)
-		})
+// ruleAuroraInstances: the writer in its configured AZ and one reader per
+// configured reader AZ, each named by a prefix the provider completes (a new
+// AZ creates the new instance first) and never protected, so a reader can be
+// removed by config.
+func ruleAuroraInstances(t *testing.T, s *stack) {
+	a := s.cfg.Aurora
+	require.Len(t, s.OfType(tClusterInstance), 1+len(a.ReaderAvailabilityZones))
+	check := func(name, prefix, az string, tier int) {
+		t.Helper()
+		i := find(t, s.Result, tClusterInstance, name)
+		assert.NotContains(t, i.Inputs, "identifier", "an explicit identifier would make a replacement (a new AZ) delete the instance first")
+		assert.Equal(t, prefix, i.Str("identifierPrefix"))
+		assert.LessOrEqual(t, len(prefix), 63-26, "RDS identifiers have at most 63 characters; the provider appends 26")
+		assert.Equal(t, true, i.Inputs["applyImmediately"])
+		assert.Equal(t, az, i.Str("availabilityZone"))
+		assert.Equal(t, "db.serverless", i.Str("instanceClass"))
+		assert.Equal(t, "aurora-postgresql", i.Str("engine"))
+		assert.NotContains(t, i.Inputs, "engineVersion", "an instance runs its cluster's version")
+		assert.Equal(t, find(t, s.Result, tCluster, "aurora-cluster").ID, i.Str("clusterIdentifier"))
+		assert.Equal(t, false, i.Inputs["publiclyAccessible"])
+		assert.Equal(t, true, i.Inputs["autoMinorVersionUpgrade"])
+		assert.Equal(t, true, i.Inputs["performanceInsightsEnabled"])
+		assert.Equal(t, s.keyArn(t, "aurora"), i.Str("performanceInsightsKmsKeyId"))
+		assert.EqualValues(t, data.EnhancedMonitoringSeconds, i.Inputs["monitoringInterval"])
+		assert.Equal(t, s.arn("iam", "role/"+s.name("rds-monitoring")), i.Str("monitoringRoleArn"))
+		assert.Equal(t, data.CACertificate, i.Str("caCertIdentifier"))
+		assert.EqualValues(t, tier, i.Inputs["promotionTier"])
+		assert.False(t, i.Protect, "instances are not protected, so readers can be removed by config")
+	}
+	check("aurora-writer", data.InstanceIdentifierPrefix(data.ClusterID(s.scope), "writer"), a.WriterAvailabilityZone, 0)
+	for _, az := range a.ReaderAvailabilityZones {
+		role := "reader-" + az[strings.LastIndex(az, "-")+1:]
+		check("aurora-reader-"+az, data.InstanceIdentifierPrefix(data.ClusterID(s.scope), role), az, 1)
 	}
 }
 
-func TestBastion(t *testing.T) {
-	r := production(t)
-	b := find(t, r, tInstance, "bastion")
-	assert.Equal(t, "network-data-us-east-1a-id", b.Str("subnetId"), "the data subnet of us-east-1a (10.0.21.0/24)")
-	assert.Equal(t, "10.0.21.0/24", r.ByID(b.Str("subnetId")).Str("cidrBlock"))
+func ruleBastion(t *testing.T, s *stack) {
+	b := find(t, s.Result, tInstance, "bastion")
+	az := s.cfg.Bastion.AvailabilityZone
+	subnet := find(t, s.Result, tSubnet, "network-data-"+az)
+	assert.Equal(t, subnet.ID, b.Str("subnetId"), "the data subnet of the bastion's AZ")
+	assert.Equal(t, s.cfg.Network.SubnetCidrs["data"][az], subnet.Str("cidrBlock"))
 	assert.Equal(t, false, b.Inputs["associatePublicIpAddress"])
 	assert.NotContains(t, b.Inputs, "keyName", "no key pair: SSM only")
-	assert.Equal(t, []any{find(t, r, tSG, "security-groups-bastion").ID}, b.Inputs["vpcSecurityGroupIds"])
+	assert.Equal(t, []any{find(t, s.Result, tSG, "security-groups-bastion").ID}, b.Inputs["vpcSecurityGroupIds"])
 	assert.Equal(t, map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1.0}, b.Inputs["metadataOptions"])
 	assert.Equal(t, true, b.Inputs["rootBlockDevice"].(map[string]any)["encrypted"])
 	assert.Equal(t, true, b.Inputs["monitoring"])
-	assert.Equal(t, "t3.micro", b.Str("instanceType"))
-	assert.Equal(t, "omnirapeutic-production-bastion", b.Str("iamInstanceProfile"))
+	assert.Equal(t, s.cfg.Bastion.InstanceType, b.Str("instanceType"))
+	assert.Equal(t, s.name("bastion"), b.Str("iamInstanceProfile"))
 	assert.Equal(t, []string{"ami"}, b.IgnoreChanges, "a newly published AMI must not replace the bastion")
-	assert.Equal(t, "omnirapeutic-production-bastion", b.Tag("Name"))
+	assert.Equal(t, s.name("bastion"), b.Tag("Name"))
 
-	role := find(t, r, tRole, "bastion-role")
-	trust, err := policy.Parse(role.Str("assumeRolePolicy"))
+	trust, err := policy.Parse(find(t, s.Result, tRole, "bastion-role").Str("assumeRolePolicy"))
 	require.NoError(t, err)
 	assert.Equal(t, policy.Service("ec2.amazonaws.com"), trust.Statement[0].Principal)
-	var attached []string
-	for _, a := range r.OfType(tAttachment) {
-		if a.Str("role") == "omnirapeutic-production-bastion" {
-			attached = append(attached, a.Str("policyArn"))
-		}
-	}
 	assert.ElementsMatch(t, []string{
-		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-		policyArn(t, r, "bastion-policy", "omnirapeutic-production-bastion-"),
-	}, attached)
-
-	doc, err := policy.Parse(find(t, r, tPolicy, "bastion-policy").Str("policy"))
+		s.scope.ManagedPolicyARN(policy.SSMManagedInstanceCore),
+		policyArn(t, s.Result, "bastion-policy", s.name("bastion")+"-"),
+	}, attachedPolicies(s.Result, s.name("bastion")))
+	doc, err := policy.Parse(find(t, s.Result, tPolicy, "bastion-policy").Str("policy"))
 	require.NoError(t, err)
-	group := "arn:aws:logs:us-east-1:" + account + ":log-group:/aws/ssm/omnirapeutic-production-bastion-sessions"
+	group := s.arn("logs", "log-group:"+data.SessionLogGroupName(s.scope))
 	assert.Equal(t, []string{group, group + ":*"}, statement(t, doc, "WriteSessionLogs").Resource)
-	assert.Equal(t, []string{keyArn("logs")}, statement(t, doc, "DecryptSessions").Resource, "kms:Decrypt on the Logs key only, never on *")
+	assert.Equal(t, []string{s.keyArn(t, "logs")}, statement(t, doc, "DecryptSessions").Resource, "kms:Decrypt on the Logs key only, never on *")
 }
 
-func TestSessionManagerLogsEverySessionEncrypted(t *testing.T) {
-	r := production(t)
-	logs := find(t, r, tLogGroup, "bastion-session-logs")
-	assert.Equal(t, "/aws/ssm/omnirapeutic-production-bastion-sessions", logs.Str("name"))
-	assert.EqualValues(t, 2192, logs.Inputs["retentionInDays"])
-
-	d := find(t, r, tDocument, "bastion-session-preferences")
+// ruleSessionLogging: the session log group always exists; the account's
+// Session Manager preferences (a singleton) are set by the stack that owns them.
+func ruleSessionLogging(t *testing.T, s *stack) {
+	logs := find(t, s.Result, tLogGroup, "bastion-session-logs")
+	assert.Equal(t, data.SessionLogGroupName(s.scope), logs.Str("name"))
+	assert.EqualValues(t, s.cfg.Logs.AuditRetentionDays, logs.Inputs["retentionInDays"])
+	if !s.cfg.OwnsAccountSingletons {
+		assert.Nil(t, s.Find(tDocument, "bastion-session-preferences"), "another stack owns the account's preferences")
+		return
+	}
+	d := find(t, s.Result, tDocument, "bastion-session-preferences")
 	assert.Equal(t, "SSM-SessionManagerRunShell", d.Str("name"))
 	assert.Equal(t, "Session", d.Str("documentType"))
 	var content struct {
@@ -204,22 +187,66 @@ func TestSessionManagerLogsEverySessionEncrypted(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(d.Str("content")), &content))
 	assert.Equal(t, "1.0", content.SchemaVersion)
 	assert.Equal(t, "Standard_Stream", content.SessionType)
-	assert.Equal(t, "/aws/ssm/omnirapeutic-production-bastion-sessions", content.Inputs["cloudWatchLogGroupName"])
+	assert.Equal(t, data.SessionLogGroupName(s.scope), content.Inputs["cloudWatchLogGroupName"])
 	assert.Equal(t, true, content.Inputs["cloudWatchEncryptionEnabled"])
 	assert.Equal(t, true, content.Inputs["cloudWatchStreamingEnabled"])
-	assert.Equal(t, "keys-logs-key-id", content.Inputs["kmsKeyId"])
-	assert.Equal(t, "20", content.Inputs["idleSessionTimeout"])
-	assert.Equal(t, "60", content.Inputs["maxSessionDuration"])
+	assert.Equal(t, find(t, s.Result, tKey, "keys-logs").Computed["keyId"], content.Inputs["kmsKeyId"])
+	assert.Equal(t, strconv.Itoa(s.cfg.Bastion.IdleSessionTimeoutMinutes), content.Inputs["idleSessionTimeout"])
+	assert.Equal(t, strconv.Itoa(s.cfg.Bastion.MaxSessionDurationMinutes), content.Inputs["maxSessionDuration"])
 }
 
-func TestDataOutputs(t *testing.T) {
-	r := production(t)
-	endpoint := "omnirapeutic-production.cluster-offline.us-east-1.rds.amazonaws.com"
-	assert.Equal(t, endpoint, r.Outputs["auroraEndpoint"])
-	assert.Equal(t, "omnirapeutic-production.cluster-ro-offline.us-east-1.rds.amazonaws.com", r.Outputs["auroraReaderEndpoint"])
-	assert.EqualValues(t, 5432, r.Outputs["auroraPort"])
-	assert.Equal(t, "arn:aws:secretsmanager:us-east-1:"+account+":secret:rds!cluster-omnirapeutic-production-0ff1ne", r.Outputs["auroraMasterSecretArn"])
-	assert.Equal(t, "bastion-id", r.Outputs["bastionInstanceId"])
-	assert.Equal(t, "aws ssm start-session --region us-east-1 --target bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost "+
-		"--parameters host="+endpoint+",portNumber=5432,localPortNumber=5432", r.Outputs["bastionConnectCommand"])
+func ruleDataOutputs(t *testing.T, s *stack) {
+	c := find(t, s.Result, tCluster, "aurora-cluster")
+	endpoint := c.Computed["endpoint"]
+	assert.Equal(t, endpoint, s.Outputs["auroraEndpoint"])
+	assert.Equal(t, c.Computed["readerEndpoint"], s.Outputs["auroraReaderEndpoint"])
+	assert.EqualValues(t, security.PostgresPort, s.Outputs["auroraPort"])
+	assert.Equal(t, c.Computed["masterUserSecrets"].([]any)[0].(map[string]any)["secretArn"], s.Outputs["auroraMasterSecretArn"])
+	bastion := find(t, s.Result, tInstance, "bastion").ID
+	assert.Equal(t, bastion, s.Outputs["bastionInstanceId"])
+	assert.Equal(t, "aws ssm start-session --region "+s.scope.Region+" --target "+bastion+" --document-name AWS-StartPortForwardingSessionToRemoteHost "+
+		"--parameters host="+endpoint.(string)+",portNumber="+strconv.Itoa(security.PostgresPort)+",localPortNumber="+strconv.Itoa(security.PostgresPort), s.Outputs["bastionConnectCommand"])
+}
+
+func TestAuroraReadersFromConfig(t *testing.T) {
+	// One reader in each AZ other than the writer's, as Pulumi.production.yaml's comment suggests.
+	r := runWithin(t, "production", func(v values) {
+		a := v.object("omnirapeutic:aurora")
+		var readers []any
+		for _, az := range v.list("omnirapeutic:availabilityZones") {
+			if az != a["writerAvailabilityZone"] {
+				readers = append(readers, az)
+			}
+		}
+		a["readerAvailabilityZones"] = readers
+		a["maxCapacity"] = 2.0
+		v.set("omnirapeutic:aurora", a)
+	})
+	s := stackOf(t, r)
+	require.NotEmpty(t, s.cfg.Aurora.ReaderAvailabilityZones)
+	ruleAuroraInstances(t, s)
+	assert.Equal(t, map[string]any{"minCapacity": s.cfg.Aurora.MinCapacity, "maxCapacity": 2.0}, find(t, r, tCluster, "aurora-cluster").Inputs["serverlessv2ScalingConfiguration"])
+}
+
+func TestAuroraBadConfigRegistersNothing(t *testing.T) {
+	base := `"engineVersion":"15.10","writerAvailabilityZone":"us-east-1a","backupRetentionDays":7`
+	for name, tc := range map[string]struct{ aurora, want string }{
+		"ACU not a half step": {`{` + base + `,"minCapacity":0.75,"maxCapacity":1,"readerAvailabilityZones":[],"masterUsername":"dbadmin"}`,
+			"omnirapeutic:aurora.minCapacity: 0.75 ACU is not a Serverless v2 capacity"},
+		"min above max": {`{` + base + `,"minCapacity":2,"maxCapacity":1,"readerAvailabilityZones":[],"masterUsername":"dbadmin"}`,
+			"omnirapeutic:aurora.minCapacity: 2 ACU is above maxCapacity 1 ACU"},
+		"reader in unknown AZ": {`{` + base + `,"minCapacity":0.5,"maxCapacity":1,"readerAvailabilityZones":["us-east-1d"],"masterUsername":"dbadmin"}`,
+			`omnirapeutic:aurora.readerAvailabilityZones: "us-east-1d" is not one of the VPC's availability zones`},
+		"reserved master user": {`{` + base + `,"minCapacity":0.5,"maxCapacity":1,"readerAvailabilityZones":[],"masterUsername":"admin"}`,
+			`omnirapeutic:aurora.masterUsername: "admin" is not allowed`},
+		"misspelt field": {`{` + base + `,"minCapacity":0.5,"maxCapacity":1,"readerCount":2,"masterUsername":"dbadmin"}`,
+			`omnirapeutic:aurora.readerCount: unknown key (value 2); known keys: backupRetentionDays,`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := runWith(t, map[string]string{"omnirapeutic:aurora": tc.aurora})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, r.Resources)
+		})
+	}
 }

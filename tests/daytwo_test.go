@@ -1,13 +1,14 @@
 package tests
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/compliance"
+	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/replacement"
 )
@@ -29,74 +30,74 @@ var notPhysicalNames = map[string]string{
 	"aws:guardduty/detectorFeature:DetectorFeature": "names the feature (S3_DATA_EVENTS), which the detector has once",
 }
 
-// TestEveryExplicitNameHasAReplacementDecision: every resource the program
-// names has an entry in replacement.Types and follows it. Prefix types set
-// only the prefix (so a replacement is created first), pinned types hold
-// their replace-triggering inputs to the documented constants, and only
-// delete-first types ask the engine to delete before replacing.
-func TestEveryExplicitNameHasAReplacementDecision(t *testing.T) {
-	all, err := runWith(t, allServicesOn)
-	require.NoError(t, err)
-	for _, r := range []*synth.Result{production(t), all} {
-		for _, res := range r.Resources {
-			if res.Component {
-				continue
-			}
-			entry, known := replacement.Lookup(res.Type)
-			for _, in := range append(namingInputs, typeNamingInputs[res.Type]...) {
-				if res.Str(in) == "" || notPhysicalNames[res.Type] != "" {
-					continue
-				}
-				if assert.Truef(t, known, "%s %s sets %s: add its type to replacement.Types with a decision", res.Type, res.Name, in) {
-					assert.Containsf(t, []string{entry.NameProperty, entry.PrefixProperty}, in, "%s %s: %s is not the type's naming input in replacement.Types", res.Type, res.Name, in)
-				}
-			}
-			if !known {
-				assert.Falsef(t, res.DeleteBeforeReplace, "%s %s deletes before replacing without a decision in replacement.Types", res.Type, res.Name)
-				continue
-			}
-			switch entry.Strategy {
-			case replacement.Prefix:
-				assert.Emptyf(t, res.Str(entry.NameProperty), "%s %s: an explicit %s makes every replacement delete-first", res.Type, res.Name, entry.NameProperty)
-				assert.NotEmptyf(t, res.Str(entry.PrefixProperty), "%s %s: %s names it", res.Type, res.Name, entry.PrefixProperty)
-			case replacement.Pinned:
-				for in, want := range entry.Pins {
-					assert.EqualValuesf(t, want, res.Inputs[in], "%s %s: %s is pinned (replacement.Types says why); changing it replaces the resource delete-first", res.Type, res.Name, in)
-				}
-			}
-			assert.Equalf(t, entry.Strategy == replacement.DeleteFirst, res.DeleteBeforeReplace, "%s %s: deleteBeforeReplace exactly for delete-first types", res.Type, res.Name)
+// ruleReplacementDecisions: every resource the program names has an entry
+// in replacement.Types and follows it. Prefix types set only the prefix (so a
+// replacement is created first), pinned types hold their replace-triggering
+// inputs to the documented constants, and only delete-first types ask the
+// engine to delete before replacing.
+func ruleReplacementDecisions(t *testing.T, s *stack) {
+	for _, res := range s.Resources {
+		if res.Component {
+			continue
 		}
-	}
-	// The cases the issue names, by hand.
-	r := production(t)
-	for _, typ := range []string{tSG, "aws:iam/policy:Policy", tClusterInstance} {
-		assert.False(t, replacement.DeletesFirst(typ), typ)
-		require.NotEmpty(t, r.OfType(typ), typ)
-	}
-	for _, nat := range r.OfType("aws:ec2/natGateway:NatGateway") {
-		assert.True(t, nat.DeleteBeforeReplace, "%s: the new gateway needs the Elastic IP the old one holds", nat.Name)
+		entry, known := replacement.Lookup(res.Type)
+		for _, in := range append(namingInputs, typeNamingInputs[res.Type]...) {
+			if res.Str(in) == "" || notPhysicalNames[res.Type] != "" {
+				continue
+			}
+			if assert.Truef(t, known, "%s %s sets %s: add its type to replacement.Types with a decision", res.Type, res.Name, in) {
+				assert.Containsf(t, []string{entry.NameProperty, entry.PrefixProperty}, in, "%s %s: %s is not the type's naming input in replacement.Types", res.Type, res.Name, in)
+			}
+		}
+		if !known {
+			assert.Falsef(t, res.DeleteBeforeReplace, "%s %s deletes before replacing without a decision in replacement.Types", res.Type, res.Name)
+			continue
+		}
+		switch entry.Strategy {
+		case replacement.Prefix:
+			assert.Emptyf(t, res.Str(entry.NameProperty), "%s %s: an explicit %s makes every replacement delete-first", res.Type, res.Name, entry.NameProperty)
+			assert.NotEmptyf(t, res.Str(entry.PrefixProperty), "%s %s: %s names it", res.Type, res.Name, entry.PrefixProperty)
+		case replacement.Pinned:
+			for in, want := range entry.Pins {
+				assert.EqualValuesf(t, want, res.Inputs[in], "%s %s: %s is pinned (replacement.Types says why); changing it replaces the resource delete-first", res.Type, res.Name, in)
+			}
+		}
+		assert.Equalf(t, entry.Strategy == replacement.DeleteFirst, res.DeleteBeforeReplace, "%s %s: deleteBeforeReplace exactly for delete-first types", res.Type, res.Name)
 	}
 }
 
-// TestAuditLogsSurviveAnything: the CloudTrail, database-audit and session
-// log groups, and the audit buckets, are protected (destroy refuses them)
-// and retained on delete (a refactor without aliases, a stack rename, or a
-// destroy after unprotecting leaves them in AWS). Operational logs are not.
-func TestAuditLogsSurviveAnything(t *testing.T) {
+// TestTheReplacementCasesTheIssueNamed, by hand: security groups, IAM
+// policies and Aurora instances are replaced create-first.
+func TestTheReplacementCasesTheIssueNamed(t *testing.T) {
 	r := production(t)
-	audit := map[string]bool{
-		"/aws/cloudtrail/omnirapeutic-production":             true,
-		"/aws/rds/cluster/omnirapeutic-production/postgresql": true,
-		"/aws/ssm/omnirapeutic-production-bastion-sessions":   true,
+	for _, typ := range []string{tSG, tPolicy, tClusterInstance} {
+		assert.False(t, replacement.DeletesFirst(typ), typ)
+		require.NotEmpty(t, r.OfType(typ), typ)
 	}
-	groups := r.OfType(tLogGroup)
+}
+
+// ruleAuditLogsSurvive: the CloudTrail, database-audit and session log
+// groups, and the audit buckets, are protected (destroy refuses them) and
+// retained on delete (a refactor without aliases, a stack rename, or a
+// destroy after unprotecting leaves them in AWS). Operational logs are not.
+func ruleAuditLogsSurvive(t *testing.T, s *stack) {
+	audit := map[string]bool{
+		compliance.TrailLogGroupName(s.scope):              true,
+		data.PostgresLogGroupName(data.ClusterID(s.scope)): true,
+		data.SessionLogGroupName(s.scope):                  true,
+	}
+	groups := s.OfType(tLogGroup)
 	require.Greater(t, len(groups), len(audit))
 	for _, g := range groups {
 		assert.Equal(t, audit[g.Str("name")], g.Protect, "%s protected", g.Str("name"))
 		assert.Equal(t, audit[g.Str("name")], g.RetainOnDelete, "%s retained on delete", g.Str("name"))
 	}
-	for _, name := range []string{"cloudtrail-bucket", "config-bucket"} {
-		b := find(t, r, "aws:s3/bucketV2:BucketV2", name)
+	buckets := []string{"cloudtrail-bucket"}
+	if s.cfg.OwnsAccountSingletons {
+		buckets = append(buckets, "config-bucket")
+	}
+	for _, name := range buckets {
+		b := find(t, s.Result, tBucket, name)
 		assert.True(t, b.Protect && b.RetainOnDelete, "%s is protected and retained", name)
 	}
 }
@@ -117,6 +118,39 @@ var accountSingletonTypes = []string{
 	"aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
 }
 
+// ruleAccountSingletons: the stack that owns the account's singletons
+// creates them (each baseline setting as accountBaseline says) and reports
+// them; any other creates none, nor their buckets, rules and outputs, so
+// neither its up nor its destroy touches the owner's.
+func ruleAccountSingletons(t *testing.T, s *stack) {
+	outputs := []string{"configRecorderName", "conformancePackName", "guardDutyDetectorId"}
+	if !s.cfg.OwnsAccountSingletons {
+		for _, typ := range accountSingletonTypes {
+			assert.Empty(t, s.OfType(typ), "a second stack must not create %s", typ)
+		}
+		assert.Nil(t, s.Find("aws:cloudwatch/eventRule:EventRule", "guardduty-findings"))
+		assert.Nil(t, s.Find("aws:s3/bucketV2:BucketV2", "config-bucket"))
+		for _, out := range outputs {
+			assert.NotContains(t, s.Outputs, out)
+		}
+		return
+	}
+	baseline := map[string]bool{
+		"aws:ebs/encryptionByDefault:EncryptionByDefault":          s.cfg.AccountBaseline.EbsEncryptionByDefault,
+		"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": s.cfg.AccountBaseline.S3PublicAccessBlock,
+		"aws:iam/accountPasswordPolicy:AccountPasswordPolicy":      s.cfg.AccountBaseline.PasswordPolicy,
+	}
+	for _, typ := range accountSingletonTypes {
+		if on, ok := baseline[typ]; ok && !on {
+			continue
+		}
+		assert.NotEmpty(t, s.OfType(typ), "the owner creates %s", typ)
+	}
+	for _, out := range outputs {
+		assert.Contains(t, s.Outputs, out)
+	}
+}
+
 // secondStack is a stack that shares the account with production and is
 // meant to be destroyed (staging).
 var secondStack = map[string]string{
@@ -124,42 +158,24 @@ var secondStack = map[string]string{
 	"omnirapeutic:albDeletionProtection": "false",
 }
 
-// TestOneOwnerOfAccountSingletons: production creates the account's
-// singletons; a second stack in the account creates none of them (nor the
-// GuardDuty findings rule, nor the Config bucket), so neither its up nor
-// its destroy touches production's.
-func TestOneOwnerOfAccountSingletons(t *testing.T) {
-	prod := production(t)
-	for _, typ := range accountSingletonTypes {
-		assert.NotEmpty(t, prod.OfType(typ), "production owns %s", typ)
-	}
-	for _, out := range []string{"configRecorderName", "conformancePackName", "guardDutyDetectorId"} {
-		assert.Contains(t, prod.Outputs, out)
-	}
-
+// TestASecondStackInTheAccount: production's file as a second stack owns no
+// singleton, its ALB is destroyable, its topic admits only its own backup
+// rule, and its report says who owns the singletons.
+func TestASecondStackInTheAccount(t *testing.T) {
 	r, err := runWith(t, secondStack)
 	require.NoError(t, err)
-	for _, typ := range accountSingletonTypes {
-		assert.Empty(t, r.OfType(typ), "a second stack must not create %s", typ)
+	s := stackOf(t, r)
+	for _, rl := range []func(*testing.T, *stack){ruleAccountSingletons, ruleAlarmTopic, ruleLoadBalancer, ruleProtectedResources} {
+		rl(t, s)
 	}
-	assert.Nil(t, r.Find("aws:cloudwatch/eventRule:EventRule", "guardduty-findings"))
-	assert.Nil(t, r.Find("aws:s3/bucketV2:BucketV2", "config-bucket"))
-	for _, out := range []string{"configRecorderName", "conformancePackName", "guardDutyDetectorId"} {
-		assert.NotContains(t, r.Outputs, out)
-	}
-	// Its alarm topic admits only its own EventBridge rule: failed backup
-	// jobs (every stack backs up its own database).
-	var doc struct {
-		Statement []struct {
-			Sid       string
-			Condition map[string]map[string][]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(r.OfType("aws:sns/topicPolicy:TopicPolicy")[0].Str("policy")), &doc))
-	for _, s := range doc.Statement {
-		if s.Sid == "EventBridgeRulesPublish" {
-			assert.Equal(t, []string{"arn:aws:events:us-east-1:123456789012:rule/omnirapeutic-production-backup-job-failed"}, s.Condition["ArnEquals"]["aws:SourceArn"])
-		}
+	alb := find(t, r, tLB, "alb")
+	assert.Equal(t, false, alb.Inputs["enableDeletionProtection"])
+	assert.False(t, alb.Protect)
+	var out strings.Builder
+	require.NoError(t, synth.WriteReport(&out, r))
+	assert.Contains(t, out.String(), "owned by another stack in the account (ownsAccountSingletons: false)")
+	for _, row := range []string{"all supported: true", "Config delivery", "guardduty-high-severity", "securityhub-high-severity", "guardDutyDetectorId"} {
+		assert.NotContains(t, out.String(), row)
 	}
 }
 
@@ -170,27 +186,4 @@ func TestOwnerSwitchIsConsistent(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "omnirapeutic:ownsAccountSingletons: true on a stack whose omnirapeutic:albDeletionProtection is false")
 	assert.Empty(t, r.Resources)
-}
-
-// TestDisposableStackCanBeDestroyed: with albDeletionProtection off, neither
-// AWS's deletion protection nor Pulumi's protect holds the ALB.
-func TestDisposableStackCanBeDestroyed(t *testing.T) {
-	r, err := runWith(t, secondStack)
-	require.NoError(t, err)
-	alb := find(t, r, tLB, "alb")
-	assert.Equal(t, false, alb.Inputs["enableDeletionProtection"])
-	assert.False(t, alb.Protect)
-}
-
-// TestReportRendersASecondStack: the offline synthesis of a stack that owns
-// no account singleton prints, and says who owns them instead.
-func TestReportRendersASecondStack(t *testing.T) {
-	r, err := runWith(t, secondStack)
-	require.NoError(t, err)
-	var out strings.Builder
-	require.NoError(t, synth.WriteReport(&out, r))
-	assert.Contains(t, out.String(), "owned by another stack in the account (ownsAccountSingletons: false)")
-	for _, row := range []string{"all supported: true", "Config delivery", "guardduty-high-severity", "securityhub-high-severity", "guardDutyDetectorId"} {
-		assert.NotContains(t, out.String(), row)
-	}
 }

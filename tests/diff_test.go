@@ -76,20 +76,25 @@ func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
 		r.Inputs["kmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/another"
 	})
 	d := compare(t, old, new, synth.ReplaceOnly)
-	require.Len(t, d.Changed, 3, "the cluster, the writer instance that names it, and the backup selection that names its ARN")
-	assert.Equal(t, []string{"kmsKeyId"}, d.Changed[0].Inputs)
-	assert.Equal(t, "aurora-writer", d.Changed[1].Name)
+	instances := len(production(t).OfType(tClusterInstance))
+	changed := map[string]*synth.ResourceChange{}
+	for i := range d.Changed {
+		changed[d.Changed[i].Name] = &d.Changed[i]
+	}
+	require.Len(t, d.Changed, 2+instances, "the cluster, every instance that names it, and the backup selection that names its ARN")
+	assert.Equal(t, []string{"kmsKeyId"}, changed["aurora-cluster"].Inputs)
+	assert.Contains(t, changed, "aurora-writer")
 	// The selection reads the cluster's ARN, which the preview knows only
 	// once the new cluster exists; not stateful, so not among the dangers.
-	assert.Equal(t, "backup-aurora", d.Changed[2].Name)
-	assert.Equal(t, []string{"resources (from aurora-cluster)"}, d.Changed[2].Inputs)
-	require.Len(t, d.Dangerous, 2)
+	require.Contains(t, changed, "backup-aurora")
+	assert.Equal(t, []string{"resources (from aurora-cluster)"}, changed["backup-aurora"].Inputs)
+	require.Len(t, d.Dangerous, 1+instances, "the cluster and every instance replaced with it")
 	assert.Equal(t, "replace", d.Dangerous[0].Action)
 	assert.Contains(t, d.Dangerous[1].Why, "clusterIdentifier names aurora-cluster")
 	assert.Equal(t, 2, d.ExitCode(false))
 	assert.Equal(t, 0, d.ExitCode(true), "--allow-replace lets it through")
 	out := writeDiff(d)
-	assert.Contains(t, out, "!!! 2 PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!")
+	assert.Contains(t, out, fmt.Sprintf("!!! %d PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!", 1+instances))
 	assert.Contains(t, out, "!!! REPLACE aws:rds/cluster:Cluster aurora-cluster: kmsKeyId changed")
 	assert.Contains(t, out, "hashicorp/terraform-provider-aws/blob/", "the provider source that marks kmsKeyId ForceNew")
 	assert.Contains(t, out, "internal/service/rds/cluster.go")
@@ -122,13 +127,28 @@ func TestDiffFlagsARenamedLogGroup(t *testing.T) {
 	assert.Contains(t, writeDiff(d), "~ aws:cloudwatch/metricAlarm:MetricAlarm alarms-aurora-cpu: update; inputs threshold")
 }
 
-// TestDiffShowsTheCostDelta: production to staging is staging's floor minus production's.
+// TestDiffShowsTheCostDelta: production to staging is staging's floor minus
+// production's, and every price whose total moves is listed with its delta.
 func TestDiffShowsTheCostDelta(t *testing.T) {
 	prod, stg := decoded(t, production(t)), decoded(t, staging(t))
 	d := compare(t, prod, stg, synth.ReplaceOnly)
 	out := writeDiff(d)
 	assert.Contains(t, out, fmt.Sprintf("floor $%.2f → $%.2f (-$%.2f)", prod.Cost.FloorUSD, stg.Cost.FloorUSD, prod.Cost.FloorUSD-stg.Cost.FloorUSD))
-	assert.Contains(t, out, "-$65.70 NAT gateway hour")
+	perPrice := map[synth.PriceKey]float64{}
+	for _, l := range stg.Cost.Lines {
+		perPrice[l.Price] += l.MonthlyUSD
+	}
+	for _, l := range prod.Cost.Lines {
+		perPrice[l.Price] -= l.MonthlyUSD
+	}
+	listed := 0
+	for price, delta := range perPrice {
+		if delta < -0.005 {
+			assert.Contains(t, out, fmt.Sprintf("-$%.2f %s", -delta, price))
+			listed++
+		}
+	}
+	assert.Positive(t, listed, "staging costs less than production on some price")
 }
 
 // TestDiffRefusesMalformedInputsNamingTheResource: the diff reads physical
@@ -183,7 +203,13 @@ func TestDiffFollowsReplacementsThroughReferences(t *testing.T) {
 			replaced[c.Name] = true
 		}
 	}
-	for _, name := range []string{"network-vpc", "network-app-us-east-1a", "network-data-us-east-1c", "network-nat-us-east-1b", "security-groups-aurora", "alb-web"} {
+	names := []string{"network-vpc", "security-groups-aurora"}
+	for _, typ := range []string{tSubnet, tNat, tTargetGroup} {
+		for _, res := range production(t).OfType(typ) {
+			names = append(names, res.Name)
+		}
+	}
+	for _, name := range names {
 		assert.Truef(t, replaced[name], "%s should be replaced with the VPC", name)
 	}
 	assert.False(t, replaced["keys-aurora"], "a KMS key does not depend on the VPC")

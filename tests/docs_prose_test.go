@@ -18,6 +18,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // docFiles lists README.md and every Markdown file under docs/, relative to
@@ -202,6 +203,9 @@ func configValues(t *testing.T) map[string]string {
 		case bool, nil:
 		default:
 			s := fmt.Sprint(v)
+			if slices.Contains(stackconfig.CpuArchitectures, s) {
+				return // a choice's name (X86_64, ARM64), which the docs explain, not a value to keep in step
+			}
 			distinctive := strings.ContainsAny(s, "0123456789/.:") || slices.Contains(namedValueKeys, field)
 			if len(s) >= 3 && distinctive && !slices.Contains(sources[s], source) {
 				sources[s] = append(sources[s], source)

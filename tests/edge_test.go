@@ -1,13 +1,17 @@
 package tests
 
 import (
+	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/edge"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/storage"
 )
 
 const (
@@ -27,21 +31,20 @@ const (
 	tBucketPolicy   = "aws:s3/bucketPolicy:BucketPolicy"
 )
 
-func TestLoadBalancer(t *testing.T) {
-	r := production(t)
-	alb := find(t, r, tLB, "alb")
-	assert.Equal(t, "omnirapeutic-production-alb", alb.Str("name"))
+func ruleLoadBalancer(t *testing.T, s *stack) {
+	alb := find(t, s.Result, tLB, "alb")
+	assert.Equal(t, s.name("alb"), alb.Str("name"))
 	assert.Equal(t, "application", alb.Str("loadBalancerType"))
 	assert.Equal(t, false, alb.Inputs["internal"], "internet-facing")
-	assert.Equal(t, []any{"network-public-us-east-1a-id", "network-public-us-east-1b-id", "network-public-us-east-1c-id"}, alb.Inputs["subnets"])
-	assert.Equal(t, []any{"security-groups-alb-id"}, alb.Inputs["securityGroups"])
-	assert.Equal(t, true, alb.Inputs["enableDeletionProtection"])
-	assert.True(t, alb.Protect, "Pulumi's protect mirrors AWS's deletion protection")
+	assert.Equal(t, s.subnetIDs(t, "public"), alb.Inputs["subnets"])
+	assert.Equal(t, []any{find(t, s.Result, tSG, "security-groups-alb").ID}, alb.Inputs["securityGroups"])
+	assert.Equal(t, s.cfg.AlbDeletionProtection, alb.Inputs["enableDeletionProtection"])
+	assert.Equal(t, s.cfg.AlbDeletionProtection, alb.Protect, "Pulumi's protect mirrors AWS's deletion protection")
 	assert.Equal(t, true, alb.Inputs["dropInvalidHeaderFields"])
 	assert.Equal(t, "defensive", alb.Str("desyncMitigationMode"))
-	assert.Equal(t, map[string]any{"bucket": "omnirapeutic-production-alb-logs-123456789012", "prefix": "alb", "enabled": true}, alb.Inputs["accessLogs"])
-	assert.Contains(t, alb.Dependencies, find(t, r, tBucketPolicy, "alb-access-logs-policy").URN, "ELB checks its write access when logging is enabled")
-	assert.Equal(t, "omnirapeutic-production-alb-offline.us-east-1.elb.amazonaws.com", r.Outputs["albDnsName"])
+	assert.Equal(t, map[string]any{"bucket": s.name("alb-logs", s.scope.Account), "prefix": "alb", "enabled": true}, alb.Inputs["accessLogs"])
+	assert.Contains(t, alb.Dependencies, find(t, s.Result, tBucketPolicy, "alb-access-logs-policy").URN, "ELB checks its write access when logging is enabled")
+	assert.Equal(t, alb.Computed["dnsName"], s.Outputs["albDnsName"])
 }
 
 // assertPrivateBucket checks the controls every bucket carries.
@@ -59,95 +62,118 @@ func assertPrivateBucket(t *testing.T, r *synth.Result, name, bucket string) pol
 	deny := statement(t, doc, "DenyInsecureTransport")
 	assert.Equal(t, "Deny", deny.Effect)
 	assert.Equal(t, []string{"false"}, deny.Condition["Bool"]["aws:SecureTransport"])
-	assert.Equal(t, []string{"arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/*"}, deny.Resource)
+	scope := synthScopeOf(r)
+	assert.Equal(t, []string{scope.ARN("s3", bucket), scope.ARN("s3", bucket+"/*")}, deny.Resource)
 	return doc
 }
 
-func TestAccessLogBucket(t *testing.T) {
-	r := production(t)
-	doc := assertPrivateBucket(t, r, "alb-access-logs", "omnirapeutic-production-alb-logs-123456789012")
+// ruleAlbAccessLogBucket: the ALB's logs go to a private bucket the region's
+// Elastic Load Balancing may write its prefix of, SSE-S3 (the only
+// encryption ELB delivers to), kept logRetentionDays.
+func ruleAlbAccessLogBucket(t *testing.T, s *stack) {
+	bucket := s.name("alb-logs", s.scope.Account)
+	doc := assertPrivateBucket(t, s.Result, "alb-access-logs", bucket)
 	elb := statement(t, doc, "ElbDeliversAccessLogs")
-	assert.Equal(t, policy.AWS("arn:aws:iam::127311923021:root"), elb.Principal, "the us-east-1 ELB account")
+	require.Len(t, elb.Principal["AWS"], 1, "the region's ELB account")
+	assert.Regexp(t, `^arn:`+s.scope.Partition+`:iam::\d{12}:root$`, elb.Principal["AWS"][0])
+	assert.NotEqual(t, s.scope.AccountRoot(), elb.Principal["AWS"][0], "ELB's account, not this one")
 	assert.Equal(t, []string{"s3:PutObject"}, elb.Action)
-	assert.Equal(t, []string{"arn:aws:s3:::omnirapeutic-production-alb-logs-123456789012/alb/AWSLogs/123456789012/*"}, elb.Resource)
-
-	sse := find(t, r, tBucketSSE, "alb-access-logs-encryption").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.Equal(t, []string{s.scope.ARN("s3", bucket+"/alb/AWSLogs/"+s.scope.Account+"/*")}, elb.Resource)
+	sse := find(t, s.Result, tBucketSSE, "alb-access-logs-encryption").Inputs["rules"].([]any)[0].(map[string]any)
 	assert.Equal(t, map[string]any{"sseAlgorithm": "AES256"}, sse["applyServerSideEncryptionByDefault"], "ELB access logs accept only SSE-S3")
-
-	rule := find(t, r, tBucketLifecyle, "alb-access-logs-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
-	assert.Equal(t, "Enabled", rule["status"])
-	assert.Equal(t, map[string]any{"days": 365.0}, rule["expiration"])
-	assert.Equal(t, []any{map[string]any{"days": 30.0, "storageClass": "STANDARD_IA"}}, rule["transitions"])
+	assertLifecycle(t, s.Result, "alb-access-logs", storage.Lifecycle{InfrequentAccessDays: edge.AccessLogInfrequentAccessDays, ExpireDays: s.cfg.Logs.RetentionDays})
 }
 
-func TestTargetGroups(t *testing.T) {
-	r := production(t)
-	require.Len(t, r.OfType(tTargetGroup), 2)
-	for name, path := range map[string]string{"api": "/health", "web": "/"} {
-		tg := find(t, r, tTargetGroup, "alb-"+name)
-		assert.Equal(t, "omnirapeutic-production-"+name, tg.Str("name"))
+// assertLifecycle checks a bucket's one lifecycle rule: transitions and
+// expiry of current objects as the program's storage.Lifecycle says.
+func assertLifecycle(t *testing.T, r *synth.Result, name string, want storage.Lifecycle) {
+	t.Helper()
+	rule := find(t, r, tBucketLifecyle, name+"-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.Equal(t, "Enabled", rule["status"])
+	assert.Equal(t, map[string]any{"days": float64(want.ExpireDays)}, rule["expiration"], "%s expires current objects", name)
+	var transitions []any
+	for _, tr := range []struct {
+		days  int
+		class string
+	}{{want.InfrequentAccessDays, "STANDARD_IA"}, {want.GlacierDays, "GLACIER"}} {
+		if tr.days > 0 {
+			transitions = append(transitions, map[string]any{"days": float64(tr.days), "storageClass": tr.class})
+		}
+	}
+	if transitions == nil {
+		assert.Empty(t, rule["transitions"], name)
+	} else {
+		assert.Equal(t, transitions, rule["transitions"], name)
+	}
+}
+
+// ruleTargetGroups: one target group per name edge routes to, checking the
+// path its services agree on.
+func ruleTargetGroups(t *testing.T, s *stack) {
+	names := s.cfg.Edge.TargetGroups()
+	require.Len(t, s.OfType(tTargetGroup), len(names))
+	for _, name := range names {
+		tg := find(t, s.Result, tTargetGroup, "alb-"+name)
+		assert.Equal(t, s.name(name), tg.Str("name"))
 		assert.LessOrEqual(t, len(tg.Str("name")), 32, "AWS caps target group names at 32 characters")
 		assert.Equal(t, "ip", tg.Str("targetType"))
 		assert.Equal(t, "HTTP", tg.Str("protocol"))
-		assert.Equal(t, "network-vpc-id", tg.Str("vpcId"))
+		assert.Equal(t, find(t, s.Result, tVpc, "network-vpc").ID, tg.Str("vpcId"))
 		assert.EqualValues(t, 30, tg.Inputs["deregistrationDelay"])
 		hc := tg.Inputs["healthCheck"].(map[string]any)
-		assert.Equal(t, path, hc["path"])
+		assert.Equal(t, s.cfg.HealthCheckPath(name), hc["path"])
 		assert.Equal(t, "traffic-port", hc["port"])
 	}
 }
 
-func TestHttpRoutingWithoutCertificate(t *testing.T) {
-	r := production(t)
-	require.Len(t, r.OfType(tListener), 1, "HTTP only until a certificate is configured")
-	assert.Equal(t, []synth.Route{
-		{Listener: "HTTP:80", Priority: "10", Match: "/api/*", Action: "forward omnirapeutic-production-api"},
-		{Listener: "HTTP:80", Priority: "default", Match: "*", Action: "forward omnirapeutic-production-web"},
-	}, must(r.Routes())(t))
+// ruleRouting: without a certificate, HTTP :80 serves each path route in
+// priority order and the default target group; with one, HTTPS :443 serves
+// them (TLS 1.3/1.2) and HTTP :80 only redirects.
+func ruleRouting(t *testing.T, s *stack) {
+	e := s.cfg.Edge
+	forward := func(tg string) string { return "forward " + s.name(tg) }
+	serving := "HTTP:80"
+	var want []synth.Route
+	if e.CertificateArn != "" {
+		serving = "HTTPS:443"
+		want = append(want, synth.Route{Listener: "HTTP:80", Priority: "default", Match: "*", Action: "redirect HTTPS:443 HTTP_301"})
+		https := find(t, s.Result, tListener, "alb-https")
+		assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-2021-06", https.Str("sslPolicy"))
+		assert.Equal(t, e.CertificateArn, https.Str("certificateArn"))
+		require.Len(t, s.OfType(tListener), 2)
+	} else {
+		require.Len(t, s.OfType(tListener), 1, "HTTP only until a certificate is configured")
+	}
+	for i, r := range e.PathRoutes {
+		want = append(want, synth.Route{Listener: serving, Priority: strconv.Itoa(edge.RulePriority(i)), Match: r.PathPattern, Action: forward(r.TargetGroup)})
+	}
+	want = append(want, synth.Route{Listener: serving, Priority: "default", Match: "*", Action: forward(e.DefaultTargetGroup)})
+	assert.Equal(t, want, must(s.Routes())(t))
+	assert.Len(t, s.OfType(tListenerRule), len(e.PathRoutes), "HTTP only redirects once HTTPS exists")
 }
 
-func TestHttpsRoutingWithCertificate(t *testing.T) {
-	r, err := runWith(t, allServicesOn)
-	require.NoError(t, err)
-	require.Len(t, r.OfType(tListener), 2)
-	https := find(t, r, tListener, "alb-https")
-	assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-2021-06", https.Str("sslPolicy"))
-	assert.Equal(t, "arn:aws:acm:us-east-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666", https.Str("certificateArn"))
-	assert.Equal(t, []synth.Route{
-		{Listener: "HTTP:80", Priority: "default", Match: "*", Action: "redirect HTTPS:443 HTTP_301"},
-		{Listener: "HTTPS:443", Priority: "10", Match: "/api/*", Action: "forward omnirapeutic-production-api"},
-		{Listener: "HTTPS:443", Priority: "default", Match: "*", Action: "forward omnirapeutic-production-web"},
-	}, must(r.Routes())(t))
-	assert.Nil(t, r.Find(tListenerRule, "alb-http-api"), "HTTP only redirects once HTTPS exists")
-}
-
-func TestWebAcl(t *testing.T) {
-	r := production(t)
-	acl := find(t, r, tWebAcl, "waf")
-	assert.Equal(t, "omnirapeutic-production-waf", acl.Str("name"))
+func ruleWebAcl(t *testing.T, s *stack) {
+	acl := find(t, s.Result, tWebAcl, "waf")
+	assert.Equal(t, s.name("waf"), acl.Str("name"))
 	assert.Equal(t, "REGIONAL", acl.Str("scope"))
 	assert.Equal(t, map[string]any{"allow": map[string]any{}}, acl.Inputs["defaultAction"])
-	assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": "omnirapeutic-production-waf", "sampledRequestsEnabled": true}, acl.Inputs["visibilityConfig"])
+	assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": s.name("waf"), "sampledRequestsEnabled": true}, acl.Inputs["visibilityConfig"])
 	assert.Equal(t, []synth.WafRule{
 		{Priority: 1, Name: "AWSManagedRulesCommonRuleSet", What: "managed group AWS/AWSManagedRulesCommonRuleSet", Action: "group's own actions (override none)"},
 		{Priority: 2, Name: "AWSManagedRulesKnownBadInputsRuleSet", What: "managed group AWS/AWSManagedRulesKnownBadInputsRuleSet", Action: "group's own actions (override none)"},
 		{Priority: 3, Name: "AWSManagedRulesSQLiRuleSet", What: "managed group AWS/AWSManagedRulesSQLiRuleSet", Action: "group's own actions (override none)"},
-		{Priority: 4, Name: "RateLimitPerIP", What: "more than 2000 requests per 300s per IP", Action: "block"},
-	}, must(r.WafRules())(t))
+		{Priority: 4, Name: "RateLimitPerIP", What: fmt.Sprintf("more than %d requests per 300s per IP", s.cfg.Edge.WafRateLimit), Action: "block"},
+	}, must(s.WafRules())(t))
 	for _, raw := range acl.Inputs["rules"].([]any) {
 		rule := raw.(map[string]any)
 		assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": rule["name"], "sampledRequestsEnabled": true}, rule["visibilityConfig"])
 	}
-
-	assoc := find(t, r, tWebAclAssoc, "waf-association")
-	assert.Equal(t, "arn:aws:elasticloadbalancing:us-east-1:"+account+":loadbalancer/app/omnirapeutic-production-alb/offline", assoc.Str("resourceArn"))
-	assert.Contains(t, assoc.Dependencies, find(t, r, tLB, "alb").URN, "the association cannot race the ALB")
-	assert.Contains(t, assoc.Dependencies, find(t, r, tListener, "alb-http").URN)
-
-	group := find(t, r, tLogGroup, "waf-logs")
-	assert.Equal(t, "aws-waf-logs-omnirapeutic-production", group.Str("name"))
-	logging := find(t, r, tWebAclLogging, "waf-logging")
-	assert.Equal(t, []any{"arn:aws:logs:us-east-1:" + account + ":log-group:aws-waf-logs-omnirapeutic-production"}, logging.Inputs["logDestinationConfigs"])
+	assoc := find(t, s.Result, tWebAclAssoc, "waf-association")
+	assert.Equal(t, find(t, s.Result, tLB, "alb").Computed["arn"], assoc.Str("resourceArn"))
+	group := find(t, s.Result, tLogGroup, "waf-logs")
+	assert.Equal(t, "aws-waf-logs-"+s.scope.Prefix, group.Str("name"))
+	logging := find(t, s.Result, tWebAclLogging, "waf-logging")
+	assert.Equal(t, []any{s.arn("logs", "log-group:"+group.Str("name"))}, logging.Inputs["logDestinationConfigs"])
 	assert.Equal(t, []any{
 		map[string]any{"singleHeader": map[string]any{"name": "authorization"}},
 		map[string]any{"singleHeader": map[string]any{"name": "cookie"}},
@@ -168,37 +194,6 @@ func TestEdgeConfigValidation(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Empty(t, r.Resources)
-		})
-	}
-}
-
-// TestDependentsWaitForTheListenersNotTheComponent pins that the WAF
-// association and every ECS service depend on the ALB, each listener and
-// each listener rule by URN. Depending on the LoadBalancer component waits
-// only for the children the Go SDK had seen when the dependent registered
-// (sometimes none), and AWS refuses both too early: the association with
-// WAFUnavailableEntityException, a service joining a target group that no
-// listener forwards to with "target group does not have an associated load
-// balancer".
-func TestDependentsWaitForTheListenersNotTheComponent(t *testing.T) {
-	for name, overrides := range map[string]map[string]string{"production": nil, "certificate and every service": allServicesOn} {
-		t.Run(name, func(t *testing.T) {
-			r, err := runWith(t, overrides)
-			require.NoError(t, err)
-			var edge []string
-			for _, typ := range []string{tLB, tListener, tListenerRule} {
-				for _, res := range r.OfType(typ) {
-					edge = append(edge, res.URN)
-				}
-			}
-			require.GreaterOrEqual(t, len(edge), 3, "the ALB, a listener and the /api/* rule")
-			dependents := append(r.OfType(tWebAclAssoc), r.OfType(tService)...)
-			require.NotEmpty(t, dependents)
-			for _, d := range dependents {
-				for _, urn := range edge {
-					assert.Contains(t, d.Dependencies, urn, "%s waits for %s", d.Name, urn)
-				}
-			}
 		})
 	}
 }

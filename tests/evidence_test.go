@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/compliance"
+	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
@@ -24,7 +26,6 @@ const (
 	tEbsDefault      = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 	tAccountPAB      = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 	tPasswordPolicy  = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
-	accessLogBucket  = "omnirapeutic-production-s3-access-logs-123456789012"
 )
 
 // decode parses a JSON string input (an event pattern) for comparison.
@@ -33,69 +34,6 @@ func decode(t *testing.T, s string) any {
 	var v any
 	require.NoError(t, json.Unmarshal([]byte(s), &v))
 	return v
-}
-
-func TestAwsBackupProtectsAurora(t *testing.T) {
-	r := production(t)
-	vault := find(t, r, tVault, "backup-vault")
-	assert.Equal(t, "omnirapeutic-production", vault.Str("name"))
-	assert.Equal(t, keyArn("backup"), vault.Str("kmsKeyArn"), "the vault has a key of its own purpose")
-	assert.Equal(t, false, vault.Inputs["forceDestroy"])
-	assert.True(t, vault.Protect)
-
-	lock := find(t, r, tVaultLock, "backup-vault-lock")
-	assert.EqualValues(t, 7, lock.Inputs["minRetentionDays"], "no recovery point leaves before the shortest rule's retention")
-	assert.NotContains(t, lock.Inputs, "changeableForDays", "governance mode: without a changeable period the lock never turns into compliance mode")
-
-	doc, err := policy.Parse(find(t, r, tVaultPolicy, "backup-vault-policy").Str("policy"))
-	require.NoError(t, err)
-	deny := statement(t, doc, "DenyManualDeletion")
-	assert.Equal(t, "Deny", deny.Effect)
-	assert.Equal(t, policy.AWS("*"), deny.Principal)
-	assert.Equal(t, []string{"*"}, deny.Resource)
-	assert.ElementsMatch(t, []string{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"}, deny.Action)
-
-	plan := find(t, r, tBackupPlan, "backup-plan")
-	type rule struct {
-		name, schedule string
-		days           float64
-		continuous     bool
-	}
-	var rules []rule
-	for _, x := range plan.Inputs["rules"].([]any) {
-		m := x.(map[string]any)
-		assert.Equal(t, "omnirapeutic-production", m["targetVaultName"])
-		rules = append(rules, rule{m["ruleName"].(string), m["schedule"].(string), m["lifecycle"].(map[string]any)["deleteAfter"].(float64), m["enableContinuousBackup"].(bool)})
-	}
-	assert.Equal(t, []rule{
-		{"continuous", "cron(0 7 * * ? *)", 7, true}, // = aurora.backupRetentionDays, which AWS Backup takes over
-		{"daily", "cron(0 7 * * ? *)", 35, false},
-		{"monthly", "cron(0 7 1 * ? *)", 365, false},
-	}, rules)
-
-	// AWS Backup runs the cluster's continuous backup in its rule's window;
-	// the daily rule starts at 07:00 UTC within 60 minutes, the cluster's own
-	// preferredBackupWindow, so neither side drifts from the other.
-	assert.Equal(t, "07:00-08:00", find(t, r, "aws:rds/cluster:Cluster", "aurora-cluster").Str("preferredBackupWindow"))
-	for _, x := range plan.Inputs["rules"].([]any) {
-		assert.EqualValues(t, 60, x.(map[string]any)["startWindow"])
-	}
-
-	sel := find(t, r, tBackupSelection, "backup-aurora")
-	assert.Equal(t, []any{"arn:aws:rds:us-east-1:" + account + ":cluster:omnirapeutic-production"}, sel.Inputs["resources"], "the cluster, selected by ARN")
-	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-backup", sel.Str("iamRoleArn"))
-	assert.ElementsMatch(t, []string{
-		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
-	}, attachedPolicies(r, "omnirapeutic-production-backup"))
-
-	failed := find(t, r, tEventRule, "backup-failures")
-	assert.Equal(t, "omnirapeutic-production-backup-job-failed", failed.Str("name"))
-	assert.Equal(t, decode(t, `{"source":["aws.backup"],"$or":[
-		{"detail-type":["Backup Job State Change","Copy Job State Change"],"detail":{"state":["FAILED","ABORTED","EXPIRED"]}},
-		{"detail-type":["Restore Job State Change"],"detail":{"status":["FAILED","ABORTED"]}}]}`), decode(t, failed.Str("eventPattern")))
-	assert.Equal(t, topicArn, find(t, r, tEventTarget, "backup-failures-to-topic").Str("arn"))
-	assert.Len(t, r.OfType(tAlarm), 21, "failed jobs notify through EventBridge; the seed's alarms stay 21")
 }
 
 // attachedPolicies lists the policy ARNs attached to the role of that name.
@@ -109,65 +47,125 @@ func attachedPolicies(r *synth.Result, role string) []string {
 	return out
 }
 
-func TestEveryBucketLogsToTheAccessLogBucket(t *testing.T) {
-	r := production(t)
-	doc := assertPrivateBucket(t, r, "s3-access-logs", accessLogBucket)
+// ruleBackup: a vault of its own key, locked in governance mode for at least
+// the continuous backup's days, nobody may delete a recovery point; a plan
+// whose rules keep what backup and aurora.backupRetentionDays say, selecting
+// the cluster by ARN; failed jobs reach the topic.
+func ruleBackup(t *testing.T, s *stack) {
+	vault := find(t, s.Result, tVault, "backup-vault")
+	assert.Equal(t, data.BackupVaultName(s.scope), vault.Str("name"))
+	assert.Equal(t, s.keyArn(t, "backup"), vault.Str("kmsKeyArn"), "the vault has a key of its own purpose")
+	assert.Equal(t, false, vault.Inputs["forceDestroy"])
+	assert.True(t, vault.Protect)
+	lock := find(t, s.Result, tVaultLock, "backup-vault-lock")
+	assert.EqualValues(t, s.cfg.Aurora.BackupRetentionDays, lock.Inputs["minRetentionDays"], "no recovery point leaves before the shortest rule's retention")
+	assert.NotContains(t, lock.Inputs, "changeableForDays", "governance mode: without a changeable period the lock never turns into compliance mode")
+
+	doc, err := policy.Parse(find(t, s.Result, tVaultPolicy, "backup-vault-policy").Str("policy"))
+	require.NoError(t, err)
+	deny := statement(t, doc, "DenyManualDeletion")
+	assert.Equal(t, "Deny", deny.Effect)
+	assert.Equal(t, policy.AWS("*"), deny.Principal)
+	assert.ElementsMatch(t, []string{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"}, deny.Action)
+
+	type rule struct {
+		name, schedule string
+		days           float64
+		continuous     bool
+	}
+	var rules []rule
+	for _, x := range find(t, s.Result, tBackupPlan, "backup-plan").Inputs["rules"].([]any) {
+		m := x.(map[string]any)
+		assert.Equal(t, data.BackupVaultName(s.scope), m["targetVaultName"])
+		assert.EqualValues(t, data.StartWindowMinutes, m["startWindow"])
+		rules = append(rules, rule{m["ruleName"].(string), m["schedule"].(string), m["lifecycle"].(map[string]any)["deleteAfter"].(float64), m["enableContinuousBackup"].(bool)})
+	}
+	assert.Equal(t, []rule{
+		{"continuous", data.DailySchedule, float64(s.cfg.Aurora.BackupRetentionDays), true}, // AWS Backup takes over the cluster's own retention
+		{"daily", data.DailySchedule, float64(s.cfg.Backup.DailyRetentionDays), false},
+		{"monthly", data.MonthlySchedule, float64(s.cfg.Backup.MonthlyRetentionDays), false},
+	}, rules)
+	// The daily rule starts within the cluster's own backup window.
+	assert.Equal(t, data.PreferredBackupWindow, find(t, s.Result, tCluster, "aurora-cluster").Str("preferredBackupWindow"))
+
+	sel := find(t, s.Result, tBackupSelection, "backup-aurora")
+	assert.Equal(t, []any{find(t, s.Result, tCluster, "aurora-cluster").Computed["arn"]}, sel.Inputs["resources"], "the cluster, selected by ARN")
+	assert.Equal(t, s.arn("iam", "role/"+s.name("backup")), sel.Str("iamRoleArn"))
+	assert.ElementsMatch(t, []string{
+		s.scope.ManagedPolicyARN("service-role/AWSBackupServiceRolePolicyForBackup"),
+		s.scope.ManagedPolicyARN("service-role/AWSBackupServiceRolePolicyForRestores"),
+	}, attachedPolicies(s.Result, s.name("backup")))
+	failed := find(t, s.Result, tEventRule, "backup-failures")
+	assert.Equal(t, data.BackupFailuresRuleName(s.scope), failed.Str("name"))
+	assert.Equal(t, decode(t, `{"source":["aws.backup"],"$or":[
+		{"detail-type":["Backup Job State Change","Copy Job State Change"],"detail":{"state":["FAILED","ABORTED","EXPIRED"]}},
+		{"detail-type":["Restore Job State Change"],"detail":{"status":["FAILED","ABORTED"]}}]}`), decode(t, failed.Str("eventPattern")))
+	assert.Equal(t, s.topicArn(t), find(t, s.Result, tEventTarget, "backup-failures-to-topic").Str("arn"))
+}
+
+// ruleBucketAccessLogging: every bucket but the access-log bucket logs to
+// it, under its own name; the access-log bucket is private, SSE-S3 (the only
+// encryption S3 supports on a log destination), kept six years, protected,
+// and admits the logging service for this account's buckets only.
+func ruleBucketAccessLogging(t *testing.T, s *stack) {
+	accessLogs := compliance.AccessLogBucketName(s.scope)
+	doc := assertPrivateBucket(t, s.Result, "s3-access-logs", accessLogs)
 	grant := statement(t, doc, "S3ServerAccessLogsDelivery")
 	assert.Equal(t, policy.Service("logging.s3.amazonaws.com"), grant.Principal)
 	assert.Equal(t, []string{"s3:PutObject"}, grant.Action)
-	assert.Equal(t, []string{"arn:aws:s3:::" + accessLogBucket + "/*"}, grant.Resource)
-	assert.Equal(t, []string{account}, grant.Condition["StringEquals"]["aws:SourceAccount"])
-	assert.Equal(t, []string{"arn:aws:s3:::omnirapeutic-production-*"}, grant.Condition["ArnLike"]["aws:SourceArn"])
-	rule := find(t, r, tBucketLifecyle, "s3-access-logs-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
-	assert.Equal(t, map[string]any{"days": 2192.0}, rule["expiration"], "access logs are audit records, kept six years")
-	sse := find(t, r, tBucketSSE, "s3-access-logs-encryption").Inputs["rules"].([]any)[0].(map[string]any)
-	assert.Equal(t, map[string]any{"sseAlgorithm": "AES256"}, sse["applyServerSideEncryptionByDefault"], "S3 supports only SSE-S3 on a log destination")
-	assert.True(t, find(t, r, tBucket, "s3-access-logs").Protect)
+	assert.Equal(t, []string{s.arn("s3", accessLogs+"/*")}, grant.Resource)
+	assert.Equal(t, []string{s.scope.Account}, grant.Condition["StringEquals"]["aws:SourceAccount"])
+	assert.Equal(t, []string{s.arn("s3", s.name("*"))}, grant.Condition["ArnLike"]["aws:SourceArn"])
+	assertLifecycle(t, s.Result, "s3-access-logs", compliance.AuditLifecycle(0))
+	sse := find(t, s.Result, tBucketSSE, "s3-access-logs-encryption").Inputs["rules"].([]any)[0].(map[string]any)
+	assert.Equal(t, map[string]any{"sseAlgorithm": "AES256"}, sse["applyServerSideEncryptionByDefault"])
+	assert.True(t, find(t, s.Result, tBucket, "s3-access-logs").Protect)
 
 	logging := map[string]string{}
-	for _, l := range r.OfType(tBucketLogging) {
-		assert.Equal(t, accessLogBucket, l.Str("targetBucket"), l.Name)
-		assert.Contains(t, l.Dependencies, find(t, r, tBucketPolicy, "s3-access-logs-policy").URN, "%s waits for the grant to the logging service", l.Name)
-		logging[r.ByID(l.Str("bucket")).Str("bucket")] = l.Str("targetPrefix")
+	for _, l := range s.OfType(tBucketLogging) {
+		assert.Equal(t, accessLogs, l.Str("targetBucket"), l.Name)
+		assert.Contains(t, l.Dependencies, find(t, s.Result, tBucketPolicy, "s3-access-logs-policy").URN, "%s waits for the grant to the logging service", l.Name)
+		logging[s.ByID(l.Str("bucket")).Str("bucket")] = l.Str("targetPrefix")
 	}
 	buckets := 0
-	for _, b := range r.OfType(tBucket) {
+	for _, b := range s.OfType(tBucket) {
 		name := b.Str("bucket")
-		if name == accessLogBucket {
+		if name == accessLogs {
 			assert.NotContains(t, logging, name, "the access-log bucket would log its own deliveries")
 			continue
 		}
 		buckets++
 		assert.Equal(t, name+"/", logging[name], "%s logs under its own prefix", name)
 	}
-	assert.Equal(t, 3, buckets, "ALB logs, CloudTrail, Config")
 	assert.Len(t, logging, buckets)
 }
 
-func TestAuditBucketsHaveObjectLock(t *testing.T) {
-	r := production(t)
+// ruleObjectLock: the trail's bucket locks what it receives in governance
+// mode for auditLogRetentionDays; no other bucket is locked (a locked
+// bucket can receive neither access logs nor AWS Config's deliveries). Services delivering to a bucket wait for all of it.
+func ruleObjectLock(t *testing.T, s *stack) {
+	// Only the trail's bucket: a locked bucket can receive neither access
+	// logs nor AWS Config's deliveries (compliance.ConfigBucketHasNoObjectLock).
+	want := map[string]bool{compliance.TrailBucketName(s.scope): true}
 	locked := map[string]bool{}
-	for _, l := range r.OfType(tObjectLock) {
+	for _, l := range s.OfType(tObjectLock) {
 		assert.Equal(t, "Enabled", l.Str("objectLockEnabled"))
-		assert.Equal(t, map[string]any{"mode": "GOVERNANCE", "days": 2192.0}, l.Inputs["rule"].(map[string]any)["defaultRetention"], "audit retention")
-		bucket := r.ByID(l.Str("bucket"))
+		assert.Equal(t, map[string]any{"mode": "GOVERNANCE", "days": float64(s.cfg.Logs.AuditRetentionDays)}, l.Inputs["rule"].(map[string]any)["defaultRetention"])
+		bucket := s.ByID(l.Str("bucket"))
 		locked[bucket.Str("bucket")] = true
-		assert.Contains(t, l.Dependencies, find(t, r, tBucketVersion, bucket.Name+"-versioning").URN, "Object Lock needs versioning first")
+		assert.Contains(t, l.Dependencies, find(t, s.Result, tBucketVersion, bucket.Name+"-versioning").URN, "Object Lock needs versioning first")
 	}
-	assert.Equal(t, map[string]bool{
-		"omnirapeutic-production-cloudtrail-123456789012": true,
-	}, locked, "only the trail's bucket: a locked bucket can receive neither access logs nor AWS Config's deliveries")
-	assert.Nil(t, find(t, r, tBucket, "cloudtrail-bucket").Inputs["objectLockEnabled"], "enabled on the existing bucket, never by replacing it")
-	// Services that deliver to a bucket wait for every part of it, Object
-	// Lock and encryption included, not only for what the SDK saw of the
-	// component when they registered.
-	for _, c := range []struct{ consumer, typ, bucket string }{
-		{"cloudtrail", tTrail, "cloudtrail-bucket"}, {"config-delivery", tDelivery, "config-bucket"}, {"alb", "aws:lb/loadBalancer:LoadBalancer", "alb-access-logs"},
-	} {
-		deps := find(t, r, c.typ, c.consumer).Dependencies
+	assert.Equal(t, want, locked)
+	assert.Nil(t, find(t, s.Result, tBucket, "cloudtrail-bucket").Inputs["objectLockEnabled"], "enabled on the existing bucket, never by replacing it")
+	consumers := []struct{ consumer, typ, bucket string }{{"cloudtrail", tTrail, "cloudtrail-bucket"}, {"alb", tLB, "alb-access-logs"}}
+	if s.cfg.OwnsAccountSingletons {
+		consumers = append(consumers, struct{ consumer, typ, bucket string }{"config-delivery", tDelivery, "config-bucket"})
+	}
+	for _, c := range consumers {
+		deps := find(t, s.Result, c.typ, c.consumer).Dependencies
 		for _, part := range []string{"-policy", "-encryption", "-versioning", "-access-logging"} {
 			urn := ""
-			for _, res := range r.Resources {
+			for _, res := range s.Resources {
 				if res.Name == c.bucket+part && !res.Component {
 					urn = res.URN
 				}
@@ -178,9 +176,8 @@ func TestAuditBucketsHaveObjectLock(t *testing.T) {
 	}
 }
 
-func TestTrailRecordsS3DataEvents(t *testing.T) {
-	r := production(t)
-	trail := find(t, r, tTrail, "cloudtrail")
+func ruleTrailDataEvents(t *testing.T, s *stack) {
+	trail := find(t, s.Result, tTrail, "cloudtrail")
 	assert.Equal(t, []any{
 		map[string]any{"name": "Management events", "fieldSelectors": []any{
 			map[string]any{"field": "eventCategory", "equals": []any{"Management"}},
@@ -189,16 +186,16 @@ func TestTrailRecordsS3DataEvents(t *testing.T) {
 			map[string]any{"field": "eventCategory", "equals": []any{"Data"}},
 			map[string]any{"field": "resources.type", "equals": []any{"AWS::S3::Object"}},
 			map[string]any{"field": "resources.ARN", "notStartsWiths": []any{
-				"arn:aws:s3:::omnirapeutic-production-cloudtrail-123456789012/",
-				"arn:aws:s3:::" + accessLogBucket + "/",
+				s.arn("s3", compliance.TrailBucketName(s.scope)+"/"),
+				s.arn("s3", compliance.AccessLogBucketName(s.scope)+"/"),
 			}},
 		}},
 		map[string]any{"name": "S3 data events of the excluded buckets, except their deliveries (PutObject)", "fieldSelectors": []any{
 			map[string]any{"field": "eventCategory", "equals": []any{"Data"}},
 			map[string]any{"field": "resources.type", "equals": []any{"AWS::S3::Object"}},
 			map[string]any{"field": "resources.ARN", "startsWiths": []any{
-				"arn:aws:s3:::omnirapeutic-production-cloudtrail-123456789012/",
-				"arn:aws:s3:::" + accessLogBucket + "/",
+				s.arn("s3", compliance.TrailBucketName(s.scope)+"/"),
+				s.arn("s3", compliance.AccessLogBucketName(s.scope)+"/"),
 			}},
 			map[string]any{"field": "eventName", "notEquals": []any{"PutObject"}},
 		}},
@@ -206,49 +203,64 @@ func TestTrailRecordsS3DataEvents(t *testing.T) {
 	assert.NotContains(t, trail.Inputs, "eventSelectors", "basic and advanced selectors are exclusive")
 }
 
-func TestSecurityHub(t *testing.T) {
-	r := production(t)
-	hub := find(t, r, tHubAccount, "securityhub")
+// ruleSecurityHubAndBaseline: in the owning stack, Security Hub with AWS
+// Foundational Security Best Practices and high findings to the topic, and
+// each account baseline setting accountBaseline leaves on.
+func ruleSecurityHubAndBaseline(t *testing.T, s *stack) {
+	if !s.cfg.OwnsAccountSingletons {
+		for _, typ := range []string{tHubAccount, tHubStandard, tEbsDefault, tAccountPAB, tPasswordPolicy} {
+			assert.Empty(t, s.OfType(typ))
+		}
+		return
+	}
+	hub := find(t, s.Result, tHubAccount, "securityhub")
 	assert.Equal(t, false, hub.Inputs["enableDefaultStandards"], "the subscribed standard is named in the program")
 	assert.Equal(t, "SECURITY_CONTROL", hub.Str("controlFindingGenerator"))
-	std := find(t, r, tHubStandard, "securityhub-fsbp")
-	assert.Equal(t, "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0", std.Str("standardsArn"))
+	std := find(t, s.Result, tHubStandard, "securityhub-fsbp")
+	assert.Equal(t, s.scope.InAccount("").ARN("securityhub", "standards/aws-foundational-security-best-practices/v/1.0.0"), std.Str("standardsArn"))
 	assert.Contains(t, std.Dependencies, hub.URN)
-
-	rule := find(t, r, tEventRule, "securityhub-findings")
-	assert.Equal(t, "omnirapeutic-production-securityhub-high-severity", rule.Str("name"))
+	rule := find(t, s.Result, tEventRule, "securityhub-findings")
+	assert.Equal(t, compliance.SecurityHubFindingsRuleName(s.scope), rule.Str("name"))
 	assert.Equal(t, decode(t, `{"source":["aws.securityhub"],"detail-type":["Security Hub Findings - Imported"],
 		"detail":{"findings":{"Severity":{"Label":["HIGH","CRITICAL"]},"Workflow":{"Status":["NEW"]},"RecordState":["ACTIVE"],
 		"ProductName":[{"anything-but":"GuardDuty"}]}}}`), decode(t, rule.Str("eventPattern")))
-	assert.Equal(t, topicArn, find(t, r, tEventTarget, "securityhub-findings-to-topic").Str("arn"))
+	assert.Equal(t, s.topicArn(t), find(t, s.Result, tEventTarget, "securityhub-findings-to-topic").Str("arn"))
+
+	b := s.cfg.AccountBaseline
+	for typ, on := range map[string]bool{tEbsDefault: b.EbsEncryptionByDefault, tAccountPAB: b.S3PublicAccessBlock, tPasswordPolicy: b.PasswordPolicy} {
+		if !on {
+			assert.Empty(t, s.OfType(typ), "%s is switched off in accountBaseline", typ)
+		} else {
+			assert.Len(t, s.OfType(typ), 1, typ)
+		}
+	}
+	if b.EbsEncryptionByDefault {
+		assert.Equal(t, true, find(t, s.Result, tEbsDefault, "account-baseline-ebs-encryption").Inputs["enabled"])
+	}
+	if b.S3PublicAccessBlock {
+		assert.Equal(t, map[string]any{"blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true},
+			find(t, s.Result, tAccountPAB, "account-baseline-s3-public-access-block").Inputs)
+	}
+	if b.PasswordPolicy {
+		// The HIPAA pack's iam-password-policy parameters, each met.
+		p := compliance.PasswordPolicy
+		assert.Equal(t, map[string]any{
+			"minimumPasswordLength": float64(p.MinimumLength), "passwordReusePrevention": float64(p.ReusePrevention), "maxPasswordAge": float64(p.MaxAgeDays),
+			"requireLowercaseCharacters": true, "requireUppercaseCharacters": true, "requireNumbers": true, "requireSymbols": true,
+			"allowUsersToChangePassword": true,
+		}, find(t, s.Result, tPasswordPolicy, "account-baseline-password-policy").Inputs)
+	}
 }
 
-func TestAccountBaseline(t *testing.T) {
-	r := production(t)
-	assert.Equal(t, true, find(t, r, tEbsDefault, "account-baseline-ebs-encryption").Inputs["enabled"])
-	assert.Equal(t, map[string]any{"blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true},
-		find(t, r, tAccountPAB, "account-baseline-s3-public-access-block").Inputs)
-	// The HIPAA pack's iam-password-policy parameters, each met.
-	assert.Equal(t, map[string]any{
-		"minimumPasswordLength": 14.0, "passwordReusePrevention": 24.0, "maxPasswordAge": 90.0,
-		"requireLowercaseCharacters": true, "requireUppercaseCharacters": true, "requireNumbers": true, "requireSymbols": true,
-		"allowUsersToChangePassword": true,
-	}, find(t, r, tPasswordPolicy, "account-baseline-password-policy").Inputs)
-
-	off, err := runWith(t, map[string]string{
-		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":false,"s3PublicAccessBlock":false,"passwordPolicy":false,"deleteDefaultVpc":true}`,
-	})
-	require.NoError(t, err)
-	for _, typ := range []string{tEbsDefault, tAccountPAB, tPasswordPolicy} {
-		assert.Empty(t, off.OfType(typ), "%s is switched off in config", typ)
+// TestAccountBaselineSwitches: each setting can be left to the organization.
+func TestAccountBaselineSwitches(t *testing.T) {
+	for _, baseline := range []map[string]any{
+		{"ebsEncryptionByDefault": false, "s3PublicAccessBlock": false, "passwordPolicy": false, "deleteDefaultVpc": true},
+		{"ebsEncryptionByDefault": true, "s3PublicAccessBlock": false, "passwordPolicy": true, "deleteDefaultVpc": true},
+	} {
+		r := runWithin(t, "production", func(v values) { v.set("omnirapeutic:accountBaseline", baseline) })
+		ruleSecurityHubAndBaseline(t, stackOf(t, r))
 	}
-	partial, err := runWith(t, map[string]string{
-		"omnirapeutic:accountBaseline": `{"ebsEncryptionByDefault":true,"s3PublicAccessBlock":false,"passwordPolicy":true,"deleteDefaultVpc":true}`,
-	})
-	require.NoError(t, err)
-	assert.Len(t, partial.OfType(tEbsDefault), 1)
-	assert.Empty(t, partial.OfType(tAccountPAB))
-	assert.Len(t, partial.OfType(tPasswordPolicy), 1)
 }
 
 func TestBackupRetentionIsValidated(t *testing.T) {

@@ -1,13 +1,19 @@
 package tests
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/compliance"
+	"github.com/omnirapeutic/infrastructure/compute"
+	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/observability"
 	"github.com/omnirapeutic/infrastructure/policy"
 )
 
@@ -19,74 +25,101 @@ const (
 	tSubscription = "aws:sns/topicSubscription:TopicSubscription"
 )
 
-const topicArn = "arn:aws:sns:us-east-1:123456789012:omnirapeutic-production-alarms"
-
-func TestTwentyOneAlarmsWithTheSeedsBreakdown(t *testing.T) {
-	r := production(t)
-	counts := map[string]int{}
-	for _, a := range must(r.Alarms())(t) {
-		counts[a.Area]++
-		assert.Truef(t, strings.HasPrefix(a.Name, "omnirapeutic-production-"+a.Area+"-"), "%s is named <prefix>-<area>-<what>", a.Name)
-	}
-	assert.Equal(t, map[string]int{"aurora": 5, "vpc": 3, "cost": 1, "alb": 3, "ecs": 3, "waf": 1, "nat": 3, "flowlogs": 2}, counts)
-	assert.Len(t, r.OfType(tAlarm), 21)
+// topicArn is the stack's alarm topic's ARN.
+func (s *stack) topicArn(t *testing.T) string {
+	t.Helper()
+	return find(t, s.Result, tTopic, "alarm-topic").Computed["arn"].(string)
 }
 
-func TestEveryAlarmNotifiesTheTopicOnEveryStateChange(t *testing.T) {
-	r := production(t)
-	for _, a := range r.OfType(tAlarm) {
+// ruleAlarmsReachTheTopic: every alarm, of every area, notifies the topic on
+// ALARM, OK and INSUFFICIENT_DATA and tells the person paged where to look.
+func ruleAlarmsReachTheTopic(t *testing.T, s *stack) {
+	topic := s.topicArn(t)
+	alarms := s.OfType(tAlarm)
+	require.NotEmpty(t, alarms)
+	for _, a := range alarms {
 		for _, key := range []string{"alarmActions", "okActions", "insufficientDataActions"} {
-			assert.Equal(t, []any{topicArn}, a.Inputs[key], "%s %s", a.Str("name"), key)
+			assert.Equal(t, []any{topic}, a.Inputs[key], "%s %s", a.Str("name"), key)
 		}
 		assert.Equal(t, true, a.Inputs["actionsEnabled"], a.Str("name"))
 		assert.Greater(t, len(a.Str("alarmDescription")), 60, "%s tells the person paged what to look at", a.Str("name"))
 		assert.NotEmpty(t, a.Str("treatMissingData"), a.Str("name"))
 	}
-}
-
-func row(area, name, metric, condition, period, watches string) synth.AlarmRow {
-	return synth.AlarmRow{Area: area, Name: name, Metric: metric, Condition: condition, Period: period, Watches: watches}
-}
-
-// TestAlarmThresholdsAndTargets pins each alarm's metric, threshold, period
-// and the real resources its dimensions name.
-func TestAlarmThresholdsAndTargets(t *testing.T) {
-	r := production(t)
-	alb := "app/omnirapeutic-production-alb/offline"
-	tg := func(n string) string { return "targetgroup/omnirapeutic-production-" + n + "/offline" }
-	want := []synth.AlarmRow{
-		row("alb", "omnirapeutic-production-alb-5xx", "AWS/ApplicationELB HTTPCode_ELB_5XX_Count Sum", "> 10", "300s, 2 of 2", "LoadBalancer="+alb),
-		row("alb", "omnirapeutic-production-alb-target-response-time", "AWS/ApplicationELB TargetResponseTime p95", "> 1", "300s, 3 of 3", "LoadBalancer="+alb),
-		row("alb", "omnirapeutic-production-alb-unhealthy-hosts", "FILL(unhealthy_api, 0) + FILL(unhealthy_web, 0)", ">= 1", "60s, 2 of 2",
-			"LoadBalancer="+alb+", TargetGroup="+tg("api")+", TargetGroup="+tg("web")),
-		row("aurora", "omnirapeutic-production-aurora-acu-utilization", "AWS/RDS ACUUtilization Average", "> 90", "300s, 3 of 3", "DBClusterIdentifier=omnirapeutic-production"),
-		row("aurora", "omnirapeutic-production-aurora-connections", "AWS/RDS DatabaseConnections Maximum", "> 72", "300s, 3 of 3", "DBClusterIdentifier=omnirapeutic-production"),
-		row("aurora", "omnirapeutic-production-aurora-cpu", "AWS/RDS CPUUtilization Average", "> 80", "300s, 3 of 3", "DBClusterIdentifier=omnirapeutic-production"),
-		row("aurora", "omnirapeutic-production-aurora-deadlocks", "AWS/RDS Deadlocks Sum", "> 0", "300s, 1 of 1", "DBClusterIdentifier=omnirapeutic-production"),
-		row("aurora", "omnirapeutic-production-aurora-freeable-memory", "AWS/RDS FreeableMemory Minimum", "< 268435456", "300s, 3 of 3", "DBClusterIdentifier=omnirapeutic-production"),
-		row("cost", "omnirapeutic-production-cost-estimated-charges", "AWS/Billing EstimatedCharges Maximum", "> 1500", "21600s, 1 of 1", "Currency=USD"),
-		row("ecs", "omnirapeutic-production-ecs-cpu", "100 * used / reserved", "> 80", "300s, 3 of 3", "ClusterName=omnirapeutic-production"),
-		row("ecs", "omnirapeutic-production-ecs-memory", "100 * used / reserved", "> 80", "300s, 3 of 3", "ClusterName=omnirapeutic-production"),
-		row("ecs", "omnirapeutic-production-ecs-running-tasks",
-			"(FILL(desired0, 0) + FILL(desired1, 0) + FILL(desired2, 0) + FILL(desired3, 0)) - (FILL(running0, 0) + FILL(running1, 0) + FILL(running2, 0) + FILL(running3, 0))",
-			"> 0", "300s, 3 of 3",
-			"ClusterName=omnirapeutic-production, ServiceName=omnirapeutic-production-api, ServiceName=omnirapeutic-production-nginx, ServiceName=omnirapeutic-production-web, ServiceName=omnirapeutic-production-worker"),
-		row("flowlogs", "omnirapeutic-production-flowlogs-rejected-spike", "Omnirapeutic/FlowLogs RejectedFlows Sum", "> 1000", "300s, 2 of 2", ""),
-		row("flowlogs", "omnirapeutic-production-flowlogs-rejected-ssh-rdp", "Omnirapeutic/FlowLogs RejectedRemoteAdminFlows Sum", "> 50", "300s, 1 of 1", ""),
-		row("nat", "omnirapeutic-production-nat-port-allocation-errors-us-east-1a", "AWS/NATGateway ErrorPortAllocation Sum", "> 0", "300s, 1 of 1", "NatGatewayId=network-nat-us-east-1a-id"),
-		row("nat", "omnirapeutic-production-nat-port-allocation-errors-us-east-1b", "AWS/NATGateway ErrorPortAllocation Sum", "> 0", "300s, 1 of 1", "NatGatewayId=network-nat-us-east-1b-id"),
-		row("nat", "omnirapeutic-production-nat-port-allocation-errors-us-east-1c", "AWS/NATGateway ErrorPortAllocation Sum", "> 0", "300s, 1 of 1", "NatGatewayId=network-nat-us-east-1c-id"),
-		row("vpc", "omnirapeutic-production-vpc-gateway-route-changes", "Omnirapeutic/CIS GatewayRouteChanges Sum", ">= 1", "300s, 1 of 1", ""),
-		row("vpc", "omnirapeutic-production-vpc-network-changes", "Omnirapeutic/CIS NetworkChanges Sum", ">= 1", "300s, 1 of 1", ""),
-		row("vpc", "omnirapeutic-production-vpc-security-group-changes", "Omnirapeutic/CIS SecurityGroupChanges Sum", ">= 1", "300s, 1 of 1", ""),
-		row("waf", "omnirapeutic-production-waf-blocked-requests", "AWS/WAFV2 BlockedRequests Sum", "> 500", "300s, 2 of 2", "Region=us-east-1, Rule=ALL, WebACL=omnirapeutic-production-waf"),
+	for _, row := range must(s.Alarms())(t) {
+		assert.Contains(t, observability.Areas, row.Area, row.Name)
+		assert.Truef(t, strings.HasPrefix(row.Name, s.name(row.Area)+"-"), "%s is named <prefix>-<area>-<what>", row.Name)
 	}
-	assert.Equal(t, want, must(r.Alarms())(t))
 }
 
-func TestMetricFilters(t *testing.T) {
-	r := production(t)
-	require.Len(t, r.OfType(tMetricFilter), 5)
+// ruleAlarmTargets: every dimension an alarm watches names a resource the
+// stack registered (so no alarm watches nothing), every NAT gateway and
+// target group is watched, and the thresholds that follow config do.
+func ruleAlarmTargets(t *testing.T, s *stack) {
+	real := map[string][]string{
+		"LoadBalancer":        {find(t, s.Result, tLB, "alb").Computed["arnSuffix"].(string)},
+		"DBClusterIdentifier": {data.ClusterID(s.scope)},
+		"ClusterName":         {compute.ClusterName(s.scope)},
+		"WebACL":              {s.name("waf")},
+		"Region":              {s.scope.Region},
+		"Rule":                {"ALL"},
+		"Currency":            {"USD"},
+	}
+	for _, tg := range s.OfType(tTargetGroup) {
+		real["TargetGroup"] = append(real["TargetGroup"], tg.Computed["arnSuffix"].(string))
+	}
+	for _, nat := range s.OfType(tNat) {
+		real["NatGatewayId"] = append(real["NatGatewayId"], nat.ID)
+	}
+	for _, svc := range s.cfg.ServiceNames() {
+		real["ServiceName"] = append(real["ServiceName"], compute.ServiceName(s.scope, svc))
+	}
+	watched := map[string][]string{}
+	rows := map[string]string{}
+	for _, row := range must(s.Alarms())(t) {
+		rows[row.Name] = row.Condition
+		if row.Watches == "" {
+			continue
+		}
+		for _, dim := range strings.Split(row.Watches, ", ") {
+			k, v, _ := strings.Cut(dim, "=")
+			assert.Containsf(t, real[k], v, "%s watches %s=%s, which the stack did not register", row.Name, k, v)
+			watched[k] = append(watched[k], v)
+		}
+	}
+	for _, k := range []string{"NatGatewayId", "TargetGroup", "ServiceName"} {
+		for _, v := range real[k] {
+			assert.Containsf(t, watched[k], v, "no alarm watches %s %s", k, v)
+		}
+	}
+	natAlarms := 0
+	for name := range rows {
+		if strings.HasPrefix(name, s.name("nat")+"-") {
+			natAlarms++
+		}
+	}
+	assert.Equal(t, len(real["NatGatewayId"]), natAlarms, "one port-allocation alarm per NAT gateway")
+
+	fmtNum := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	connections, memory := observability.AuroraThresholds(s.cfg.Aurora.MaxCapacity)
+	assert.Equal(t, "> "+strconv.Itoa(s.cfg.MonthlyBudgetUsd), rows[observability.AlarmName(s.scope, "cost", "estimated-charges")], "the cost alarm fires above monthlyBudgetUsd")
+	assert.Equal(t, "> "+fmtNum(connections), rows[observability.AlarmName(s.scope, "aurora", "connections")], "80%% of the connections aurora.maxCapacity allows")
+	assert.Equal(t, "< "+fmtNum(memory), rows[observability.AlarmName(s.scope, "aurora", "freeable-memory")], "an eighth of aurora.maxCapacity's memory")
+}
+
+// TestAuroraThresholdsScaleWithCapacity: 80% of ~90 connections and an
+// eighth of ~2 GiB per ACU.
+func TestAuroraThresholdsScaleWithCapacity(t *testing.T) {
+	for _, tc := range []struct{ acu, connections, memory float64 }{{1, 72, 256 << 20}, {4, 288, 1 << 30}} {
+		c, m := observability.AuroraThresholds(tc.acu)
+		assert.Equal(t, tc.connections, c, "%g ACU", tc.acu)
+		assert.Equal(t, tc.memory, m, "%g ACU", tc.acu)
+	}
+}
+
+// ruleMetricFilters: the CIS 4.x filters on the trail's log group match
+// exactly their events; the flow-log filters count rejected flows.
+func ruleMetricFilters(t *testing.T, s *stack) {
+	require.Len(t, s.OfType(tMetricFilter), 5)
 	cis := map[string][]string{
 		"alarms-vpc-cis-security-group-changes": {"AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"},
 		"alarms-vpc-cis-gateway-route-changes": {"CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway",
@@ -96,8 +129,8 @@ func TestMetricFilters(t *testing.T) {
 			"AttachClassicLinkVpc", "DetachClassicLinkVpc", "DisableVpcClassicLink", "EnableVpcClassicLink"},
 	}
 	for name, events := range cis {
-		f := find(t, r, tMetricFilter, name)
-		assert.Equal(t, "/aws/cloudtrail/omnirapeutic-production", f.Str("logGroupName"))
+		f := find(t, s.Result, tMetricFilter, name)
+		assert.Equal(t, compliance.TrailLogGroupName(s.scope), f.Str("logGroupName"))
 		for _, e := range events {
 			assert.Contains(t, f.Str("pattern"), "($.eventName = "+e+")", name)
 		}
@@ -107,100 +140,148 @@ func TestMetricFilters(t *testing.T) {
 		"alarms-flowlogs-flow-logs-rejected":              "destport, protocol",
 		"alarms-flowlogs-flow-logs-rejected-remote-admin": "destport=22 || destport=3389",
 	} {
-		f := find(t, r, tMetricFilter, name)
-		assert.Equal(t, "/aws/vpc/omnirapeutic-production-flow-logs", f.Str("logGroupName"))
+		f := find(t, s.Result, tMetricFilter, name)
+		assert.Equal(t, "/aws/vpc/"+s.name("flow-logs"), f.Str("logGroupName"))
 		assert.Contains(t, f.Str("pattern"), fragment)
 		assert.Contains(t, f.Str("pattern"), `action="REJECT"`)
 	}
 }
 
-func TestAlarmTopic(t *testing.T) {
-	r := production(t)
-	topic := find(t, r, tTopic, "alarm-topic")
-	assert.Equal(t, "omnirapeutic-production-alarms", topic.Str("name"))
-	assert.Equal(t, keyArn("logs"), topic.Str("kmsMasterKeyId"), "a customer key: alarms cannot publish to a topic under alias/aws/sns")
-	doc, err := policy.Parse(find(t, r, tTopicPolicy, "alarm-topic-policy").Str("policy"))
+// ruleAlarmTopic: a topic under the Logs key that CloudWatch alarms of this
+// account and exactly this stack's EventBridge rules may publish to, TLS
+// only, subscribed by every configured address and endpoint; while it has
+// none, every preview and up warns.
+func ruleAlarmTopic(t *testing.T, s *stack) {
+	topic := find(t, s.Result, tTopic, "alarm-topic")
+	assert.Equal(t, observability.TopicName(s.scope), topic.Str("name"))
+	assert.Equal(t, s.keyArn(t, "logs"), topic.Str("kmsMasterKeyId"), "a customer key: alarms cannot publish to a topic under alias/aws/sns")
+	doc, err := policy.Parse(find(t, s.Result, tTopicPolicy, "alarm-topic-policy").Str("policy"))
 	require.NoError(t, err)
 	cw := statement(t, doc, "CloudWatchAlarmsPublish")
 	assert.Equal(t, policy.Service("cloudwatch.amazonaws.com"), cw.Principal)
 	assert.Equal(t, []string{"sns:Publish"}, cw.Action)
-	assert.Equal(t, []string{account}, cw.Condition["StringEquals"]["aws:SourceAccount"])
-	events := statement(t, doc, "EventBridgeRulesPublish")
-	assert.Equal(t, []string{
-		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-guardduty-high-severity",
-		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-securityhub-high-severity",
-		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-backup-job-failed",
-	}, events.Condition["ArnEquals"]["aws:SourceArn"], "every EventBridge rule targeting the topic, and only those")
+	assert.Equal(t, []string{s.scope.Account}, cw.Condition["StringEquals"]["aws:SourceAccount"])
+	var rules []string
+	if s.cfg.OwnsAccountSingletons {
+		rules = append(rules, s.arn("events", "rule/"+s.name("guardduty-high-severity")), s.arn("events", "rule/"+s.name("securityhub-high-severity")))
+	}
+	rules = append(rules, s.arn("events", "rule/"+s.name("backup-job-failed")))
+	assert.Equal(t, rules, statement(t, doc, "EventBridgeRulesPublish").Condition["ArnEquals"]["aws:SourceArn"], "every EventBridge rule targeting the topic, and only those")
+	for _, rule := range s.OfType(tEventRule) {
+		assert.Contains(t, rules, rule.Computed["arn"], "%s targets the topic, so the topic admits it", rule.Name)
+	}
 	tls := statement(t, doc, "DenyInsecureTransport")
 	assert.Equal(t, "Deny", tls.Effect)
 	assert.Equal(t, []string{"false"}, tls.Condition["Bool"]["aws:SecureTransport"])
-	assert.Empty(t, r.OfType(tSubscription), "production lists no addresses yet")
-	assert.Equal(t, topicArn, r.Outputs["alarmTopicArn"])
+	assert.Equal(t, topic.Computed["arn"], s.Outputs["alarmTopicArn"])
+
+	subs := s.OfType(tSubscription)
+	assert.Len(t, subs, len(s.cfg.AlarmEmails)+len(s.cfg.AlarmHttpsEndpoints))
+	var emails, endpoints []string
+	for _, sub := range subs {
+		assert.Equal(t, topic.Computed["arn"], sub.Str("topic"))
+		switch sub.Str("protocol") {
+		case "email":
+			emails = append(emails, sub.Str("endpoint"))
+		case "https":
+			endpoints = append(endpoints, secretValue(sub.Inputs["endpoint"]))
+			for _, e := range s.cfg.AlarmHttpsEndpoints {
+				assert.NotContains(t, sub.URN, strings.TrimPrefix(e, "https://"), "an integration URL stays out of the URN")
+			}
+		default:
+			t.Errorf("%s subscribes by %s", sub.Name, sub.Str("protocol"))
+		}
+	}
+	assert.ElementsMatch(t, s.cfg.AlarmEmails, emails)
+	assert.ElementsMatch(t, s.cfg.AlarmHttpsEndpoints, endpoints)
+
+	var report strings.Builder
+	require.NoError(t, synth.WriteReport(&report, s.Result))
+	if len(subs) == 0 {
+		require.Len(t, s.Stack.Warnings, 1)
+		assert.Contains(t, s.Stack.Warnings[0], "the alarm topic has no subscriber")
+		assert.Contains(t, report.String(), "== Warnings ==\nwarning: the alarm topic has no subscriber")
+	} else {
+		assert.Empty(t, s.Stack.Warnings)
+		assert.NotContains(t, report.String(), "== Warnings ==")
+	}
 }
 
-func TestAlarmEmailsSubscribe(t *testing.T) {
-	r, err := runWith(t, map[string]string{"omnirapeutic:alarmEmails": `["oncall@omnirapeutic.example","security@omnirapeutic.example"]`})
-	require.NoError(t, err)
-	subs := r.OfType(tSubscription)
-	require.Len(t, subs, 2)
-	for _, s := range subs {
-		assert.Equal(t, "email", s.Str("protocol"))
-		assert.Equal(t, topicArn, s.Str("topic"))
-	}
+// TestAlarmSubscribers: addresses and endpoints subscribe, each confirmed
+// by its owner; a bad address registers nothing.
+func TestAlarmSubscribers(t *testing.T) {
+	hook := "https://events.pagerduty.example/integration/0123abcd/enqueue"
+	r := runWithin(t, "production", func(v values) {
+		v.set("omnirapeutic:alarmEmails", []any{"oncall@omnirapeutic.example", "security@omnirapeutic.example"})
+		v.set("omnirapeutic:alarmHttpsEndpoints", []any{hook})
+	})
+	ruleAlarmTopic(t, stackOf(t, r))
+	assert.Len(t, r.OfType(tSubscription), 3)
 
-	r, err = runWith(t, map[string]string{"omnirapeutic:alarmEmails": `["oncall@omnirapeutic.example","not an address"]`})
+	none := runWithin(t, "production", func(v values) {
+		v.set("omnirapeutic:alarmEmails", []any{})
+		v.set("omnirapeutic:alarmHttpsEndpoints", []any{})
+	})
+	ruleAlarmTopic(t, stackOf(t, none))
+	assert.Len(t, none.Stack.Warnings, 1, "nobody subscribed: a warning")
+
+	bad, err := runWith(t, map[string]string{"omnirapeutic:alarmEmails": `["oncall@omnirapeutic.example","not an address"]`})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `config omnirapeutic:alarmEmails: "not an address" is not an email address`)
-	assert.Empty(t, r.Resources)
+	assert.Empty(t, bad.Resources)
 }
 
-func TestLogRetentionComesFromConfig(t *testing.T) {
-	r := production(t)
+// ruleLogRetention: audit log groups (the trail, the database audit log,
+// bastion sessions) keep auditLogRetentionDays, every other log group
+// logRetentionDays; the audit buckets expire objects no sooner than their
+// lock ends and never before HIPAA's six years.
+func ruleLogRetention(t *testing.T, s *stack) {
 	audit := map[string]bool{
-		"/aws/cloudtrail/omnirapeutic-production":             true,
-		"/aws/rds/cluster/omnirapeutic-production/postgresql": true,
-		"/aws/ssm/omnirapeutic-production-bastion-sessions":   true,
+		compliance.TrailLogGroupName(s.scope):              true,
+		data.PostgresLogGroupName(data.ClusterID(s.scope)): true,
+		data.SessionLogGroupName(s.scope):                  true,
 	}
-	for _, g := range r.OfType(tLogGroup) {
-		want := 365
+	for _, g := range s.OfType(tLogGroup) {
+		want := s.cfg.Logs.RetentionDays
 		if audit[g.Str("name")] {
-			want = 2192
+			want = s.cfg.Logs.AuditRetentionDays
 		}
 		assert.EqualValues(t, want, g.Inputs["retentionInDays"], g.Str("name"))
 	}
-	r2, err := runWith(t, map[string]string{"omnirapeutic:logRetentionDays": "90", "omnirapeutic:auditLogRetentionDays": "3653"})
-	require.NoError(t, err)
-	for _, g := range r2.OfType(tLogGroup) {
-		want := 90
-		if audit[g.Str("name")] {
-			want = 3653
-		}
-		assert.EqualValues(t, want, g.Inputs["retentionInDays"], g.Str("name"))
+	buckets := []string{"cloudtrail-bucket"}
+	if s.cfg.OwnsAccountSingletons {
+		buckets = append(buckets, "config-bucket")
 	}
-	// The audit buckets lock objects that long, so they keep them that
-	// long too: expiration never comes before the lock ends.
-	for _, b := range []string{"cloudtrail-bucket", "config-bucket"} {
-		rule := find(t, r2, tBucketLifecyle, b+"-lifecycle").Inputs["rules"].([]any)[0].(map[string]any)
-		assert.Equal(t, map[string]any{"days": 3653.0}, rule["expiration"], b)
+	for _, b := range buckets {
+		assertLifecycle(t, s.Result, b, compliance.AuditLifecycle(s.cfg.Logs.AuditRetentionDays))
 	}
 }
 
-// TestEcsUtilizationUsesContainerInsights: AWS/ECS cluster utilization exists
-// only for EC2 capacity, so on Fargate the alarms divide Container Insights'
-// utilized by reserved.
-func TestEcsUtilizationUsesContainerInsights(t *testing.T) {
-	r := production(t)
+// ruleEcsContainerInsights: AWS/ECS cluster utilization exists only for EC2
+// capacity, so on Fargate the alarms divide Container Insights' utilized by
+// reserved.
+func ruleEcsContainerInsights(t *testing.T, s *stack) {
 	for what, metrics := range map[string][2]string{"cpu": {"CpuUtilized", "CpuReserved"}, "memory": {"MemoryUtilized", "MemoryReserved"}} {
-		a := find(t, r, tAlarm, "alarms-ecs-"+what)
+		a := find(t, s.Result, tAlarm, "alarms-ecs-"+what)
 		var got []string
 		for _, raw := range a.Inputs["metricQueries"].([]any) {
 			q := raw.(map[string]any)
 			if m, ok := q["metric"].(map[string]any); ok {
 				assert.Equal(t, "ECS/ContainerInsights", m["namespace"])
-				assert.Equal(t, map[string]any{"ClusterName": "omnirapeutic-production"}, m["dimensions"])
+				assert.Equal(t, map[string]any{"ClusterName": compute.ClusterName(s.scope)}, m["dimensions"])
 				got = append(got, q["id"].(string)+"="+m["metricName"].(string))
 			}
 		}
 		assert.Equal(t, []string{"used=" + metrics[0], "reserved=" + metrics[1]}, got, what)
 	}
+}
+
+// secretValue is a recorded input's value, whether plain or marked secret
+// (an integration URL carries its key, so the program marks it secret).
+func secretValue(v any) string {
+	if sec, ok := v.(*resource.Secret); ok {
+		v = sec.Element.V
+	}
+	s, _ := v.(string)
+	return s
 }

@@ -20,11 +20,10 @@ import (
 // the bootstrap stack.
 func everyConfiguration(t *testing.T) map[string]*synth.Result {
 	t.Helper()
-	overrides := maps.Clone(allServicesOn)
-	overrides["omnirapeutic:alarmEmails"] = `["oncall@omnirapeutic.example"]`
-	overrides["omnirapeutic:alarmHttpsEndpoints"] = `["https://events.pagerduty.example/integration/abc/enqueue"]`
-	all, err := runWith(t, overrides)
-	require.NoError(t, err)
+	all := runWithin(t, "production", everyServiceOn, func(v values) {
+		v.set("omnirapeutic:alarmEmails", []string{"oncall@omnirapeutic.example"})
+		v.set("omnirapeutic:alarmHttpsEndpoints", []string{"https://events.pagerduty.example/integration/abc/enqueue"})
+	})
 	return map[string]*synth.Result{
 		"production": production(t), "staging": synthesize(t, "staging"),
 		"all services and subscriptions": all, "bootstrap": bootstrap(t),

@@ -41,7 +41,7 @@ func withInput(t *testing.T, r *synth.Result, typ, name, key string, value any) 
 // which one), never a panic and never a silently wrong row. Inputs the cost
 // model reads (cost: true) fail the estimate and --json too, never a $0 line.
 func TestReportRefusesMalformedInputsNamingTheResource(t *testing.T) {
-	r := production(t)
+	r := runWithin(t, "production", nginxOverHTTP)
 	const cost, reportOnly = true, false
 	for _, tc := range []struct {
 		typ, name, key string
@@ -64,7 +64,7 @@ func TestReportRefusesMalformedInputsNamingTheResource(t *testing.T) {
 		{tCluster, "aurora-cluster", "serverlessv2ScalingConfiguration", "0.5-4", "cannot unmarshal string", cost},
 		{tCluster, "aurora-cluster", "manageMasterUserPassword", "yes", "cannot unmarshal string", cost},
 		{tService, "ecs-nginx", "desiredCount", "two", "cannot unmarshal string", cost},
-		{tService, "ecs-nginx", "taskDefinition", "omnirapeutic-production-web:1", `taskDefinition "omnirapeutic-production-web:1" names no registered task definition`, cost},
+		{tService, "ecs-nginx", "taskDefinition", "omnirapeutic-production-nothing:1", `taskDefinition "omnirapeutic-production-nothing:1" names no registered task definition`, cost},
 		{tTaskDef, "ecs-nginx-task", "cpu", "a quarter", `cannot unmarshal string "a quarter"`, cost},
 		{tTaskDef, "ecs-nginx-task", "memory", true, "cannot unmarshal bool", cost},
 		{"aws:ec2/instance:Instance", "bastion", "rootBlockDevice", map[string]any{"volumeSize": "eight"}, "cannot unmarshal string", cost},

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -9,7 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/security"
 )
 
 const (
@@ -22,11 +23,8 @@ const (
 	tEgress        = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 )
 
-const account = "123456789012"
-
-func keyArn(purpose string) string {
-	return fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/keys-%s-key-id", account, purpose)
-}
+// account is the offline mock's account (synth.AccountID).
+const account = synth.AccountID
 
 func keyPolicy(t *testing.T, r *synth.Result, purpose string) policy.Document {
 	t.Helper()
@@ -42,50 +40,50 @@ func statement(t *testing.T, doc policy.Document, sid string) policy.Statement {
 			return st
 		}
 	}
-	t.Fatalf("key policy has no statement %s", sid)
+	t.Fatalf("policy has no statement %s", sid)
 	return policy.Statement{}
 }
 
-func TestKmsKeys(t *testing.T) {
-	r := production(t)
-	require.Len(t, r.OfType(tKey), 5)
-	require.Len(t, r.OfType(tAlias), 5)
-	wantUsers := map[string][]string{
-		"aurora":  {"via rds.us-east-1.amazonaws.com"},
-		"s3":      {"cloudtrail.amazonaws.com", "config.amazonaws.com", "via s3.us-east-1.amazonaws.com"},
-		"secrets": {"via ecr.us-east-1.amazonaws.com", "via secretsmanager.us-east-1.amazonaws.com"},
-		"logs":    {"cloudwatch.amazonaws.com", "events.amazonaws.com", "logs.us-east-1.amazonaws.com", "via sns.us-east-1.amazonaws.com"},
-		"backup":  {"via backup.us-east-1.amazonaws.com"},
+// ruleKmsKeys: every purpose has its own key (every store is encrypted
+// with a key of its own purpose), rotating, with AWS's deletion window,
+// protected, aliased by the stack's prefix, usable only by the services
+// that store data under it.
+func ruleKmsKeys(t *testing.T, s *stack) {
+	require.Len(t, s.OfType(tKey), len(security.Purposes))
+	require.Len(t, s.OfType(tAlias), len(security.Purposes))
+	via := func(service string) string { return "via " + s.scope.ServicePrincipal(service) }
+	wantUsers := map[security.Purpose][]string{
+		security.AuroraKey:  {via("rds")},
+		security.S3Key:      {"cloudtrail.amazonaws.com", "config.amazonaws.com", via("s3")},
+		security.SecretsKey: {via("ecr"), via("secretsmanager")},
+		security.LogsKey:    {"cloudwatch.amazonaws.com", "events.amazonaws.com", s.scope.ServicePrincipal("logs"), via("sns")},
+		security.BackupKey:  {via("backup")},
 	}
-	for purpose, users := range wantUsers {
-		k := find(t, r, tKey, "keys-"+purpose)
+	for _, purpose := range security.Purposes {
+		k := find(t, s.Result, tKey, "keys-"+string(purpose))
 		assert.Equal(t, true, k.Inputs["enableKeyRotation"], purpose)
-		assert.EqualValues(t, 30, k.Inputs["deletionWindowInDays"], purpose)
+		assert.EqualValues(t, security.KeyDeletionWindowDays, k.Inputs["deletionWindowInDays"], purpose)
 		assert.Equal(t, "SYMMETRIC_DEFAULT", k.Str("customerMasterKeySpec"), purpose)
 		assert.True(t, k.Protect, "the %s key must be protected", purpose)
-
-		alias := find(t, r, tAlias, "keys-"+purpose+"-alias")
-		assert.Equal(t, "alias/omnirapeutic-production-"+purpose, alias.Str("name"))
+		alias := find(t, s.Result, tAlias, "keys-"+string(purpose)+"-alias")
+		assert.Equal(t, "alias/"+s.name(string(purpose)), alias.Str("name"))
 		assert.Equal(t, k.Computed["keyId"], alias.Str("targetKeyId"))
-
-		doc := keyPolicy(t, r, purpose)
-		assert.Equal(t, users, synth.KeyUsers(doc), "who may use the %s key", purpose)
-		admin := statement(t, doc, "AccountAdministersKey")
-		assert.Equal(t, policy.AWS("arn:aws:iam::"+account+":root"), admin.Principal)
+		doc := keyPolicy(t, s.Result, string(purpose))
+		assert.Equal(t, wantUsers[purpose], synth.KeyUsers(doc), "who may use the %s key", purpose)
+		assert.Equal(t, policy.AWS(s.scope.AccountRoot()), statement(t, doc, "AccountAdministersKey").Principal)
 	}
 }
 
-// TestNoUnconditionedWildcardPrincipal: a key policy's "*" principal is
-// always pinned to this account.
-func TestNoUnconditionedWildcardPrincipal(t *testing.T) {
-	r := production(t)
-	for _, k := range r.OfType(tKey) {
+// ruleNoUnconditionedWildcardPrincipal: a key policy's "*" principal is
+// always pinned to this account and to a service.
+func ruleNoUnconditionedWildcardPrincipal(t *testing.T, s *stack) {
+	for _, k := range s.OfType(tKey) {
 		doc, err := policy.Parse(k.Str("policy"))
 		require.NoError(t, err)
 		for _, st := range doc.Statement {
 			for _, p := range st.Principal["AWS"] {
 				if p == "*" {
-					assert.Equal(t, []string{account}, st.Condition["StringEquals"]["kms:CallerAccount"], "%s %s", k.Name, st.Sid)
+					assert.Equal(t, []string{s.scope.Account}, st.Condition["StringEquals"]["kms:CallerAccount"], "%s %s", k.Name, st.Sid)
 					assert.NotEmpty(t, st.Condition["StringEquals"]["kms:ViaService"], "%s %s", k.Name, st.Sid)
 				}
 			}
@@ -93,66 +91,62 @@ func TestNoUnconditionedWildcardPrincipal(t *testing.T) {
 	}
 }
 
-func TestKeyPoliciesCarryTheConditionsAWSDocuments(t *testing.T) {
-	r := production(t)
-	logs := statement(t, keyPolicy(t, r, "logs"), "CloudWatchLogsEncryptsLogGroups")
-	assert.Equal(t, policy.Service("logs.us-east-1.amazonaws.com"), logs.Principal)
-	assert.Equal(t, []string{"arn:aws:logs:us-east-1:" + account + ":log-group:*"}, logs.Condition["ArnLike"]["kms:EncryptionContext:aws:logs:arn"])
+func ruleKeyPolicyConditions(t *testing.T, s *stack) {
+	logs := statement(t, keyPolicy(t, s.Result, "logs"), "CloudWatchLogsEncryptsLogGroups")
+	assert.Equal(t, policy.Service(s.scope.ServicePrincipal("logs")), logs.Principal)
+	assert.Equal(t, []string{s.arn("logs", "log-group:*")}, logs.Condition["ArnLike"]["kms:EncryptionContext:aws:logs:arn"])
 	assert.ElementsMatch(t, []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}, logs.Action)
 
-	alarms := statement(t, keyPolicy(t, r, "logs"), "CloudWatchAlarmsPublishToTopic")
+	alarms := statement(t, keyPolicy(t, s.Result, "logs"), "CloudWatchAlarmsPublishToTopic")
 	assert.Equal(t, policy.Service("cloudwatch.amazonaws.com"), alarms.Principal)
 	assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:GenerateDataKey*"}, alarms.Action)
+	assert.Equal(t, []string{s.scope.Account}, alarms.Condition["StringEquals"]["aws:SourceAccount"], "confused deputy: only this account's alarms")
+	assert.Equal(t, []string{s.arn("cloudwatch", "alarm:*")}, alarms.Condition["ArnLike"]["aws:SourceArn"])
+	// SNS does not support aws:SourceAccount/aws:SourceArn in a key policy
+	// for EventBridge delivery: with them every finding would be dropped.
+	events := statement(t, keyPolicy(t, s.Result, "logs"), "EventBridgePublishesToTopic")
+	assert.Equal(t, policy.Service("events.amazonaws.com"), events.Principal)
+	assert.Empty(t, events.Condition)
 
-	s3 := keyPolicy(t, r, "s3")
+	s3 := keyPolicy(t, s.Result, "s3")
 	trail := statement(t, s3, "CloudTrailEncryptsLogs")
 	assert.Equal(t, []string{"kms:GenerateDataKey*"}, trail.Action)
-	assert.Equal(t, []string{"arn:aws:cloudtrail:*:" + account + ":trail/*"}, trail.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"])
-	assert.Equal(t, []string{"arn:aws:cloudtrail:us-east-1:" + account + ":trail/omnirapeutic-production"}, trail.Condition["StringEquals"]["aws:SourceArn"])
+	anyTrail := naming.ARN{Partition: s.scope.Partition, Service: "cloudtrail", Region: "*", Account: s.scope.Account, Resource: "trail/*"}
+	assert.Equal(t, []string{anyTrail.String()}, trail.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"])
+	assert.Equal(t, []string{s.arn("cloudtrail", "trail/"+s.scope.Prefix)}, trail.Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, []string{"kms:DescribeKey"}, statement(t, s3, "CloudTrailDescribesKey").Action)
 	config := statement(t, s3, "ConfigDeliversSnapshots")
 	assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, config.Action)
-	assert.Equal(t, []string{account}, config.Condition["StringEquals"]["aws:SourceAccount"])
+	assert.Equal(t, []string{s.scope.Account}, config.Condition["StringEquals"]["aws:SourceAccount"])
 }
 
-func TestApiKeysSecretIsEncryptedAndNeverWritten(t *testing.T) {
-	r := production(t)
-	s := find(t, r, tSecret, "secrets-api-keys")
-	assert.Equal(t, "omnirapeutic-production/api-keys", s.Str("name"))
-	assert.Equal(t, keyArn("secrets"), s.Str("kmsKeyId"))
-	assert.EqualValues(t, 30, s.Inputs["recoveryWindowInDays"])
-	assert.True(t, s.Protect)
-	assert.Empty(t, r.OfType(tSecretVersion), "Pulumi must never hold or write a secret value")
-	assert.Len(t, r.OfType(tSecret), 1, "the database master secret is RDS-managed, not created here")
+func ruleApiKeysSecret(t *testing.T, s *stack) {
+	secret := find(t, s.Result, tSecret, "secrets-api-keys")
+	assert.Equal(t, s.scope.Prefix+"/api-keys", secret.Str("name"))
+	assert.Equal(t, s.keyArn(t, "secrets"), secret.Str("kmsKeyId"))
+	assert.EqualValues(t, 30, secret.Inputs["recoveryWindowInDays"])
+	assert.True(t, secret.Protect)
+	assert.Empty(t, s.OfType(tSecretVersion), "Pulumi must never hold or write a secret value")
+	assert.Len(t, s.OfType(tSecret), 1, "the database master secret is RDS-managed, not created here")
+	assert.Equal(t, secret.Computed["arn"], s.Outputs["apiKeysSecretArn"])
 }
 
-// seedRule is one line of the seed's security-group diagram.
+// seedRule is one line of the specification's security-group diagram.
 type seedRule struct{ dir, peer, proto, ports string }
 
-func TestSecurityGroupsHaveExactlyTheSeedsRules(t *testing.T) {
-	r := production(t)
+// ruleSecurityGroupMatrix: the four groups carry exactly the
+// specification's rules (the matrix is code, security.Rules, not config),
+// each with a description, none inline.
+func ruleSecurityGroupMatrix(t *testing.T, s *stack) {
+	alb, ecs, aurora, bastion := s.name("alb"), s.name("ecs"), s.name("aurora"), s.name("bastion")
 	want := map[string][]seedRule{
-		"omnirapeutic-production-alb": {
-			{"ingress", "0.0.0.0/0", "tcp", "80"},
-			{"ingress", "0.0.0.0/0", "tcp", "443"},
-			{"egress", "omnirapeutic-production-ecs", "tcp", "0-65535"},
-		},
-		"omnirapeutic-production-ecs": {
-			{"ingress", "omnirapeutic-production-alb", "tcp", "0-65535"},
-			{"egress", "0.0.0.0/0", "-1", "all"},
-			{"egress", "omnirapeutic-production-aurora", "tcp", "5432"},
-		},
-		"omnirapeutic-production-aurora": {
-			{"ingress", "omnirapeutic-production-ecs", "tcp", "5432"},
-			{"ingress", "omnirapeutic-production-bastion", "tcp", "5432"},
-		},
-		"omnirapeutic-production-bastion": {
-			{"egress", "0.0.0.0/0", "-1", "all"},
-			{"egress", "omnirapeutic-production-aurora", "tcp", "5432"},
-		},
+		alb:     {{"ingress", "0.0.0.0/0", "tcp", "80"}, {"ingress", "0.0.0.0/0", "tcp", "443"}, {"egress", ecs, "tcp", "0-65535"}},
+		ecs:     {{"ingress", alb, "tcp", "0-65535"}, {"egress", "0.0.0.0/0", "-1", "all"}, {"egress", aurora, "tcp", "5432"}},
+		aurora:  {{"ingress", ecs, "tcp", "5432"}, {"ingress", bastion, "tcp", "5432"}},
+		bastion: {{"egress", "0.0.0.0/0", "-1", "all"}, {"egress", aurora, "tcp", "5432"}},
 	}
 	got := map[string][]seedRule{}
-	for _, gr := range must(r.SecurityGroupRules())(t) {
+	for _, gr := range must(s.SecurityGroupRules())(t) {
 		got[gr.Group] = append(got[gr.Group], seedRule{gr.Direction, gr.Peer, gr.Protocol, gr.Ports})
 		assert.NotEmpty(t, gr.Description, "rule of %s to %s needs a description", gr.Group, gr.Peer)
 	}
@@ -160,73 +154,74 @@ func TestSecurityGroupsHaveExactlyTheSeedsRules(t *testing.T) {
 	for group, rules := range want {
 		assert.ElementsMatch(t, rules, got[group], "rules of %s", group)
 	}
-
-	sgs := r.OfType(tSG)
+	sgs := s.OfType(tSG)
 	require.Len(t, sgs, 4)
 	for _, sg := range sgs {
 		assert.NotContains(t, sg.Inputs, "ingress", "%s must have no inline rules", sg.Name)
 		assert.NotContains(t, sg.Inputs, "egress", "%s must have no inline rules", sg.Name)
 		assert.NotEmpty(t, sg.Str("description"))
-		assert.Equal(t, find(t, r, tVpc, "network-vpc").ID, sg.Str("vpcId"))
+		assert.Equal(t, find(t, s.Result, tVpc, "network-vpc").ID, sg.Str("vpcId"))
 	}
 }
 
-func TestOnlyTheAlbAcceptsTheInternetAndOnlyOnWebPorts(t *testing.T) {
-	r := production(t)
-	for _, gr := range must(r.SecurityGroupRules())(t) {
+func ruleOnlyAlbFacesInternet(t *testing.T, s *stack) {
+	for _, gr := range must(s.SecurityGroupRules())(t) {
 		if gr.Direction != "ingress" {
 			continue
 		}
 		if gr.Peer == "0.0.0.0/0" || strings.HasPrefix(gr.Peer, "::") {
-			assert.Equal(t, "omnirapeutic-production-alb", gr.Group, "only the ALB accepts the internet")
+			assert.Equal(t, s.name("alb"), gr.Group, "only the ALB accepts the internet")
 			assert.Contains(t, []string{"80", "443"}, gr.Ports)
 			assert.Equal(t, "tcp", gr.Protocol)
 		}
-		assert.NotEqual(t, "omnirapeutic-production-bastion", gr.Group, "the bastion has no ingress at all")
+		assert.NotEqual(t, s.name("bastion"), gr.Group, "the bastion has no ingress at all")
 	}
-	for _, rule := range r.OfType(tIngress) {
+	for _, rule := range s.OfType(tIngress) {
 		assert.Empty(t, rule.Str("cidrIpv6"), rule.Name)
 	}
 }
 
-// TestEveryLogGroupIsEncryptedAndRetained covers every log group in the
-// stack, so a tier added later cannot slip an unencrypted one in.
-func TestEveryLogGroupIsEncryptedAndRetained(t *testing.T) {
-	r := production(t)
-	groups := r.OfType(tLogGroup)
+// ruleLogGroupsEncrypted covers every log group, so a tier added later
+// cannot slip an unencrypted one in.
+func ruleLogGroupsEncrypted(t *testing.T, s *stack) {
+	groups := s.OfType(tLogGroup)
 	require.NotEmpty(t, groups)
 	for _, g := range groups {
-		assert.Equal(t, keyArn("logs"), g.Str("kmsKeyId"), "%s is encrypted with the Logs key", g.Str("name"))
+		assert.Equal(t, s.keyArn(t, "logs"), g.Str("kmsKeyId"), "%s is encrypted with the Logs key", g.Str("name"))
 		assert.NotNil(t, g.Inputs["retentionInDays"], "%s has an explicit retention", g.Str("name"))
 	}
 }
 
-// TestStatefulResourcesAreProtectedAndKeepTheirNames pins the URN of every
-// resource whose loss loses data: renaming one would replace it, and
-// dropping its protection would let `pulumi destroy` delete it.
-func TestStatefulResourcesAreProtectedAndKeepTheirNames(t *testing.T) {
-	r := production(t)
-	const stack = "urn:pulumi:production::omnirapeutic::"
+// ruleProtectedResources pins the URN of every resource whose loss loses
+// data: renaming one would replace it, and dropping its protection would let
+// `pulumi destroy` delete it. The ALB is protected exactly while
+// albDeletionProtection is on; the Config bucket exists only in the stack
+// that owns the account singletons.
+func ruleProtectedResources(t *testing.T, s *stack) {
 	want := []string{
-		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-aurora",
-		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-s3",
-		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-secrets",
-		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-logs",
-		stack + "omnirapeutic:security:Keys$aws:kms/key:Key::keys-backup",
-		stack + "omnirapeutic:data:Backup$aws:backup/vault:Vault::backup-vault",
-		stack + "omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::s3-access-logs",
-		stack + "omnirapeutic:security:Secrets$aws:secretsmanager/secret:Secret::secrets-api-keys",
-		stack + "omnirapeutic:data:Aurora$aws:rds/cluster:Cluster::aurora-cluster",
-		stack + "omnirapeutic:data:Aurora$aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-params",
-		stack + "omnirapeutic:compliance:Trail$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::cloudtrail-bucket",
-		stack + "omnirapeutic:compliance:Recorder$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2::config-bucket",
-		stack + "omnirapeutic:compliance:Trail$aws:cloudwatch/logGroup:LogGroup::cloudtrail-logs",
-		stack + "omnirapeutic:data:Aurora$aws:cloudwatch/logGroup:LogGroup::aurora-postgresql-logs",
-		stack + "omnirapeutic:data:Bastion$aws:cloudwatch/logGroup:LogGroup::bastion-session-logs",
-		stack + "omnirapeutic:edge:LoadBalancer$aws:lb/loadBalancer:LoadBalancer::alb",
+		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-aurora"),
+		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-s3"),
+		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-secrets"),
+		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-logs"),
+		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-backup"),
+		s.urn("omnirapeutic:data:Backup$aws:backup/vault:Vault", "backup-vault"),
+		s.urn("omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "s3-access-logs"),
+		s.urn("omnirapeutic:security:Secrets$aws:secretsmanager/secret:Secret", "secrets-api-keys"),
+		s.urn("omnirapeutic:data:Aurora$aws:rds/cluster:Cluster", "aurora-cluster"),
+		s.urn("omnirapeutic:data:Aurora$aws:rds/clusterParameterGroup:ClusterParameterGroup", "aurora-params"),
+		s.urn("omnirapeutic:compliance:Trail$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "cloudtrail-bucket"),
+		s.urn("omnirapeutic:compliance:Trail$aws:cloudwatch/logGroup:LogGroup", "cloudtrail-logs"),
+		s.urn("omnirapeutic:data:Aurora$aws:cloudwatch/logGroup:LogGroup", "aurora-postgresql-logs"),
+		s.urn("omnirapeutic:data:Bastion$aws:cloudwatch/logGroup:LogGroup", "bastion-session-logs"),
+	}
+	if s.cfg.OwnsAccountSingletons {
+		want = append(want, s.urn("omnirapeutic:compliance:Recorder$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "config-bucket"))
+	}
+	if s.cfg.AlbDeletionProtection {
+		want = append(want, s.urn("omnirapeutic:edge:LoadBalancer$aws:lb/loadBalancer:LoadBalancer", "alb"))
 	}
 	var protected []string
-	for _, res := range r.Resources {
+	for _, res := range s.Resources {
 		if res.Protect {
 			protected = append(protected, res.URN)
 		}

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -45,6 +46,25 @@ func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap
 		return "/"
 	}
 	switch token {
+	case "aws:appautoscaling/target:Target":
+		// Service Authorization Reference, Application Auto Scaling:
+		// scalable-target/${ResourceId}, an ID AWS generates (not the
+		// service/CLUSTER/SERVICE the inputs name).
+		return regional("application-autoscaling", "scalable-target/"+id), true
+	case "aws:appautoscaling/policy:Policy":
+		// The PolicyARN PutScalingPolicy returns (Application Auto Scaling
+		// API reference): the autoscaling namespace, an ID AWS generates,
+		// the scalable target's namespace and resource ID, and the name.
+		return regional("autoscaling", fmt.Sprintf("scalingPolicy:%s:resource/%s/%s:policyName/%s",
+			id, str("serviceNamespace"), str("resourceId"), physical)), true
+	case "aws:sns/topicSubscription:TopicSubscription":
+		// A subscription's ARN is its topic's with an ID AWS generates.
+		if t, err := naming.ParseARN(str("topic")); err == nil {
+			return regional("sns", t.Resource+":"+id), true
+		}
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		// oidc-provider/<the issuer URL without https://>.
+		return r.scope().ARN("iam", "oidc-provider/"+strings.TrimPrefix(str("url"), "https://")), true
 	case "aws:backup/plan:Plan":
 		return regional("backup", "backup-plan:"+id), true
 	case "aws:backup/vault:Vault":

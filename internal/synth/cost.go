@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // CostLine is one priced quantity of one resource.
@@ -154,8 +156,13 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 		vcpu := float64(td.CPU) / 1024
 		gb := float64(td.Memory) / 1024
 		fargateVCPUs += count * vcpu
-		add(svc, FargateVCPUHour, count*vcpu*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g vCPU for 730 hours", count, vcpu))
-		add(svc, FargateGBHour, count*gb*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g GB for 730 hours", count, gb))
+		// Graviton (ARM64) tasks are priced per vCPU and GB at the Linux/ARM rates.
+		vcpuPrice, gbPrice := FargateVCPUHour, FargateGBHour
+		if td.RuntimePlatform.CpuArchitecture == stackconfig.ARM64 {
+			vcpuPrice, gbPrice = FargateARMVCPUHour, FargateARMGBHour
+		}
+		add(svc, vcpuPrice, count*vcpu*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g vCPU for 730 hours", count, vcpu))
+		add(svc, gbPrice, count*gb*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g GB for 730 hours", count, gb))
 	}
 	ec2s, ec2In, err := decodeAll[instanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {

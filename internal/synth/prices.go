@@ -41,6 +41,8 @@ const (
 	AuroraMillionIOs           PriceKey = "Aurora million I/O requests"
 	FargateVCPUHour            PriceKey = "Fargate vCPU-hour (Linux/x86)"
 	FargateGBHour              PriceKey = "Fargate GB-hour (Linux/x86)"
+	FargateARMVCPUHour         PriceKey = "Fargate vCPU-hour (Linux/ARM)"
+	FargateARMGBHour           PriceKey = "Fargate GB-hour (Linux/ARM)"
 	EC2T3MicroHour             PriceKey = "EC2 t3.micro hour (Linux)"
 	EBSGp3GBMonth              PriceKey = "EBS gp3 GB-month"
 	KMSKeyMonth                PriceKey = "KMS customer managed key month"
@@ -78,6 +80,8 @@ var Prices = map[PriceKey]Price{
 	AuroraMillionIOs:           {0.20, "million I/Os", "https://aws.amazon.com/rds/aurora/pricing/"},
 	FargateVCPUHour:            {0.04048, "vCPU-hour", "https://aws.amazon.com/fargate/pricing/"},
 	FargateGBHour:              {0.004445, "GB-hour", "https://aws.amazon.com/fargate/pricing/"},
+	FargateARMVCPUHour:         {0.03238, "vCPU-hour", "https://aws.amazon.com/fargate/pricing/"},
+	FargateARMGBHour:           {0.00356, "GB-hour", "https://aws.amazon.com/fargate/pricing/"},
 	EC2T3MicroHour:             {0.0104, "hour", "https://aws.amazon.com/ec2/pricing/on-demand/"},
 	EBSGp3GBMonth:              {0.08, "GB-month", "https://aws.amazon.com/ebs/pricing/"},
 	KMSKeyMonth:                {1.00, "key-month", "https://aws.amazon.com/kms/pricing/"},

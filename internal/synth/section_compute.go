@@ -34,6 +34,11 @@ type (
 		// CPU and Memory are what the cost model prices: CPU units and MiB.
 		CPU    numeric `json:"cpu"`
 		Memory numeric `json:"memory"`
+		// RuntimePlatform's CPU architecture prices the task (ARM64 at
+		// Fargate's Linux/ARM rates) and is what the image must be built for.
+		RuntimePlatform struct {
+			CpuArchitecture string `json:"cpuArchitecture"`
+		} `json:"runtimePlatform"`
 	}
 )
 
@@ -128,9 +133,7 @@ func writeCompute(r *Result, w io.Writer) error {
 				mounts = append(mounts, fmt.Sprintf("%s %d MiB (%s)", t.ContainerPath, t.Size, strings.Join(t.MountOptions, ",")))
 			}
 			for _, e := range d.Environment {
-				if strings.HasPrefix(e.Name, "DB_") {
-					env = append(env, e.Name+"="+e.Value)
-				}
+				env = append(env, e.Name+"="+e.Value)
 			}
 			for _, s := range d.Secrets {
 				secrets = append(secrets, s.Name)
@@ -144,9 +147,11 @@ func writeCompute(r *Result, w io.Writer) error {
 			if len(env) == 0 {
 				env = []string{"-"}
 			}
-			rows = append(rows, []string{d.Name, strings.Join(mounts, "; "), strings.Join(env, " "), strings.Join(secrets, ",")})
+			arch := td.RuntimePlatform.CpuArchitecture
+			rows = append(rows, []string{d.Name, fmt.Sprintf("%s (%s)", arch, stackconfig.DockerPlatform(arch)),
+				strings.Join(mounts, "; "), strings.Join(env, " "), strings.Join(secrets, ",")})
 		}
 	}
-	fmt.Fprintln(w, "\nRunning containers, as registered (read-only root; the tmpfs counts against task memory):")
-	return table(w, []string{"CONTAINER", "TMPFS", "DATABASE SETTINGS", "SECRETS"}, rows)
+	fmt.Fprintln(w, "\nRunning containers, as registered (read-only root; the tmpfs counts against task memory; the image is built for ARCH):")
+	return table(w, []string{"CONTAINER", "ARCH (docker --platform)", "TMPFS", "PLAIN SETTINGS", "SECRETS (env, from Secrets Manager)"}, rows)
 }

@@ -60,6 +60,9 @@ const (
 	BackupWarmGBMonth          PriceKey = "AWS Backup Aurora snapshot GB-month"
 	SecurityHubCheck           PriceKey = "Security Hub security check"
 	SecurityHubFindingIngested PriceKey = "Security Hub finding ingested"
+	BackupCopyTransferGB       PriceKey = "AWS Backup cross-region copy data transfer GB"
+	S3ReplicationTransferGB    PriceKey = "S3 inter-region data transfer GB (replication)"
+	S3ReplicationTimeControlGB PriceKey = "S3 Replication Time Control GB"
 )
 
 // Prices is the one table every modeled cost comes from. Change a price
@@ -99,6 +102,11 @@ var Prices = map[PriceKey]Price{
 	BackupWarmGBMonth:          {0.021, "GB-month", "https://aws.amazon.com/backup/pricing/"},
 	SecurityHubCheck:           {0.0010, "check", "https://aws.amazon.com/security-hub/pricing/"},
 	SecurityHubFindingIngested: {0.00003, "finding", "https://aws.amazon.com/security-hub/pricing/"},
+	// The disaster-recovery lines: data leaving the region for another
+	// region of the partition, and RTC's per-GB fee.
+	BackupCopyTransferGB:       {0.02, "GB", "https://aws.amazon.com/backup/pricing/"},
+	S3ReplicationTransferGB:    {0.02, "GB", "https://aws.amazon.com/s3/pricing/"},
+	S3ReplicationTimeControlGB: {0.015, "GB", "https://aws.amazon.com/s3/pricing/"},
 }
 
 // UsageProfile is what the usage-driven lines assume about a month of
@@ -143,6 +151,15 @@ type UsageProfile struct {
 	S3GB float64 `json:"s3GB"`
 	// EcrGB is what the image repositories hold.
 	EcrGB float64 `json:"ecrGB"`
+	// RecoveryCopyGB is what the recovery region's vault keeps of the copies
+	// (floor; priced only with a recovery region).
+	RecoveryCopyGB float64 `json:"recoveryCopyGB"`
+	// ReplicaGB is what the audit buckets' replicas hold (floor; priced
+	// only with a recovery region).
+	ReplicaGB float64 `json:"replicaGB"`
+	// ReplicatedGB is what the audit buckets receive, and so replicate, in
+	// a month.
+	ReplicatedGB float64 `json:"replicatedGB"`
 }
 
 // DefaultUsage is a small clinic's month: modest traffic, a database of
@@ -164,4 +181,7 @@ var DefaultUsage = UsageProfile{
 	FlowLogGB:                5,
 	S3GB:                     20,
 	EcrGB:                    5,
+	RecoveryCopyGB:           20,
+	ReplicaGB:                10,
+	ReplicatedGB:             2,
 }

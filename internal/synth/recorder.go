@@ -37,6 +37,10 @@ type Resource struct {
 	// the stack's unless an explicit provider (the recovery region's) says
 	// otherwise. Empty for components.
 	Region string `json:"region,omitempty"`
+	// Provider is the URN of the explicit provider a custom resource is
+	// created through; empty for the default provider. The engine deletes
+	// a provider only after every resource created through it.
+	Provider string `json:"provider,omitempty"`
 	// Parent is the parent's URN.
 	Parent string `json:"parent,omitempty"`
 	// Inputs are the resource's inputs, as plain Go values.
@@ -107,6 +111,15 @@ func (r *Recorder) regionOf(provider string) string {
 	return r.region
 }
 
+// knows reports whether a provider reference is an explicit provider the
+// recorder registered.
+func (r *Recorder) knows(provider string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.providers[provider]
+	return ok
+}
+
 // NewRecorder returns an empty recorder for the given project, stack and
 // region (the stack's aws:region): ARNs, endpoints and invoke answers name it.
 func NewRecorder(project, stack, region string) *Recorder {
@@ -149,6 +162,9 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	if args.Custom {
 		rec.Region = r.regionOf(args.Provider)
+		if i := strings.LastIndex(args.Provider, "::"); i > 0 && r.knows(args.Provider) {
+			rec.Provider = args.Provider[:i] // a reference is "<URN>::<ID>"
+		}
 		rec.ID = args.Name + "-id"
 		if args.ID != "" {
 			rec.ID = args.ID

@@ -486,3 +486,37 @@ func TestTheRecoveryStackFitsProductionsCopies(t *testing.T) {
 		assert.Empty(t, rc.Recovery.Region, "while the primary is lost, the recovery stack has no recovery region")
 	}
 }
+
+// TestProductionLeavesTheRegionStagingDoesNot is the acceptance:
+// production's synthesis has the recovery vault and its key in the
+// recovery region, a copy action on the daily and monthly rules, the audit
+// buckets' replication, a restore testing plan and selection, and the
+// backup report; staging, which sets no recovery region, has none of it
+// (ruleRecoveryRegion holds each to its configuration).
+func TestProductionLeavesTheRegionStagingDoesNot(t *testing.T) {
+	prod := stackOf(t, production(t))
+	require.True(t, prod.cfg.Recovery.Enabled(), "production sets recovery.region")
+	for _, r := range []*synth.Resource{
+		find(t, prod.Result, tVault, "recovery-backup-vault"),
+		find(t, prod.Result, tKey, "recovery-backup-key"),
+		find(t, prod.Result, tBucket, "audit-replication-cloudtrail-bucket"),
+	} {
+		assert.Equal(t, prod.cfg.Recovery.Region, r.Region, r.Name)
+	}
+	for _, x := range find(t, prod.Result, tBackupPlan, "backup-plan").Inputs["rules"].([]any) {
+		m := x.(map[string]any)
+		assert.Equal(t, m["ruleName"] != "continuous", m["copyActions"] != nil, "%s copies", m["ruleName"])
+	}
+	assert.Len(t, prod.OfType(tReplication), len(prod.auditSources()))
+	assert.Len(t, prod.OfType(tRestorePlan), 1)
+	assert.Len(t, prod.OfType(tRestoreSelection), 1)
+	assert.Len(t, prod.OfType(tFramework), 1)
+	assert.NotEmpty(t, prod.OfType(tReportPlan))
+
+	staging := stackOf(t, synthesize(t, "staging"))
+	assert.False(t, staging.cfg.Recovery.Enabled())
+	assert.Empty(t, staging.outside())
+	for _, typ := range []string{tAwsProvider, tReplication, tRestorePlan, tRestoreSelection, tFramework, tReportPlan} {
+		assert.Empty(t, staging.OfType(typ), typ)
+	}
+}

@@ -94,6 +94,7 @@ func Docs(dir string, stacks []*Result) (map[string]string, error) {
 		{"cost.md", writeCostDoc},
 		{"conformance.md", writeConformanceDoc},
 		{"guardrails.md", writeGuardrailsDoc},
+		{"specification.md", writeSpecificationDoc},
 	}
 	for _, r := range stacks {
 		docs = append(docs, doc{r.Config.Stack + ".md", func(b *bytes.Buffer, g *docSet) error { return writeStackDoc(b, r) }})

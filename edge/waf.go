@@ -11,11 +11,28 @@ import (
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
-// ManagedRuleGroups are AWS's rule groups the web ACL applies, in priority order from 1.
+// ManagedRuleGroups are AWS's rule groups the web ACL applies, in priority
+// order from 1. The IP reputation groups come first: they judge a request
+// by its source alone, cheapest, before any content inspection
+// (AWS WAF Developer Guide, "IP reputation rule groups":
+// AWSManagedRulesAmazonIpReputationList blocks addresses Amazon's threat
+// intelligence reports as bots and attackers; AWSManagedRulesAnonymousIpList
+// blocks anonymizing proxies and Tor exit nodes).
 var ManagedRuleGroups = []string{
+	"AWSManagedRulesAmazonIpReputationList",
+	"AWSManagedRulesAnonymousIpList",
 	"AWSManagedRulesCommonRuleSet",
 	"AWSManagedRulesKnownBadInputsRuleSet",
 	"AWSManagedRulesSQLiRuleSet",
+}
+
+// CountedRules are rules of a managed group set to count instead of their
+// own action. AWSManagedRulesAnonymousIpList's HostingProviderIPList blocks
+// every address of a hosting or cloud provider, where partners' servers
+// calling the API run, not only anonymizers; it is counted (visible in the
+// WAF logs and metrics) rather than blocked.
+var CountedRules = map[string][]string{
+	"AWSManagedRulesAnonymousIpList": {"HostingProviderIPList"},
 }
 
 // RateLimitRule names the rate-based rule, evaluated after the managed groups.
@@ -77,7 +94,21 @@ func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 	}
 }
 
-// NewWebAcl creates the web ACL (default allow; three managed groups, then a
+// counted overrides a managed group's CountedRules to count.
+func counted(group string) wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray {
+	var out wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray
+	for _, rule := range CountedRules[group] {
+		out = append(out, &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
+			Name: pulumi.String(rule),
+			ActionToUse: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
+				Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
+			},
+		})
+	}
+	return out
+}
+
+// NewWebAcl creates the web ACL (default allow; the managed groups, then a
 // per-IP rate limit), associates it with the ALB and logs it.
 func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulumi.ResourceOption) (*WebAcl, error) {
 	if args == nil {
@@ -101,8 +132,9 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 			OverrideAction: &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
 			Statement: &wafv2.WebAclRuleStatementArgs{
 				ManagedRuleGroupStatement: &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
-					Name:       pulumi.String(group),
-					VendorName: pulumi.String("AWS"),
+					Name:                pulumi.String(group),
+					VendorName:          pulumi.String("AWS"),
+					RuleActionOverrides: counted(group),
 				},
 			},
 			VisibilityConfig: visibility(group),

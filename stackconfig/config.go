@@ -83,6 +83,14 @@ type Config struct {
 	Backup Backup
 	// AccountBaseline chooses the account-wide settings the stack owns (omnirapeutic:accountBaseline).
 	AccountBaseline AccountBaseline
+	// KeyAdministrators are the IAM roles, besides the deploy pipeline's
+	// (DeployRoleName), that administer the stack's KMS keys: the
+	// administrators who run `pulumi up` from a laptop (omnirapeutic:keyAdministrators).
+	KeyAdministrators []string
+	// AppDeployRoles are the IAM roles of the app team's pipeline, whose
+	// task-definition registrations and service updates are deploys, not
+	// tampering (omnirapeutic:appDeployRoles).
+	AppDeployRoles []string
 }
 
 // Service is one ECS Fargate service.
@@ -119,6 +127,11 @@ type Service struct {
 	TmpfsMiB int `json:"tmpfsMiB,omitempty"`
 	// Autoscaling, when set, lets target tracking on CPU own the task count.
 	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
+	// InternetEgress, when true, lets the service's tasks open HTTPS
+	// connections to the internet through the NAT gateways (a third-party
+	// API, or an image pulled from outside ECR); otherwise they reach only
+	// the VPC's endpoints and Aurora.
+	InternetEgress bool `json:"internetEgress,omitempty"`
 }
 
 // SecretName names an application secret a service may list in its
@@ -316,6 +329,8 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.boolean("albDeletionProtection", &c.AlbDeletionProtection)
 	d.json("backup", &c.Backup)
 	d.json("accountBaseline", &c.AccountBaseline)
+	d.json("keyAdministrators", &c.KeyAdministrators)
+	d.json("appDeployRoles", &c.AppDeployRoles)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
 	}

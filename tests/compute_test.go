@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,8 +32,8 @@ var allServicesOn = map[string]string{
 	"omnirapeutic:edge": `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666",
 		"defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`,
 	"omnirapeutic:services": `{
-		"nginx": {"image":"public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine","cpu":256,"memory":512,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/","targetGroup":"web","enabled":false,"user":"101"},
-		"api": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/health","targetGroup":"api","enabled":true,"user":"1000","database":true,"autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
+		"nginx": {"image":"public.ecr.aws/nginx/nginx-unprivileged@sha256:65e3e85dbaed8ba248841d9d58a899b6197106c23cb0ff1a132b7bfe0547e4c0","internetEgress":true,"cpu":256,"memory":512,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/","targetGroup":"web","enabled":false,"user":"101"},
+		"api": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/health","targetGroup":"api","enabled":true,"user":"1000","database":true,"secrets":["apiKeys"],"autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
 		"web": {"imageTag":"v2.0.0","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/","targetGroup":"web","enabled":true,"user":"1000","autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
 		"worker": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":1,"containerPort":0,"enabled":true,"user":"1000","database":true}}`,
 }
@@ -145,6 +144,12 @@ type containerDef struct {
 		LogDriver string            `json:"logDriver"`
 		Options   map[string]string `json:"options"`
 	} `json:"logConfiguration"`
+	LinuxParameters struct {
+		Capabilities struct {
+			Add  []string `json:"add"`
+			Drop []string `json:"drop"`
+		} `json:"capabilities"`
+	} `json:"linuxParameters"`
 }
 
 func container(t *testing.T, r *synth.Result, svc string) (*synth.Resource, containerDef) {
@@ -164,7 +169,7 @@ func assertTaskDefinition(t *testing.T, r *synth.Result, svc, image, cpu, memory
 	assert.Equal(t, memory, td.Str("memory"))
 	assert.Equal(t, "awsvpc", td.Str("networkMode"))
 	assert.Equal(t, []any{"FARGATE"}, td.Inputs["requiresCompatibilities"])
-	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-ecs-execution", td.Str("executionRoleArn"))
+	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-"+svc+"-execution", td.Str("executionRoleArn"), "every service has its own execution role")
 	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-"+svc+"-task", td.Str("taskRoleArn"))
 	assert.NotEqual(t, td.Str("executionRoleArn"), td.Str("taskRoleArn"))
 	assert.Equal(t, true, td.Inputs["skipDestroy"], "revisions stay registered for rollback")
@@ -174,6 +179,8 @@ func assertTaskDefinition(t *testing.T, r *synth.Result, svc, image, cpu, memory
 	assert.NotContains(t, []string{"", "0", "root"}, c.User)
 	assert.True(t, c.ReadonlyRootFilesystem)
 	assert.False(t, c.Privileged)
+	assert.Equal(t, []string{"ALL"}, c.LinuxParameters.Capabilities.Drop, "every capability dropped")
+	assert.Empty(t, c.LinuxParameters.Capabilities.Add)
 	assert.Equal(t, "awslogs", c.LogConfiguration.LogDriver)
 	assert.Equal(t, "/ecs/omnirapeutic-production/"+svc, c.LogConfiguration.Options["awslogs-group"])
 	assert.Equal(t, "us-east-1", c.LogConfiguration.Options["awslogs-region"])
@@ -198,9 +205,13 @@ func assertService(t *testing.T, r *synth.Result, svc string, desired int, targe
 	assert.NotContains(t, s.Inputs, "forceNewDeployment", "an unchanged revision must not redeploy on every pulumi up")
 	assert.EqualValues(t, desired, s.Inputs["desiredCount"])
 	assert.Equal(t, "1.4.0", s.Str("platformVersion"))
+	groups := []any{"security-groups-ecs-id"}
+	if svc == "nginx" { // internetEgress: its image is pulled from ECR Public
+		groups = append(groups, "security-groups-internet-egress-id")
+	}
 	assert.Equal(t, map[string]any{
 		"assignPublicIp": false,
-		"securityGroups": []any{"security-groups-ecs-id"},
+		"securityGroups": groups,
 		"subnets":        []any{"network-app-us-east-1a-id", "network-app-us-east-1b-id", "network-app-us-east-1c-id"},
 	}, s.Inputs["networkConfiguration"])
 	assert.EqualValues(t, 100, s.Inputs["deploymentMinimumHealthyPercent"])
@@ -225,7 +236,7 @@ func assertService(t *testing.T, r *synth.Result, svc string, desired int, targe
 
 func TestNginxServiceInProduction(t *testing.T) {
 	r := production(t)
-	c := assertTaskDefinition(t, r, "nginx", "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine", "256", "512", "101", 8080)
+	c := assertTaskDefinition(t, r, "nginx", "public.ecr.aws/nginx/nginx-unprivileged@sha256:65e3e85dbaed8ba248841d9d58a899b6197106c23cb0ff1a132b7bfe0547e4c0", "256", "512", "101", 8080)
 	assert.Empty(t, c.Secrets)
 	s := assertService(t, r, "nginx", 2, "web", 8080)
 	assert.Empty(t, s.IgnoreChanges, "nginx has no autoscaling: Pulumi owns its count")
@@ -339,7 +350,8 @@ func TestAllServicesSwitchedOn(t *testing.T) {
 	repo := "123456789012.dkr.ecr.us-east-1.amazonaws.com/omnirapeutic-production/"
 
 	api := assertTaskDefinition(t, r, "api", repo+"api:v1.4.2", "512", "1024", "1000", 8080)
-	assert.Empty(t, api.Secrets, "the database is reached with IAM auth, not a secret")
+	assert.Equal(t, []map[string]string{{"name": "API_KEYS", "valueFrom": "arn:aws:secretsmanager:us-east-1:" + account + ":secret:omnirapeutic-production/api/api-keys-0ff1ne"}}, api.Secrets,
+		"its own API keys; the database is reached with IAM auth, not a secret")
 	assert.Contains(t, api.Environment, map[string]string{"name": "DB_HOST", "value": "omnirapeutic-production.cluster-offline.us-east-1.rds.amazonaws.com"})
 	web := assertTaskDefinition(t, r, "web", repo+"web:v2.0.0", "512", "1024", "1000", 8080)
 	assert.Empty(t, web.Secrets)
@@ -374,10 +386,11 @@ func TestAllServicesSwitchedOn(t *testing.T) {
 	assert.ElementsMatch(t, []any{"omnirapeutic-production-api", "omnirapeutic-production-web", "omnirapeutic-production-worker"}, r.Outputs["serviceNames"])
 }
 
+// TestExecutionRoleIsLeastPrivilege: each service's execution role pulls
+// that service's image (and GuardDuty's agent), writes that service's log
+// group, and reads that service's secrets: no other's.
 func TestExecutionRoleIsLeastPrivilege(t *testing.T) {
 	r, err := runWith(t, allServicesOn)
-	require.NoError(t, err)
-	doc, err := policy.Parse(find(t, r, tPolicy, "ecs-execution-policy").Str("policy"))
 	require.NoError(t, err)
 	repoArn := func(n string) string {
 		return "arn:aws:ecr:us-east-1:" + account + ":repository/omnirapeutic-production/" + n
@@ -385,27 +398,31 @@ func TestExecutionRoleIsLeastPrivilege(t *testing.T) {
 	logArn := func(n string) string {
 		return "arn:aws:logs:us-east-1:" + account + ":log-group:/ecs/omnirapeutic-production/" + n + ":*"
 	}
-	assert.Equal(t, []string{"*"}, statement(t, doc, "EcrLogin").Resource)
-	assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, statement(t, doc, "EcrLogin").Action)
-	assert.Equal(t, []string{"arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate", repoArn("api"), repoArn("web"), repoArn("worker")},
-		statement(t, doc, "PullImages").Resource, "the stack's repositories and GuardDuty's Fargate agent")
-	assert.Equal(t, []string{logArn("api"), logArn("nginx"), logArn("web"), logArn("worker")}, statement(t, doc, "WriteLogs").Resource)
-	for _, st := range doc.Statement {
-		assert.NotEqual(t, "ReadServiceSecrets", st.Sid, "no service is given a secret in this configuration, so none may be read")
+	const agent = "arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate"
+	for _, svc := range []string{"api", "nginx", "web", "worker"} {
+		doc, err := policy.Parse(find(t, r, tPolicy, "ecs-"+svc+"-execution-policy").Str("policy"))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"*"}, statement(t, doc, "EcrLogin").Resource)
+		assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, statement(t, doc, "EcrLogin").Action)
+		pulls := []string{agent}
+		if svc != "nginx" { // nginx's image is external
+			pulls = append(pulls, repoArn(svc))
+		}
+		assert.Equal(t, pulls, statement(t, doc, "PullImages").Resource, "%s: its own repository and GuardDuty's Fargate agent", svc)
+		assert.Equal(t, []string{logArn(svc)}, statement(t, doc, "WriteLogs").Resource, svc)
+		if svc != "api" {
+			for _, st := range doc.Statement {
+				assert.NotEqual(t, "ReadServiceSecrets", st.Sid, "%s is given no secret, so it may read none", svc)
+			}
+			continue
+		}
+		assert.Equal(t, []string{"arn:aws:secretsmanager:us-east-1:" + account + ":secret:omnirapeutic-production/api/api-keys-0ff1ne"},
+			statement(t, doc, "ReadServiceSecrets").Resource, "exactly api's own secret")
+		decrypt := statement(t, doc, "DecryptSecretsThroughSecretsManager")
+		assert.Equal(t, []string{keyArn("secrets")}, decrypt.Resource)
+		assert.Equal(t, []string{"secretsmanager.us-east-1.amazonaws.com"}, decrypt.Condition["StringEquals"]["kms:ViaService"])
 	}
-
-	// With the API-keys secret, exactly that secret is readable.
-	withKeys := map[string]string{"omnirapeutic:edge": allServicesOn["omnirapeutic:edge"], "omnirapeutic:services": strings.Replace(
-		allServicesOn["omnirapeutic:services"], `"user":"1000","database":true,"autoscaling"`, `"user":"1000","database":true,"secrets":["apiKeys"],"autoscaling"`, 1)}
-	r, err = runWith(t, withKeys)
-	require.NoError(t, err)
-	doc, err = policy.Parse(find(t, r, tPolicy, "ecs-execution-policy").Str("policy"))
-	require.NoError(t, err)
-	assert.Equal(t, []string{"arn:aws:secretsmanager:us-east-1:" + account + ":secret:omnirapeutic-production/api-keys-0ff1ne"},
-		statement(t, doc, "ReadServiceSecrets").Resource, "exactly the secrets the services are given")
-	decrypt := statement(t, doc, "DecryptSecretsThroughSecretsManager")
-	assert.Equal(t, []string{keyArn("secrets")}, decrypt.Resource)
-	assert.Equal(t, []string{"secretsmanager.us-east-1.amazonaws.com"}, decrypt.Condition["StringEquals"]["kms:ViaService"])
+	assert.Nil(t, r.Find(tPolicy, "ecs-execution-policy"), "no execution role is shared")
 }
 
 // TestNoPolicyAllowsKmsOnEverything covers every customer managed policy in

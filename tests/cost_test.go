@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -131,12 +132,14 @@ func TestCostPricesOnlyWhatIsThere(t *testing.T) {
 func TestProductionAndStagingFloors(t *testing.T) {
 	prod := estimate(t, production(t), synth.DefaultUsage)
 	stg := estimate(t, staging(t), synth.DefaultUsage)
-	assert.InDelta(t, 234.55, prod.FloorUSD, 0.005, "production's idle floor")
-	assert.InDelta(t, 96.59, stg.FloorUSD, 0.005, "staging's idle floor")
+	assert.InDelta(t, 354.50, prod.FloorUSD, 0.005, "production's idle floor")
+	assert.InDelta(t, 157.99, stg.FloorUSD, 0.005, "staging's idle floor")
 	assert.LessOrEqual(t, stg.FloorUSD, prod.FloorUSD/2, "staging's floor must be at most half of production's")
 
 	// Production's floor, by what drives it: three NAT gateways, their and
-	// the ALB's six public addresses, half an ACU, the ALB, the WAF, two tasks.
+	// the ALB's six public addresses, half an ACU, the ALB, the WAF, two
+	// tasks, and the interface endpoints: the tasks' four in each of the
+	// three AZs, the bastion's four in its AZ.
 	byPrice := map[synth.PriceKey]float64{}
 	for _, l := range prod.Lines {
 		if l.Floor {
@@ -147,13 +150,15 @@ func TestProductionAndStagingFloors(t *testing.T) {
 	assert.InDelta(t, 6*730*0.005, byPrice[synth.PublicIPv4Hour], 1e-9)
 	assert.InDelta(t, 0.5*730*0.12, byPrice[synth.AuroraACUHour], 1e-9)
 	assert.InDelta(t, 730*0.0225, byPrice[synth.AlbHour], 1e-9)
-	assert.InDelta(t, 5+4, byPrice[synth.WafWebACLMonth]+byPrice[synth.WafRuleMonth], 1e-9)
+	assert.InDelta(t, 5+6, byPrice[synth.WafWebACLMonth]+byPrice[synth.WafRuleMonth], 1e-9)
+	assert.InDelta(t, (4*3+4)*730*0.01, byPrice[synth.VpcEndpointAZHour], 1e-9)
 	assert.InDelta(t, 2*730*(0.25*0.04048+0.5*0.004445), byPrice[synth.FargateVCPUHour]+byPrice[synth.FargateGBHour], 1e-9)
-	top := prod.Biggest(2)
-	assert.Equal(t, synth.NatGatewayHour, top[0].Price, "NAT gateway hours are production's biggest line")
-	assert.Equal(t, synth.AuroraACUHour, top[1].Price)
-	assert.True(t, top[1].Floor, "the floor's ACU-hours are not summed with the usage profile's")
-	assert.InDelta(t, 43.80, top[1].MonthlyUSD, 1e-9)
+	top := prod.Biggest(3)
+	assert.Equal(t, synth.VpcEndpointAZHour, top[0].Price, "the interface endpoints' AZ-hours are production's biggest line: the price of tasks and a bastion with no path to the internet")
+	assert.Equal(t, synth.NatGatewayHour, top[1].Price)
+	assert.Equal(t, synth.AuroraACUHour, top[2].Price)
+	assert.True(t, top[2].Floor, "the floor's ACU-hours are not summed with the usage profile's")
+	assert.InDelta(t, 43.80, top[2].MonthlyUSD, 1e-9)
 }
 
 var pricingPage = regexp.MustCompile(`^https://aws\.amazon\.com/[a-z0-9/-]+/pricing/(on-demand/)?$`)
@@ -175,7 +180,9 @@ func TestReportAndCostOutput(t *testing.T) {
 	r := production(t)
 	var report, cost, js bytes.Buffer
 	require.NoError(t, synth.WriteReport(&report, r))
-	assert.Contains(t, report.String(), "== Cost ==\nModeled monthly cost: $269.80 = idle floor $234.55 + usage $35.25 (US East (N. Virginia) list prices as of "+synth.PricesAsOf)
+	c := estimate(t, r, r.Usage)
+	assert.Contains(t, report.String(), fmt.Sprintf("== Cost ==\nModeled monthly cost: $%.2f = idle floor $%.2f + usage $%.2f (US East (N. Virginia) list prices as of %s",
+		c.TotalUSD, c.FloorUSD, c.UsageUSD, synth.PricesAsOf))
 	require.NoError(t, synth.WriteCost(&cost, estimate(t, r, r.Usage)))
 	assert.Contains(t, cost.String(), "network-nat-us-east-1a")
 	assert.Contains(t, cost.String(), "https://aws.amazon.com/vpc/pricing/")
@@ -184,5 +191,5 @@ func TestReportAndCostOutput(t *testing.T) {
 	var inv synth.Inventory
 	require.NoError(t, json.Unmarshal(js.Bytes(), &inv))
 	require.NotNil(t, inv.Cost)
-	assert.InDelta(t, 234.55, inv.Cost.FloorUSD, 0.005)
+	assert.InDelta(t, c.FloorUSD, inv.Cost.FloorUSD, 0.005)
 }

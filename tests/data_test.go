@@ -74,16 +74,18 @@ func TestAuroraParameterGroup(t *testing.T) {
 		got[m["name"].(string)] = [2]any{m["value"], m["applyMethod"]}
 	}
 	assert.Equal(t, map[string][2]any{
-		"rds.force_ssl":              {"1", "immediate"},
-		"shared_preload_libraries":   {"pg_stat_statements,pgaudit", "pending-reboot"},
-		"pgaudit.role":               {"rds_pgaudit", "immediate"},
-		"pgaudit.log":                {"ddl,role,write", "immediate"},
-		"pgaudit.log_catalog":        {"0", "immediate"},
-		"pgaudit.log_parameter":      {"0", "immediate"},
-		"log_statement":              {"ddl", "immediate"},
-		"log_min_duration_statement": {"1000", "immediate"},
-		"log_connections":            {"1", "immediate"},
-		"log_disconnections":         {"1", "immediate"},
+		"rds.force_ssl":                     {"1", "immediate"},
+		"shared_preload_libraries":          {"pg_stat_statements,pgaudit", "pending-reboot"},
+		"pgaudit.role":                      {"rds_pgaudit", "immediate"},
+		"pgaudit.log":                       {"ddl,role,write", "immediate"},
+		"pgaudit.log_catalog":               {"0", "immediate"},
+		"pgaudit.log_parameter":             {"0", "immediate"},
+		"log_statement":                     {"ddl", "immediate"},
+		"log_min_duration_statement":        {"1000", "immediate"},
+		"log_parameter_max_length":          {"0", "immediate"},
+		"log_parameter_max_length_on_error": {"0", "immediate"},
+		"log_connections":                   {"1", "immediate"},
+		"log_disconnections":                {"1", "immediate"},
 	}, got)
 }
 
@@ -184,7 +186,7 @@ func TestBastion(t *testing.T) {
 	require.NoError(t, err)
 	group := "arn:aws:logs:us-east-1:" + account + ":log-group:/aws/ssm/omnirapeutic-production-bastion-sessions"
 	assert.Equal(t, []string{group, group + ":*"}, statement(t, doc, "WriteSessionLogs").Resource)
-	assert.Equal(t, []string{keyArn("logs")}, statement(t, doc, "DecryptSessions").Resource, "kms:Decrypt on the Logs key only, never on *")
+	assert.Equal(t, []string{keyArn("audit-logs")}, statement(t, doc, "DecryptSessions").Resource, "kms:Decrypt on the audit-logs key only, never on *")
 }
 
 func TestSessionManagerLogsEverySessionEncrypted(t *testing.T) {
@@ -207,7 +209,7 @@ func TestSessionManagerLogsEverySessionEncrypted(t *testing.T) {
 	assert.Equal(t, "/aws/ssm/omnirapeutic-production-bastion-sessions", content.Inputs["cloudWatchLogGroupName"])
 	assert.Equal(t, true, content.Inputs["cloudWatchEncryptionEnabled"])
 	assert.Equal(t, true, content.Inputs["cloudWatchStreamingEnabled"])
-	assert.Equal(t, "keys-logs-key-id", content.Inputs["kmsKeyId"])
+	assert.Equal(t, "keys-audit-logs-key-id", content.Inputs["kmsKeyId"])
 	assert.Equal(t, "20", content.Inputs["idleSessionTimeout"])
 	assert.Equal(t, "60", content.Inputs["maxSessionDuration"])
 }
@@ -220,6 +222,6 @@ func TestDataOutputs(t *testing.T) {
 	assert.EqualValues(t, 5432, r.Outputs["auroraPort"])
 	assert.Equal(t, "arn:aws:secretsmanager:us-east-1:"+account+":secret:rds!cluster-omnirapeutic-production-0ff1ne", r.Outputs["auroraMasterSecretArn"])
 	assert.Equal(t, "bastion-id", r.Outputs["bastionInstanceId"])
-	assert.Equal(t, "aws ssm start-session --region us-east-1 --target bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost "+
-		"--parameters host="+endpoint+",portNumber=5432,localPortNumber=5432", r.Outputs["bastionConnectCommand"])
+	assert.Equal(t, "aws ssm start-session --region us-east-1 --target bastion-id --document-name omnirapeutic-production-aurora-tunnel "+
+		"--parameters host="+endpoint+",localPortNumber=5432", r.Outputs["bastionConnectCommand"], "the stack's own tunnel document, which forwards only to Aurora")
 }

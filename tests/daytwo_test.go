@@ -109,13 +109,18 @@ var accountSingletonTypes = []string{
 	"aws:cfg/deliveryChannel:DeliveryChannel",
 	"aws:cfg/recorderStatus:RecorderStatus",
 	"aws:cfg/conformancePack:ConformancePack",
-	tDocument,
 	"aws:securityhub/account:Account",
 	"aws:securityhub/standardsSubscription:StandardsSubscription",
 	"aws:ebs/encryptionByDefault:EncryptionByDefault",
 	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
 	"aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+	"aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
 }
+
+// accountSingletonNames are singletons of a type every stack also has
+// others of, by logical name: the account's Session Manager preferences
+// (each stack has its own shell and tunnel documents too).
+var accountSingletonNames = map[string]string{"bastion-session-preferences": tDocument}
 
 // secondStack is a stack that shares the account with production and is
 // meant to be destroyed (staging).
@@ -137,18 +142,26 @@ func TestOneOwnerOfAccountSingletons(t *testing.T) {
 		assert.Contains(t, prod.Outputs, out)
 	}
 
+	for name, typ := range accountSingletonNames {
+		assert.NotNil(t, prod.Find(typ, name), "production owns %s", name)
+	}
 	r, err := runWith(t, secondStack)
 	require.NoError(t, err)
 	for _, typ := range accountSingletonTypes {
 		assert.Empty(t, r.OfType(typ), "a second stack must not create %s", typ)
+	}
+	for name, typ := range accountSingletonNames {
+		assert.Nil(t, r.Find(typ, name), "a second stack must not create %s", name)
 	}
 	assert.Nil(t, r.Find("aws:cloudwatch/eventRule:EventRule", "guardduty-findings"))
 	assert.Nil(t, r.Find("aws:s3/bucketV2:BucketV2", "config-bucket"))
 	for _, out := range []string{"configRecorderName", "conformancePackName", "guardDutyDetectorId"} {
 		assert.NotContains(t, r.Outputs, out)
 	}
-	// Its alarm topic admits only its own EventBridge rule: failed backup
-	// jobs (every stack backs up its own database).
+	// Its alarm topic admits only its own EventBridge rules: failed backup
+	// jobs (every stack backs up its own database) and ECS deploys of its
+	// own services outside the pipelines; the account-wide routes are the
+	// owner's.
 	var doc struct {
 		Statement []struct {
 			Sid       string
@@ -158,7 +171,8 @@ func TestOneOwnerOfAccountSingletons(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.OfType("aws:sns/topicPolicy:TopicPolicy")[0].Str("policy")), &doc))
 	for _, s := range doc.Statement {
 		if s.Sid == "EventBridgeRulesPublish" {
-			assert.Equal(t, []string{"arn:aws:events:us-east-1:123456789012:rule/omnirapeutic-production-backup-job-failed"}, s.Condition["ArnEquals"]["aws:SourceArn"])
+			assert.Equal(t, []string{"arn:aws:events:us-east-1:123456789012:rule/omnirapeutic-production-backup-job-failed",
+				"arn:aws:events:us-east-1:123456789012:rule/omnirapeutic-production-tamper-ecs-outside-pipeline"}, s.Condition["ArnEquals"]["aws:SourceArn"])
 		}
 	}
 }

@@ -36,11 +36,12 @@ func TestDiagramComesFromTheResources(t *testing.T) {
 	for _, edge := range []string{
 		`internet -->|"tcp 443"| security_groups_alb`,
 		`internet -->|"tcp 80"| security_groups_alb`,
-		`security_groups_alb -->|"tcp 0-65535"| security_groups_ecs`,
+		`security_groups_alb -->|"tcp 8080"| security_groups_ecs`,
 		`security_groups_ecs -->|"tcp 5432"| security_groups_aurora`,
 		`security_groups_bastion -->|"tcp 5432"| security_groups_aurora`,
-		`security_groups_ecs -->|"all traffic"| internet`,
-		`security_groups_bastion -->|"all traffic"| internet`,
+		`security_groups_internet_egress -->|"tcp 443"| internet`,
+		`security_groups_ecs -->|"tcp 443"| prefix_list_pl_offline_network_s3_endpoint`,
+		`security_groups_bastion -->|"tcp 443"| security_groups_endpoints`,
 		`alb -->|"/api/*"| alb_api`,
 		`alb -->|"HTTP 80 default"| alb_web`,
 		`internet -->|"HTTP(S)"| waf`,
@@ -64,15 +65,16 @@ func TestDiagramComesFromTheResources(t *testing.T) {
 	assert.NotContains(t, d, `-->|"findings"| backup_failures_to_topic`)
 	// No node's label is a bare kind ("sg ", "Aurora ") missing its name.
 	assert.NotRegexp(t, `\[\(?"[A-Za-z]+ "\)?\]`, d)
-	// One edge per distinct flow: the matrix's 10 rules are 7 flows (an
-	// ingress rule and the egress rule it pairs with draw one edge).
+	// One edge per distinct flow: an ingress rule and the egress rule it
+	// pairs with draw one edge (alb-out-ecs and ecs-in-alb, the Aurora
+	// and bastion-endpoint pairs), so the matrix's 15 rules are 11 flows.
 	flows := 0
 	for _, line := range strings.Split(d, "\n") {
 		if strings.Contains(line, "security_groups_") && strings.Contains(line, "-->|") {
 			flows++
 		}
 	}
-	assert.Equal(t, 7, flows)
+	assert.Equal(t, 11, flows)
 
 	// A new rule is a new edge.
 	rule := *find(t, r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "security-groups-aurora-in-ecs")

@@ -129,11 +129,13 @@ func TestWebAcl(t *testing.T) {
 	assert.Equal(t, map[string]any{"allow": map[string]any{}}, acl.Inputs["defaultAction"])
 	assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": "omnirapeutic-production-waf", "sampledRequestsEnabled": true}, acl.Inputs["visibilityConfig"])
 	assert.Equal(t, []synth.WafRule{
-		{Priority: 1, Name: "AWSManagedRulesCommonRuleSet", What: "managed group AWS/AWSManagedRulesCommonRuleSet", Action: "group's own actions (override none)"},
-		{Priority: 2, Name: "AWSManagedRulesKnownBadInputsRuleSet", What: "managed group AWS/AWSManagedRulesKnownBadInputsRuleSet", Action: "group's own actions (override none)"},
-		{Priority: 3, Name: "AWSManagedRulesSQLiRuleSet", What: "managed group AWS/AWSManagedRulesSQLiRuleSet", Action: "group's own actions (override none)"},
-		{Priority: 4, Name: "RateLimitPerIP", What: "more than 2000 requests per 300s per IP", Action: "block"},
-	}, must(r.WafRules())(t))
+		{Priority: 1, Name: "AWSManagedRulesAmazonIpReputationList", What: "managed group AWS/AWSManagedRulesAmazonIpReputationList", Action: "group's own actions (override none)"},
+		{Priority: 2, Name: "AWSManagedRulesAnonymousIpList", What: "managed group AWS/AWSManagedRulesAnonymousIpList", Action: "group's own actions, but HostingProviderIPList counted"},
+		{Priority: 3, Name: "AWSManagedRulesCommonRuleSet", What: "managed group AWS/AWSManagedRulesCommonRuleSet", Action: "group's own actions (override none)"},
+		{Priority: 4, Name: "AWSManagedRulesKnownBadInputsRuleSet", What: "managed group AWS/AWSManagedRulesKnownBadInputsRuleSet", Action: "group's own actions (override none)"},
+		{Priority: 5, Name: "AWSManagedRulesSQLiRuleSet", What: "managed group AWS/AWSManagedRulesSQLiRuleSet", Action: "group's own actions (override none)"},
+		{Priority: 6, Name: "RateLimitPerIP", What: "more than 2000 requests per 300s per IP", Action: "block"},
+	}, must(r.WafRules())(t), "the IP reputation groups first, then content inspection, then the rate limit")
 	for _, raw := range acl.Inputs["rules"].([]any) {
 		rule := raw.(map[string]any)
 		assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": rule["name"], "sampledRequestsEnabled": true}, rule["visibilityConfig"])

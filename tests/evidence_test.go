@@ -86,8 +86,10 @@ func TestAwsBackupProtectsAurora(t *testing.T) {
 	assert.Equal(t, "arn:aws:iam::"+account+":role/omnirapeutic-production-backup", sel.Str("iamRoleArn"))
 	assert.ElementsMatch(t, []string{
 		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+	}, attachedPolicies(r, "omnirapeutic-production-backup"), "the role every scheduled backup runs as cannot restore")
+	assert.ElementsMatch(t, []string{
 		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
-	}, attachedPolicies(r, "omnirapeutic-production-backup"))
+	}, attachedPolicies(r, "omnirapeutic-production-backup-restore"), "restores run as their own role, named by the restore job")
 
 	failed := find(t, r, tEventRule, "backup-failures")
 	assert.Equal(t, "omnirapeutic-production-backup-job-failed", failed.Str("name"))

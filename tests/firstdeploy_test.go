@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 
@@ -132,7 +133,10 @@ func TestServicesSignInAsTheirOwnIamDatabaseUserAndNeverReceiveTheMasterSecret(t
 	for _, svc := range []string{"api", "worker"} {
 		td, c := container(t, r, svc)
 		assert.NotContains(t, td.Str("containerDefinitions"), masterSecret, "%s must not receive the master secret", svc)
-		assert.Empty(t, c.Secrets, svc)
+		for _, s := range c.Secrets {
+			assert.NotEqual(t, "DATABASE", s["name"], svc)
+			assert.NotEqual(t, masterSecret, s["valueFrom"], svc)
+		}
 		assert.ElementsMatch(t, []map[string]string{
 			{"name": "DB_HOST", "value": endpoint},
 			{"name": "DB_PORT", "value": "5432"},
@@ -152,10 +156,12 @@ func TestServicesSignInAsTheirOwnIamDatabaseUserAndNeverReceiveTheMasterSecret(t
 	for _, td := range r.OfType(tTaskDef) {
 		assert.NotContains(t, td.Str("containerDefinitions"), masterSecret, td.Name)
 	}
-	exec, err := policy.Parse(find(t, r, tPolicy, "ecs-execution-policy").Str("policy"))
-	require.NoError(t, err)
-	for _, st := range exec.Statement {
-		assert.NotContains(t, st.Resource, masterSecret, "the execution role cannot read the master secret")
+	for _, svc := range []string{"api", "nginx", "web", "worker"} {
+		exec, err := policy.Parse(find(t, r, tPolicy, "ecs-"+svc+"-execution-policy").Str("policy"))
+		require.NoError(t, err)
+		for _, st := range exec.Statement {
+			assert.NotContains(t, st.Resource, masterSecret, "%s's execution role cannot read the master secret", svc)
+		}
 	}
 	assert.Equal(t, masterSecret, r.Outputs["auroraMasterSecretArn"], "the master secret stays, for break-glass use through the bastion")
 
@@ -169,16 +175,16 @@ func TestServicesSignInAsTheirOwnIamDatabaseUserAndNeverReceiveTheMasterSecret(t
 // Issue 8, item 6.
 func TestAlarmTopicWithoutSubscriberWarnsAndHttpsEndpointsSubscribe(t *testing.T) {
 	r := production(t)
-	require.Len(t, r.Stack.Warnings, 1, "production subscribes nobody yet")
-	assert.Contains(t, r.Stack.Warnings[0], "the alarm topic has no subscriber")
+	noSubscriber := func(w string) bool { return strings.HasPrefix(w, "the alarm topic has no subscriber") }
+	require.True(t, slices.ContainsFunc(r.Stack.Warnings, noSubscriber), "production subscribes nobody yet: %q", r.Stack.Warnings)
 	var report bytes.Buffer
 	require.NoError(t, synth.WriteReport(&report, r))
-	assert.Contains(t, report.String(), "== Warnings ==\nwarning: the alarm topic has no subscriber")
+	assert.Contains(t, report.String(), "\nwarning: the alarm topic has no subscriber")
 
 	hook := "https://events.pagerduty.example/integration/0123abcd/enqueue"
 	paged, err := runWith(t, map[string]string{"omnirapeutic:alarmHttpsEndpoints": `["` + hook + `"]`})
 	require.NoError(t, err)
-	assert.Empty(t, paged.Stack.Warnings)
+	assert.False(t, slices.ContainsFunc(paged.Stack.Warnings, noSubscriber))
 	subs := paged.OfType(tSubscription)
 	require.Len(t, subs, 1)
 	assert.Equal(t, "https", subs[0].Str("protocol"))
@@ -187,7 +193,7 @@ func TestAlarmTopicWithoutSubscriberWarnsAndHttpsEndpointsSubscribe(t *testing.T
 	assert.NotContains(t, subs[0].Name, "0123abcd", "the integration key stays out of the URN")
 	report.Reset()
 	require.NoError(t, synth.WriteReport(&report, paged))
-	assert.NotContains(t, report.String(), "== Warnings ==")
+	assert.NotContains(t, report.String(), "warning: the alarm topic has no subscriber")
 }
 
 func jsonOf(t *testing.T, v any) string {

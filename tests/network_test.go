@@ -211,6 +211,7 @@ func TestNetworkComponentOwnsItsResources(t *testing.T) {
 		tSubnet: 9, tEip: 3, tNat: 3,
 		tRouteTable: 7, tRoute: 7, tAssociation: 9,
 		tLogGroup: 1, tRole: 1, tPolicy: 1, tAttachment: 1, tFlowLog: 1,
+		"aws:ec2/vpcEndpoint:VpcEndpoint": 1,
 	}, countByType(r, net.URN))
 }
 
@@ -221,7 +222,8 @@ func TestNetworkLogicalNames(t *testing.T) {
 	r := production(t)
 	net := component(t, r, "omnirapeutic:network:Vpc")
 	want := []string{"network-vpc", "network-igw", "network-default-sg", "network-public-rt", "network-public-default-route",
-		"network-flow-logs", "network-flow-logs-role", "network-flow-logs-policy", "network-flow-logs-policy-attachment", "network-flow-log"}
+		"network-flow-logs", "network-flow-logs-role", "network-flow-logs-policy", "network-flow-logs-policy-attachment", "network-flow-log",
+		"network-s3-endpoint"}
 	for _, az := range azs {
 		want = append(want,
 			"network-public-"+az, "network-app-"+az, "network-data-"+az,

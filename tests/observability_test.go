@@ -126,11 +126,14 @@ func TestAlarmTopic(t *testing.T) {
 	assert.Equal(t, []string{"sns:Publish"}, cw.Action)
 	assert.Equal(t, []string{account}, cw.Condition["StringEquals"]["aws:SourceAccount"])
 	events := statement(t, doc, "EventBridgeRulesPublish")
-	assert.Equal(t, []string{
-		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-guardduty-high-severity",
-		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-securityhub-high-severity",
-		"arn:aws:events:us-east-1:" + account + ":rule/omnirapeutic-production-backup-job-failed",
-	}, events.Condition["ArnEquals"]["aws:SourceArn"], "every EventBridge rule targeting the topic, and only those")
+	var targeting []string
+	for _, target := range r.OfType("aws:cloudwatch/eventTarget:EventTarget") {
+		if target.Str("arn") == topicArn {
+			targeting = append(targeting, "arn:aws:events:us-east-1:"+account+":rule/"+target.Str("rule"))
+		}
+	}
+	require.NotEmpty(t, targeting)
+	assert.ElementsMatch(t, targeting, events.Condition["ArnEquals"]["aws:SourceArn"], "every EventBridge rule targeting the topic, and only those")
 	tls := statement(t, doc, "DenyInsecureTransport")
 	assert.Equal(t, "Deny", tls.Effect)
 	assert.Equal(t, []string{"false"}, tls.Condition["Bool"]["aws:SecureTransport"])

@@ -80,6 +80,11 @@ var APIRoute = Route{Path: "/api/*", TargetGroup: "api", Priority: 10}
 // WafRateLimit is the WAF's rate rule: requests per IP per five minutes.
 const WafRateLimit = 2000
 
+// WafRules are the web ACL's rules the specification names, by priority
+// from 1: AWS's managed groups, then the per-IP rate limit. More rules may
+// follow them.
+var WafRules = []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "RateLimitPerIP"}
+
 // AuroraEngineVersion is Aurora PostgreSQL's version (a long-term-support minor).
 const AuroraEngineVersion = "15.10"
 
@@ -142,6 +147,7 @@ type Stack struct {
 	Subnets             map[string]map[string]string
 	Routes              []Route // every path rule of the listener
 	WafRateLimit        int
+	WafRules            map[int]string // the web ACL's rule names, by priority
 	AuroraEngineVersion string
 	AuroraMinACU        float64
 	AuroraMaxACU        float64
@@ -188,6 +194,15 @@ func Compare(s Stack) []Requirement {
 	out = append(out,
 		Requirement{"ALB routing (edge.pathRoutes)", APIRoute.String(), got},
 		Requirement{"WAF rate limit (edge.wafRateLimit, requests per IP per 5 minutes)", fmt.Sprint(WafRateLimit), fmt.Sprint(s.WafRateLimit)},
+	)
+	for i, name := range WafRules {
+		got := s.WafRules[i+1]
+		if got == "" {
+			got = "none"
+		}
+		out = append(out, Requirement{fmt.Sprintf("WAF rule at priority %d", i+1), name, got})
+	}
+	out = append(out,
 		Requirement{"Aurora version (aurora.engineVersion)", AuroraEngineVersion, s.AuroraEngineVersion},
 		Requirement{"Aurora capacity (aurora.minCapacity, aurora.maxCapacity)", acu(AuroraMinACU, AuroraMaxACU), acu(s.AuroraMinACU, s.AuroraMaxACU)},
 	)

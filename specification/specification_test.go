@@ -20,7 +20,8 @@ func seed() Stack {
 	return Stack{
 		Region: Region, AvailabilityZones: slices.Clone(AvailabilityZones), VpcCidr: VpcCidr, Subnets: subnets,
 		Routes:       []Route{{Path: "/internal/*", TargetGroup: "web", Priority: 20}, APIRoute},
-		WafRateLimit: WafRateLimit, AuroraEngineVersion: AuroraEngineVersion, AuroraMinACU: AuroraMinACU, AuroraMaxACU: AuroraMaxACU,
+		WafRateLimit: WafRateLimit, WafRules: map[int]string{1: WafRules[0], 2: WafRules[1], 3: WafRules[2], 4: WafRules[3], 5: "AWSManagedRulesAmazonIpReputationList"},
+		AuroraEngineVersion: AuroraEngineVersion, AuroraMinACU: AuroraMinACU, AuroraMaxACU: AuroraMaxACU,
 		Alarms: alarms,
 	}
 }
@@ -42,17 +43,18 @@ func TestCompare(t *testing.T) {
 		want []string
 	}{
 		"the seed, with what config may change (metric math, the budget, other routes)": {func(*Stack) {}, nil},
-		"another region":         {func(s *Stack) { s.Region = "us-west-2" }, []string{"region (aws:region)"}},
-		"two AZs":                {func(s *Stack) { s.AvailabilityZones = s.AvailabilityZones[:2] }, []string{"availabilityZones"}},
-		"another VPC range":      {func(s *Stack) { s.VpcCidr = "10.8.0.0/16" }, []string{"vpcCidr"}},
-		"a moved app subnet":     {func(s *Stack) { s.Subnets["app"]["us-east-1b"] = "10.0.14.0/24" }, []string{"subnet layout (subnetCidrs.app)"}},
-		"no /api/* route":        {func(s *Stack) { s.Routes = s.Routes[:1] }, []string{"ALB routing (edge.pathRoutes)"}},
-		"/api/* at another rank": {func(s *Stack) { s.Routes[1].Priority = 20 }, []string{"ALB routing (edge.pathRoutes)"}},
-		"a higher WAF limit":     {func(s *Stack) { s.WafRateLimit = 5000 }, []string{"WAF rate limit (edge.wafRateLimit, requests per IP per 5 minutes)"}},
-		"Aurora 16":              {func(s *Stack) { s.AuroraEngineVersion = "16.4" }, []string{"Aurora version (aurora.engineVersion)"}},
-		"Aurora up to 4 ACU":     {func(s *Stack) { s.AuroraMaxACU = 4 }, []string{"Aurora capacity (aurora.minCapacity, aurora.maxCapacity)"}},
-		"a changed threshold":    {func(s *Stack) { s.Alarms[0].Condition = "> 20" }, []string{"alarm alb-5xx"}},
-		"a missing alarm":        {func(s *Stack) { s.Alarms = s.Alarms[1:] }, []string{"alarm alb-5xx"}},
+		"another region":                     {func(s *Stack) { s.Region = "us-west-2" }, []string{"region (aws:region)"}},
+		"two AZs":                            {func(s *Stack) { s.AvailabilityZones = s.AvailabilityZones[:2] }, []string{"availabilityZones"}},
+		"another VPC range":                  {func(s *Stack) { s.VpcCidr = "10.8.0.0/16" }, []string{"vpcCidr"}},
+		"a moved app subnet":                 {func(s *Stack) { s.Subnets["app"]["us-east-1b"] = "10.0.14.0/24" }, []string{"subnet layout (subnetCidrs.app)"}},
+		"no /api/* route":                    {func(s *Stack) { s.Routes = s.Routes[:1] }, []string{"ALB routing (edge.pathRoutes)"}},
+		"/api/* at another rank":             {func(s *Stack) { s.Routes[1].Priority = 20 }, []string{"ALB routing (edge.pathRoutes)"}},
+		"a higher WAF limit":                 {func(s *Stack) { s.WafRateLimit = 5000 }, []string{"WAF rate limit (edge.wafRateLimit, requests per IP per 5 minutes)"}},
+		"Aurora 16":                          {func(s *Stack) { s.AuroraEngineVersion = "16.4" }, []string{"Aurora version (aurora.engineVersion)"}},
+		"a group before the specification's": {func(s *Stack) { s.WafRules[1], s.WafRules[5] = s.WafRules[5], s.WafRules[1] }, []string{"WAF rule at priority 1"}},
+		"Aurora up to 4 ACU":                 {func(s *Stack) { s.AuroraMaxACU = 4 }, []string{"Aurora capacity (aurora.minCapacity, aurora.maxCapacity)"}},
+		"a changed threshold":                {func(s *Stack) { s.Alarms[0].Condition = "> 20" }, []string{"alarm alb-5xx"}},
+		"a missing alarm":                    {func(s *Stack) { s.Alarms = s.Alarms[1:] }, []string{"alarm alb-5xx"}},
 		"one NAT gateway": {func(s *Stack) {
 			s.Alarms = slices.DeleteFunc(s.Alarms, func(a Alarm) bool { return a.What == "port-allocation-errors-us-east-1b" })
 		}, []string{"alarm nat-port-allocation-errors-us-east-1b"}},

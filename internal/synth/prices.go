@@ -60,6 +60,10 @@ const (
 	BackupWarmGBMonth          PriceKey = "AWS Backup Aurora snapshot GB-month"
 	SecurityHubCheck           PriceKey = "Security Hub security check"
 	SecurityHubFindingIngested PriceKey = "Security Hub finding ingested"
+	VpcEndpointAZHour          PriceKey = "VPC interface endpoint AZ-hour"
+	VpcEndpointGB              PriceKey = "VPC interface endpoint data processed"
+	InspectorECRImageScan      PriceKey = "Inspector ECR image scanned on push"
+	InspectorECRImageRescan    PriceKey = "Inspector ECR image rescanned"
 )
 
 // Prices is the one table every modeled cost comes from. Change a price
@@ -99,6 +103,10 @@ var Prices = map[PriceKey]Price{
 	BackupWarmGBMonth:          {0.021, "GB-month", "https://aws.amazon.com/backup/pricing/"},
 	SecurityHubCheck:           {0.0010, "check", "https://aws.amazon.com/security-hub/pricing/"},
 	SecurityHubFindingIngested: {0.00003, "finding", "https://aws.amazon.com/security-hub/pricing/"},
+	VpcEndpointAZHour:          {0.01, "endpoint AZ-hour", "https://aws.amazon.com/privatelink/pricing/"},
+	VpcEndpointGB:              {0.01, "GB", "https://aws.amazon.com/privatelink/pricing/"},
+	InspectorECRImageScan:      {0.09, "image", "https://aws.amazon.com/inspector/pricing/"},
+	InspectorECRImageRescan:    {0.01, "rescan", "https://aws.amazon.com/inspector/pricing/"},
 }
 
 // UsageProfile is what the usage-driven lines assume about a month of
@@ -143,6 +151,16 @@ type UsageProfile struct {
 	S3GB float64 `json:"s3GB"`
 	// EcrGB is what the image repositories hold.
 	EcrGB float64 `json:"ecrGB"`
+	// EndpointGB is the AWS API traffic (image pulls' manifests, logs,
+	// secrets, sessions) through the interface endpoints; S3's (image
+	// layers) goes through its gateway endpoint, free.
+	EndpointGB float64 `json:"endpointGB"`
+	// EcrImagesPushed are the images pushed in a month, each scanned by
+	// Inspector (priced only with enhanced scanning).
+	EcrImagesPushed float64 `json:"ecrImagesPushed"`
+	// EcrImageRescans are Inspector's rescans of stored images in a month,
+	// when new vulnerabilities are published (enhanced scanning only).
+	EcrImageRescans float64 `json:"ecrImageRescans"`
 }
 
 // DefaultUsage is a small clinic's month: modest traffic, a database of
@@ -164,4 +182,7 @@ var DefaultUsage = UsageProfile{
 	FlowLogGB:                5,
 	S3GB:                     20,
 	EcrGB:                    5,
+	EndpointGB:               5,
+	EcrImagesPushed:          20,
+	EcrImageRescans:          100,
 }

@@ -46,6 +46,14 @@ func (r *Result) Specification() (specification.Stack, error) {
 		}
 		s.Routes = append(s.Routes, specification.Route{Path: route.Match, TargetGroup: group, Priority: priority})
 	}
+	waf, err := r.WafRules()
+	if err != nil {
+		return s, err
+	}
+	s.WafRules = map[int]string{}
+	for _, rule := range waf {
+		s.WafRules[rule.Priority] = rule.Name
+	}
 	alarms, err := r.Alarms()
 	if err != nil {
 		return s, err

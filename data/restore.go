@@ -22,8 +22,8 @@ func RestoreRoleName(scope naming.Scope) string { return scope.Name("backup", "r
 // with their identity.
 func newRestoreRole(ctx *pulumi.Context, name string, args *BackupArgs, parent pulumi.ResourceOption) (*access.Role, error) {
 	role, err := access.NewRole(ctx, name+"-restore", &access.RoleArgs{
-		Name:              RestoreRoleName(args.Scope),
-		Description:       "Lets AWS Backup restore the Aurora cluster's recovery points, when a restore job names it",
+		Name:        RestoreRoleName(args.Scope),
+		Description: "Lets AWS Backup restore the Aurora cluster's recovery points, when a restore job names it",
 		// Trusted without a condition, as the backup role is (its comment
 		// in backup.go says why).
 		Trust:             policy.AssumeRole("backup.amazonaws.com", nil),

@@ -80,12 +80,46 @@ type ThreatDetection struct {
 // <prefix>-guardduty-high-severity.
 func FindingsRuleName(scope naming.Scope) string { return scope.Name("guardduty-high-severity") }
 
-// FindingsPattern matches GuardDuty findings of high severity or worse.
+// RoutedFindingTypes are the GuardDuty finding types routed to the alarm
+// topic whatever their severity: the filter on HighSeverity alone drops
+// them, and GuardDuty rates root-credential use, a disabled trail or
+// password policy, a removed public access block and disabled server
+// access logging Low, and a suspicious console sign-in or instance
+// credentials used from another AWS account Medium (GuardDuty User Guide,
+// "GuardDuty finding types": IAM and S3 Protection finding types).
+var RoutedFindingTypes = []string{
+	"Policy:IAMUser/RootCredentialUsage",
+	"Stealth:IAMUser/CloudTrailLoggingDisabled",
+	"Stealth:IAMUser/PasswordPolicyChange",
+	"Policy:S3/AccountBlockPublicAccessDisabled",
+	"Policy:S3/BucketBlockPublicAccessDisabled",
+	"Stealth:S3/ServerAccessLoggingDisabled",
+	"UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B",
+	"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS",
+}
+
+// RoutedFindingFamilies are finding-type prefixes routed whatever their
+// severity: every RDS Protection finding (anomalous or malicious logins to
+// Aurora, the PHI store; GuardDuty User Guide, "RDS Protection finding types").
+var RoutedFindingFamilies = []string{"CredentialAccess:RDS/", "Discovery:RDS/"}
+
+// FindingsPattern matches GuardDuty findings of high severity or worse,
+// and findings of RoutedFindingTypes and RoutedFindingFamilies at any severity.
 func FindingsPattern() string {
+	types := []any{}
+	for _, t := range RoutedFindingTypes {
+		types = append(types, t)
+	}
+	for _, f := range RoutedFindingFamilies {
+		types = append(types, map[string]string{"prefix": f})
+	}
 	return observability.EventPattern(map[string]any{
 		"source":      []string{"aws.guardduty"},
 		"detail-type": []string{"GuardDuty Finding"},
-		"detail":      map[string]any{"severity": []map[string][]any{{"numeric": {">=", HighSeverity}}}},
+		"detail": map[string]any{"$or": []map[string]any{
+			{"severity": []map[string][]any{{"numeric": {">=", HighSeverity}}}},
+			{"type": types},
+		}},
 	})
 }
 
@@ -125,7 +159,7 @@ func NewThreatDetection(ctx *pulumi.Context, name string, args *ThreatDetectionA
 		}
 	}
 	if err := observability.RouteToTopic(ctx, name+"-findings", FindingsRuleName(args.Scope),
-		"GuardDuty findings of high severity or worse, to the alarm topic", FindingsPattern(), args.TopicArn, parent); err != nil {
+		"GuardDuty findings of high severity or worse, and the tampering and database-access types at any severity, to the alarm topic", FindingsPattern(), args.TopicArn, parent); err != nil {
 		return nil, err
 	}
 	t.DetectorID = detector.ID()

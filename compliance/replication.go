@@ -54,6 +54,9 @@ type AuditReplicationArgs struct {
 	// RetentionDays is the audit retention: each replica locks what it
 	// receives that long, and keeps it AuditLifecycle's six years at least. Required.
 	RetentionDays int
+	// KeyCustodians administer the replicas' key, and alone may disable it
+	// or schedule its deletion, as for the stack's own keys. Required.
+	KeyCustodians security.Custodians
 }
 
 // validate reports every missing or invalid field at once.
@@ -64,6 +67,8 @@ func (a AuditReplicationArgs) validate() error {
 	c.Require("Provider", a.Provider)
 	c.Require("Sources", a.Sources)
 	c.Require("RetentionDays", a.RetentionDays)
+	c.Require("KeyCustodians.Administrators", a.KeyCustodians.Administrators)
+	c.Require("KeyCustodians.BreakGlass", a.KeyCustodians.BreakGlass)
 	if a.Scope.Region != "" && a.Scope.Region == a.RecoveryScope.Region {
 		c.Invalid("RecoveryScope.Region", "%s is the stack's own region", a.RecoveryScope.Region)
 	}
@@ -98,7 +103,7 @@ func NewAuditReplication(ctx *pulumi.Context, name string, args *AuditReplicatio
 		return nil, err
 	}
 	parent := pulumi.Parent(a)
-	key, err := security.NewKey(ctx, name+"-key", security.ReplicasKey, args.RecoveryScope, parent, pulumi.Provider(args.Provider))
+	key, err := security.NewKey(ctx, name+"-key", security.ReplicasKey, security.KeysArgs{Scope: args.RecoveryScope, Custodians: args.KeyCustodians}, parent, pulumi.Provider(args.Provider))
 	if err != nil {
 		return nil, err
 	}

@@ -37,9 +37,15 @@ type ClusterArgs struct {
 	// service waits for its listeners and rules (LoadBalancer.Ready).
 	// Required when a running service names a target group.
 	LoadBalancer *edge.LoadBalancer
-	// Secrets maps a secret name a service may ask for (stackconfig.APIKeys)
-	// to the secret's ARN. Required for every name a declared service uses.
-	Secrets map[stackconfig.SecretName]pulumi.StringOutput
+	// Secrets maps each service to its own secrets' ARNs, by the name it
+	// asks for them by (stackconfig.APIKeys): a service's execution role
+	// reads its own secrets and no other's. Required for every name a
+	// declared service uses.
+	Secrets map[string]map[stackconfig.SecretName]pulumi.StringOutput
+	// InternetSecurityGroupID is added to the tasks of services with
+	// internetEgress (security.InternetEgressGroup). Required when a
+	// running service has internetEgress.
+	InternetSecurityGroupID pulumi.StringInput
 	// SecretsKeyArn decrypts those secrets. Required.
 	SecretsKeyArn pulumi.StringInput
 	// Database is where services with database: true connect; its
@@ -71,9 +77,12 @@ func (a ClusterArgs) validate() error {
 			}
 		}
 		for _, secret := range spec.Secrets {
-			if _, ok := a.Secrets[secret]; !ok {
-				c.Invalid(field, "asks for secret %q, which is not in Secrets", secret)
+			if _, ok := a.Secrets[svc][secret]; !ok {
+				c.Invalid(field, "asks for secret %q, which is not in Secrets[%s]", secret, svc)
 			}
+		}
+		if spec.Enabled && spec.InternetEgress && fields.Absent(a.InternetSecurityGroupID) {
+			c.Invalid(field, "has internetEgress, but InternetSecurityGroupID is not given")
 		}
 		if spec.Enabled && spec.TargetGroup != "" {
 			if a.LoadBalancer == nil {
@@ -150,13 +159,10 @@ func MigrationRoleName(scope naming.Scope, service string) string {
 	return scope.Name(service, "migrate")
 }
 
-// ExecutionRoleName is the execution role every service's tasks start with.
-func ExecutionRoleName(scope naming.Scope) string { return scope.Name("ecs-execution") }
-
 // TaskFamily is the task-definition family of a service: its ECS name.
 func TaskFamily(scope naming.Scope, service string) string { return ServiceName(scope, service) }
 
-// Cluster is the ECS cluster, its shared execution role, and its services.
+// Cluster is the ECS cluster, its services and their roles.
 type Cluster struct {
 	pulumi.ResourceState
 
@@ -189,8 +195,8 @@ func TaskTrustPolicy(scope naming.Scope) policy.Document {
 }
 
 // NewCluster creates the cluster (Container Insights, Fargate and Fargate
-// Spot, ECS Exec logged encrypted), every declared service's log group and
-// task role, the shared execution role, and the enabled services.
+// Spot, ECS Exec logged encrypted), every declared service's log group,
+// task role and execution role, and the enabled services.
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	if args == nil {
 		args = &ClusterArgs{}
@@ -243,7 +249,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	// Every declared service gets its log group and task role now, so the
 	// app team can push images and wire permissions before switching it on.
 	trust := TaskTrustPolicy(args.Scope)
-	taskRoles := map[string]*access.Role{}
+	taskRoles, executionRoles := map[string]*access.Role{}, map[string]*access.Role{}
 	for _, svc := range names {
 		if _, err := logs.NewGroup(ctx, fmt.Sprintf("%s-%s-logs", name, svc), &logs.GroupArgs{
 			Name: ServiceLogGroupName(args.Scope, svc), RetentionDays: args.LogRetentionDays, KmsKeyArn: args.LogKeyArn,
@@ -281,11 +287,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 				return nil, fmt.Errorf("migration role of %s: %w", svc, err)
 			}
 		}
-	}
-
-	executionRole, err := newExecutionRole(ctx, name, args, names, parent)
-	if err != nil {
-		return nil, err
+		if executionRoles[svc], err = newExecutionRole(ctx, name, args, svc, parent); err != nil {
+			return nil, err
+		}
 	}
 
 	var running pulumi.StringArray
@@ -306,13 +310,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			ClusterArn:        cluster.Arn,
 			ClusterName:       cluster.Name,
 			Cluster:           ClusterName(args.Scope),
-			ExecutionRoleArn:  executionRole.Arn,
+			ExecutionRoleArn:  executionRoles[svc].Arn,
 			TaskRoleArn:       taskRoles[svc].Arn,
 			SubnetIDs:         args.SubnetIDs,
-			SecurityGroupID:   args.SecurityGroupID,
+			SecurityGroupIDs:  serviceGroups(args, spec),
 			LoadBalancer:      args.LoadBalancer,
 			CapacityProviders: providers,
-			Secrets:           args.Secrets,
+			Secrets:           args.Secrets[svc],
 			Database:          args.Database,
 		}, parent)
 		if err != nil {
@@ -336,87 +340,4 @@ func connectPolicy(args *ClusterArgs, user string) pulumi.StringOutput {
 	return pulumi.All(args.Database.ClusterResourceID).ApplyT(func(v []any) string {
 		return DatabaseConnectPolicy(args.Scope, v[0].(string), user).JSON()
 	}).(pulumi.StringOutput)
-}
-
-// newExecutionRole creates the role ECS uses to start tasks: pull from the
-// stack's repositories, write the services' log groups, and read exactly the
-// secrets the services are given, decrypting them only through Secrets Manager.
-func newExecutionRole(ctx *pulumi.Context, name string, args *ClusterArgs, services []string, parent pulumi.ResourceOption) (*access.Role, error) {
-	var repoArns, logArns []string
-	// GuardDuty runtime monitoring adds its agent as a sidecar, pulled with
-	// this role from GuardDuty's repository; without it tasks run unmonitored.
-	if account, ok := guardDutyAgentAccounts[args.Scope.Region]; ok {
-		repoArns = append(repoArns, args.Scope.InAccount(account).ARN("ecr", "repository/aws-guardduty-agent-fargate"))
-	}
-	secretNames := map[stackconfig.SecretName]bool{}
-	for _, svc := range services {
-		spec := args.Services[svc]
-		if spec.Image == "" {
-			repoArns = append(repoArns, args.Scope.ARN("ecr", "repository/"+RepositoryName(args.Scope, svc)))
-		}
-		logArns = append(logArns, args.Scope.ARN("logs", "log-group:"+ServiceLogGroupName(args.Scope, svc)+":*"))
-		for _, s := range spec.Secrets {
-			secretNames[s] = true
-		}
-	}
-	var secrets []any
-	for _, s := range slices.Sorted(maps.Keys(secretNames)) {
-		secrets = append(secrets, args.Secrets[s])
-	}
-	secrets = append(secrets, args.SecretsKeyArn)
-	doc := pulumi.All(secrets...).ApplyT(func(v []any) string {
-		var secretArns []string
-		for _, a := range v[:len(v)-1] {
-			secretArns = append(secretArns, a.(string))
-		}
-		return ExecutionPolicy(args.Scope, repoArns, logArns, secretArns, v[len(v)-1].(string)).JSON()
-	}).(pulumi.StringOutput)
-	role, err := access.NewRole(ctx, name+"-execution", &access.RoleArgs{
-		Name:              ExecutionRoleName(args.Scope),
-		Description:       "Lets ECS pull images, write logs and inject secrets for the services",
-		Trust:             TaskTrustPolicy(args.Scope),
-		Policy:            doc,
-		PolicyDescription: "Pull the stack's images, write the services' logs, read the services' secrets",
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("ECS execution role: %w", err)
-	}
-	return role, nil
-}
-
-// guardDutyAgentAccounts host GuardDuty's Fargate agent image, by region
-// (GuardDuty user guide, "ECR Repository for GuardDuty agent on AWS Fargate";
-// GovCloud's: AWS GovCloud (US) user guide, "Amazon GuardDuty").
-var guardDutyAgentAccounts = map[string]string{
-	"us-east-1":     "593207742271",
-	"us-east-2":     "307168627858",
-	"us-west-1":     "684579721401",
-	"us-west-2":     "733349766148",
-	"us-gov-east-1": "383115532789",
-	"us-gov-west-1": "383110348953",
-}
-
-// ExecutionPolicy is the execution role's policy. Only ecr:GetAuthorizationToken
-// is on "*": it has no resource-level permissions.
-func ExecutionPolicy(scope naming.Scope, repoArns, logArns, secretArns []string, secretsKeyArn string) policy.Document {
-	statements := []policy.Statement{
-		policy.Allow("EcrLogin", []string{"ecr:GetAuthorizationToken"}, []string{"*"}),
-	}
-	if len(repoArns) > 0 {
-		statements = append(statements, policy.Allow("PullImages",
-			[]string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"}, repoArns))
-	}
-	statements = append(statements, policy.Allow("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, logArns))
-	if len(secretArns) > 0 {
-		statements = append(statements,
-			policy.Allow("ReadServiceSecrets", []string{"secretsmanager:GetSecretValue"}, secretArns),
-			policy.Statement{
-				Sid:       "DecryptSecretsThroughSecretsManager",
-				Effect:    "Allow",
-				Action:    []string{"kms:Decrypt"},
-				Resource:  []string{secretsKeyArn},
-				Condition: policy.Conditions{"StringEquals": {"kms:ViaService": {scope.ServicePrincipal("secretsmanager")}}},
-			})
-	}
-	return policy.New(statements...)
 }

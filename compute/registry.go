@@ -11,6 +11,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/fields"
 	"github.com/omnirapeutic/infrastructure/naming"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // TaggedImagesKept bounds how many images a repository keeps: enough to roll
@@ -30,6 +31,33 @@ type RegistryArgs struct {
 	Repositories []string
 	// KmsKeyArn encrypts the images (the Secrets key, as in the seed). Required.
 	KmsKeyArn pulumi.StringInput
+	// OwnsScanningConfiguration sets the account's registry scanning
+	// configuration (one per account and region) to EnhancedScanRules;
+	// only the stack that owns the account singletons sets it. Defaults to
+	// false.
+	OwnsScanningConfiguration bool
+}
+
+// EnhancedScanRules are the registry's scanning rules: every repository of
+// the project (every stack's, <project>-<stack>/<repo>) scanned by Amazon
+// Inspector on push and again whenever a new vulnerability affects an image
+// (CONTINUOUS_SCAN), for its operating-system and language packages. Basic
+// scanning (scanOnPush) scans each image once, at push, for OS packages
+// only: an image deployed for months is never told of a CVE published after
+// its push. Inspector's findings reach Security Hub, whose HIGH and
+// CRITICAL ones page (compliance.SecurityHubFindingsPattern). Setting the
+// registry's scan type to ENHANCED through the ECR API is itself what
+// activates Inspector's ECR scanning (Amazon Inspector User Guide, "Amazon
+// Inspector integration with Amazon ECR"; Inspector creates its
+// service-linked role then: Amazon ECR User Guide, "IAM permissions
+// required for enhanced scanning"). Inspector charges per image scanned and
+// rescanned (synth.Prices).
+var EnhancedScanRules = []ScanRule{{Frequency: "CONTINUOUS_SCAN", Filter: stackconfig.Project + "-*"}}
+
+// ScanRule is one registry scanning rule: a frequency for the repositories
+// whose names match a wildcard filter.
+type ScanRule struct {
+	Frequency, Filter string
 }
 
 // validate reports every missing or invalid field at once.
@@ -82,7 +110,9 @@ func LifecyclePolicy() string {
 }
 
 // NewRegistry creates one private repository per name: immutable tags, scan
-// on push, KMS, a lifecycle, and no repository policy (so nothing public).
+// on push, KMS, a lifecycle, and no repository policy (so nothing public);
+// and, in the stack that owns the account singletons, the registry's
+// enhanced scanning.
 func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
 	if args == nil {
 		args = &RegistryArgs{}
@@ -128,6 +158,23 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 		r.RepositoryUrls[repo] = rep.RepositoryUrl
 		r.RepositoryArns[repo] = rep.Arn
 		outputs[repo] = rep.RepositoryUrl
+	}
+	if args.OwnsScanningConfiguration {
+		var rules ecr.RegistryScanningConfigurationRuleArray
+		for _, rule := range EnhancedScanRules {
+			rules = append(rules, &ecr.RegistryScanningConfigurationRuleArgs{
+				ScanFrequency: pulumi.String(rule.Frequency),
+				RepositoryFilters: ecr.RegistryScanningConfigurationRuleRepositoryFilterArray{&ecr.RegistryScanningConfigurationRuleRepositoryFilterArgs{
+					Filter: pulumi.String(rule.Filter), FilterType: pulumi.String("WILDCARD"),
+				}},
+			})
+		}
+		if _, err := ecr.NewRegistryScanningConfiguration(ctx, name+"-scanning", &ecr.RegistryScanningConfigurationArgs{
+			ScanType: pulumi.String("ENHANCED"),
+			Rules:    rules,
+		}, pulumi.Parent(r)); err != nil {
+			return nil, fmt.Errorf("set the registry's enhanced scanning: %w", err)
+		}
 	}
 	if err := ctx.RegisterResourceOutputs(r, outputs); err != nil {
 		return nil, err

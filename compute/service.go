@@ -32,6 +32,15 @@ const HealthCheckGraceSeconds = 60
 // runs as can write there (ECS API reference, Tmpfs.mountOptions).
 var TmpfsMountOptions = []string{"rw", "nosuid", "nodev", "noexec", "mode=1777"}
 
+// DroppedCapabilities are the Linux capabilities every container drops:
+// all of them. A container otherwise keeps Docker's default set (CHOWN,
+// DAC_OVERRIDE, FOWNER, NET_RAW, SETUID, SETGID and others), which a
+// non-root process can use through a setuid binary or file capabilities in
+// its image; Fargate accepts drop, and adds back only SYS_PTRACE (Amazon ECS
+// API Reference, KernelCapabilities). A service that must bind a port
+// below 1024 binds a higher one instead (containerPort).
+var DroppedCapabilities = []string{"ALL"}
+
 // DeploymentMinimumHealthyPercent and DeploymentMaximumPercent make every
 // deployment rolling: the new tasks start (up to twice the desired count)
 // before any old one stops, so capacity never drops below desired.
@@ -61,8 +70,9 @@ type ServiceArgs struct {
 	ExecutionRoleArn, TaskRoleArn pulumi.StringInput
 	// SubnetIDs are the app subnets. Required.
 	SubnetIDs pulumi.StringArrayInput
-	// SecurityGroupID is the ECS security group. Required.
-	SecurityGroupID pulumi.StringInput
+	// SecurityGroupIDs are the tasks' security groups: the ECS group, and
+	// the internet-egress group for a service with internetEgress. Required.
+	SecurityGroupIDs pulumi.StringArrayInput
 	// LoadBalancer holds Spec.TargetGroup; the service waits for its
 	// listeners and rules (LoadBalancer.Ready), or joining the target group
 	// fails. Required when Spec.TargetGroup is set.
@@ -90,7 +100,7 @@ func (a ServiceArgs) validate() error {
 	c.Require("ExecutionRoleArn", a.ExecutionRoleArn)
 	c.Require("TaskRoleArn", a.TaskRoleArn)
 	c.Require("SubnetIDs", a.SubnetIDs)
-	c.Require("SecurityGroupID", a.SecurityGroupID)
+	c.Require("SecurityGroupIDs", a.SecurityGroupIDs)
 	c.Require("CapacityProviders", a.CapacityProviders)
 	if tg := a.Spec.TargetGroup; tg != "" {
 		if a.LoadBalancer == nil {
@@ -152,8 +162,8 @@ type Container struct {
 }
 
 // ContainerDefinitions renders the task's one container: read-only root
-// filesystem with a writable tmpfs /tmp, non-root, not privileged, awslogs,
-// and secrets only through valueFrom.
+// filesystem with a writable tmpfs /tmp, non-root, not privileged, every
+// capability dropped, awslogs, and secrets only through valueFrom.
 //
 // /tmp is a tmpfs (linuxParameters.tmpfs, on Fargate since January 2026),
 // not a task volume: Fargate creates an empty bind volume owned by root with
@@ -173,7 +183,8 @@ func ContainerDefinitions(c Container) (string, error) {
 		"readonlyRootFilesystem": true,
 		"privileged":             false,
 		"linuxParameters": map[string]any{
-			"tmpfs": []map[string]any{{"containerPath": "/tmp", "size": c.TmpfsMiB, "mountOptions": TmpfsMountOptions}},
+			"tmpfs":        []map[string]any{{"containerPath": "/tmp", "size": c.TmpfsMiB, "mountOptions": TmpfsMountOptions}},
+			"capabilities": map[string]any{"drop": DroppedCapabilities},
 		},
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
@@ -312,7 +323,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		PlatformVersion: pulumi.String(PlatformVersion),
 		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
 			Subnets:        args.SubnetIDs,
-			SecurityGroups: pulumi.StringArray{args.SecurityGroupID},
+			SecurityGroups: args.SecurityGroupIDs,
 			AssignPublicIp: pulumi.Bool(false),
 		},
 		DeploymentMinimumHealthyPercent: pulumi.Int(DeploymentMinimumHealthyPercent),

@@ -142,8 +142,8 @@ var HIPAAExceptions = []Exception{
 		EndsWhen: "A consumer of object events exists (a log pipeline): configure notifications to it.",
 	},
 	{
-		Rule: "SECRETSMANAGER_ROTATION_ENABLED_CHECK", Resource: "secrets-api-keys",
-		Reason:   "Its values are third-party API keys only their issuers can rotate, so a rotation Lambda has nothing to call; they are rotated at the issuer and put with put-secret-value. The database master secret is rotated by RDS.",
+		Rule: "SECRETSMANAGER_ROTATION_ENABLED_CHECK", Resource: "secrets-api-keys-api",
+		Reason:   "The api service's own API-keys secret (security.APIKeysLogicalName): its values are third-party API keys only their issuers can rotate, so a rotation Lambda has nothing to call; they are rotated at the issuer and put with put-secret-value. The database master secret is rotated by RDS. Another service's secret needs its own row.",
 		EndsWhen: "An issuer offers an API to rotate its key: add a rotation Lambda.",
 	},
 	// The bootstrap stack's state bucket (pipeline.StateBackend) shares the

@@ -79,9 +79,26 @@ var ClusterParameters = []Parameter{
 	// would copy PHI literals into the log.
 	{Name: "log_statement", Value: "ddl", ApplyMethod: "immediate"},
 	{Name: "log_min_duration_statement", Value: "1000", ApplyMethod: "immediate"},
+	// Bind parameter values are patient data. PostgreSQL logs them in full
+	// with every statement it logs (log_min_duration_statement, log_statement)
+	// and with a failing statement's error unless these are 0: their
+	// defaults are -1 ("log in full") and 0 respectively (PostgreSQL 15
+	// documentation, "Error Reporting and Logging", log_parameter_max_length
+	// and log_parameter_max_length_on_error, new in PostgreSQL 13). Both are
+	// pinned to 0, so a default change cannot bring them back. pgAudit logs
+	// parameters only with pgaudit.log_parameter, off above. What remains in
+	// the log is statement text: a value written into SQL as a literal, not
+	// bound as a parameter, is logged with it (docs/app-team.md).
+	{Name: "log_parameter_max_length", Value: "0", ApplyMethod: "immediate"},
+	{Name: "log_parameter_max_length_on_error", Value: "0", ApplyMethod: "immediate"},
 	{Name: "log_connections", Value: "1", ApplyMethod: "immediate"},
 	{Name: "log_disconnections", Value: "1", ApplyMethod: "immediate"},
 }
+
+// PHIParameters are the parameters that decide whether bind parameter
+// values (patient data) reach the postgresql log: ClusterParameters sets
+// each to 0, and a test holds every one of them there.
+var PHIParameters = []string{"log_parameter_max_length", "log_parameter_max_length_on_error"}
 
 // Parameter is one database parameter.
 type Parameter struct {

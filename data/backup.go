@@ -106,6 +106,8 @@ type Backup struct {
 	VaultName pulumi.StringOutput
 	// PlanID is the backup plan's ID.
 	PlanID pulumi.IDOutput
+	// RestoreRoleArn is the role a restore job names.
+	RestoreRoleArn pulumi.StringOutput
 }
 
 // BackupVaultName is the vault's name: <prefix>.
@@ -194,7 +196,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 
 	role, err := access.NewRole(ctx, name, &access.RoleArgs{
 		Name:        args.Scope.Name("backup"),
-		Description: "Lets AWS Backup back up and restore the Aurora cluster",
+		Description: "Lets AWS Backup back up the Aurora cluster",
 		// No aws:SourceAccount condition: AWS Backup's developer guide
 		// ("Access control") documents condition keys for vault access
 		// policies, not for the trust of the role AWS Backup assumes (no AWS
@@ -203,10 +205,14 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 		// backup.amazonaws.com without one; a condition the service does not
 		// send would fail every backup job.
 		Trust:             policy.AssumeRole("backup.amazonaws.com", nil),
-		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(BackupServicePolicy), args.Scope.ManagedPolicyARN(RestoreServicePolicy)},
+		ManagedPolicyArns: []string{args.Scope.ManagedPolicyARN(BackupServicePolicy)},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("AWS Backup role: %w", err)
+	}
+	restore, err := newRestoreRole(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
 	}
 
 	rule := func(ruleName, schedule string, days int, continuous bool) *backup.PlanRuleArgs {
@@ -263,6 +269,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 
 	b.VaultName = vault.Name
 	b.PlanID = plan.ID()
+	b.RestoreRoleArn = restore.Arn
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"vaultName": b.VaultName, "planId": b.PlanID}); err != nil {
 		return nil, err
 	}

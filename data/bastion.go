@@ -1,9 +1,7 @@
 package data
 
 import (
-	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -38,12 +36,21 @@ type BastionArgs struct {
 	SubnetID pulumi.StringInput
 	// SecurityGroupID is the bastion security group (no ingress). Required.
 	SecurityGroupID pulumi.StringInput
-	// LogKeyArn and LogKeyID name the Logs key, which encrypts sessions and their log group. Required.
+	// LogKeyArn and LogKeyID name the audit-logs key, which encrypts sessions and their log group. Required.
 	LogKeyArn, LogKeyID pulumi.StringInput
 	// LogRetentionDays is the session log group's retention (an audit log). Required.
 	LogRetentionDays int
-	// DatabaseEndpoint is the Aurora writer endpoint, for the connect command. Required.
+	// DatabaseEndpoint is the Aurora writer endpoint, for the connect command
+	// and the tunnel document. Required.
 	DatabaseEndpoint pulumi.StringInput
+	// DatabaseReaderEndpoint is the Aurora reader endpoint, the tunnel
+	// document's other destination. Required.
+	DatabaseReaderEndpoint pulumi.StringInput
+	// MasterSecretArn is the RDS-managed master login the engineer's role
+	// may read. Required.
+	MasterSecretArn pulumi.StringInput
+	// SecretsKeyArn encrypts that secret. Required.
+	SecretsKeyArn pulumi.StringInput
 	// OwnsSessionPreferences creates the account's Session Manager
 	// preferences (one per account and region); only the stack that owns
 	// the account singletons sets it. Defaults to false.
@@ -61,6 +68,9 @@ func (a BastionArgs) validate() error {
 	c.Require("LogKeyID", a.LogKeyID)
 	c.Require("LogRetentionDays", a.LogRetentionDays)
 	c.Require("DatabaseEndpoint", a.DatabaseEndpoint)
+	c.Require("DatabaseReaderEndpoint", a.DatabaseReaderEndpoint)
+	c.Require("MasterSecretArn", a.MasterSecretArn)
+	c.Require("SecretsKeyArn", a.SecretsKeyArn)
 	return c.Err()
 }
 
@@ -81,6 +91,8 @@ type Bastion struct {
 	SessionLogGroupName pulumi.StringOutput
 	// ConnectCommand forwards localhost:5432 to Aurora through the bastion.
 	ConnectCommand pulumi.StringOutput
+	// EngineerRoleArn is the role engineers assume to start sessions.
+	EngineerRoleArn pulumi.StringOutput
 }
 
 // SessionLogGroupName is the bastion's session log group,
@@ -107,7 +119,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, err
 	}
 	parent := pulumi.Parent(b)
-	physical := args.Scope.Name("bastion")
+	physical := BastionRoleName(args.Scope)
 
 	sessionLogs, err := logs.NewGroup(ctx, name+"-session-logs", &logs.GroupArgs{
 		Name:          SessionLogGroupName(args.Scope),
@@ -164,7 +176,9 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 			VolumeType:          pulumi.String("gp3"),
 			DeleteOnTermination: pulumi.Bool(true),
 		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(physical)},
+		UserData:                pulumi.String(BastionUserData()),
+		UserDataReplaceOnChange: pulumi.Bool(true),
+		Tags:                    pulumi.StringMap{"Name": pulumi.String(physical)},
 	}, parent, pulumi.IgnoreChanges([]string{"ami"}))
 	if err != nil {
 		return nil, fmt.Errorf("create bastion instance: %w", err)
@@ -184,15 +198,22 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		}
 	}
 
+	engineer, err := newEngineerAccess(ctx, name, args, instance.Arn, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	b.InstanceID = instance.ID()
 	b.Arn = instance.Arn
 	b.SessionLogGroupName = sessionLogs.Name
+	b.EngineerRoleArn = engineer.Arn
 	b.ConnectCommand = pulumi.Sprintf(
-		"aws ssm start-session --region %s --target %s --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=%s,portNumber=%d,localPortNumber=%d",
-		args.Scope.Region, instance.ID(), args.DatabaseEndpoint, security.PostgresPort, security.PostgresPort)
+		"aws ssm start-session --region %s --target %s --document-name %s --parameters host=%s,localPortNumber=%d",
+		args.Scope.Region, instance.ID(), TunnelDocumentName(args.Scope), args.DatabaseEndpoint, security.PostgresPort)
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
-		"instanceId":     b.InstanceID,
-		"connectCommand": b.ConnectCommand,
+		"instanceId":      b.InstanceID,
+		"connectCommand":  b.ConnectCommand,
+		"engineerRoleArn": b.EngineerRoleArn,
 	}); err != nil {
 		return nil, err
 	}
@@ -214,29 +235,10 @@ func SessionLoggingPolicy(scope naming.Scope, groupArn, keyArn string) policy.Do
 	)
 }
 
-// SessionPreferences renders the Session Manager preferences document: every
-// session streamed to the encrypted log group, encrypted end to end with the
-// Logs key, ended when idle.
+// SessionPreferences renders the account's Session Manager preferences
+// (the default shell document, SSM-SessionManagerRunShell): the same
+// controls as the stack's own shell document (ShellDocument), for sessions
+// that name no document.
 func SessionPreferences(logGroup, keyID string, s stackconfig.Bastion) (string, error) {
-	doc := map[string]any{
-		"schemaVersion": "1.0",
-		"description":   "Session Manager preferences: encrypted, logged sessions",
-		"sessionType":   "Standard_Stream",
-		"inputs": map[string]any{
-			"cloudWatchLogGroupName":      logGroup,
-			"cloudWatchEncryptionEnabled": true,
-			"cloudWatchStreamingEnabled":  true,
-			"kmsKeyId":                    keyID,
-			"s3BucketName":                "",
-			"s3KeyPrefix":                 "",
-			"s3EncryptionEnabled":         true,
-			"runAsEnabled":                false,
-			"runAsDefaultUser":            "",
-			"idleSessionTimeout":          strconv.Itoa(s.IdleSessionTimeoutMinutes),
-			"maxSessionDuration":          strconv.Itoa(s.MaxSessionDurationMinutes),
-			"shellProfile":                map[string]string{"linux": "", "windows": ""},
-		},
-	}
-	b, err := json.Marshal(doc)
-	return string(b), err
+	return ShellDocument("Session Manager preferences: encrypted, logged sessions as a user without sudo", logGroup, keyID, s)
 }

@@ -59,6 +59,9 @@ type RecoveryVaultArgs struct {
 	// PolicyAdminArns are exempted from the denial of changing the vault's
 	// policy (VaultPolicyAdmins), as for the stack's own vault. Required.
 	PolicyAdminArns []string
+	// KeyCustodians administer the copies' key, and alone may disable it
+	// or schedule its deletion, as for the stack's own keys. Required.
+	KeyCustodians security.Custodians
 }
 
 // validate reports every missing or invalid field at once.
@@ -68,6 +71,8 @@ func (a RecoveryVaultArgs) validate() error {
 	c.Require("Provider", a.Provider)
 	c.Require("MinRetentionDays", a.MinRetentionDays)
 	c.Require("PolicyAdminArns", a.PolicyAdminArns)
+	c.Require("KeyCustodians.Administrators", a.KeyCustodians.Administrators)
+	c.Require("KeyCustodians.BreakGlass", a.KeyCustodians.BreakGlass)
 	return c.Err()
 }
 
@@ -102,7 +107,7 @@ func NewRecoveryVault(ctx *pulumi.Context, name string, args *RecoveryVaultArgs,
 		return nil, err
 	}
 	parent := pulumi.Parent(v)
-	key, err := security.NewKey(ctx, name+"-key", security.CopiesKey, args.Scope, parent)
+	key, err := security.NewKey(ctx, name+"-key", security.CopiesKey, security.KeysArgs{Scope: args.Scope, Custodians: args.KeyCustodians}, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -255,17 +255,23 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	return replaceDiff(req, resp)
 }
 
-// diff reports the top-level input keys that changed, each an update.
-func diff(req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+// diffInputs are a diff request's old inputs (or, for a resource imported
+// or read, its state) and its new inputs.
+func diffInputs(req *pulumirpc.DiffRequest) (before, after resource.PropertyMap, err error) {
 	olds := req.GetOldInputs()
 	if olds == nil {
 		olds = req.GetOlds()
 	}
-	before, err := unmarshal(olds)
-	if err != nil {
-		return nil, err
+	if before, err = unmarshal(olds); err != nil {
+		return nil, nil, err
 	}
-	after, err := unmarshal(req.GetNews())
+	after, err = unmarshal(req.GetNews())
+	return before, after, err
+}
+
+// diff reports the top-level input keys that changed, each an update.
+func diff(req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	before, after, err := diffInputs(req)
 	if err != nil {
 		return nil, err
 	}

@@ -11,11 +11,48 @@ import (
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
-// ManagedRuleGroups are AWS's rule groups the web ACL applies, in priority order from 1.
+// ManagedRuleGroups are AWS's rule groups the web ACL applies, in the order
+// they are evaluated: the specification's three first (priorities 1 to 3,
+// its rate limit at 4, RulePriorities), then the IP reputation groups
+// (AWS WAF Developer Guide, "IP reputation rule groups":
+// AWSManagedRulesAmazonIpReputationList blocks addresses Amazon's threat
+// intelligence reports as bots and attackers; AWSManagedRulesAnonymousIpList
+// blocks anonymizing proxies and Tor exit nodes). A request any rule blocks
+// is blocked whatever the order; the order decides only which rule's metric
+// counts it, and the specification's keep their priorities.
 var ManagedRuleGroups = []string{
 	"AWSManagedRulesCommonRuleSet",
 	"AWSManagedRulesKnownBadInputsRuleSet",
 	"AWSManagedRulesSQLiRuleSet",
+	"AWSManagedRulesAmazonIpReputationList",
+	"AWSManagedRulesAnonymousIpList",
+}
+
+// SpecifiedGroups is how many of ManagedRuleGroups the specification names,
+// before its rate limit.
+const SpecifiedGroups = 3
+
+// RulePriorities are the web ACL's rules by name, with their priorities:
+// the specification's groups from 1, the rate limit after them, then the
+// groups this program adds.
+func RulePriorities() map[string]int {
+	out := map[string]int{RateLimitRule: SpecifiedGroups + 1}
+	for i, group := range ManagedRuleGroups {
+		out[group] = i + 1
+		if i >= SpecifiedGroups {
+			out[group] = i + 2
+		}
+	}
+	return out
+}
+
+// CountedRules are rules of a managed group set to count instead of their
+// own action. AWSManagedRulesAnonymousIpList's HostingProviderIPList blocks
+// every address of a hosting or cloud provider, where partners' servers
+// calling the API run, not only anonymizers; it is counted (visible in the
+// WAF logs and metrics) rather than blocked.
+var CountedRules = map[string][]string{
+	"AWSManagedRulesAnonymousIpList": {"HostingProviderIPList"},
 }
 
 // RateLimitRule names the rate-based rule, evaluated after the managed groups.
@@ -77,7 +114,21 @@ func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 	}
 }
 
-// NewWebAcl creates the web ACL (default allow; three managed groups, then a
+// counted overrides a managed group's CountedRules to count.
+func counted(group string) wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray {
+	var out wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray
+	for _, rule := range CountedRules[group] {
+		out = append(out, &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
+			Name: pulumi.String(rule),
+			ActionToUse: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
+				Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
+			},
+		})
+	}
+	return out
+}
+
+// NewWebAcl creates the web ACL (default allow; the managed groups, then a
 // per-IP rate limit), associates it with the ALB and logs it.
 func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulumi.ResourceOption) (*WebAcl, error) {
 	if args == nil {
@@ -92,17 +143,19 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 	}
 	parent := pulumi.Parent(w)
 
+	priority := RulePriorities()
 	var rules wafv2.WebAclRuleArray
-	for i, group := range ManagedRuleGroups {
+	for _, group := range ManagedRuleGroups {
 		rules = append(rules, &wafv2.WebAclRuleArgs{
 			Name:     pulumi.String(group),
-			Priority: pulumi.Int(i + 1),
+			Priority: pulumi.Int(priority[group]),
 			// A managed group's own rule actions apply; "none" overrides nothing.
 			OverrideAction: &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
 			Statement: &wafv2.WebAclRuleStatementArgs{
 				ManagedRuleGroupStatement: &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
-					Name:       pulumi.String(group),
-					VendorName: pulumi.String("AWS"),
+					Name:                pulumi.String(group),
+					VendorName:          pulumi.String("AWS"),
+					RuleActionOverrides: counted(group),
 				},
 			},
 			VisibilityConfig: visibility(group),
@@ -110,7 +163,7 @@ func NewWebAcl(ctx *pulumi.Context, name string, args *WebAclArgs, opts ...pulum
 	}
 	rules = append(rules, &wafv2.WebAclRuleArgs{
 		Name:     pulumi.String(RateLimitRule),
-		Priority: pulumi.Int(len(ManagedRuleGroups) + 1),
+		Priority: pulumi.Int(priority[RateLimitRule]),
 		Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
 		Statement: &wafv2.WebAclRuleStatementArgs{
 			RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{

@@ -89,6 +89,9 @@ type Vpc struct {
 	FlowLogGroupName pulumi.StringOutput
 	// FlowLogGroupArn is that log group's ARN.
 	FlowLogGroupArn pulumi.StringOutput
+	// S3PrefixListID is the S3 gateway endpoint's prefix list: S3's
+	// addresses, which security groups name to allow HTTPS to S3 only.
+	S3PrefixListID pulumi.StringOutput
 }
 
 // NewVpc creates the network tier.
@@ -157,6 +160,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	}
 
 	ids := map[stackconfig.Tier]pulumi.StringArray{}
+	var privateRouteTables pulumi.StringArray
 	var natIDs pulumi.StringArray
 	var nat *ec2.NatGateway
 	for _, az := range args.AvailabilityZones {
@@ -234,6 +238,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 			if err != nil {
 				return nil, fmt.Errorf("create %s route table in %s: %w", tier, az, err)
 			}
+			privateRouteTables = append(privateRouteTables, rt.ID().ToStringOutput())
 			if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-%s-default-route-%s", name, tier, az), &ec2.RouteArgs{
 				RouteTableId:         rt.ID(),
 				DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
@@ -254,6 +259,11 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 	if err != nil {
 		return nil, err
 	}
+	s3, err := newS3Gateway(ctx, name, args, vpc.ID(), privateRouteTables, parent)
+	if err != nil {
+		return nil, err
+	}
+	v.S3PrefixListID = s3.PrefixListId
 
 	v.VpcID = vpc.ID()
 	v.CidrBlock = vpc.CidrBlock

@@ -198,7 +198,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 const fiveMinutes = 300
 
 // ConnectionsPerACU is the seed's count of PostgreSQL connections per ACU
-// of maximum capacity (~90 at 1 ACU; shared/architecture.md). AWS derives
+// of maximum capacity (~90 at 1 ACU; the seed specification, package specification). AWS derives
 // max_connections from the memory of the maximum capacity, so the alarm
 // scales with aurora.maxCapacity.
 const ConnectionsPerACU = 90

@@ -203,7 +203,7 @@ func AppDeployPolicy(scope naming.Scope, service string) policy.Document {
 	svc := scope.ARN("ecs", "service/"+cluster+"/"+compute.ServiceName(scope, service))
 	roles := []string{
 		scope.ARN("iam", "role/"+compute.TaskRoleName(scope, service)),
-		scope.ARN("iam", "role/"+compute.ExecutionRoleName(scope)),
+		scope.ARN("iam", "role/"+compute.ExecutionRoleName(scope, service)),
 		scope.ARN("iam", "role/"+compute.MigrationRoleName(scope, service)),
 	}
 	return policy.New(

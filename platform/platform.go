@@ -37,8 +37,11 @@ type Stack struct {
 	Keys *security.Keys
 	// Network is the VPC tier.
 	Network *network.Vpc
-	// SecurityGroups are the ALB, ECS, Aurora and bastion groups.
+	// SecurityGroups are the ALB, ECS, Aurora, bastion, endpoint and
+	// internet-egress groups.
 	SecurityGroups *security.SecurityGroups
+	// Endpoints are the interface VPC endpoints.
+	Endpoints *network.Endpoints
 	// Secrets is the application's secrets.
 	Secrets *security.Secrets
 	// Aurora is the database cluster.
@@ -57,6 +60,8 @@ type Stack struct {
 	AlarmTopic *observability.AlarmTopic
 	// Trail is the CloudTrail trail.
 	Trail *compliance.Trail
+	// Tampering is the EventBridge rules routing tampering to the alarm topic.
+	Tampering *compliance.TamperDetection
 	// Recorder is AWS Config with the HIPAA conformance pack; nil unless
 	// the stack owns the account singletons.
 	Recorder *compliance.Recorder
@@ -122,7 +127,23 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Keys, err = security.NewKeys(ctx, "keys", &security.KeysArgs{
-		Scope: scope,
+		Scope:      scope,
+		Custodians: custodians(cfg, scope),
+		AuditLogGroups: []string{
+			compliance.TrailLogGroupName(scope),
+			data.PostgresLogGroupName(data.ClusterID(scope)),
+			data.SessionLogGroupName(scope),
+		},
+		// Sessions are encrypted with the audit-logs key: the engineer who
+		// starts one asks KMS for its data key, the bastion's agent
+		// decrypts with it (Systems Manager User Guide, "Turn on KMS key
+		// encryption of session data").
+		DirectUsers: map[security.Purpose][]security.DirectUser{
+			security.AuditLogsKey: {
+				{PrincipalArn: scope.ARN("iam", "role/"+data.BastionRoleName(scope)), Actions: []string{"kms:Decrypt"}, Why: "BastionDecryptsSessions"},
+				{PrincipalArn: scope.ARN("iam", "role/"+data.EngineerRoleName(scope)), Actions: []string{"kms:GenerateDataKey"}, Why: "EngineersEncryptSessions"},
+			},
+		},
 	}); err != nil {
 		return nil, fmt.Errorf("security tier: %w", err)
 	}
@@ -145,16 +166,46 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("network tier: %w", err)
 	}
 
+	var containerPorts []int
+	var apiKeyServices []string
+	for _, name := range cfg.ServiceNames() {
+		svc := cfg.Services[name]
+		if svc.TargetGroup != "" {
+			containerPorts = append(containerPorts, svc.ContainerPort)
+		}
+		if slices.Contains(svc.Secrets, stackconfig.APIKeys) {
+			apiKeyServices = append(apiKeyServices, name)
+		}
+	}
 	if s.SecurityGroups, err = security.NewSecurityGroups(ctx, "security-groups", &security.SecurityGroupsArgs{
-		Scope: scope,
-		VpcID: s.Network.VpcID.ToStringOutput(),
+		Scope:          scope,
+		VpcID:          s.Network.VpcID.ToStringOutput(),
+		VpcCidr:        cfg.Network.VpcCidr,
+		S3PrefixListID: s.Network.S3PrefixListID,
+		ContainerPorts: containerPorts,
 	}); err != nil {
 		return nil, fmt.Errorf("security tier: %w", err)
 	}
 
+	// AWS traffic of the tasks and the bastion leaves through interface
+	// endpoints in the AZs of its consumers (network.Placements).
+	if s.Endpoints, err = network.NewEndpoints(ctx, "endpoints", &network.EndpointsArgs{
+		Scope:           scope,
+		VpcID:           s.Network.VpcID.ToStringOutput(),
+		SubnetIDsByAZ:   s.Network.SubnetIDsByAZ[stackconfig.App],
+		SecurityGroupID: s.SecurityGroups.IDs[security.EndpointsGroup].ToStringOutput(),
+		Placements: network.Placements(cfg.Network.AvailabilityZones, map[network.Consumer][]string{
+			network.Tasks:   s.Network.NatAvailabilityZones,
+			network.Bastion: {cfg.Bastion.AvailabilityZone},
+		}),
+	}); err != nil {
+		return nil, fmt.Errorf("network tier: %w", err)
+	}
+
 	if s.Secrets, err = security.NewSecrets(ctx, "secrets", &security.SecretsArgs{
-		Scope:     scope,
-		KmsKeyArn: s.Keys.Arns[security.SecretsKey],
+		Scope:          scope,
+		KmsKeyArn:      s.Keys.Arns[security.SecretsKey],
+		APIKeyServices: apiKeyServices,
 	}); err != nil {
 		return nil, fmt.Errorf("security tier: %w", err)
 	}
@@ -166,7 +217,7 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		SecurityGroupID:     s.SecurityGroups.IDs[security.AuroraGroup].ToStringOutput(),
 		StorageKeyArn:       s.Keys.Arns[security.AuroraKey],
 		SecretKeyArn:        s.Keys.Arns[security.SecretsKey],
-		LogKeyArn:           s.Keys.Arns[security.LogsKey],
+		LogKeyArn:           s.Keys.Arns[security.AuditLogsKey],
 		LogRetentionDays:    cfg.Logs.AuditRetentionDays,
 		Incarnation:         s.Network.VpcID.ToStringOutput(),
 		RestoreFromSnapshot: cfg.Recovery.RestoreFromSnapshot,
@@ -175,14 +226,17 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Bastion, err = data.NewBastion(ctx, "bastion", &data.BastionArgs{
-		Scope:            scope,
-		Settings:         cfg.Bastion,
-		SubnetID:         s.Network.SubnetIDsByAZ[stackconfig.Data][cfg.Bastion.AvailabilityZone].ToStringOutput(),
-		SecurityGroupID:  s.SecurityGroups.IDs[security.BastionGroup].ToStringOutput(),
-		LogKeyArn:        s.Keys.Arns[security.LogsKey],
-		LogKeyID:         s.Keys.IDs[security.LogsKey],
-		LogRetentionDays: cfg.Logs.AuditRetentionDays,
-		DatabaseEndpoint: s.Aurora.Endpoint,
+		Scope:                  scope,
+		Settings:               cfg.Bastion,
+		SubnetID:               s.Network.SubnetIDsByAZ[stackconfig.Data][cfg.Bastion.AvailabilityZone].ToStringOutput(),
+		SecurityGroupID:        s.SecurityGroups.IDs[security.BastionGroup].ToStringOutput(),
+		LogKeyArn:              s.Keys.Arns[security.AuditLogsKey],
+		LogKeyID:               s.Keys.IDs[security.AuditLogsKey],
+		LogRetentionDays:       cfg.Logs.AuditRetentionDays,
+		DatabaseEndpoint:       s.Aurora.Endpoint,
+		DatabaseReaderEndpoint: s.Aurora.ReaderEndpoint,
+		MasterSecretArn:        s.Aurora.MasterSecretArn,
+		SecretsKeyArn:          s.Keys.Arns[security.SecretsKey],
 		// One per account: created only by the stack that owns them.
 		OwnsSessionPreferences: cfg.OwnsAccountSingletons,
 	}); err != nil {
@@ -193,6 +247,8 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		Scope:        scope,
 		Repositories: cfg.EcrRepositories,
 		KmsKeyArn:    s.Keys.Arns[security.SecretsKey],
+		// The registry's scanning configuration is one per account and region.
+		OwnsScanningConfiguration: cfg.OwnsAccountSingletons,
 	}); err != nil {
 		return nil, fmt.Errorf("compute tier: %w", err)
 	}
@@ -235,10 +291,9 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		LoadBalancer:    s.LoadBalancer,
 		// The Aurora master secret is deliberately not here: services sign
 		// in as their own IAM database users.
-		Secrets: map[stackconfig.SecretName]pulumi.StringOutput{
-			stackconfig.APIKeys: s.Secrets.APIKeysArn,
-		},
-		SecretsKeyArn: s.Keys.Arns[security.SecretsKey],
+		Secrets:                 serviceSecrets(s.Secrets),
+		InternetSecurityGroupID: s.SecurityGroups.IDs[security.InternetEgressGroup].ToStringOutput(),
+		SecretsKeyArn:           s.Keys.Arns[security.SecretsKey],
 		Database: compute.DatabaseEndpoint{
 			Host: s.Aurora.Endpoint, Port: security.PostgresPort, Name: data.DatabaseName, ClusterResourceID: s.Aurora.ClusterResourceID,
 		},
@@ -248,14 +303,20 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("compute tier: %w", err)
 	}
 
-	// GuardDuty's and Security Hub's findings reach the topic through the
-	// rules of the stack that owns them; every stack reports its own
-	// failed backup jobs.
+	// GuardDuty's and Security Hub's findings and the account-wide
+	// tampering reach the topic through the rules of the stack that owns
+	// the account singletons; every stack reports its own failed backup
+	// jobs and ECS deploys outside the pipelines.
+	routes := compliance.RoutesFor(tamperArgs(cfg, scope), cfg.OwnsAccountSingletons)
 	var eventRules, rules []string
 	if cfg.OwnsAccountSingletons {
 		rules = append(rules, compliance.FindingsRuleName(scope), compliance.SecurityHubFindingsRuleName(scope))
 	}
-	for _, rule := range append(rules, data.BackupFailuresRuleName(scope)) {
+	rules = append(rules, data.BackupFailuresRuleName(scope))
+	for _, r := range routes {
+		rules = append(rules, compliance.TamperRuleName(scope, r.Key))
+	}
+	for _, rule := range rules {
 		eventRules = append(eventRules, scope.ARN("events", "rule/"+rule))
 	}
 	if s.AlarmTopic, err = observability.NewAlarmTopic(ctx, "alarm-topic", &observability.AlarmTopicArgs{
@@ -268,10 +329,24 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("observability tier: %w", err)
 	}
 
+	if s.Tampering, err = compliance.NewTamperDetection(ctx, "tampering", &compliance.TamperDetectionArgs{
+		Scope:    scope,
+		Routes:   routes,
+		TopicArn: s.AlarmTopic.Arn,
+	}); err != nil {
+		return nil, fmt.Errorf("compliance tier: %w", err)
+	}
+	for _, w := range s.Tampering.Warnings {
+		s.Warnings = append(s.Warnings, w)
+		if err := ctx.Log.Warn(w, nil); err != nil {
+			return nil, fmt.Errorf("log warning: %w", err)
+		}
+	}
+
 	if s.Trail, err = compliance.NewTrail(ctx, "cloudtrail", &compliance.TrailArgs{
 		Scope:            scope,
 		KmsKeyArn:        s.Keys.Arns[security.S3Key],
-		LogKeyArn:        s.Keys.Arns[security.LogsKey],
+		LogKeyArn:        s.Keys.Arns[security.AuditLogsKey],
 		LogRetentionDays: cfg.Logs.AuditRetentionDays,
 		AccessLogBucket:  s.AccessLogs,
 	}); err != nil {
@@ -349,15 +424,20 @@ func (s *Stack) export() {
 	o["natGatewayIds"] = s.Network.NatGatewayIDs
 	o["flowLogGroupName"] = s.Network.FlowLogGroupName
 	for _, p := range security.Purposes {
-		o[string(p)+"KeyArn"] = s.Keys.Arns[p]
+		o[security.KeyArnOutput(p)] = s.Keys.Arns[p]
 	}
-	o["apiKeysSecretArn"] = s.Secrets.APIKeysArn
+	apiKeys := pulumi.StringMap{}
+	for svc, arn := range s.Secrets.APIKeysArns {
+		apiKeys[svc] = arn
+	}
+	o["apiKeysSecretArns"] = apiKeys
 	o["auroraEndpoint"] = s.Aurora.Endpoint
 	o["auroraReaderEndpoint"] = s.Aurora.ReaderEndpoint
 	o["auroraPort"] = s.Aurora.Port
 	o["auroraMasterSecretArn"] = s.Aurora.MasterSecretArn
 	o["bastionInstanceId"] = s.Bastion.InstanceID
 	o["bastionConnectCommand"] = s.Bastion.ConnectCommand
+	o["bastionEngineerRoleArn"] = s.Bastion.EngineerRoleArn
 	repos := pulumi.StringMap{}
 	for name, url := range s.Registry.RepositoryUrls {
 		repos[name] = url
@@ -380,7 +460,41 @@ func (s *Stack) export() {
 	o["s3AccessLogBucketName"] = s.AccessLogs.Name
 	o["backupVaultName"] = s.Backup.VaultName
 	o["backupPlanId"] = s.Backup.PlanID
+	o["backupRestoreRoleArn"] = s.Backup.RestoreRoleArn
 	s.exportRecovery()
+}
+
+// custodians are who administers the stack's KMS keys: the deploy
+// pipeline's role and the keyAdministrators; and who alone may disable
+// them or schedule their deletion: the account's root user
+// (docs/runbooks.md, "Disable a key or schedule its deletion (break glass)").
+func custodians(cfg *stackconfig.Config, scope naming.Scope) security.Custodians {
+	admins := []string{scope.ARN("iam", "role/"+stackconfig.DeployRoleName)}
+	for _, role := range cfg.KeyAdministrators {
+		admins = append(admins, scope.ARN("iam", "role/"+role))
+	}
+	return security.Custodians{Administrators: admins, BreakGlass: scope.AccountRoot()}
+}
+
+// tamperArgs names what the tampering routes exempt: the pipelines' roles
+// (the deploy role, and each declared service's application deploy role,
+// which the bootstrap creates for the applications it lists) and
+// Application Auto Scaling's, whose ECS deploys are expected.
+func tamperArgs(cfg *stackconfig.Config, scope naming.Scope) compliance.TamperArgs {
+	deployers := []string{scope.ARN("iam", "role/"+stackconfig.DeployRoleName), compliance.ApplicationAutoScalingECSRole(scope)}
+	for _, svc := range cfg.ServiceNames() {
+		deployers = append(deployers, scope.ARN("iam", "role/"+stackconfig.AppDeployRoleName(cfg.Stack, svc)))
+	}
+	return compliance.TamperArgs{Scope: scope, ClusterArn: scope.ARN("ecs", "cluster/"+scope.Prefix), Deployers: deployers}
+}
+
+// serviceSecrets are each service's own secrets, by the name it asks for them by.
+func serviceSecrets(secrets *security.Secrets) map[string]map[stackconfig.SecretName]pulumi.StringOutput {
+	out := map[string]map[stackconfig.SecretName]pulumi.StringOutput{}
+	for svc, arn := range secrets.APIKeysArns {
+		out[svc] = map[stackconfig.SecretName]pulumi.StringOutput{stackconfig.APIKeys: arn}
+	}
+	return out
 }
 
 // accountSingletons creates AWS Config with the HIPAA pack, GuardDuty,

@@ -55,6 +55,7 @@ func (s *Stack) recoveryRegion(ctx *pulumi.Context, scope naming.Scope) error {
 		Provider:         s.RecoveryProvider,
 		MinRetentionDays: cfg.Backup.DailyRetentionDays,
 		PolicyAdminArns:  data.VaultPolicyAdmins(scope),
+		KeyCustodians:    custodians(cfg, scope),
 	}); err != nil {
 		return fmt.Errorf("recovery region: %w", err)
 	}
@@ -89,6 +90,7 @@ func (s *Stack) recoveryRegion(ctx *pulumi.Context, scope naming.Scope) error {
 		Provider:      s.RecoveryProvider,
 		Sources:       sources,
 		RetentionDays: cfg.Logs.AuditRetentionDays,
+		KeyCustodians: custodians(cfg, scope),
 	}); err != nil {
 		return fmt.Errorf("compliance tier: %w", err)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -194,4 +196,24 @@ func TestProceduresPrintAsMarkdown(t *testing.T) {
 	assert.Contains(t, out.String(), "```sh\naws configservice stop-configuration-recorder --configuration-recorder-name <recorder name>")
 	assert.Equal(t, 2, command([]string{"--stack", "nosuchstack", "--dir", ".."}, &out, &errs))
 	assert.Contains(t, errs.String(), `stack "nosuchstack"`)
+}
+
+// TestImportsAreTheGuides: the import a finding prints is the procedure
+// the platform engineer's guide gives, which the end-to-end test runs
+// against the real engine (e2e/guide_test.go): the same `synth imports`
+// command with the same program names, the same `pulumi import --file`.
+func TestImportsAreTheGuides(t *testing.T) {
+	b, err := os.ReadFile("../docs/platform-engineer.md")
+	require.NoError(t, err)
+	guide := strings.ReplaceAll(string(b), "\\\n", " ")
+	guide = regexp.MustCompile(`[ \t]+`).ReplaceAllString(guide, " ")
+	for _, p := range []program{detectorResource, sessionResource} {
+		cmds := importProcedure("production", p, "ID").Commands
+		imports, _, _ := strings.Cut(cmds[0], " "+p.Type)
+		assert.Contains(t, guide, imports, "the guide writes the import file with the same command")
+		assert.Contains(t, guide, " "+p.Type+" "+p.Name+" ", "the guide imports %s as the program names it", p.Type)
+		for _, c := range cmds[1:] {
+			assert.Contains(t, guide, c)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package security
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,26 +21,35 @@ const PostgresPort = 5432
 // Group names one of the stack's security groups.
 type Group string
 
-// The security groups of the seed's diagram.
+// The security groups: the seed's four, the interface endpoints' and the
+// one that lets a service reach the internet.
 const (
 	// AlbGroup is the load balancer's group: the only one open to the internet.
 	AlbGroup Group = "alb"
-	// EcsGroup is the Fargate tasks' group.
+	// EcsGroup is every Fargate task's group.
 	EcsGroup Group = "ecs"
 	// AuroraGroup is the database's group.
 	AuroraGroup Group = "aurora"
 	// BastionGroup is the SSM-only bastion's group.
 	BastionGroup Group = "bastion"
+	// EndpointsGroup is the interface VPC endpoints' group: HTTPS from the
+	// tasks and the bastion.
+	EndpointsGroup Group = "endpoints"
+	// InternetEgressGroup is added to the tasks of a service with
+	// internetEgress: HTTPS to the internet through the NAT gateways.
+	InternetEgressGroup Group = "internet-egress"
 )
 
 // Groups lists the security groups in creation order.
-var Groups = []Group{AlbGroup, EcsGroup, AuroraGroup, BastionGroup}
+var Groups = []Group{AlbGroup, EcsGroup, AuroraGroup, BastionGroup, EndpointsGroup, InternetEgressGroup}
 
 var groupDescriptions = map[Group]string{
-	AlbGroup:     "Internet-facing ALB: HTTP and HTTPS from anywhere, out to ECS tasks only",
-	EcsGroup:     "ECS Fargate tasks: from the ALB only; out to the internet via NAT and to Aurora",
-	AuroraGroup:  "Aurora PostgreSQL: 5432 from ECS tasks and the bastion only; no egress",
-	BastionGroup: "SSM-only bastion: no ingress; out to SSM and updates via NAT, and to Aurora",
+	AlbGroup:            "Internet-facing ALB: HTTP and HTTPS from anywhere, out to ECS tasks only",
+	EcsGroup:            "ECS Fargate tasks: from the ALB only; out to the VPC endpoints, S3 and Aurora",
+	AuroraGroup:         "Aurora PostgreSQL: 5432 from ECS tasks and the bastion only; no egress",
+	BastionGroup:        "SSM-only bastion: no ingress; out to the VPC endpoints, S3 and Aurora",
+	EndpointsGroup:      "Interface VPC endpoints: HTTPS from the ECS tasks and the bastion; no egress",
+	InternetEgressGroup: "Tasks of services with internetEgress: HTTPS to the internet through NAT",
 }
 
 // Direction is a rule's direction.
@@ -64,10 +74,13 @@ type Rule struct {
 	Protocol string
 	// FromPort and ToPort bound the ports (ignored for "-1").
 	FromPort, ToPort int
-	// Cidr is the peer CIDR; exactly one of Cidr and Peer is set.
+	// Cidr is the peer CIDR; exactly one of Cidr, Peer and S3 is set.
 	Cidr string
 	// Peer is the peer security group.
 	Peer Group
+	// S3 makes the peer the S3 gateway endpoint's prefix list: S3's
+	// addresses in the region, reached through the endpoint, not NAT.
+	S3 bool
 	// Description says why the rule exists.
 	Description string
 }
@@ -75,20 +88,56 @@ type Rule struct {
 // anywhere is the IPv4 internet.
 const anywhere = "0.0.0.0/0"
 
-// Rules is the seed's security-group matrix, rule by rule. The ALB accepts
-// the internet on 80 and 443; every other group accepts only named groups.
-// The ALB and ECS speak TCP only, so "all ports" is all TCP ports.
-var Rules = []Rule{
-	{Key: "alb-in-http", Group: AlbGroup, Direction: Ingress, Protocol: "tcp", FromPort: 80, ToPort: 80, Cidr: anywhere, Description: "HTTP from the internet (redirected to HTTPS once a certificate exists)"},
-	{Key: "alb-in-https", Group: AlbGroup, Direction: Ingress, Protocol: "tcp", FromPort: 443, ToPort: 443, Cidr: anywhere, Description: "HTTPS from the internet"},
-	{Key: "alb-out-ecs", Group: AlbGroup, Direction: Egress, Protocol: "tcp", FromPort: 0, ToPort: 65535, Peer: EcsGroup, Description: "To ECS tasks on their container ports and health checks"},
-	{Key: "ecs-in-alb", Group: EcsGroup, Direction: Ingress, Protocol: "tcp", FromPort: 0, ToPort: 65535, Peer: AlbGroup, Description: "From the ALB on any TCP port (container ports vary by service)"},
-	{Key: "ecs-out-internet", Group: EcsGroup, Direction: Egress, Protocol: "-1", Cidr: anywhere, Description: "To AWS APIs, ECR and the internet through the same-AZ NAT gateway"},
-	{Key: "ecs-out-aurora", Group: EcsGroup, Direction: Egress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: AuroraGroup, Description: "To Aurora PostgreSQL"},
-	{Key: "aurora-in-ecs", Group: AuroraGroup, Direction: Ingress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: EcsGroup, Description: "PostgreSQL from ECS tasks"},
-	{Key: "aurora-in-bastion", Group: AuroraGroup, Direction: Ingress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: BastionGroup, Description: "PostgreSQL from the bastion (port forwarding for engineers)"},
-	{Key: "bastion-out-internet", Group: BastionGroup, Direction: Egress, Protocol: "-1", Cidr: anywhere, Description: "To Systems Manager endpoints and package updates through the NAT gateway"},
-	{Key: "bastion-out-aurora", Group: BastionGroup, Direction: Egress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: AuroraGroup, Description: "To Aurora PostgreSQL"},
+// HTTPSPort is the one port AWS's APIs, the interface endpoints and S3
+// answer on.
+const HTTPSPort = 443
+
+// Rules is the security-group matrix. The ALB accepts the internet on 80
+// and 443 and reaches the tasks only on the services' container ports
+// (its health checks use the traffic port). Tasks and the bastion reach
+// only what they need: HTTPS to the interface endpoints and to S3 through
+// its gateway endpoint (ECR image layers, package repositories), and 5432
+// to Aurora. A task reaches the internet only through InternetEgressGroup.
+// DNS (the VPC resolver) and the task metadata and credentials endpoints
+// are link-local, which security groups do not filter (Amazon VPC User
+// Guide, "Security group rules": traffic to and from the Amazon DNS server
+// and the instance and task metadata services is not filtered).
+//
+// The tasks reach the endpoints by the VPC's CIDR, not EndpointsGroup:
+// GuardDuty's runtime agent, a sidecar in every task, sends to an endpoint
+// GuardDuty creates with its own security group admitting the VPC's CIDR
+// (GuardDuty User Guide, "How Runtime Monitoring works with Fargate"); only
+// HTTPS is open, and nothing else in the VPC accepts HTTPS from the tasks.
+func Rules(containerPorts []int, vpcCidr string) []Rule {
+	rules := []Rule{
+		{Key: "alb-in-http", Group: AlbGroup, Direction: Ingress, Protocol: "tcp", FromPort: 80, ToPort: 80, Cidr: anywhere, Description: "HTTP from the internet (redirected to HTTPS once a certificate exists)"},
+		{Key: "alb-in-https", Group: AlbGroup, Direction: Ingress, Protocol: "tcp", FromPort: 443, ToPort: 443, Cidr: anywhere, Description: "HTTPS from the internet"},
+	}
+	ports := slices.Clone(containerPorts)
+	slices.Sort(ports)
+	for _, port := range slices.Compact(ports) {
+		// Keyed by port, never by position: adding a service renames nothing.
+		rules = append(rules,
+			Rule{Key: fmt.Sprintf("alb-out-ecs-%d", port), Group: AlbGroup, Direction: Egress, Protocol: "tcp", FromPort: port, ToPort: port, Peer: EcsGroup,
+				Description: fmt.Sprintf("To ECS tasks on container port %d (requests and health checks)", port)},
+			Rule{Key: fmt.Sprintf("ecs-in-alb-%d", port), Group: EcsGroup, Direction: Ingress, Protocol: "tcp", FromPort: port, ToPort: port, Peer: AlbGroup,
+				Description: fmt.Sprintf("From the ALB on container port %d", port)},
+		)
+	}
+	rules = append(rules,
+		Rule{Key: "ecs-out-endpoints", Group: EcsGroup, Direction: Egress, Protocol: "tcp", FromPort: HTTPSPort, ToPort: HTTPSPort, Cidr: vpcCidr, Description: "HTTPS to the VPC's interface endpoints (this stack's and GuardDuty's agent endpoint)"},
+		Rule{Key: "ecs-out-s3", Group: EcsGroup, Direction: Egress, Protocol: "tcp", FromPort: HTTPSPort, ToPort: HTTPSPort, S3: true, Description: "HTTPS to S3 through its gateway endpoint (ECR image layers)"},
+		Rule{Key: "ecs-out-aurora", Group: EcsGroup, Direction: Egress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: AuroraGroup, Description: "To Aurora PostgreSQL"},
+		Rule{Key: "aurora-in-ecs", Group: AuroraGroup, Direction: Ingress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: EcsGroup, Description: "PostgreSQL from ECS tasks"},
+		Rule{Key: "aurora-in-bastion", Group: AuroraGroup, Direction: Ingress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: BastionGroup, Description: "PostgreSQL from the bastion (port forwarding for engineers)"},
+		Rule{Key: "bastion-out-endpoints", Group: BastionGroup, Direction: Egress, Protocol: "tcp", FromPort: HTTPSPort, ToPort: HTTPSPort, Peer: EndpointsGroup, Description: "HTTPS to the Systems Manager, CloudWatch Logs and KMS interface endpoints"},
+		Rule{Key: "bastion-out-s3", Group: BastionGroup, Direction: Egress, Protocol: "tcp", FromPort: HTTPSPort, ToPort: HTTPSPort, S3: true, Description: "HTTPS to S3 through its gateway endpoint (package repositories, SSM Agent updates)"},
+		Rule{Key: "bastion-out-aurora", Group: BastionGroup, Direction: Egress, Protocol: "tcp", FromPort: PostgresPort, ToPort: PostgresPort, Peer: AuroraGroup, Description: "To Aurora PostgreSQL"},
+		Rule{Key: "endpoints-in-ecs", Group: EndpointsGroup, Direction: Ingress, Protocol: "tcp", FromPort: HTTPSPort, ToPort: HTTPSPort, Peer: EcsGroup, Description: "HTTPS from ECS tasks"},
+		Rule{Key: "endpoints-in-bastion", Group: EndpointsGroup, Direction: Ingress, Protocol: "tcp", FromPort: HTTPSPort, ToPort: HTTPSPort, Peer: BastionGroup, Description: "HTTPS from the bastion"},
+		Rule{Key: "internet-egress-out-https", Group: InternetEgressGroup, Direction: Egress, Protocol: "tcp", FromPort: HTTPSPort, ToPort: HTTPSPort, Cidr: anywhere, Description: "HTTPS to the internet through the same-AZ NAT gateway, for services with internetEgress"},
+	)
+	return rules
 }
 
 // SecurityGroupsArgs configures SecurityGroups.
@@ -98,6 +147,12 @@ type SecurityGroupsArgs struct {
 	Scope naming.Scope
 	// VpcID is the VPC the groups belong to. Required.
 	VpcID pulumi.StringInput
+	// VpcCidr is the VPC's IPv4 block, where the interface endpoints are. Required.
+	VpcCidr string
+	// S3PrefixListID is the S3 gateway endpoint's prefix list. Required.
+	S3PrefixListID pulumi.StringInput
+	// ContainerPorts are the ports the ALB reaches services on.
+	ContainerPorts []int
 }
 
 // validate reports every missing or invalid field at once.
@@ -105,6 +160,13 @@ func (a SecurityGroupsArgs) validate() error {
 	c := fields.For("security.SecurityGroupsArgs")
 	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
 	c.Require("VpcID", a.VpcID)
+	c.Require("VpcCidr", a.VpcCidr)
+	c.Require("S3PrefixListID", a.S3PrefixListID)
+	for _, p := range a.ContainerPorts {
+		if p < 1 || p > 65535 {
+			c.Invalid("ContainerPorts", "%d is not a port", p)
+		}
+	}
 	return c.Err()
 }
 
@@ -150,12 +212,14 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 		outputs[string(g)+"SecurityGroupId"] = group.ID()
 	}
 
-	for _, r := range Rules {
-		var peer pulumi.StringPtrInput
-		var cidr pulumi.StringPtrInput
-		if r.Peer != "" {
+	for _, r := range Rules(args.ContainerPorts, args.VpcCidr) {
+		var peer, cidr, prefixList pulumi.StringPtrInput
+		switch {
+		case r.Peer != "":
 			peer = sg.IDs[r.Peer].ToStringOutput()
-		} else {
+		case r.S3:
+			prefixList = args.S3PrefixListID
+		default:
 			cidr = pulumi.String(r.Cidr)
 		}
 		var from, to pulumi.IntPtrInput
@@ -174,6 +238,7 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 				ToPort:                    to,
 				CidrIpv4:                  cidr,
 				ReferencedSecurityGroupId: peer,
+				PrefixListId:              prefixList,
 				Description:               pulumi.String(r.Description),
 				Tags:                      tags,
 			}, parent)
@@ -185,6 +250,7 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 				ToPort:                    to,
 				CidrIpv4:                  cidr,
 				ReferencedSecurityGroupId: peer,
+				PrefixListId:              prefixList,
 				Description:               pulumi.String(r.Description),
 				Tags:                      tags,
 			}, parent)
@@ -204,7 +270,7 @@ func NewSecurityGroups(ctx *pulumi.Context, name string, args *SecurityGroupsArg
 // the evidence and the rules cannot disagree.
 func InternetPorts() string {
 	var ports []string
-	for _, r := range Rules {
+	for _, r := range Rules(nil, "") {
 		if r.Direction == Ingress && r.Cidr == anywhere && r.Protocol == "tcp" {
 			for p := r.FromPort; p <= r.ToPort; p++ {
 				ports = append(ports, strconv.Itoa(p))

@@ -21,13 +21,6 @@ import (
 // Project is the Pulumi project name, the namespace of every key this package reads.
 const Project = "omnirapeutic"
 
-// DeployRoleName is the IAM role the deployment workflow assumes to run
-// `pulumi up` (the bootstrap project creates it in the project's scope as
-// <Project>-github-deploy; tests hold the two together). The backup vault
-// policy exempts exactly this role from its deny, so that the deploy path
-// can still change the policy.
-const DeployRoleName = Project + "-github-deploy"
-
 // Tier is one of the VPC's three subnet tiers.
 type Tier string
 
@@ -97,6 +90,10 @@ type Config struct {
 	// adds to every resource. An explicit provider (the recovery region's)
 	// does not read aws:* stack config, so the program hands them over.
 	DefaultTags map[string]string
+	// KeyAdministrators are the IAM roles, besides the deploy pipeline's
+	// (DeployRoleName), that administer the stack's KMS keys: the
+	// administrators who run `pulumi up` from a laptop (omnirapeutic:keyAdministrators).
+	KeyAdministrators []string
 }
 
 // Service is one ECS Fargate service.
@@ -142,6 +139,11 @@ type Service struct {
 	// validation refuses a secret-looking name or value (SecretLooking) and
 	// the names the platform sets itself (ReservedEnvironment).
 	Environment map[string]string `json:"environment,omitempty"`
+	// InternetEgress, when true, lets the service's tasks open HTTPS
+	// connections to the internet through the NAT gateways (a third-party
+	// API, or an image pulled from outside ECR); otherwise they reach only
+	// the VPC's endpoints and Aurora.
+	InternetEgress bool `json:"internetEgress,omitempty"`
 }
 
 // The CPU architectures a service may run on: the values ECS accepts for a
@@ -405,6 +407,7 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 		d.errs = append(d.errs, decodeStrict("aws:defaultTags", raw, &tags)...)
 		c.DefaultTags = tags.Tags
 	}
+	d.json("keyAdministrators", &c.KeyAdministrators)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,8 @@ var AccountSingletons = []string{
 	"Session Manager preferences document (SSM-SessionManagerRunShell)",
 	"Security Hub (its account, FSBP subscription and findings rule)",
 	"the account baseline (EBS encryption by default, account S3 public access block, IAM password policy)",
+	"the ECR registry's scanning configuration (enhanced scanning)",
+	"the account-wide tampering routes to the alarm topic (root, IAM, CloudTrail, KMS, Config, S3, console sign-in), so each event pages once",
 }
 
 // validateOwnership keeps the owner switch consistent: a stack meant to be

@@ -51,6 +51,7 @@ func (c *Config) Validate() error {
 	add(c.validateOwnership())
 	add(validateBackup(c.Backup, c.Aurora.BackupRetentionDays))
 	add(validateRecovery(c.Recovery, c.Region))
+	add(validateRoleNames("keyAdministrators", c.KeyAdministrators, true))
 	return errors.Join(errs...)
 }
 
@@ -386,6 +387,15 @@ func (c *Config) validateServices() error {
 		case s.ImageTag == "latest":
 			bad("imageTag: %q: repositories are immutable; deploy a unique tag, not latest", s.ImageTag)
 		}
+		if s.Image != "" {
+			if err := PinnedImage(s.Image); err != nil {
+				bad("image: %v", err)
+			}
+			if s.Enabled && !s.InternetEgress {
+				bad("internetEgress: %q is pulled from outside ECR, over the task's own network interface, which reaches only the VPC's endpoints unless internetEgress is true: "+
+					"set internetEgress: true, or push the image to the ECR repository of the service's name and set imageTag", s.Image)
+			}
+		}
 		if mem := FargateMemory(s.Cpu); mem == nil {
 			bad("cpu: %d is not a Fargate CPU size (256, 512, 1024, 2048, 4096)", s.Cpu)
 		} else if !slices.Contains(mem, s.Memory) {
@@ -508,6 +518,11 @@ func validateHTTPSEndpoints(endpoints []string) error {
 // offline synthesis prints them.
 func (c *Config) Warnings() []string {
 	var out []string
+	if len(c.KeyAdministrators) == 0 {
+		out = append(out, fmt.Sprintf("%s is empty: only the deploy pipeline's role (%s) may change the KMS keys' policies, "+
+			"so a `pulumi up` from a laptop fails at the first key it creates or changes (KMS refuses a policy that locks its caller out); "+
+			"list the role administrators deploy with", Key("keyAdministrators"), DeployRoleName))
+	}
 	if len(c.AlarmEmails) == 0 && len(c.AlarmHttpsEndpoints) == 0 {
 		out = append(out, fmt.Sprintf("the alarm topic has no subscriber: %s and %s are both empty, so every alarm and "+
 			"every high-severity GuardDuty finding is published to nobody (CLOUDWATCH_ALARM_ACTION_CHECK still passes); "+

@@ -109,7 +109,7 @@ func TestAppDeployRoleCanShipItsServiceAndNothingElse(t *testing.T) {
 		"read the running task definition":   {"ecs:DescribeTaskDefinition", "*", nil},
 		"register a revision of its family":  {"ecs:RegisterTaskDefinition", td(prod, "api"), nil},
 		"pass its task role to ECS":          {"iam:PassRole", role(compute.TaskRoleName(prod, "api")), toEcs},
-		"pass the execution role to ECS":     {"iam:PassRole", role(compute.ExecutionRoleName(prod)), toEcs},
+		"pass its execution role to ECS":     {"iam:PassRole", role(compute.ExecutionRoleName(prod, "api")), toEcs},
 		"pass its migration role to ECS":     {"iam:PassRole", role(compute.MigrationRoleName(prod, "api")), toEcs},
 		"update its service":                 {"ecs:UpdateService", service(prod, "api"), nil},
 		"read its deployment status":         {"ecs:DescribeServices", service(prod, "api"), inCluster},
@@ -197,7 +197,7 @@ func TestAppDeployRoleNamesWhatThePlatformCreates(t *testing.T) {
 	assert.Equal(t, []string{computed(tRepo, "ecr-api")}, resources["PushOwnImages"])
 	family := find(t, platform, tTaskDef, "ecs-api-task").Str("family")
 	assert.Equal(t, []string{platform.Stack.Scope.ARN("ecs", "task-definition/"+family+":*")}, resources["RegisterOwnFamily"])
-	assert.Equal(t, []string{computed(tRole, "ecs-api-task-role"), computed(tRole, "ecs-execution-role"), computed(tRole, "ecs-api-migrate-role")}, resources["PassOwnRolesToEcsTasks"])
+	assert.Equal(t, []string{computed(tRole, "ecs-api-task-role"), computed(tRole, "ecs-api-execution-role"), computed(tRole, "ecs-api-migrate-role")}, resources["PassOwnRolesToEcsTasks"])
 	assert.Equal(t, []string{computed(tService, "ecs-api")}, resources["DeployOwnService"])
 	assert.Equal(t, []string{computed(tService, "ecs-api")}, resources["ReadOwnDeployments"])
 	for _, sid := range []string{"RunOwnTasks", "WatchTasksInTheCluster"} {

@@ -53,6 +53,7 @@ func constructor[A, R any](pkg, typ string, newX func(*pulumi.Context, string, *
 // components lists every component constructor and its Args type.
 var components = []argsCase{
 	constructor("network", "VpcArgs", network.NewVpc),
+	constructor("network", "EndpointsArgs", network.NewEndpoints),
 	constructor("security", "KeysArgs", security.NewKeys),
 	constructor("security", "SecurityGroupsArgs", security.NewSecurityGroups),
 	constructor("security", "SecretsArgs", security.NewSecrets),
@@ -74,6 +75,7 @@ var components = []argsCase{
 	constructor("compliance", "RecorderArgs", compliance.NewRecorder),
 	constructor("compliance", "ThreatDetectionArgs", compliance.NewThreatDetection),
 	constructor("compliance", "TrailArgs", compliance.NewTrail),
+	constructor("compliance", "TamperDetectionArgs", compliance.NewTamperDetection),
 	constructor("compliance", "SecurityHubArgs", compliance.NewSecurityHub),
 	constructor("compliance", "AccountBaselineArgs", compliance.NewAccountBaseline),
 	constructor("compliance", "AuditReplicationArgs", compliance.NewAuditReplication),
@@ -201,7 +203,8 @@ func TestArgsErrorsReportEveryProblemAtOnce(t *testing.T) {
 
 	// A Scope that is there but incomplete is a problem of Scope, not a missing field.
 	_, err = runAlone(t, func(ctx *pulumi.Context) error {
-		_, err := security.NewKeys(ctx, "keys", &security.KeysArgs{Scope: naming.Scope{Prefix: "t"}})
+		_, err := security.NewKeys(ctx, "keys", &security.KeysArgs{Scope: naming.Scope{Prefix: "t"},
+			Custodians: security.Custodians{Administrators: []string{"admin"}, BreakGlass: "root"}, AuditLogGroups: []string{"audit"}})
 		return err
 	})
 	require.ErrorContains(t, err, "keys: security.KeysArgs: Scope: Scope.Account, Scope.Region, Scope.Partition required")

@@ -77,6 +77,8 @@ func arnForm(scope naming.Scope, res *synth.Resource) (string, bool) {
 		return regional("ec2", "subnet/"+id), true
 	case "aws:ec2/vpc:Vpc":
 		return regional("ec2", "vpc/"+id), true
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		return regional("ec2", "vpc-endpoint/"+id), true
 	case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
 		return regional("ec2", "security-group-rule/"+id), true
 	case "aws:ecr/repository:Repository":
@@ -147,7 +149,7 @@ var noARNOutput = []string{
 	"aws:cloudwatch/eventTarget:EventTarget", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
 	"aws:ebs/encryptionByDefault:EncryptionByDefault",
 	"aws:ec2/natGateway:NatGateway", "aws:ec2/route:Route", "aws:ec2/routeTableAssociation:RouteTableAssociation",
-	"aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+	"aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration", "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
 	"aws:guardduty/detectorFeature:DetectorFeature",
 	"aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",

@@ -198,6 +198,12 @@ type containerDef struct {
 		LogDriver string            `json:"logDriver"`
 		Options   map[string]string `json:"options"`
 	} `json:"logConfiguration"`
+	LinuxParameters struct {
+		Capabilities struct {
+			Add  []string `json:"add"`
+			Drop []string `json:"drop"`
+		} `json:"capabilities"`
+	} `json:"linuxParameters"`
 }
 
 func container(t *testing.T, r *synth.Result, svc string) (*synth.Resource, containerDef) {
@@ -224,7 +230,7 @@ func ruleTaskDefinitions(t *testing.T, s *stack) {
 		assert.Equal(t, "awsvpc", td.Str("networkMode"))
 		assert.Equal(t, []any{"FARGATE"}, td.Inputs["requiresCompatibilities"])
 		assert.Equal(t, map[string]any{"operatingSystemFamily": "LINUX", "cpuArchitecture": spec.Architecture()}, td.Inputs["runtimePlatform"])
-		assert.Equal(t, s.arn("iam", "role/"+compute.ExecutionRoleName(s.scope)), td.Str("executionRoleArn"))
+		assert.Equal(t, s.arn("iam", "role/"+compute.ExecutionRoleName(s.scope, svc)), td.Str("executionRoleArn"), "every service has its own execution role")
 		assert.Equal(t, s.arn("iam", "role/"+compute.TaskRoleName(s.scope, svc)), td.Str("taskRoleArn"))
 		assert.Equal(t, true, td.Inputs["skipDestroy"], "revisions stay registered for rollback")
 
@@ -237,6 +243,8 @@ func ruleTaskDefinitions(t *testing.T, s *stack) {
 		assert.NotContains(t, []string{"", "0", "root"}, c.User)
 		assert.True(t, c.ReadonlyRootFilesystem)
 		assert.False(t, c.Privileged)
+		assert.Equal(t, compute.DroppedCapabilities, c.LinuxParameters.Capabilities.Drop, "%s: every capability dropped", svc)
+		assert.Empty(t, c.LinuxParameters.Capabilities.Add, svc)
 		assert.Equal(t, "awslogs", c.LogConfiguration.LogDriver)
 		assert.Equal(t, compute.ServiceLogGroupName(s.scope, svc), c.LogConfiguration.Options["awslogs-group"])
 		assert.Equal(t, s.scope.Region, c.LogConfiguration.Options["awslogs-region"])
@@ -263,7 +271,7 @@ func ruleTaskDefinitions(t *testing.T, s *stack) {
 
 		wantSecrets := map[string]string{}
 		for _, name := range spec.Secrets {
-			wantSecrets[name.EnvName()] = find(t, s.Result, tSecret, "secrets-api-keys").Computed["arn"].(string)
+			wantSecrets[name.EnvName()] = find(t, s.Result, tSecret, "secrets-api-keys-"+svc).Computed["arn"].(string)
 		}
 		gotSecrets := map[string]string{}
 		for _, sec := range c.Secrets {
@@ -289,11 +297,15 @@ func ruleServices(t *testing.T, s *stack) {
 		assert.NotContains(t, sv.Inputs, "forceNewDeployment", "an unchanged revision must not redeploy on every pulumi up")
 		assert.EqualValues(t, spec.DesiredCount, sv.Inputs["desiredCount"])
 		assert.Equal(t, compute.PlatformVersion, sv.Str("platformVersion"))
+		groups := []any{find(t, s.Result, tSG, "security-groups-ecs").ID}
+		if spec.InternetEgress {
+			groups = append(groups, find(t, s.Result, tSG, "security-groups-internet-egress").ID)
+		}
 		assert.Equal(t, map[string]any{
 			"assignPublicIp": false,
-			"securityGroups": []any{find(t, s.Result, tSG, "security-groups-ecs").ID},
+			"securityGroups": groups,
 			"subnets":        s.subnetIDs(t, "app"),
-		}, sv.Inputs["networkConfiguration"])
+		}, sv.Inputs["networkConfiguration"], "%s: the tasks' group, and the internet-egress group only with internetEgress", svc)
 		assert.EqualValues(t, compute.DeploymentMinimumHealthyPercent, sv.Inputs["deploymentMinimumHealthyPercent"])
 		assert.EqualValues(t, compute.DeploymentMaximumPercent, sv.Inputs["deploymentMaximumPercent"])
 		assert.Equal(t, map[string]any{"enable": true, "rollback": true}, sv.Inputs["deploymentCircuitBreaker"])
@@ -418,50 +430,46 @@ func TestChooseRevision(t *testing.T) {
 	require.ErrorContains(t, compute.CheckDeployed(family+":6", arn(family, 5)), "rolled back")
 }
 
-// ruleExecutionRole: the role ECS starts tasks with pulls only the stack's
-// repositories of services that run from them (and GuardDuty's Fargate
-// agent), writes only the services' log groups, and reads exactly the
-// secrets the services are given, decrypting only through Secrets Manager.
+// ruleExecutionRole: each service's execution role (the role ECS starts
+// its tasks with) pulls only that service's repository when it runs from it
+// (and GuardDuty's Fargate agent), writes only that service's log group, and
+// reads exactly that service's own secrets, decrypting only through Secrets
+// Manager: no execution role is shared, none reads another service's keys.
 func ruleExecutionRole(t *testing.T, s *stack) {
-	doc, err := policy.Parse(find(t, s.Result, tPolicy, "ecs-execution-policy").Str("policy"))
-	require.NoError(t, err)
-	assert.Equal(t, []string{"*"}, statement(t, doc, "EcrLogin").Resource, "ecr:GetAuthorizationToken has no resource-level permissions")
-	assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, statement(t, doc, "EcrLogin").Action)
-	var repos, logs []string
-	secrets := map[stackconfig.SecretName]bool{}
+	assert.Nil(t, s.Find(tPolicy, "ecs-execution-policy"), "no execution role is shared")
 	for _, svc := range s.cfg.ServiceNames() {
 		spec := s.cfg.Services[svc]
+		doc, err := policy.Parse(find(t, s.Result, tPolicy, "ecs-"+svc+"-execution-policy").Str("policy"))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"*"}, statement(t, doc, "EcrLogin").Resource, "ecr:GetAuthorizationToken has no resource-level permissions")
+		assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, statement(t, doc, "EcrLogin").Action)
+		var own, agent []string
+		for _, arn := range statement(t, doc, "PullImages").Resource {
+			if strings.HasSuffix(arn, ":repository/aws-guardduty-agent-fargate") {
+				agent = append(agent, arn)
+			} else {
+				own = append(own, arn)
+			}
+		}
+		var repos []string
 		if spec.Image == "" {
 			repos = append(repos, s.arn("ecr", "repository/"+compute.RepositoryName(s.scope, svc)))
 		}
-		logs = append(logs, s.arn("logs", "log-group:"+compute.ServiceLogGroupName(s.scope, svc)+":*"))
-		for _, n := range spec.Secrets {
-			secrets[n] = true
+		assert.Equal(t, repos, own, "%s: its own repository, when it runs from it", svc)
+		assert.LessOrEqual(t, len(agent), 1, "GuardDuty's Fargate agent, where GuardDuty publishes one")
+		assert.Equal(t, []string{s.arn("logs", "log-group:"+compute.ServiceLogGroupName(s.scope, svc)+":*")}, statement(t, doc, "WriteLogs").Resource, svc)
+		if len(spec.Secrets) == 0 {
+			for _, st := range doc.Statement {
+				assert.NotEqual(t, "ReadServiceSecrets", st.Sid, "%s is given no secret, so it may read none", svc)
+			}
+			continue
 		}
+		assert.Equal(t, []string{find(t, s.Result, tSecret, "secrets-api-keys-"+svc).Computed["arn"].(string)},
+			statement(t, doc, "ReadServiceSecrets").Resource, "%s: exactly its own secret", svc)
+		decrypt := statement(t, doc, "DecryptSecretsThroughSecretsManager")
+		assert.Equal(t, []string{s.keyArn(t, "secrets")}, decrypt.Resource)
+		assert.Equal(t, []string{s.scope.ServicePrincipal("secretsmanager")}, decrypt.Condition["StringEquals"]["kms:ViaService"])
 	}
-	pull := statement(t, doc, "PullImages").Resource
-	var own, agent []string
-	for _, arn := range pull {
-		if strings.HasSuffix(arn, ":repository/aws-guardduty-agent-fargate") {
-			agent = append(agent, arn)
-		} else {
-			own = append(own, arn)
-		}
-	}
-	assert.Equal(t, repos, own, "the stack's repositories of services that run from them")
-	assert.LessOrEqual(t, len(agent), 1, "GuardDuty's Fargate agent, where GuardDuty publishes one")
-	assert.Equal(t, logs, statement(t, doc, "WriteLogs").Resource)
-	if len(secrets) == 0 {
-		for _, st := range doc.Statement {
-			assert.NotEqual(t, "ReadServiceSecrets", st.Sid, "no service is given a secret, so none may be read")
-		}
-		return
-	}
-	assert.Equal(t, []string{find(t, s.Result, tSecret, "secrets-api-keys").Computed["arn"].(string)},
-		statement(t, doc, "ReadServiceSecrets").Resource, "exactly the secrets the services are given")
-	decrypt := statement(t, doc, "DecryptSecretsThroughSecretsManager")
-	assert.Equal(t, []string{s.keyArn(t, "secrets")}, decrypt.Resource)
-	assert.Equal(t, []string{s.scope.ServicePrincipal("secretsmanager")}, decrypt.Condition["StringEquals"]["kms:ViaService"])
 }
 
 // ruleNoKmsOnEverything: HIPAA IAM_*_BLOCKED_KMS_ACTIONS, on every customer
@@ -489,10 +497,12 @@ func ruleNoMasterSecret(t *testing.T, s *stack) {
 	for _, td := range s.OfType(tTaskDef) {
 		assert.NotContains(t, td.Str("containerDefinitions"), master, td.Name)
 	}
-	exec, err := policy.Parse(find(t, s.Result, tPolicy, "ecs-execution-policy").Str("policy"))
-	require.NoError(t, err)
-	for _, st := range exec.Statement {
-		assert.NotContains(t, st.Resource, master, "the execution role cannot read the master secret")
+	for _, svc := range s.cfg.ServiceNames() {
+		exec, err := policy.Parse(find(t, s.Result, tPolicy, "ecs-"+svc+"-execution-policy").Str("policy"))
+		require.NoError(t, err)
+		for _, st := range exec.Statement {
+			assert.NotContains(t, st.Resource, master, "%s's execution role cannot read the master secret", svc)
+		}
 	}
 	for _, svc := range s.enabled() {
 		_, c := container(t, s.Result, svc)
@@ -632,7 +642,7 @@ func TestApiKeysReachTheContainerAsAPI_KEYS(t *testing.T) {
 		v.service("api")["secrets"] = []any{string(stackconfig.APIKeys)}
 	})
 	_, c := container(t, r, "api")
-	secret := find(t, r, tSecret, "secrets-api-keys").Computed["arn"].(string)
+	secret := find(t, r, tSecret, "secrets-api-keys-api").Computed["arn"].(string)
 	assert.Equal(t, []map[string]string{{"name": "API_KEYS", "valueFrom": secret}}, c.Secrets)
 	ruleExecutionRole(t, stackOf(t, r))
 	assert.True(t, slices.Contains(stackconfig.ReservedEnvironment(), "API_KEYS"), "no plain setting may shadow it")

@@ -157,6 +157,14 @@ func ruleCostFollowsTheSynthesis(t *testing.T, s *stack) {
 	assert.InDelta(t, hour(synth.NatGatewayHour, float64(len(s.OfType(tNat)))), byPrice[synth.NatGatewayHour], 1e-9)
 	instances := float64(len(s.OfType(tClusterInstance)))
 	assert.InDelta(t, hour(synth.AuroraACUHour, instances*s.cfg.Aurora.MinCapacity), byPrice[synth.AuroraACUHour], 1e-9)
+	endpointAZs := 0.0
+	for _, e := range s.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		if e.Str("vpcEndpointType") == "Interface" {
+			subnets, _ := e.Inputs["subnetIds"].([]any)
+			endpointAZs += float64(len(subnets))
+		}
+	}
+	assert.InDelta(t, hour(synth.VpcEndpointAZHour, endpointAZs), byPrice[synth.VpcEndpointAZHour], 1e-9, "every interface endpoint, in each AZ it has a network interface in")
 	var x86, arm [2]float64
 	for _, svc := range s.enabled() {
 		spec := s.cfg.Services[svc]

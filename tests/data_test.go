@@ -91,16 +91,18 @@ func ruleAuroraParameterGroup(t *testing.T, s *stack) {
 		got[m["name"].(string)] = [2]any{m["value"], m["applyMethod"]}
 	}
 	assert.Equal(t, map[string][2]any{
-		"rds.force_ssl":              {"1", "immediate"},
-		"shared_preload_libraries":   {"pg_stat_statements,pgaudit", "pending-reboot"},
-		"pgaudit.role":               {"rds_pgaudit", "immediate"},
-		"pgaudit.log":                {"ddl,role,write", "immediate"},
-		"pgaudit.log_catalog":        {"0", "immediate"},
-		"pgaudit.log_parameter":      {"0", "immediate"},
-		"log_statement":              {"ddl", "immediate"},
-		"log_min_duration_statement": {"1000", "immediate"},
-		"log_connections":            {"1", "immediate"},
-		"log_disconnections":         {"1", "immediate"},
+		"rds.force_ssl":                     {"1", "immediate"},
+		"shared_preload_libraries":          {"pg_stat_statements,pgaudit", "pending-reboot"},
+		"pgaudit.role":                      {"rds_pgaudit", "immediate"},
+		"pgaudit.log":                       {"ddl,role,write", "immediate"},
+		"pgaudit.log_catalog":               {"0", "immediate"},
+		"pgaudit.log_parameter":             {"0", "immediate"},
+		"log_statement":                     {"ddl", "immediate"},
+		"log_min_duration_statement":        {"1000", "immediate"},
+		"log_parameter_max_length":          {"0", "immediate"},
+		"log_parameter_max_length_on_error": {"0", "immediate"},
+		"log_connections":                   {"1", "immediate"},
+		"log_disconnections":                {"1", "immediate"},
 	}, got)
 }
 
@@ -168,7 +170,7 @@ func ruleBastion(t *testing.T, s *stack) {
 	require.NoError(t, err)
 	group := s.arn("logs", "log-group:"+data.SessionLogGroupName(s.scope))
 	assert.Equal(t, []string{group, group + ":*"}, statement(t, doc, "WriteSessionLogs").Resource)
-	assert.Equal(t, []string{s.keyArn(t, "logs")}, statement(t, doc, "DecryptSessions").Resource, "kms:Decrypt on the Logs key only, never on *")
+	assert.Equal(t, []string{s.keyArn(t, "audit-logs")}, statement(t, doc, "DecryptSessions").Resource, "kms:Decrypt on the audit-logs key only, never on *")
 }
 
 // ruleSessionLogging: the session log group always exists; the account's
@@ -195,7 +197,7 @@ func ruleSessionLogging(t *testing.T, s *stack) {
 	assert.Equal(t, data.SessionLogGroupName(s.scope), content.Inputs["cloudWatchLogGroupName"])
 	assert.Equal(t, true, content.Inputs["cloudWatchEncryptionEnabled"])
 	assert.Equal(t, true, content.Inputs["cloudWatchStreamingEnabled"])
-	assert.Equal(t, find(t, s.Result, tKey, "keys-logs").Computed["keyId"], content.Inputs["kmsKeyId"])
+	assert.Equal(t, find(t, s.Result, tKey, "keys-audit-logs").Computed["keyId"], content.Inputs["kmsKeyId"])
 	assert.Equal(t, strconv.Itoa(s.cfg.Bastion.IdleSessionTimeoutMinutes), content.Inputs["idleSessionTimeout"])
 	assert.Equal(t, strconv.Itoa(s.cfg.Bastion.MaxSessionDurationMinutes), content.Inputs["maxSessionDuration"])
 }
@@ -209,8 +211,9 @@ func ruleDataOutputs(t *testing.T, s *stack) {
 	assert.Equal(t, c.Computed["masterUserSecrets"].([]any)[0].(map[string]any)["secretArn"], s.Outputs["auroraMasterSecretArn"])
 	bastion := find(t, s.Result, tInstance, "bastion").ID
 	assert.Equal(t, bastion, s.Outputs["bastionInstanceId"])
-	assert.Equal(t, "aws ssm start-session --region "+s.scope.Region+" --target "+bastion+" --document-name AWS-StartPortForwardingSessionToRemoteHost "+
-		"--parameters host="+endpoint.(string)+",portNumber="+strconv.Itoa(security.PostgresPort)+",localPortNumber="+strconv.Itoa(security.PostgresPort), s.Outputs["bastionConnectCommand"])
+	assert.Equal(t, "aws ssm start-session --region "+s.scope.Region+" --target "+bastion+" --document-name "+data.TunnelDocumentName(s.scope)+
+		" --parameters host="+endpoint.(string)+",localPortNumber="+strconv.Itoa(security.PostgresPort), s.Outputs["bastionConnectCommand"],
+		"the stack's own tunnel document, which forwards only to Aurora")
 }
 
 func TestAuroraReadersFromConfig(t *testing.T) {

@@ -110,13 +110,18 @@ var accountSingletonTypes = []string{
 	"aws:cfg/deliveryChannel:DeliveryChannel",
 	"aws:cfg/recorderStatus:RecorderStatus",
 	"aws:cfg/conformancePack:ConformancePack",
-	tDocument,
 	"aws:securityhub/account:Account",
 	"aws:securityhub/standardsSubscription:StandardsSubscription",
 	"aws:ebs/encryptionByDefault:EncryptionByDefault",
 	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
 	"aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+	"aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
 }
+
+// accountSingletonNames are singletons of a type every stack also has
+// others of, by logical name: the account's Session Manager preferences
+// (each stack has its own shell and tunnel documents too).
+var accountSingletonNames = map[string]string{"bastion-session-preferences": tDocument}
 
 // ruleAccountSingletons: the stack that owns the account's singletons
 // creates them (each baseline setting as accountBaseline says) and reports
@@ -127,6 +132,9 @@ func ruleAccountSingletons(t *testing.T, s *stack) {
 	if !s.cfg.OwnsAccountSingletons {
 		for _, typ := range accountSingletonTypes {
 			assert.Empty(t, s.OfType(typ), "a second stack must not create %s", typ)
+		}
+		for name, typ := range accountSingletonNames {
+			assert.Nil(t, s.Find(typ, name), "a second stack must not create %s", name)
 		}
 		assert.Nil(t, s.Find("aws:cloudwatch/eventRule:EventRule", "guardduty-findings"))
 		assert.Nil(t, s.Find("aws:s3/bucketV2:BucketV2", "config-bucket"))
@@ -145,6 +153,9 @@ func ruleAccountSingletons(t *testing.T, s *stack) {
 			continue
 		}
 		assert.NotEmpty(t, s.OfType(typ), "the owner creates %s", typ)
+	}
+	for name, typ := range accountSingletonNames {
+		assert.NotNil(t, s.Find(typ, name), "the owner creates %s", name)
 	}
 	for _, out := range outputs {
 		assert.Contains(t, s.Outputs, out)

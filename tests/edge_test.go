@@ -163,7 +163,9 @@ func ruleWebAcl(t *testing.T, s *stack) {
 		{Priority: 2, Name: "AWSManagedRulesKnownBadInputsRuleSet", What: "managed group AWS/AWSManagedRulesKnownBadInputsRuleSet", Action: "group's own actions (override none)"},
 		{Priority: 3, Name: "AWSManagedRulesSQLiRuleSet", What: "managed group AWS/AWSManagedRulesSQLiRuleSet", Action: "group's own actions (override none)"},
 		{Priority: 4, Name: "RateLimitPerIP", What: fmt.Sprintf("more than %d requests per 300s per IP", s.cfg.Edge.WafRateLimit), Action: "block"},
-	}, must(s.WafRules())(t))
+		{Priority: 5, Name: "AWSManagedRulesAmazonIpReputationList", What: "managed group AWS/AWSManagedRulesAmazonIpReputationList", Action: "group's own actions (override none)"},
+		{Priority: 6, Name: "AWSManagedRulesAnonymousIpList", What: "managed group AWS/AWSManagedRulesAnonymousIpList", Action: "group's own actions, but HostingProviderIPList counted"},
+	}, must(s.WafRules())(t), "the specification's rules keep their priorities; the IP reputation groups follow")
 	for _, raw := range acl.Inputs["rules"].([]any) {
 		rule := raw.(map[string]any)
 		assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": rule["name"], "sampledRequestsEnabled": true}, rule["visibilityConfig"])

@@ -94,8 +94,10 @@ func ruleBackup(t *testing.T, s *stack) {
 	assert.Equal(t, s.arn("iam", "role/"+s.name("backup")), sel.Str("iamRoleArn"))
 	assert.ElementsMatch(t, []string{
 		s.scope.ManagedPolicyARN("service-role/AWSBackupServiceRolePolicyForBackup"),
+	}, attachedPolicies(s.Result, s.name("backup")), "the role every scheduled backup runs as cannot restore")
+	assert.ElementsMatch(t, []string{
 		s.scope.ManagedPolicyARN("service-role/AWSBackupServiceRolePolicyForRestores"),
-	}, attachedPolicies(s.Result, s.name("backup")))
+	}, attachedPolicies(s.Result, data.RestoreRoleName(s.scope)), "restores run as their own role, named by the restore job")
 	failed := find(t, s.Result, tEventRule, "backup-failures")
 	assert.Equal(t, data.BackupFailuresRuleName(s.scope), failed.Str("name"))
 	assert.Equal(t, decode(t, `{"source":["aws.backup"],"$or":[

@@ -203,7 +203,8 @@ func ruleNetworkNames(t *testing.T, s *stack) {
 	net := component(t, s.Result, "omnirapeutic:network:Vpc")
 	assert.Equal(t, "network", net.Name)
 	want := []string{"network-vpc", "network-igw", "network-default-sg", "network-public-rt", "network-public-default-route",
-		"network-flow-logs", "network-flow-logs-role", "network-flow-logs-policy", "network-flow-logs-policy-attachment", "network-flow-log"}
+		"network-flow-logs", "network-flow-logs-role", "network-flow-logs-policy", "network-flow-logs-policy-attachment", "network-flow-log",
+		"network-s3-endpoint"}
 	for _, az := range s.cfg.Network.AvailabilityZones {
 		want = append(want,
 			"network-public-"+az, "network-app-"+az, "network-data-"+az,

@@ -56,7 +56,7 @@ func TestGovCloudStackSpellsItsOwnPartition(t *testing.T) {
 	// The ELB account of the region, in its partition.
 	want("aws:s3/bucketPolicy:BucketPolicy", "alb-access-logs-policy", "policy", `"arn:aws-us-gov:iam::048591011584:root"`)
 	// GuardDuty's agent repository, another account's regional resource.
-	want(tPolicy, "ecs-execution-policy", "policy", `"arn:aws-us-gov:ecr:us-gov-west-1:383110348953:repository/aws-guardduty-agent-fargate"`)
+	want(tPolicy, "ecs-nginx-execution-policy", "policy", `"arn:aws-us-gov:ecr:us-gov-west-1:383110348953:repository/aws-guardduty-agent-fargate"`)
 	// An AWS managed policy.
 	assert.Equal(t, "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore",
 		find(t, r, tAttachment, "bastion-AmazonSSMManagedInstanceCore-attachment").Str("policyArn"))

@@ -318,4 +318,6 @@ func TestRolePoliciesFitIAMsSizeLimit(t *testing.T) {
 func TestTheDeployRoleHasOneName(t *testing.T) {
 	assert.Equal(t, stackconfig.DeployRoleName, pipeline.RoleName(bootstrapScope(t), "deploy"))
 	assert.Equal(t, stackconfig.DeployRoleName, find(t, bootstrap(t), tRole, "github-deploy-role").Str("name"))
+	assert.Equal(t, stackconfig.AppDeployRoleName("production", "api"), pipeline.AppRoleName(bootstrapScope(t), "production", "api"),
+		"an application's deploy role is named as the stacks expect it (their tampering route exempts it)")
 }

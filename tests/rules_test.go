@@ -72,7 +72,7 @@ var rules = []rule{
 	{"one KMS key per purpose, rotating and protected", ruleKmsKeys},
 	{"no key policy has an unconditioned wildcard principal", ruleNoUnconditionedWildcardPrincipal},
 	{"key policies carry the conditions AWS documents", ruleKeyPolicyConditions},
-	{"the API-keys secret is encrypted and never written", ruleApiKeysSecret},
+	{"each service asking for API keys has its own secret, encrypted and never written", ruleApiKeysSecrets},
 	{"security groups have exactly the specification's matrix", ruleSecurityGroupMatrix},
 	{"only the ALB accepts the internet, only on web ports", ruleOnlyAlbFacesInternet},
 	{"every log group is encrypted and retained", ruleLogGroupsEncrypted},

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
+	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 const (
@@ -63,12 +66,14 @@ func ruleKmsKeys(t *testing.T, s *stack) {
 	require.Equal(t, len(security.Purposes), inRegion(tAlias))
 	via := func(service string) string { return "via " + s.scope.ServicePrincipal(service) }
 	wantUsers := map[security.Purpose][]string{
-		security.AuroraKey:  {via("rds")},
-		security.S3Key:      {"cloudtrail.amazonaws.com", "config.amazonaws.com", via("s3")},
-		security.SecretsKey: {via("ecr"), via("secretsmanager")},
-		security.LogsKey:    {"cloudwatch.amazonaws.com", "events.amazonaws.com", s.scope.ServicePrincipal("logs"), via("sns")},
-		security.BackupKey:  {via("backup")},
+		security.AuroraKey:    {via("rds")},
+		security.S3Key:        {"cloudtrail.amazonaws.com", "config.amazonaws.com", via("s3")},
+		security.SecretsKey:   {via("ecr"), via("secretsmanager")},
+		security.LogsKey:      {"cloudwatch.amazonaws.com", "events.amazonaws.com", s.scope.ServicePrincipal("logs"), via("sns")},
+		security.AuditLogsKey: {s.scope.ServicePrincipal("logs"), "role/" + s.name("bastion"), "role/" + s.name("bastion-engineer")},
+		security.BackupKey:    {via("backup")},
 	}
+	require.Len(t, wantUsers, len(security.Purposes), "every purpose's users are listed here")
 	for _, purpose := range security.Purposes {
 		k := find(t, s.Result, tKey, "keys-"+string(purpose))
 		assert.Equal(t, true, k.Inputs["enableKeyRotation"], purpose)
@@ -80,17 +85,20 @@ func ruleKmsKeys(t *testing.T, s *stack) {
 		assert.Equal(t, k.Computed["keyId"], alias.Str("targetKeyId"))
 		doc := keyPolicy(t, s.Result, string(purpose))
 		assert.Equal(t, wantUsers[purpose], synth.KeyUsers(doc), "who may use the %s key", purpose)
-		assert.Equal(t, policy.AWS(s.scope.AccountRoot()), statement(t, doc, "AccountAdministersKey").Principal)
+		// Who administers it, and who alone may disable it: tests/custody_test.go.
 	}
 }
 
 // ruleNoUnconditionedWildcardPrincipal: a key policy's "*" principal is
-// always pinned to this account and to a service.
+// always pinned to this account where it allows (a deny may name everyone).
 func ruleNoUnconditionedWildcardPrincipal(t *testing.T, s *stack) {
 	for _, k := range s.OfType(tKey) {
 		doc, err := policy.Parse(k.Str("policy"))
 		require.NoError(t, err)
 		for _, st := range doc.Statement {
+			if st.Effect == "Deny" {
+				continue
+			}
 			for _, p := range st.Principal["AWS"] {
 				if p == "*" {
 					assert.Equal(t, []string{s.scope.Account}, st.Condition["StringEquals"]["kms:CallerAccount"], "%s %s", k.Name, st.Sid)
@@ -130,30 +138,61 @@ func ruleKeyPolicyConditions(t *testing.T, s *stack) {
 	assert.Equal(t, []string{s.scope.Account}, config.Condition["StringEquals"]["aws:SourceAccount"])
 }
 
-func ruleApiKeysSecret(t *testing.T, s *stack) {
-	secret := find(t, s.Result, tSecret, "secrets-api-keys")
-	assert.Equal(t, s.scope.Prefix+"/api-keys", secret.Str("name"))
-	assert.Equal(t, s.keyArn(t, "secrets"), secret.Str("kmsKeyId"))
-	assert.EqualValues(t, 30, secret.Inputs["recoveryWindowInDays"])
-	assert.True(t, secret.Protect)
+// ruleApiKeysSecrets: every service that asks for API keys has a secret of
+// its own, encrypted with the Secrets key, protected, never written by
+// Pulumi; and only those services have one.
+func ruleApiKeysSecrets(t *testing.T, s *stack) {
+	var asking []string
+	for _, svc := range s.cfg.ServiceNames() {
+		if slices.Contains(s.cfg.Services[svc].Secrets, stackconfig.APIKeys) {
+			asking = append(asking, svc)
+		}
+	}
+	arns := map[string]any{}
+	for _, svc := range asking {
+		secret := find(t, s.Result, tSecret, "secrets-api-keys-"+svc)
+		assert.Equal(t, s.scope.Prefix+"/"+svc+"/api-keys", secret.Str("name"))
+		assert.Equal(t, s.keyArn(t, "secrets"), secret.Str("kmsKeyId"))
+		assert.EqualValues(t, 30, secret.Inputs["recoveryWindowInDays"])
+		assert.True(t, secret.Protect)
+		arns[svc] = secret.Computed["arn"]
+	}
 	assert.Empty(t, s.OfType(tSecretVersion), "Pulumi must never hold or write a secret value")
-	assert.Len(t, s.OfType(tSecret), 1, "the database master secret is RDS-managed, not created here")
-	assert.Equal(t, secret.Computed["arn"], s.Outputs["apiKeysSecretArn"])
+	assert.Len(t, s.OfType(tSecret), len(asking), "one per service that asks; the database master secret is RDS-managed, not created here")
+	assert.Equal(t, arns, s.Outputs["apiKeysSecretArns"], fmt.Sprintf("each service's own secret, by service: %v", asking))
 }
 
 // seedRule is one line of the specification's security-group diagram.
 type seedRule struct{ dir, peer, proto, ports string }
 
-// ruleSecurityGroupMatrix: the four groups carry exactly the
-// specification's rules (the matrix is code, security.Rules, not config),
-// each with a description, none inline.
+// ruleSecurityGroupMatrix: the groups carry exactly these rules (the matrix
+// is code, security.Rules, narrowed from the specification's): the internet
+// reaches the ALB on 80 and 443; the ALB reaches the tasks on each container
+// port a target group serves, and nothing else; the tasks leave only for
+// HTTPS inside the VPC (its endpoints), HTTPS to S3 and 5432 to Aurora; the
+// bastion only for HTTPS to the endpoints and S3, and 5432 to Aurora; a
+// service leaves for the internet only through the internet-egress group,
+// and only for HTTPS. Each rule has a description, none is inline.
 func ruleSecurityGroupMatrix(t *testing.T, s *stack) {
-	alb, ecs, aurora, bastion := s.name("alb"), s.name("ecs"), s.name("aurora"), s.name("bastion")
+	alb, ecs, aurora, bastion, endpoints := s.name("alb"), s.name("ecs"), s.name("aurora"), s.name("bastion"), s.name("endpoints")
+	s3 := "S3 through network-s3-endpoint"
 	want := map[string][]seedRule{
-		alb:     {{"ingress", "0.0.0.0/0", "tcp", "80"}, {"ingress", "0.0.0.0/0", "tcp", "443"}, {"egress", ecs, "tcp", "0-65535"}},
-		ecs:     {{"ingress", alb, "tcp", "0-65535"}, {"egress", "0.0.0.0/0", "-1", "all"}, {"egress", aurora, "tcp", "5432"}},
-		aurora:  {{"ingress", ecs, "tcp", "5432"}, {"ingress", bastion, "tcp", "5432"}},
-		bastion: {{"egress", "0.0.0.0/0", "-1", "all"}, {"egress", aurora, "tcp", "5432"}},
+		alb:                       {{"ingress", "0.0.0.0/0", "tcp", "80"}, {"ingress", "0.0.0.0/0", "tcp", "443"}},
+		ecs:                       {{"egress", s.cfg.Network.VpcCidr, "tcp", "443"}, {"egress", s3, "tcp", "443"}, {"egress", aurora, "tcp", "5432"}},
+		aurora:                    {{"ingress", ecs, "tcp", "5432"}, {"ingress", bastion, "tcp", "5432"}},
+		bastion:                   {{"egress", endpoints, "tcp", "443"}, {"egress", s3, "tcp", "443"}, {"egress", aurora, "tcp", "5432"}},
+		endpoints:                 {{"ingress", ecs, "tcp", "443"}, {"ingress", bastion, "tcp", "443"}},
+		s.name("internet-egress"): {{"egress", "0.0.0.0/0", "tcp", "443"}},
+	}
+	ports := map[int]bool{}
+	for _, svc := range s.cfg.ServiceNames() {
+		if spec := s.cfg.Services[svc]; spec.TargetGroup != "" {
+			ports[spec.ContainerPort] = true
+		}
+	}
+	for port := range ports {
+		want[alb] = append(want[alb], seedRule{"egress", ecs, "tcp", fmt.Sprint(port)})
+		want[ecs] = append(want[ecs], seedRule{"ingress", alb, "tcp", fmt.Sprint(port)})
 	}
 	got := map[string][]seedRule{}
 	for _, gr := range must(s.SecurityGroupRules())(t) {
@@ -165,7 +204,7 @@ func ruleSecurityGroupMatrix(t *testing.T, s *stack) {
 		assert.ElementsMatch(t, rules, got[group], "rules of %s", group)
 	}
 	sgs := s.OfType(tSG)
-	require.Len(t, sgs, 4)
+	require.Len(t, sgs, len(security.Groups))
 	for _, sg := range sgs {
 		assert.NotContains(t, sg.Inputs, "ingress", "%s must have no inline rules", sg.Name)
 		assert.NotContains(t, sg.Inputs, "egress", "%s must have no inline rules", sg.Name)
@@ -197,7 +236,11 @@ func ruleLogGroupsEncrypted(t *testing.T, s *stack) {
 	groups := s.OfType(tLogGroup)
 	require.NotEmpty(t, groups)
 	for _, g := range groups {
-		assert.Equal(t, s.keyArn(t, "logs"), g.Str("kmsKeyId"), "%s is encrypted with the Logs key", g.Str("name"))
+		key := "logs"
+		if g.Protect { // an audit log group (logs.GroupArgs.Audit)
+			key = "audit-logs"
+		}
+		assert.Equal(t, s.keyArn(t, key), g.Str("kmsKeyId"), "%s is encrypted with the %s key", g.Str("name"), key)
 		assert.NotNil(t, g.Inputs["retentionInDays"], "%s has an explicit retention", g.Str("name"))
 	}
 }
@@ -213,10 +256,10 @@ func ruleProtectedResources(t *testing.T, s *stack) {
 		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-s3"),
 		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-secrets"),
 		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-logs"),
+		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-audit-logs"),
 		s.urn("omnirapeutic:security:Keys$aws:kms/key:Key", "keys-backup"),
 		s.urn("omnirapeutic:data:Backup$aws:backup/vault:Vault", "backup-vault"),
 		s.urn("omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "s3-access-logs"),
-		s.urn("omnirapeutic:security:Secrets$aws:secretsmanager/secret:Secret", "secrets-api-keys"),
 		s.urn("omnirapeutic:data:Aurora$aws:rds/cluster:Cluster", "aurora-cluster"),
 		s.urn("omnirapeutic:data:Aurora$aws:rds/clusterParameterGroup:ClusterParameterGroup", "aurora-params"),
 		s.urn("omnirapeutic:compliance:Trail$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "cloudtrail-bucket"),
@@ -241,6 +284,11 @@ func ruleProtectedResources(t *testing.T, s *stack) {
 		}
 		if s.cfg.OwnsAccountSingletons {
 			want = append(want, s.urn("omnirapeutic:compliance:BackupAudit$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "backup-audit-bucket"))
+		}
+	}
+	for _, svc := range s.cfg.ServiceNames() {
+		if slices.Contains(s.cfg.Services[svc].Secrets, stackconfig.APIKeys) {
+			want = append(want, s.urn("omnirapeutic:security:Secrets$aws:secretsmanager/secret:Secret", "secrets-api-keys-"+svc))
 		}
 	}
 	var protected []string

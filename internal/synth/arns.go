@@ -113,6 +113,8 @@ func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap
 		return regional("ec2", "subnet/"+id), true
 	case "aws:ec2/vpc:Vpc":
 		return regional("ec2", "vpc/"+id), true
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		return regional("ec2", "vpc-endpoint/"+id), true
 	case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
 		return regional("ec2", "security-group-rule/"+id), true
 	case "aws:ecr/repository:Repository":

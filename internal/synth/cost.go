@@ -92,6 +92,23 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	for _, e := range r.OfType("aws:ec2/eip:Eip") {
 		add(e, PublicIPv4Hour, HoursPerMonth, true, "730 hours")
 	}
+	// An interface endpoint is charged per AZ it has a network interface
+	// in; a gateway endpoint (S3) is free.
+	endpoints, endpointIn, err := decodeAll[vpcEndpointInputs](r, "aws:ec2/vpcEndpoint:VpcEndpoint")
+	if err != nil {
+		return nil, err
+	}
+	interfaces := 0
+	for i, e := range endpoints {
+		if endpointIn[i].VpcEndpointType == "Interface" {
+			interfaces++
+			azs := float64(len(endpointIn[i].SubnetIDs))
+			add(e, VpcEndpointAZHour, azs*HoursPerMonth, true, fmt.Sprintf("%g AZs for 730 hours", azs))
+		}
+	}
+	if interfaces > 0 {
+		add(endpoints[0], VpcEndpointGB, u.EndpointGB, false, fmt.Sprintf("endpointGB %g over %d interface endpoints", u.EndpointGB, interfaces))
+	}
 	lbs, lbIn, err := decodeAll[loadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
 		return nil, err
@@ -251,6 +268,10 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	// Lines ready for tiers other branches add: priced only when they appear.
 	if plan := first("aws:backup/plan:Plan"); plan != nil {
 		add(plan, BackupWarmGBMonth, u.BackupGB, true, "backupGB kept by AWS Backup")
+	}
+	if scan := first("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"); scan != nil && scan.Str("scanType") == "ENHANCED" {
+		add(scan, InspectorECRImageScan, u.EcrImagesPushed, false, "ecrImagesPushed")
+		add(scan, InspectorECRImageRescan, u.EcrImageRescans, false, "ecrImageRescans")
 	}
 	if hub := first("aws:securityhub/account:Account"); hub != nil {
 		add(hub, SecurityHubCheck, u.SecurityHubChecks, true, "securityHubChecks")

@@ -281,6 +281,15 @@ func (d *diagram) securityGroups() {
 		if p := r.ByID(rule.Str("referencedSecurityGroupId")); p != nil {
 			return id(p.Name)
 		}
+		if pl := rule.Str("prefixListId"); pl != "" {
+			nodeID := id("prefix-list", pl)
+			label := "prefix list " + pl
+			if owner := r.prefixListOwner(pl); owner != "" {
+				label = owner
+			}
+			d.node(1, nodeID, label, "round")
+			return nodeID
+		}
 		cidr := rule.Str("cidrIpv4")
 		if cidr == "0.0.0.0/0" {
 			return "internet"

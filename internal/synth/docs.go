@@ -102,6 +102,7 @@ func Docs(dir string, stacks []*Result) (map[string]string, error) {
 		{"conformance.md", writeConformanceDoc},
 		{"guardrails.md", writeGuardrailsDoc},
 		{RecoveryObjectivesDoc, writeRecoveryObjectivesDoc},
+		{"specification.md", writeSpecificationDoc},
 	}
 	for _, r := range stacks {
 		docs = append(docs, doc{r.Config.Stack + ".md", func(b *bytes.Buffer, g *docSet) error { return writeStackDoc(b, r) }})

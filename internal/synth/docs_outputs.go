@@ -29,15 +29,17 @@ var OutputPurposes = []OutputPurpose{
 	{"auroraKeyArn", "KMS key encrypting Aurora storage, backups and Performance Insights"},
 	{"s3KeyArn", "KMS key for the CloudTrail and AWS Config buckets"},
 	{"secretsKeyArn", "KMS key for Secrets Manager and ECR"},
-	{"logsKeyArn", "KMS key for every log group, the alarm topic and Session Manager"},
+	{"logsKeyArn", "KMS key for the operational log groups and the alarm topic"},
+	{"auditLogsKeyArn", "KMS key for the audit log groups (trail, database audit, sessions) and Session Manager sessions"},
 	{"backupKeyArn", "KMS key of the AWS Backup vault"},
-	{"apiKeysSecretArn", "the application API-keys secret; fill it out of band (runbook \"Fill the API-keys secret\")"},
+	{"apiKeysSecretArns", "each service's own API-keys secret, by service; fill it out of band (runbook \"Fill a service's API-keys secret\")"},
 	{"auroraEndpoint", "Aurora writer endpoint"},
 	{"auroraReaderEndpoint", "Aurora reader endpoint (the writer while no readers exist)"},
 	{"auroraPort", "PostgreSQL port"},
 	{"auroraMasterSecretArn", "the RDS-managed master credentials secret"},
 	{"bastionInstanceId", "the bastion, target of `aws ssm start-session`"},
 	{"bastionConnectCommand", "the exact command that forwards the local PostgreSQL port to Aurora through the bastion"},
+	{"bastionEngineerRoleArn", "the role engineers assume to start sessions on the bastion (runbook \"Connect to Aurora through the bastion\")"},
 	{"ecrRepositoryUrls", "push addresses of the ECR repositories, by short name"},
 	{"clusterName", "the ECS cluster, for `aws ecs` commands"},
 	{"serviceNames", "the ECS services running now"},
@@ -55,6 +57,7 @@ var OutputPurposes = []OutputPurpose{
 	{"auditReplicaBucketNames", "the audit buckets' locked replicas in recovery.region, by source (only with a recovery region)"},
 	{"backupReportsBucketName", "where AWS Backup Audit Manager's daily reports land (only with a recovery region, in the stack that owns the account singletons)"},
 	{"restoreTestingPlanName", "the weekly Aurora restore test (aws backup list-restore-jobs-by-protected-resource; only with a recovery region)"},
+	{"backupRestoreRoleArn", "the role a restore job runs as (restore runbook)"},
 }
 
 // writeOutputsDoc renders the stack outputs: what each is for and which

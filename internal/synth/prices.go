@@ -63,6 +63,10 @@ const (
 	BackupCopyTransferGB       PriceKey = "AWS Backup cross-region copy data transfer GB"
 	S3ReplicationTransferGB    PriceKey = "S3 inter-region data transfer GB (replication)"
 	S3ReplicationTimeControlGB PriceKey = "S3 Replication Time Control GB"
+	VpcEndpointAZHour          PriceKey = "VPC interface endpoint AZ-hour"
+	VpcEndpointGB              PriceKey = "VPC interface endpoint data processed"
+	InspectorECRImageScan      PriceKey = "Inspector ECR image scanned on push"
+	InspectorECRImageRescan    PriceKey = "Inspector ECR image rescanned"
 )
 
 // Prices is the one table every modeled cost comes from. Change a price
@@ -107,6 +111,10 @@ var Prices = map[PriceKey]Price{
 	BackupCopyTransferGB:       {0.02, "GB", "https://aws.amazon.com/backup/pricing/"},
 	S3ReplicationTransferGB:    {0.02, "GB", "https://aws.amazon.com/s3/pricing/"},
 	S3ReplicationTimeControlGB: {0.015, "GB", "https://aws.amazon.com/s3/pricing/"},
+	VpcEndpointAZHour:          {0.01, "endpoint AZ-hour", "https://aws.amazon.com/privatelink/pricing/"},
+	VpcEndpointGB:              {0.01, "GB", "https://aws.amazon.com/privatelink/pricing/"},
+	InspectorECRImageScan:      {0.09, "image", "https://aws.amazon.com/inspector/pricing/"},
+	InspectorECRImageRescan:    {0.01, "rescan", "https://aws.amazon.com/inspector/pricing/"},
 }
 
 // UsageProfile is what the usage-driven lines assume about a month of
@@ -160,6 +168,16 @@ type UsageProfile struct {
 	// ReplicatedGB is what the audit buckets receive, and so replicate, in
 	// a month.
 	ReplicatedGB float64 `json:"replicatedGB"`
+	// EndpointGB is the AWS API traffic (image pulls' manifests, logs,
+	// secrets, sessions) through the interface endpoints; S3's (image
+	// layers) goes through its gateway endpoint, free.
+	EndpointGB float64 `json:"endpointGB"`
+	// EcrImagesPushed are the images pushed in a month, each scanned by
+	// Inspector (priced only with enhanced scanning).
+	EcrImagesPushed float64 `json:"ecrImagesPushed"`
+	// EcrImageRescans are Inspector's rescans of stored images in a month,
+	// when new vulnerabilities are published (enhanced scanning only).
+	EcrImageRescans float64 `json:"ecrImageRescans"`
 }
 
 // DefaultUsage is a small clinic's month: modest traffic, a database of
@@ -184,4 +202,7 @@ var DefaultUsage = UsageProfile{
 	RecoveryCopyGB:           20,
 	ReplicaGB:                10,
 	ReplicatedGB:             2,
+	EndpointGB:               5,
+	EcrImagesPushed:          20,
+	EcrImageRescans:          100,
 }

@@ -229,6 +229,11 @@ func (r *Recorder) computedState(token, name, id string, inputs resource.Propert
 		out["arn"] = a
 	}
 	switch token {
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		// A gateway endpoint's prefix list is AWS's, one per service and region.
+		if t := inputs["vpcEndpointType"]; t.IsString() && t.StringValue() == "Gateway" {
+			out["prefixListId"] = "pl-offline-" + name
+		}
 	case "aws:kms/key:Key":
 		out["keyId"] = name + "-key-id"
 		out["arn"] = arn("kms", region, "key/"+name+"-key-id")

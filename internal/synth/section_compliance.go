@@ -132,7 +132,7 @@ func writeCompliance(r *Result, w io.Writer) error {
 		return err
 	}
 	for _, e := range events {
-		facts = append(facts, []string{"findings routing", fmt.Sprintf("%s: %s -> alarm topic", e.Name, e.EventPattern)})
+		facts = append(facts, []string{"event routing", fmt.Sprintf("%s: %s -> alarm topic", e.Name, e.EventPattern)})
 	}
 	return table(w, []string{"COMPLIANCE", ""}, facts)
 }

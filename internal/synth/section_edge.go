@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 var edgeSection = Section{Title: "Edge", Write: writeEdge}
@@ -60,8 +61,11 @@ type (
 			Priority  int    `json:"priority"`
 			Statement struct {
 				ManagedRuleGroupStatement *struct {
-					VendorName string `json:"vendorName"`
-					Name       string `json:"name"`
+					VendorName          string `json:"vendorName"`
+					Name                string `json:"name"`
+					RuleActionOverrides []struct {
+						Name string `json:"name"`
+					} `json:"ruleActionOverrides"`
 				} `json:"managedRuleGroupStatement"`
 				RateBasedStatement *struct {
 					Limit               int    `json:"limit"`
@@ -161,6 +165,13 @@ func (r *Result) WafRules() ([]WafRule, error) {
 			if m := rule.Statement.ManagedRuleGroupStatement; m != nil {
 				wr.What = fmt.Sprintf("managed group %s/%s", m.VendorName, m.Name)
 				wr.Action = "group's own actions (override none)"
+				var counted []string
+				for _, o := range m.RuleActionOverrides {
+					counted = append(counted, o.Name)
+				}
+				if len(counted) > 0 {
+					wr.Action = "group's own actions, but " + strings.Join(counted, ", ") + " counted"
+				}
 			}
 			if rb := rule.Statement.RateBasedStatement; rb != nil {
 				wr.What = fmt.Sprintf("more than %d requests per %ds per %s", rb.Limit, rb.EvaluationWindowSec, rb.AggregateKeyType)

@@ -1,9 +1,12 @@
 package synth
 
 import (
+	"fmt"
 	"io"
 	"slices"
+	"strings"
 
+	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -33,6 +36,13 @@ type (
 	}
 	vpcInputs struct {
 		CidrBlock string `json:"cidrBlock"`
+	}
+	vpcEndpointInputs struct {
+		ServiceName     string   `json:"serviceName"`
+		VpcEndpointType string   `json:"vpcEndpointType"`
+		SubnetIDs       []string `json:"subnetIds"`
+		RouteTableIDs   []string `json:"routeTableIds"`
+		Policy          string   `json:"policy"`
 	}
 )
 
@@ -108,5 +118,44 @@ func writeNetwork(r *Result, w io.Writer) error {
 			return err
 		}
 	}
-	return table(w, []string{"TIER", "AZ", "CIDR", "SUBNET", "ROUTE TABLE", "DEFAULT ROUTE"}, rows)
+	if err := table(w, []string{"TIER", "AZ", "CIDR", "SUBNET", "ROUTE TABLE", "DEFAULT ROUTE"}, rows); err != nil {
+		return err
+	}
+	endpoints, in, err := decodeAll[vpcEndpointInputs](r, "aws:ec2/vpcEndpoint:VpcEndpoint")
+	if err != nil || len(endpoints) == 0 {
+		return err
+	}
+	rows = nil
+	for i, e := range endpoints {
+		where := ""
+		switch {
+		case len(in[i].SubnetIDs) > 0:
+			var azs []string
+			for _, id := range in[i].SubnetIDs {
+				if s := r.ByID(id); s != nil {
+					sub, err := decode[subnetInputs](s)
+					if err != nil {
+						return err
+					}
+					azs = append(azs, sub.AvailabilityZone)
+				}
+			}
+			where = strings.Join(azs, ", ")
+		case len(in[i].RouteTableIDs) > 0:
+			where = fmt.Sprintf("%d private route tables", len(in[i].RouteTableIDs))
+		}
+		doc, err := policy.Parse(in[i].Policy)
+		if err != nil {
+			return fmt.Errorf("endpoint %s: %w", e.Name, err)
+		}
+		var sids []string
+		for _, st := range doc.Statement {
+			sids = append(sids, st.Sid)
+		}
+		rows = append(rows, []string{in[i].ServiceName, in[i].VpcEndpointType, where, strings.Join(sids, ", ")})
+	}
+	if _, err := io.WriteString(w, "\nVPC endpoints (AWS traffic off the NAT path; each policy by statement):\n"); err != nil {
+		return err
+	}
+	return table(w, []string{"SERVICE", "TYPE", "WHERE", "POLICY"}, rows)
 }

@@ -6,23 +6,32 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 )
 
 var securitySection = Section{Title: "Security", Write: writeSecurity}
 
-// KeyUsers reads a key policy and lists who may use the key besides the
-// account's administrators: service principals, and services acting for
-// this account's principals (kms:ViaService).
+// KeyUsers reads a key policy and lists who may use the key: service
+// principals, services acting for this account's principals
+// (kms:ViaService), and the roles it names for direct use ("role/NAME").
 func KeyUsers(doc policy.Document) []string {
 	seen := map[string]bool{}
 	for _, st := range doc.Statement {
+		if st.Effect != "Allow" {
+			continue
+		}
 		for _, svc := range st.Principal["Service"] {
 			seen[svc] = true
 		}
 		for _, svc := range st.Condition["StringEquals"]["kms:ViaService"] {
 			seen["via "+svc] = true
+		}
+		if st.Sid != security.AdministerSid && st.Sid != security.BreakGlassSid {
+			for _, arn := range st.Condition["ArnEquals"]["aws:PrincipalArn"] {
+				seen[principalName(arn)] = true
+			}
 		}
 	}
 	var out []string
@@ -31,6 +40,32 @@ func KeyUsers(doc policy.Document) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// KeyCustody reads a key policy and lists who administers the key and who
+// alone may disable it or schedule its deletion ("role/NAME", "root").
+func KeyCustody(doc policy.Document) (admins, breakGlass []string) {
+	for _, st := range doc.Statement {
+		switch st.Sid {
+		case security.AdministerSid:
+			for _, arn := range st.Condition["ArnLike"]["aws:PrincipalArn"] {
+				admins = append(admins, principalName(arn))
+			}
+		case security.BreakGlassSid:
+			for _, arn := range st.Condition["ArnEquals"]["aws:PrincipalArn"] {
+				breakGlass = append(breakGlass, principalName(arn))
+			}
+		}
+	}
+	return admins, breakGlass
+}
+
+// principalName is an IAM principal ARN's resource part ("role/x", "root").
+func principalName(arn string) string {
+	if a, err := naming.ParseARN(arn); err == nil {
+		return a.Resource
+	}
+	return arn
 }
 
 // GroupRule is one rule of the security-group matrix, resolved to group names.
@@ -47,6 +82,7 @@ type (
 		ToPort                    int    `json:"toPort"`
 		CidrIPv4                  string `json:"cidrIpv4"`
 		ReferencedSecurityGroupID string `json:"referencedSecurityGroupId"`
+		PrefixListID              string `json:"prefixListId"`
 		Description               string `json:"description"`
 	}
 	keyInputs struct {
@@ -100,6 +136,12 @@ func (r *Result) SecurityGroupRules() ([]GroupRule, error) {
 				}
 			}
 			gr.Peer = rule.CidrIPv4
+			if rule.PrefixListID != "" {
+				gr.Peer = "prefix list " + rule.PrefixListID
+				if e := r.prefixListOwner(rule.PrefixListID); e != "" {
+					gr.Peer = e
+				}
+			}
 			if p := r.ByID(rule.ReferencedSecurityGroupID); p != nil {
 				if gr.Peer, err = nameTag(p); err != nil {
 					return nil, err
@@ -148,11 +190,12 @@ func writeSecurity(r *Result, w io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("key %s: %w", k.Name, err)
 		}
+		admins, breakGlass := KeyCustody(doc)
 		rows = append(rows, []string{alias, fmt.Sprint(keyIn[i].EnableKeyRotation), fmt.Sprint(keyIn[i].DeletionWindowInDays),
-			fmt.Sprint(k.Protect), strings.Join(KeyUsers(doc), ", ")})
+			fmt.Sprint(k.Protect), strings.Join(admins, ", "), strings.Join(breakGlass, ", "), strings.Join(KeyUsers(doc), ", ")})
 	}
-	fmt.Fprintln(w, "KMS keys (the account root administers each; these may use it):")
-	if err := table(w, []string{"ALIAS", "ROTATION", "DELETION WINDOW", "PROTECTED", "USED BY"}, rows); err != nil {
+	fmt.Fprintln(w, "KMS keys (who administers each, who alone may disable it or schedule its deletion, who may use it):")
+	if err := table(w, []string{"ALIAS", "ROTATION", "DELETION WINDOW", "PROTECTED", "ADMINISTERED BY", "BREAK GLASS", "USED BY"}, rows); err != nil {
 		return err
 	}
 
@@ -187,4 +230,15 @@ func writeSecurity(r *Result, w io.Writer) error {
 	}
 	fmt.Fprintln(w, "\nSecrets managed here (the database master secret is RDS-managed; see Data):")
 	return table(w, []string{"SECRET", "KMS KEY", "RECOVERY WINDOW"}, rows)
+}
+
+// prefixListOwner names the gateway endpoint whose prefix list id is, as
+// "S3 gateway endpoint (<logical name>)"; "" when none is recorded.
+func (r *Result) prefixListOwner(id string) string {
+	for _, e := range r.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		if e.Computed["prefixListId"] == id {
+			return "S3 through " + e.Name
+		}
+	}
+	return ""
 }

@@ -276,6 +276,9 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	if hub := first("aws:securityhub/account:Account"); hub != nil {
 		add(hub, SecurityHubCheck, u.SecurityHubChecks, true, "securityHubChecks")
 	}
+	if err := recoveryCost(r, u, add); err != nil {
+		return nil, err
+	}
 
 	sort.SliceStable(c.Lines, func(i, j int) bool {
 		a, b := c.Lines[i], c.Lines[j]
@@ -502,5 +505,6 @@ func usageFields(u UsageProfile) []usageField {
 		{"configItemsPerResource", u.ConfigItemsPerResource}, {"configEvaluationsPerRule", u.ConfigEvaluationsPerRule},
 		{"securityHubChecks", u.SecurityHubChecks}, {"managementEventsMillions", u.ManagementEventsMillions},
 		{"flowLogGB", u.FlowLogGB}, {"s3GB", u.S3GB}, {"ecrGB", u.EcrGB},
+		{"recoveryCopyGB", u.RecoveryCopyGB}, {"replicaGB", u.ReplicaGB}, {"replicatedGB", u.ReplicatedGB},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -47,8 +48,8 @@ func (g Guardrail) Policy() policyx.Policy {
 		return policyx.NewResourceValidationPolicy(g.Name, policyx.ResourceValidationPolicyArgs{
 			Description:      g.Description(),
 			EnforcementLevel: g.Level(),
-			ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
-				r, unknown := view(args.Resource.Type, args.Resource.Name, args.Resource.URN, args.Resource.Properties, args.Resource.Options.Protect, nil)
+			ValidateResource: func(ctx context.Context, args policyx.ResourceValidationArgs) error {
+				r, unknown := resourceView(ctx, args.Resource)
 				for _, v := range g.Judge(&conformance.Stack{Resources: []*conformance.Resource{r}}, func(string) bool { return unknown }) {
 					args.Manager.ReportViolation(v.Message, "")
 				}
@@ -59,14 +60,67 @@ func (g Guardrail) Policy() policyx.Policy {
 	return policyx.NewStackValidationPolicy(g.Name, policyx.StackValidationPolicyArgs{
 		Description:      g.Description(),
 		EnforcementLevel: g.Level(),
-		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
-			s, urns, undetermined := stackView(args.Resources)
+		ValidateStack: func(ctx context.Context, args policyx.StackValidationArgs) error {
+			s, urns, undetermined := sharedStackView(ctx, args.Resources)
 			for _, v := range g.Judge(s, undetermined) {
 				args.Manager.ReportViolation(v.Message, urns[v.Resource])
 			}
 			return nil
 		},
 	})
+}
+
+// views keeps, for one Analyze call, the predicates' views of its resources:
+// every guardrail judges the same resources, and building the view is most
+// of the work of a check. The engine's analyzer builds them per policy, as
+// the predicates only read them.
+type views struct {
+	mu    sync.Mutex
+	alone map[string]aloneView
+	stack sync.Once
+	s     *conformance.Stack
+	urns  map[string]string
+	undet func(string) bool
+}
+
+// aloneView is one resource's view for a per-resource policy.
+type aloneView struct {
+	r       *conformance.Resource
+	unknown bool
+}
+
+// viewsKey is the context key of an Analyze call's views.
+type viewsKey struct{}
+
+// resourceView is one resource's view for a per-resource policy, shared
+// within an Analyze call.
+func resourceView(ctx context.Context, ar policyx.AnalyzerResource) (*conformance.Resource, bool) {
+	build := func() (*conformance.Resource, bool) {
+		return view(ar.Type, ar.Name, ar.URN, ar.Properties, ar.Options.Protect, nil)
+	}
+	v, ok := ctx.Value(viewsKey{}).(*views)
+	if !ok {
+		return build()
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if a, ok := v.alone[ar.URN]; ok {
+		return a.r, a.unknown
+	}
+	r, unknown := build()
+	v.alone[ar.URN] = aloneView{r, unknown}
+	return r, unknown
+}
+
+// sharedStackView is stackView, built once within an Analyze call (whose
+// stack policies all see the same resources).
+func sharedStackView(ctx context.Context, resources []policyx.AnalyzerResource) (*conformance.Stack, map[string]string, func(string) bool) {
+	v, ok := ctx.Value(viewsKey{}).(*views)
+	if !ok {
+		return stackView(resources)
+	}
+	v.stack.Do(func() { v.s, v.urns, v.undet = stackView(resources) })
+	return v.s, v.urns, v.undet
 }
 
 // stackView turns the engine's resources into the predicates' view, with
@@ -256,6 +310,7 @@ func Analyze(resources []policyx.AnalyzerResource) ([]Violation, error) {
 	for _, r := range resources {
 		names[r.URN] = r.Name
 	}
+	ctx := context.WithValue(context.Background(), viewsKey{}, &views{alone: map[string]aloneView{}})
 	var out []Violation
 	for _, g := range all {
 		report := func(urn string) *manager {
@@ -269,12 +324,12 @@ func Analyze(resources []policyx.AnalyzerResource) ([]Violation, error) {
 		switch p := g.Policy().(type) {
 		case policyx.ResourceValidationPolicy:
 			for _, r := range resources {
-				if err := p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: report(r.URN), Resource: r}); err != nil {
+				if err := p.Validate(ctx, policyx.ResourceValidationArgs{Manager: report(r.URN), Resource: r}); err != nil {
 					return nil, fmt.Errorf("policy %s on %s: %w", g.Name, r.URN, err)
 				}
 			}
 		case policyx.StackValidationPolicy:
-			if err := p.Validate(context.Background(), policyx.StackValidationArgs{Manager: report(""), Resources: resources}); err != nil {
+			if err := p.Validate(ctx, policyx.StackValidationArgs{Manager: report(""), Resources: resources}); err != nil {
 				return nil, fmt.Errorf("policy %s: %w", g.Name, err)
 			}
 		}

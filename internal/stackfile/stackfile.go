@@ -5,13 +5,17 @@
 package stackfile
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/encoding"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
@@ -109,7 +113,7 @@ func plural(n int, one, many string) string {
 // load reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the CLI's
 // loaders, and returns the stack file's path for messages.
 func load(dir, stack string) (*workspace.Project, *workspace.ProjectStack, string, error) {
-	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	proj, err := loadProject(filepath.Join(dir, "Pulumi.yaml"))
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("load Pulumi.yaml: %w", err)
 	}
@@ -119,11 +123,64 @@ func load(dir, stack string) (*workspace.Project, *workspace.ProjectStack, strin
 	if _, err := os.Stat(stackPath); err != nil {
 		return nil, nil, "", fmt.Errorf("stack %q: %w", stack, err)
 	}
-	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
+	ps, err := loadStack(proj, stackPath)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("load %s: %w", stackPath, err)
 	}
 	return proj, ps, stackPath, nil
+}
+
+// The CLI loaders' results, by file content (and a stack file's also by
+// the project it was loaded against): the docs generation and the tests
+// load the same files hundreds of times in one process, and parsing and
+// validating Pulumi.yaml is most of a synthesis's start. What they hold is
+// only ever read.
+var (
+	projects sync.Map // sha256 of the content -> *workspace.Project
+	stacks   sync.Map // sha256 of the project's address and the content -> *workspace.ProjectStack
+)
+
+// loadProject is workspace.LoadProject, once per content.
+func loadProject(path string) (*workspace.Project, error) {
+	b, err := readStripBOM(path)
+	if err != nil {
+		return nil, err
+	}
+	return memo(&projects, sha256.Sum256(b), func() (*workspace.Project, error) {
+		return workspace.LoadProjectBytes(b, path, encoding.YAML)
+	})
+}
+
+// loadStack is workspace.LoadProjectStack of an existing file, once per
+// project and content.
+func loadStack(proj *workspace.Project, path string) (*workspace.ProjectStack, error) {
+	b, err := readStripBOM(path)
+	if err != nil {
+		return nil, err
+	}
+	return memo(&stacks, sha256.Sum256(fmt.Appendf(nil, "%p\x00%s", proj, b)), func() (*workspace.ProjectStack, error) {
+		return workspace.LoadProjectStackBytes(nil, proj, b, path, encoding.YAML)
+	})
+}
+
+// readStripBOM reads a file without its UTF-8 byte order mark, as the CLI's
+// loaders do.
+func readStripBOM(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), err
+}
+
+// memo returns what cache holds for key, or loads and keeps it.
+func memo[T any](cache *sync.Map, key [sha256.Size]byte, load func() (T, error)) (T, error) {
+	if v, ok := cache.Load(key); ok {
+		return v.(T), nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	cache.Store(key, v)
+	return v, nil
 }
 
 // encodeDefault renders a default as the CLI passes it: strings bare, the rest as JSON.

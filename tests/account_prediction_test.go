@@ -121,7 +121,7 @@ func TestNoUnexceptedFailureAnywhereInTheAccount(t *testing.T) {
 			"subnetCidrs, and the Aurora and bastion AZs; docs/runbooks.md, \"Lose the region\")", r.Region, r.Sources)
 		assert.Emptyf(t, unexcepted(r.Report), "in %s", r.Region)
 	}
-	assert.Equal(t, []string{"production", "recovery"}, reps[1].Sources, "the recovery region holds production's copies and replicas, and the recovery stack")
+	assert.Subset(t, reps[1].Sources, []string{"production", "recovery"}, "the recovery region holds production's copies and replicas, and the recovery stack")
 	assert.Empty(t, unusedEverywhere(reps), "exceptions nothing in the account needs: remove them")
 
 	assert.Empty(t, unexcepted(predictAccount(t, allServicesOn(t))))

@@ -119,6 +119,11 @@ func movedTo(region string) func(v values) {
 		if e := v.object("omnirapeutic:edge"); e["certificateArn"] != "" {
 			e["certificateArn"] = strings.Replace(e["certificateArn"].(string), ":"+from+":", ":"+region+":", 1)
 		}
+		// A stack moved into its own recovery region swaps the two, as
+		// its owner would: a recovery region is another region.
+		if r := v.object("omnirapeutic:recovery"); r["region"] == region {
+			r["region"] = from
+		}
 	}
 }
 

@@ -69,25 +69,7 @@ func TestEngine(t *testing.T) {
 		run, err := h.Preview(ctx)
 		require.NoError(t, err, run.Stdout)
 		t.Logf("preview: %s, %v", run.Duration.Round(time.Millisecond), run.Ops())
-		var extra []string
-		for urn, op := range run.Steps {
-			assert.Equalf(t, apitype.OpCreate, op, "%s", urn)
-			if !want[urn] && !engineOnly(urn) {
-				extra = append(extra, urn)
-			}
-		}
-		var missing []string
-		for urn := range want {
-			if _, ok := run.Steps[urn]; !ok {
-				missing = append(missing, urn)
-			}
-		}
-		sort.Strings(extra)
-		sort.Strings(missing)
-		assert.Empty(t, missing, "the offline synthesis lists these, the engine does not plan them")
-		assert.Empty(t, extra, "the engine plans these, the offline synthesis does not list them")
-		assert.Len(t, run.Steps, len(want)+2, "the program's resources, the stack and the default AWS provider")
-		assertExpectedWarnings(t, run.Warnings)
+		assertCreatesExactly(t, run, want)
 		resources = len(run.Steps)
 		t.Logf("resources: %d planned (%d custom and %d components from the program, plus the stack and the aws provider)",
 			resources, custom, len(want)-custom)
@@ -301,6 +283,31 @@ func assertRegionsAsOffline(t *testing.T, ctx context.Context, h *Harness, offli
 	if cfg := offline.Stack.Config; cfg.Recovery.Enabled() {
 		assert.Positive(t, elsewhere, "%s creates resources in %s", cfg.Stack, cfg.Recovery.Region)
 	}
+}
+
+// assertCreatesExactly: every step of run creates, and what it creates is
+// exactly want (the offline synthesis's URNs) plus what the engine adds:
+// the stack and the default AWS provider; its warnings are the expected ones.
+func assertCreatesExactly(t *testing.T, run *Run, want map[string]bool) {
+	t.Helper()
+	var extra, missing []string
+	for urn, op := range run.Steps {
+		assert.Equalf(t, apitype.OpCreate, op, "%s", urn)
+		if !want[urn] && !engineOnly(urn) {
+			extra = append(extra, urn)
+		}
+	}
+	for urn := range want {
+		if _, ok := run.Steps[urn]; !ok {
+			missing = append(missing, urn)
+		}
+	}
+	sort.Strings(extra)
+	sort.Strings(missing)
+	assert.Empty(t, missing, "the offline synthesis lists these, the engine does not create them")
+	assert.Empty(t, extra, "the engine creates these, the offline synthesis does not list them")
+	assert.Len(t, run.Steps, len(want)+2, "the program's resources, the stack and the default AWS provider")
+	assertExpectedWarnings(t, run.Warnings)
 }
 
 // expectedWarnings are the warnings the program gives on purpose, each as a

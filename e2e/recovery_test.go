@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"testing"
 	"time"
 
@@ -46,24 +45,7 @@ func TestRecoveryStack(t *testing.T) {
 	run, err := h.Up(ctx)
 	require.NoError(t, err, run.Stdout)
 	t.Logf("up: %s, %v", run.Duration.Round(time.Millisecond), run.Ops())
-	var extra, missing []string
-	for urn, op := range run.Steps {
-		assert.Equalf(t, apitype.OpCreate, op, "%s", urn)
-		if !want[urn] && !engineOnly(urn) {
-			extra = append(extra, urn)
-		}
-	}
-	for urn := range want {
-		if _, ok := run.Steps[urn]; !ok {
-			missing = append(missing, urn)
-		}
-	}
-	sort.Strings(extra)
-	sort.Strings(missing)
-	assert.Empty(t, missing, "the offline synthesis lists these, the engine did not create them")
-	assert.Empty(t, extra, "the engine created these, the offline synthesis does not list them")
-	assert.Len(t, run.Steps, len(want)+2, "the program's resources, the stack and the default AWS provider")
-	assertExpectedWarnings(t, run.Warnings)
+	assertCreatesExactly(t, run, want)
 
 	outputs, err := h.Stack.Outputs(ctx)
 	require.NoError(t, err)

@@ -1,10 +1,13 @@
 package tests
 
 import (
+	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,4 +103,54 @@ func TestReportRefusesMalformedInputsNamingTheResource(t *testing.T) {
 	bad, res := withInput(t, r, tListener, "alb-http", "defaultActions", []any{})
 	_, err = bad.Routes()
 	require.EqualError(t, err, "read the inputs of "+tListener+" alb-http ("+res.URN+"): no default action")
+}
+
+// ruleReportLeadsWithDecisions: the report opens with what a person decides
+// on (the resources by tier, the warnings, the monthly cost, the predicted
+// HIPAA verdicts, what Pulumi protects) and only then the details, and no
+// line is wider than synth.ReportWidth: long cells and prose wrap.
+func ruleReportLeadsWithDecisions(t *testing.T, s *stack) {
+	var b strings.Builder
+	require.NoError(t, synth.WriteReport(&b, s.Result))
+	report := b.String()
+	var headings []string
+	for i, line := range strings.Split(report, "\n") {
+		assert.LessOrEqualf(t, utf8.RuneCountInString(line), synth.ReportWidth, "report line %d is wider than synth.ReportWidth: %q", i+1, line)
+		if title, ok := strings.CutPrefix(line, "== "); ok {
+			headings = append(headings, strings.TrimSuffix(title, " =="))
+		}
+	}
+	want := []string{"Resources and components"}
+	if len(s.Stack.Warnings) > 0 {
+		want = append(want, "Warnings")
+	}
+	want = append(want, "Cost", "HIPAA conformance pack, predicted: summary", "Protected and retained resources", "Network")
+	require.GreaterOrEqual(t, len(headings), len(want))
+	assert.Equal(t, want, headings[:len(want)], "the summary comes first, the tiers' details after")
+	assert.Equal(t, []string{"Resources by component", "Stack outputs"}, headings[len(headings)-2:])
+
+	// The summary's resource counts are the synthesis's, tier by tier.
+	byTier := map[string]int{}
+	for _, res := range s.Resources {
+		if !res.Component {
+			byTier[s.Tier(res)]++
+		}
+	}
+	section := func(title string) string {
+		i := strings.Index(report, "== "+title+" ==\n")
+		require.GreaterOrEqual(t, i, 0, title)
+		out, _, _ := strings.Cut(report[i:], "\n\n== ")
+		return out
+	}
+	summary := section("Resources and components")
+	for tier, n := range byTier {
+		assert.Regexpf(t, `\n`+tier+` +`+fmt.Sprint(n)+`  `, summary, "the summary counts %d resources in %s", n, tier)
+	}
+	// Every protected or retained resource is in the summary, by logical name.
+	protected := section("Protected and retained resources")
+	for _, res := range s.Resources {
+		if res.Protect || res.RetainOnDelete {
+			assert.Regexpf(t, `\n`+res.Type+` +`+res.Name+` `, protected, "the summary lists %s %s", res.Type, res.Name)
+		}
+	}
 }

@@ -2,7 +2,6 @@ package synth
 
 import (
 	"bytes"
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,10 +52,10 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 		return err
 	}
 
-	for _, s := range sections {
+	for _, s := range append(slices.Clone(details), costSection) {
 		var out bytes.Buffer
-		if err := s.Write(r, &out); err != nil {
-			return fmt.Errorf("%s section: %w", s.Title, err)
+		if err := writeSection(&out, s, r); err != nil {
+			return err
 		}
 		fmt.Fprintf(b, "\n## %s\n\n```text\n%s", s.Title, trimLines(out.String()))
 		b.WriteString("```\n")
@@ -78,19 +77,10 @@ func writeProtectedTable(b *bytes.Buffer, r *Result) error {
 	b.WriteString("`pulumi destroy` refuses a **protected** resource until `pulumi state unprotect` lifts it; a\n" +
 		"**retained** one is only forgotten by Pulumi when deleted, and stays in AWS. Physical names are the offline\n" +
 		"mock's where they include the account.\n\n")
-	aliases, err := r.keyAliases()
+	held, err := r.Protected()
 	if err != nil {
 		return err
 	}
-	var held []*Resource
-	for _, res := range r.Resources {
-		if res.Protect || res.RetainOnDelete {
-			held = append(held, res)
-		}
-	}
-	slices.SortFunc(held, func(a, b *Resource) int {
-		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Name, b.Name))
-	})
 	yes := func(v bool) string {
 		if v {
 			return "yes"
@@ -98,19 +88,12 @@ func writeProtectedTable(b *bytes.Buffer, r *Result) error {
 		return ""
 	}
 	var rows [][]string
-	for _, res := range held {
-		physical, err := physicalName(res)
-		if err != nil {
-			return err
-		}
-		if res.Type == "aws:kms/key:Key" {
-			id, _ := res.Computed["keyId"].(string)
-			physical = aliases[id]
-		}
+	for _, p := range held {
+		physical := p.Physical
 		if physical != "" {
 			physical = code(physical)
 		}
-		rows = append(rows, []string{code(res.Type), code(res.Name), physical, yes(res.Protect), yes(res.RetainOnDelete)})
+		rows = append(rows, []string{code(p.Type), code(p.Name), physical, yes(p.Protect), yes(p.RetainOnDelete)})
 	}
 	mdTable(b, []string{"type", "logical name", "physical name", "protect", "retainOnDelete"}, rows)
 	return nil

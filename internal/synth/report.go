@@ -1,29 +1,38 @@
 package synth
 
 import (
+	"bytes"
 	"encoding/json"
-
 	"fmt"
-	"github.com/omnirapeutic/infrastructure/conformance"
 	"io"
 	"maps"
 	"slices"
-	"strings"
-	"text/tabwriter"
+
+	"github.com/omnirapeutic/infrastructure/conformance"
 )
 
-// Section is one tier's part of the report. Each tier writes its own in a
-// file of its own (section_<tier>.go) and is listed once in sections, so a
-// new tier adds a section without touching the others.
+// Section is one part of the report. Each tier writes its own in a file of
+// its own (section_<tier>.go) and is listed once in details, so a new tier
+// adds a section without touching the others.
 type Section struct {
 	// Title heads the section.
 	Title string
-	// Write prints the tier's key facts.
+	// Write prints the section.
 	Write func(r *Result, w io.Writer) error
 }
 
-// sections are printed in dependency order, after the resource summary.
-var sections = []Section{
+// summary is what the report leads with: what a person decides on before
+// reading any detail. Warnings come right after the resources, printed by
+// WriteReport itself (the stack pages list them as Markdown).
+var summary = []Section{
+	costSection,
+	verdictSummarySection,
+	protectedSection,
+}
+
+// details are each tier's facts, in dependency order, then the evidence and
+// every verdict of the HIPAA pack; the stack pages print them too.
+var details = []Section{
 	networkSection,
 	securitySection,
 	dataSection,
@@ -33,11 +42,13 @@ var sections = []Section{
 	complianceSection,
 	evidenceSection,
 	conformanceSection,
-	costSection,
 }
 
-// WriteReport prints what `pulumi up` would create: resources grouped by
-// component and type with counts, then each tier's section, then the outputs.
+// WriteReport prints what `pulumi up` would create, leading with what a
+// person decides on: the resources each tier registers, the warnings, the
+// modeled monthly cost, the predicted HIPAA verdicts and what Pulumi
+// protects or retains. Then each tier's details, the resource types of
+// every component, and the outputs. No line is wider than ReportWidth.
 func WriteReport(w io.Writer, r *Result) error {
 	custom := 0
 	for _, res := range r.Resources {
@@ -48,43 +59,61 @@ func WriteReport(w io.Writer, r *Result) error {
 	fmt.Fprintf(w, "Offline synthesis of %s/%s: %d resources in %d components (mock account %s)\n",
 		r.Config.Project, r.Config.Stack, custom, len(r.Resources)-custom, AccountID)
 
-	heading(w, "Resources by component")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, group := range r.componentGroups() {
-		fmt.Fprintf(tw, "%s (%s)\t\n", group.name, group.typ)
-		for _, tc := range group.counts {
-			fmt.Fprintf(tw, "  %s\t%d\n", tc.typ, tc.count)
-		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-
+	parts := []Section{resourcesSection}
 	if r.Stack != nil && len(r.Stack.Warnings) > 0 {
-		heading(w, "Warnings")
-		for _, warning := range r.Stack.Warnings {
-			fmt.Fprintf(w, "warning: %s\n", warning)
-		}
+		parts = append(parts, warningsSection)
 	}
-
-	for _, s := range sections {
+	parts = append(parts, summary...)
+	parts = append(parts, details...)
+	parts = append(parts, componentsSection, outputsSection)
+	for _, s := range parts {
 		heading(w, s.Title)
-		if err := s.Write(r, w); err != nil {
-			return fmt.Errorf("%s section: %w", s.Title, err)
+		if err := writeSection(w, s, r); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	heading(w, "Stack outputs")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+// writeSection prints one section with its prose wrapped to ReportWidth.
+func writeSection(w io.Writer, s Section, r *Result) error {
+	var b bytes.Buffer
+	if err := s.Write(r, &b); err != nil {
+		return fmt.Errorf("%s section: %w", s.Title, err)
+	}
+	_, err := io.WriteString(w, wrapProse(b.String()))
+	return err
+}
+
+var warningsSection = Section{Title: "Warnings", Write: func(r *Result, w io.Writer) error {
+	for _, warning := range r.Stack.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warning)
+	}
+	return nil
+}}
+
+var componentsSection = Section{Title: "Resources by component", Write: func(r *Result, w io.Writer) error {
+	var rows [][]string
+	for _, group := range r.componentGroups() {
+		rows = append(rows, []string{fmt.Sprintf("%s (%s)", group.name, group.typ), ""})
+		for _, tc := range group.counts {
+			rows = append(rows, []string{"  " + tc.typ, fmt.Sprint(tc.count)})
+		}
+	}
+	return table(w, nil, rows)
+}}
+
+var outputsSection = Section{Title: "Stack outputs", Write: func(r *Result, w io.Writer) error {
+	var rows [][]string
 	for _, k := range slices.Sorted(maps.Keys(r.Outputs)) {
 		b, err := json.Marshal(r.Outputs[k])
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", k, b)
+		rows = append(rows, []string{k, string(b)})
 	}
-	return tw.Flush()
-}
+	return table(w, nil, rows)
+}}
 
 // Inventory is what --json prints and `synth diff` reads: the full
 // inventory, the conformance prediction and the modeled cost.
@@ -149,14 +178,4 @@ func (r *Result) componentGroups() []componentGroup {
 		groups = append(groups, g)
 	}
 	return groups
-}
-
-// table writes rows under a header, aligned.
-func table(w io.Writer, header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
-	for _, row := range rows {
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
-	}
-	return tw.Flush()
 }

@@ -143,7 +143,7 @@ func writeData(r *Result, w io.Writer) error {
 		}
 	}
 	if cmd, ok := r.Outputs["bastionConnectCommand"].(string); ok {
-		fmt.Fprintf(w, "\nConnect to Aurora through the bastion:\n  %s\n", cmd)
+		fmt.Fprintf(w, "\nConnect to Aurora through the bastion:\n%s", shellLines("  ", cmd))
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func TestSynthHelpListsOnlyItsOwnFlagsNotADependencysLoggingFlags(t *testing.T) 
 		assert.NotContains(t, help.String(), "  -"+name+"\n", "--help must not list the dependency's -%s", name)
 	}
 
-	cmd, err := synth.ParseArgs([]string{"--stack", "staging", "--json"}, &help)
+	cmd, err := synth.ParseArgs([]string{"--dir", "..", "--stack", "staging", "--json"}, &help)
 	require.NoError(t, err)
-	assert.Equal(t, synth.CommandLine{Options: synth.Options{Dir: ".", Stack: "staging"}, JSON: true}, cmd)
+	assert.Equal(t, synth.CommandLine{Options: synth.Options{Dir: "..", Stack: "staging"}, JSON: true, Usage: synth.DefaultUsage}, cmd)
 }

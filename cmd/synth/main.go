@@ -14,7 +14,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -36,7 +35,7 @@ func main() {
 	case errors.Is(err, flag.ErrHelp):
 		return
 	case err != nil:
-		os.Exit(2)
+		os.Exit(2) // ParseArgs said why
 	}
 	if err := run(cmd); err != nil {
 		fmt.Fprintf(os.Stderr, "synth: %v\n", err)
@@ -56,17 +55,7 @@ func run(cmd synth.CommandLine) error {
 	if err != nil {
 		return err
 	}
-	if cmd.UsageFile != "" {
-		b, err := os.ReadFile(cmd.UsageFile)
-		if err != nil {
-			return fmt.Errorf("read usage profile: %w", err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&result.Usage); err != nil {
-			return fmt.Errorf("usage profile %s: %w", cmd.UsageFile, err)
-		}
-	}
+	result.Usage = cmd.Usage
 	w := bufio.NewWriter(os.Stdout)
 	switch {
 	case cmd.JSON:

@@ -60,6 +60,9 @@ type Cost struct {
 // An input the model reads that has another type than the provider's schema
 // gives it is an error naming the resource, never a line priced at $0.
 func Estimate(r *Result, u UsageProfile) (*Cost, error) {
+	if err := u.Validate(); err != nil {
+		return nil, fmt.Errorf("usage profile: %w", err)
+	}
 	c := &Cost{PricesAsOf: PricesAsOf, Region: r.Config.Values["aws:region"], Usage: u}
 	add := func(res *Resource, key PriceKey, qty float64, floor bool, basis string) {
 		if qty == 0 {
@@ -487,20 +490,3 @@ func WriteCost(w io.Writer, c *Cost) error {
 
 // round keeps quantities readable (730 x 0.25 = 182.5, not 182.49999).
 func round(v float64) float64 { return math.Round(v*1000) / 1000 }
-
-type usageField struct {
-	name  string
-	value float64
-}
-
-// usageFields lists the profile's assumptions by their JSON names.
-func usageFields(u UsageProfile) []usageField {
-	return []usageField{
-		{"natGB", u.NatGB}, {"albLCUs", u.AlbLCUs}, {"wafMillionRequests", u.WafMillionRequests},
-		{"logsIngestedGB", u.LogsIngestedGB}, {"logsStoredGB", u.LogsStoredGB}, {"extraACUHours", u.ExtraACUHours},
-		{"auroraMillionIOs", u.AuroraMillionIOs}, {"databaseGB", u.DatabaseGB}, {"backupGB", u.BackupGB},
-		{"configItemsPerResource", u.ConfigItemsPerResource}, {"configEvaluationsPerRule", u.ConfigEvaluationsPerRule},
-		{"securityHubChecks", u.SecurityHubChecks}, {"managementEventsMillions", u.ManagementEventsMillions},
-		{"flowLogGB", u.FlowLogGB}, {"s3GB", u.S3GB}, {"ecrGB", u.EcrGB},
-	}
-}

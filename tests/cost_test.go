@@ -223,3 +223,50 @@ func ruleReportRenders(t *testing.T, s *stack) {
 	require.NotNil(t, inv.Cost)
 	assert.InDelta(t, c.FloorUSD, inv.Cost.FloorUSD, 1e-9)
 }
+
+// TestCloudTrailDataEventsArePriced: a trail whose selectors record S3 data
+// events costs s3DataEventsMillions at the data-event price (every delivery
+// is charged, the first included); one recording only management events
+// (whose first copy is free) adds no line. Every committed trail records them.
+func TestCloudTrailDataEventsArePriced(t *testing.T) {
+	selector := func(category, typ string) map[string]any {
+		fields := []any{map[string]any{"field": "eventCategory", "equals": []any{category}}}
+		if typ != "" {
+			fields = append(fields, map[string]any{"field": "resources.type", "equals": []any{typ}})
+		}
+		return map[string]any{"name": category, "fieldSelectors": fields}
+	}
+	trail := func(selectors ...any) *synth.Resource {
+		return &synth.Resource{Type: tTrail, Name: "trail", URN: "urn:trail", ID: "trail-id", Parent: "urn:net",
+			Inputs: map[string]any{"advancedEventSelectors": selectors}}
+	}
+	u := synth.UsageProfile{S3DataEventsMillions: 2.5}
+	lines := func(r *synth.Result) []synth.CostLine {
+		var out []synth.CostLine
+		for _, l := range estimate(t, r, u).Lines {
+			if l.Price == synth.CloudTrailDataEvents {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	got := lines(smallStack(trail(selector("Management", ""), selector("Data", "AWS::S3::Object"))))
+	require.Len(t, got, 1)
+	assert.Equal(t, 25.0, got[0].Quantity, "2.5 million events are 25 units of 100,000")
+	assert.InDelta(t, 2.50, got[0].MonthlyUSD, 1e-9, "$0.10 per 100,000 events")
+	assert.False(t, got[0].Floor, "usage, not floor")
+	assert.Empty(t, lines(smallStack(trail(selector("Management", "")))), "management events only: the first copy is free")
+	assert.Empty(t, lines(smallStack(trail(selector("Data", "AWS::Lambda::Function")))), "another kind of data event is not S3's")
+
+	for _, r := range committedStacks(t) {
+		c := estimate(t, r, synth.DefaultUsage)
+		priced := 0
+		for _, l := range c.Lines {
+			if l.Price == synth.CloudTrailDataEvents {
+				priced++
+				assert.InDelta(t, synth.DefaultUsage.S3DataEventsMillions*10*synth.Prices[synth.CloudTrailDataEvents].USD, l.MonthlyUSD, 1e-9)
+			}
+		}
+		assert.Equalf(t, len(r.OfType(tTrail)), priced, "%s: its trail records S3 data events (ruleTrailDataEvents), so it is priced", r.Config.Stack)
+	}
+}

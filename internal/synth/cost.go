@@ -265,6 +265,18 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 			add(f, GuardDutyFargateVCPUMonth, fargateVCPUs, true, fmt.Sprintf("%g Fargate vCPUs monitored", fargateVCPUs))
 		}
 	}
+	// Data events are charged on every delivery, the first included; the
+	// trail records S3 data events when one of its selectors selects them.
+	trails, trailIn, err := decodeAll[trailSelectorInputs](r, "aws:cloudtrail/trail:Trail")
+	if err != nil {
+		return nil, err
+	}
+	for i, trail := range trails {
+		if trailIn[i].recordsS3DataEvents() {
+			add(trail, CloudTrailDataEvents, u.S3DataEventsMillions*10, false,
+				fmt.Sprintf("s3DataEventsMillions %g, in units of 100,000", u.S3DataEventsMillions))
+		}
+	}
 	// The buckets hold the trail, Config history and ALB access logs: audit data.
 	shared("compliance", "aws:s3/bucketV2:BucketV2", "buckets", S3StandardGBMonth, u.S3GB, "s3GB")
 	shared("compute", "aws:ecr/repository:Repository", "repositories", ECRStorageGBMonth, u.EcrGB, "ecrGB")
@@ -299,6 +311,37 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	}
 	c.TotalUSD = c.FloorUSD + c.UsageUSD
 	return c, nil
+}
+
+// trailSelectorInputs are the trail's advanced event selectors, as the cost
+// model reads them: which categories and resource types each selects.
+type trailSelectorInputs struct {
+	AdvancedEventSelectors []struct {
+		FieldSelectors []struct {
+			Field  string   `json:"field"`
+			Equals []string `json:"equals"`
+		} `json:"fieldSelectors"`
+	} `json:"advancedEventSelectors"`
+}
+
+// recordsS3DataEvents reports whether a selector selects data events of S3
+// objects (eventCategory Data, resources.type AWS::S3::Object).
+func (t trailSelectorInputs) recordsS3DataEvents() bool {
+	for _, s := range t.AdvancedEventSelectors {
+		data, s3 := false, false
+		for _, f := range s.FieldSelectors {
+			switch f.Field {
+			case "eventCategory":
+				data = slices.Contains(f.Equals, "Data")
+			case "resources.type":
+				s3 = slices.Contains(f.Equals, "AWS::S3::Object")
+			}
+		}
+		if data && s3 {
+			return true
+		}
+	}
+	return false
 }
 
 // tiers orders the report's tiers; unknown ones sort last.

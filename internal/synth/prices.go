@@ -64,6 +64,7 @@ const (
 	VpcEndpointGB              PriceKey = "VPC interface endpoint data processed"
 	InspectorECRImageScan      PriceKey = "Inspector ECR image scanned on push"
 	InspectorECRImageRescan    PriceKey = "Inspector ECR image rescanned"
+	CloudTrailDataEvents       PriceKey = "CloudTrail data events"
 )
 
 // Prices is the one table every modeled cost comes from. Change a price
@@ -107,6 +108,10 @@ var Prices = map[PriceKey]Price{
 	VpcEndpointGB:              {0.01, "GB", "https://aws.amazon.com/privatelink/pricing/"},
 	InspectorECRImageScan:      {0.09, "image", "https://aws.amazon.com/inspector/pricing/"},
 	InspectorECRImageRescan:    {0.01, "rescan", "https://aws.amazon.com/inspector/pricing/"},
+	// Read on 2026-12-06: "Data events ... are charged at $0.10 per 100,000
+	// events", every delivery including the first (CloudTrail User Guide,
+	// Managing CloudTrail trail costs).
+	CloudTrailDataEvents: {0.10, "100,000 events", "https://aws.amazon.com/cloudtrail/pricing/"},
 }
 
 // UsageProfile is what the usage-driven lines assume about a month of
@@ -161,6 +166,10 @@ type UsageProfile struct {
 	// EcrImageRescans are Inspector's rescans of stored images in a month,
 	// when new vulnerabilities are published (enhanced scanning only).
 	EcrImageRescans float64 `json:"ecrImageRescans"`
+	// S3DataEventsMillions are the S3 object-level calls on the account's
+	// buckets in the region that the trail's data-event selectors record
+	// (priced only when the trail records data events).
+	S3DataEventsMillions float64 `json:"s3DataEventsMillions"`
 }
 
 // DefaultUsage is a small clinic's month: modest traffic, a database of
@@ -185,4 +194,7 @@ var DefaultUsage = UsageProfile{
 	EndpointGB:               5,
 	EcrImagesPushed:          20,
 	EcrImageRescans:          100,
+	// The ALB's access logs every five minutes from each node, AWS Config's
+	// deliveries and reads during reviews: about 50,000 calls, doubled.
+	S3DataEventsMillions: 0.1,
 }

@@ -8,13 +8,12 @@
 //	go run ./cmd/synth --cost --usage u.json  # ... with other usage assumptions
 //	go run ./cmd/synth --diagram          # a Mermaid flowchart of the architecture
 //	go run ./cmd/synth --docs             # rewrite docs/generated from every committed stack
-//	go run ./cmd/synth diff OLD.json NEW.json [--allow-replace]
+//	go run ./cmd/synth diff OLD.json NEW.json [--allow-replace]  # exit 0 same, 1 changed, 2 dangerous, 3 bad input
 //	go run ./cmd/synth imports [--stack production] TYPE NAME ID...  # a `pulumi import --file` file
 package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +24,7 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "diff" {
-		os.Exit(diff(os.Args[2:]))
+		os.Exit(synth.DiffMain(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "imports" {
 		os.Exit(imports(os.Args[2:]))
@@ -74,65 +73,6 @@ func run(cmd synth.CommandLine) error {
 		return err
 	}
 	return w.Flush()
-}
-
-// diff compares two --json inventories; it exits 2 when a protected or
-// stateful resource would be replaced or deleted, unless --allow-replace.
-func diff(args []string) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	allow := fs.Bool("allow-replace", false, "exit 0 even when a protected or stateful resource would be replaced or deleted")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: synth diff [--allow-replace] OLD.json NEW.json")
-		fs.PrintDefaults()
-	}
-	// Flags may come before or after the two files.
-	var files []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 1
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
-	}
-	if len(files) != 2 {
-		fs.Usage()
-		return 1
-	}
-	var inv [2]*synth.Inventory
-	for i, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
-			return 1
-		}
-		inv[i] = &synth.Inventory{}
-		if err := json.Unmarshal(b, inv[i]); err != nil {
-			fmt.Fprintf(os.Stderr, "synth diff: %s is not a `synth --json` inventory: %v\n", f, err)
-			return 1
-		}
-	}
-	d, err := synth.Compare(inv[0], inv[1], synth.ReplaceOnly)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
-		return 1
-	}
-	w := bufio.NewWriter(os.Stdout)
-	synth.WriteDiff(w, d)
-	if err := w.Flush(); err != nil {
-		fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
-		return 1
-	}
-	code := d.ExitCode(*allow)
-	if code != 0 {
-		fmt.Fprintf(os.Stderr, "synth diff: %d protected or stateful resource(s) would be replaced or deleted; re-run with --allow-replace if that is intended\n", len(d.Dangerous))
-	}
-	return code
 }
 
 // imports prints the file `pulumi import --file` takes to adopt resources

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -17,8 +18,26 @@ type ResourceChange struct {
 	Type, Name, URN string
 	// Inputs are the top-level inputs that differ, sorted.
 	Inputs []string
+	// Values are the changed values of those inputs, each with its old
+	// and new value (a secret masked).
+	Values []InputChange
 	// Replace lists the changed inputs AWS cannot change in place, with sources.
 	Replace []ReplaceOnlyProperty
+}
+
+// InputChange is one changed value inside a changed input: the input
+// itself when it is a number or a plain string, else each field of an
+// object, element of a list or field of a JSON document held in a string
+// (a policy, container definitions) whose value differs.
+type InputChange struct {
+	// Path names the value: "threshold", "tags.Name",
+	// "policy.Statement[1].Resource[0]".
+	Path string
+	// Old and New are the values as JSON, "unset" when absent, and
+	// "[secret]" for a value that is or holds a secret.
+	Old, New string
+	// Secret is true when either side is a secret: the values are masked.
+	Secret bool
 }
 
 // Danger is a replacement or deletion of a protected or stateful resource.
@@ -45,6 +64,18 @@ type Delta struct {
 // replacement. The inputs it reads by meaning (physical names, ARNs) are
 // decoded: one of another type is an error naming the resource.
 func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProperty) (*Delta, error) {
+	for _, inv := range []struct {
+		side string
+		inv  *Inventory
+	}{{"old", old}, {"new", new}} {
+		if inv.inv.Project == "" || inv.inv.Stack == "" || len(inv.inv.Resources) == 0 {
+			return nil, fmt.Errorf("the %s inventory names no project, no stack or no resource: it is not what `synth --json` prints", inv.side)
+		}
+	}
+	if old.Project != new.Project || old.Stack != new.Stack {
+		return nil, fmt.Errorf("the old inventory is %s/%s and the new one %s/%s: synth diff compares two syntheses of one stack (what a change does to it), never two stacks",
+			old.Project, old.Stack, new.Project, new.Stack)
+	}
 	d := &Delta{Old: old.Project + "/" + old.Stack, New: new.Project + "/" + new.Stack, OldCost: old.Cost, NewCost: new.Cost}
 	oldBy, newBy := byURN(old.Resources), byURN(new.Resources)
 	for _, urn := range slices.Sorted(maps.Keys(newBy)) {
@@ -86,6 +117,9 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 			continue
 		}
 		c := ResourceChange{Type: n.Type, Name: n.Name, URN: urn, Inputs: changed}
+		for _, k := range changed {
+			c.Values = append(c.Values, valueChanges(k, o.Inputs[k], n.Inputs[k])...)
+		}
 		for _, p := range replaceOnly(n.Type) {
 			if slices.Contains(changed, topInput(p.Name)) && replacement.Changed(p.Name, o.Inputs, n.Inputs) {
 				c.Replace = append(c.Replace, p)
@@ -95,7 +129,7 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 		if len(c.Replace) > 0 && (Stateful(o) || Stateful(n)) {
 			var why []string
 			for _, p := range c.Replace {
-				why = append(why, fmt.Sprintf("%s changed (%v → %v; replace-only, %s)", p.Name, brief(inputAt(o.Inputs, p.Name)), brief(inputAt(n.Inputs, p.Name)), p.Source))
+				why = append(why, fmt.Sprintf("%s changed (%s → %s; replace-only, %s)", p.Name, shown(inputAt(o.Inputs, p.Name), true), shown(inputAt(n.Inputs, p.Name), true), p.Source))
 			}
 			d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace", strings.Join(why, "; ")})
 		}
@@ -177,13 +211,35 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 	return nil
 }
 
-// ExitCode is what `synth diff` exits with: 2 when a protected or stateful
-// resource would be replaced or deleted and that was not allowed, else 0.
+// The exit codes of `synth diff`, one per outcome, so that a script (the
+// pull-request workflow's synth-diff job) can tell a review from a refusal.
+const (
+	// DiffNoChange: both inventories register the same resources with the
+	// same inputs (the modeled cost may still differ: prices, usage).
+	DiffNoChange = 0
+	// DiffChanges: resources are added, removed or changed, and none of
+	// them replaces or deletes a protected or stateful resource, or
+	// --allow-replace allowed it.
+	DiffChanges = 1
+	// DiffDangerous: a protected or stateful resource would be replaced or
+	// deleted, and --allow-replace was not given.
+	DiffDangerous = 2
+	// DiffBadInput: the arguments or the inventories are not what synth
+	// diff compares (a file missing or not `synth --json` output, an empty
+	// inventory, two different stacks); nothing was compared.
+	DiffBadInput = 3
+)
+
+// ExitCode is what `synth diff` exits with for this delta: DiffDangerous,
+// DiffChanges or DiffNoChange.
 func (d *Delta) ExitCode(allowReplace bool) int {
-	if len(d.Dangerous) > 0 && !allowReplace {
-		return 2
+	switch {
+	case len(d.Dangerous) > 0 && !allowReplace:
+		return DiffDangerous
+	case len(d.Added)+len(d.Removed)+len(d.Changed) > 0:
+		return DiffChanges
 	}
-	return 0
+	return DiffNoChange
 }
 
 func byURN(rs []*Resource) map[string]*Resource {
@@ -245,17 +301,104 @@ func movedTo(o *Resource, added []*Resource) (*Resource, error) {
 	return nil, nil
 }
 
-// brief prints a value in at most 60 characters.
-func brief(v any) string {
-	s := fmt.Sprint(v)
-	if v == nil {
-		s = "unset"
+// valueChanges lists what differs between an input's old and new value,
+// leaf by leaf. A value that is or holds a secret is one masked change.
+func valueChanges(path string, old, new any) []InputChange {
+	if containsSecret(old) || containsSecret(new) {
+		return []InputChange{{Path: path, Old: shown(old, true), New: shown(new, true), Secret: true}}
 	}
-	if len(s) > 60 {
-		s = s[:57] + "..."
+	o, n := leaves(path, old), leaves(path, new)
+	oldAt := map[string]any{}
+	for _, l := range o {
+		oldAt[l.path] = l.value
+	}
+	newAt := map[string]any{}
+	for _, l := range n {
+		newAt[l.path] = l.value
+	}
+	var out []InputChange
+	for _, l := range append(o, n...) {
+		ov, inOld := oldAt[l.path]
+		nv, inNew := newAt[l.path]
+		if inOld && inNew && reflect.DeepEqual(ov, nv) {
+			continue
+		}
+		c := InputChange{Path: l.path, Old: "unset", New: "unset"}
+		if inOld {
+			c.Old = shown(ov, false)
+		}
+		if inNew {
+			c.New = shown(nv, false)
+		}
+		if !slices.ContainsFunc(out, func(x InputChange) bool { return x.Path == c.Path }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type leaf struct {
+	path  string
+	value any
+}
+
+// leaves flattens a value into its scalar leaves, in order: an object by
+// sorted key, a list by index, and a string holding a JSON object or list
+// (a policy document, container definitions) as that document.
+func leaves(path string, v any) []leaf {
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 0 {
+			return []leaf{{path, v}}
+		}
+		var out []leaf
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = append(out, leaves(path+"."+k, v[k])...)
+		}
+		return out
+	case []any:
+		if len(v) == 0 {
+			return []leaf{{path, v}}
+		}
+		var out []leaf
+		for i, e := range v {
+			out = append(out, leaves(fmt.Sprintf("%s[%d]", path, i), e)...)
+		}
+		return out
+	case string:
+		if t := strings.TrimSpace(v); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			var doc any
+			if json.Unmarshal([]byte(t), &doc) == nil {
+				return leaves(path, doc)
+			}
+		}
+	}
+	return []leaf{{path, v}}
+}
+
+// shown prints a value for the diff: JSON, at most 100 characters,
+// "unset" when absent, and "[secret]" when masked and it is or holds one.
+func shown(v any, mask bool) string {
+	if v == nil {
+		return "unset"
+	}
+	if mask && containsSecret(v) {
+		return "[secret]"
+	}
+	b, err := json.Marshal(v)
+	s := string(b)
+	if err != nil {
+		s = fmt.Sprint(v)
+	}
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:99]) + "…"
 	}
 	return s
 }
+
+// maxValueLines is how many changed values the diff prints per resource;
+// the count of the rest follows.
+const maxValueLines = 12
 
 // WriteDiff prints the delta: the dangerous changes first and loudly, then
 // additions, removals and changes, then the cost delta.
@@ -297,6 +440,13 @@ func WriteDiff(w io.Writer, d *Delta) {
 				action = "REPLACE (" + strings.Join(names, ", ") + ")"
 			}
 			fmt.Fprintf(w, "  ~ %s %s: %s; inputs %s\n", c.Type, c.Name, action, strings.Join(c.Inputs, ", "))
+			for i, v := range c.Values {
+				if i == maxValueLines {
+					fmt.Fprintf(w, "      ... and %d more changed values\n", len(c.Values)-maxValueLines)
+					break
+				}
+				fmt.Fprintf(w, "      %s: %s → %s\n", v.Path, v.Old, v.New)
+			}
 		}
 	}
 	writeCostDelta(w, d.OldCost, d.NewCost)

@@ -130,15 +130,25 @@ type Inventory struct {
 }
 
 // WriteJSON prints the full inventory, with its conformance prediction and
-// cost, for diffing in review.
+// cost, for diffing in review. A secret input is printed as its marker and
+// digest, never its value (withSecretsDigested).
 func WriteJSON(w io.Writer, r *Result) error {
 	cost, err := Estimate(r, r.Usage)
 	if err != nil {
 		return err
 	}
+	resources := make([]*Resource, len(r.Resources))
+	for i, res := range r.Resources {
+		resources[i] = res
+		if containsSecret(res.Inputs) {
+			c := *res
+			c.Inputs = withSecretsDigested(res.Inputs)
+			resources[i] = &c
+		}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(Inventory{r.Config.Project, r.Config.Stack, r.Config.Keys(), r.Resources, r.Outputs, struct {
+	return enc.Encode(Inventory{r.Config.Project, r.Config.Stack, r.Config.Keys(), resources, r.Outputs, struct {
 		Counts map[conformance.Status]int `json:"counts"`
 		*conformance.Report
 	}{r.Conformance.Counts(), r.Conformance}, cost})

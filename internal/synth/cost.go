@@ -371,13 +371,6 @@ func (r *Result) Tier(res *Resource) string {
 	return parts[1]
 }
 
-// taskDefinition finds the task definition a service's "family:revision" or
-// ARN names, or nil: the diagram draws the edges it can read.
-func (r *Result) taskDefinition(ref string) *Resource {
-	td, _, _ := r.findTaskDefinition(ref)
-	return td
-}
-
 // findTaskDefinition finds the task definition a service's "family:revision"
 // or ARN names, with its inputs; nil when no registered one has that family.
 func (r *Result) findTaskDefinition(ref string) (*Resource, *taskDefinitionInputs, error) {

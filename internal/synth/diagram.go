@@ -4,32 +4,76 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 // WriteDiagram prints a Mermaid flowchart drawn from the synthesized
 // resources, never by hand: the subnets of each AZ by tier with what runs in
 // them, the NAT paths, the ALB's routes to target groups and services, every
-// security-group rule as an edge with its ports, and where audit and
-// observability data goes.
+// security-group rule as an edge with its ports, what reaches the database
+// through those rules, and where audit and observability data goes. Every
+// edge follows a typed field of a resource (a trail's bucket, a bucket's
+// logging target, a task's log group), never a name found somewhere in its
+// inputs.
 func WriteDiagram(w io.Writer, r *Result) error {
-	d := &diagram{r: r, declared: map[string]bool{}}
-	d.build()
-	_, err := io.WriteString(w, d.b.String())
+	g, err := buildDiagram(r)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, g.full())
 	return err
 }
 
+// WriteOverview prints the same flowchart at the level of what a newcomer
+// asks first: one node per service, NAT path and tier instead of one per AZ,
+// no security-group nodes (what they allow to reach the database stays an
+// edge), and the EventBridge routes as one node. Every edge is one of
+// WriteDiagram's, folded onto these nodes.
+func WriteOverview(w io.Writer, r *Result) error {
+	g, err := buildDiagram(r)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, g.overview())
+	return err
+}
+
+// node is one box of the diagram. In the overview it folds into the node
+// fold names (itself when fold is its own ID, dropped when fold is empty),
+// labelled foldLabel when that is set.
+type node struct {
+	id, label, shape string
+	// parent is the subgraph the node sits in ("" for none).
+	parent          string
+	fold, foldLabel string
+}
+
+// subgraph is a box of boxes: the VPC, an AZ, a subnet, the security
+// groups, the sinks.
+type subgraph struct {
+	id, label, parent string
+	// fold is the overview's subgraph it becomes ("" for none).
+	fold, foldLabel string
+}
+
+// edge is one arrow; dotted arrows carry data or membership, solid ones
+// traffic.
+type edge struct {
+	from, to, label string
+	dotted          bool
+}
+
 type diagram struct {
-	r        *Result
-	b        strings.Builder
-	declared map[string]bool
-	edges    []string
+	r         *Result
+	subgraphs []subgraph
+	nodes     []node
+	edges     []edge
 }
 
 var idUnsafe = regexp.MustCompile(`[^A-Za-z0-9_]`)
@@ -37,440 +81,1012 @@ var idUnsafe = regexp.MustCompile(`[^A-Za-z0-9_]`)
 // id turns a logical name into a Mermaid node ID.
 func id(parts ...string) string { return idUnsafe.ReplaceAllString(strings.Join(parts, "_"), "_") }
 
-func (d *diagram) line(indent int, format string, args ...any) {
-	d.b.WriteString(strings.Repeat("  ", indent))
-	fmt.Fprintf(&d.b, format, args...)
-	d.b.WriteString("\n")
+func (d *diagram) has(nodeID string) bool {
+	return slices.ContainsFunc(d.nodes, func(n node) bool { return n.id == nodeID })
 }
 
-func (d *diagram) node(indent int, nodeID, label, shape string) {
-	if d.declared[nodeID] {
+// add declares a node once; it folds into itself in the overview.
+func (d *diagram) add(n node) {
+	if d.has(n.id) {
 		return
 	}
-	d.declared[nodeID] = true
-	open, closeShape := "[", "]"
-	switch shape {
-	case "db":
-		open, closeShape = "[(", ")]"
-	case "round":
-		open, closeShape = "((", "))"
-	case "stadium":
-		open, closeShape = "([", "])"
+	if n.fold == "" {
+		n.fold = n.id
 	}
-	d.line(indent, "%s%s\"%s\"%s", nodeID, open, strings.ReplaceAll(label, `"`, "'"), closeShape)
+	d.nodes = append(d.nodes, n)
 }
 
-func (d *diagram) edge(from, to, label, style string) {
-	arrow := "-->"
-	if style == "dotted" {
-		arrow = "-.->"
-	}
-	e := fmt.Sprintf("%s %s %s", from, arrow, to)
-	if label != "" {
-		e = fmt.Sprintf("%s %s|\"%s\"| %s", from, arrow, strings.ReplaceAll(label, `"`, "'"), to)
-	}
+func (d *diagram) edge(from, to, label string, dotted bool) {
+	e := edge{from, to, label, dotted}
 	if !slices.Contains(d.edges, e) {
 		d.edges = append(d.edges, e)
 	}
 }
 
-func (d *diagram) build() {
-	r := d.r
-	d.line(0, "flowchart LR")
-	d.node(1, "internet", "Internet", "round")
+// The inputs the diagram reads, beyond those the report's sections read.
+type (
+	diagramServiceInputs struct {
+		Name                 string `json:"name"`
+		TaskDefinition       string `json:"taskDefinition"`
+		EnableExecuteCommand bool   `json:"enableExecuteCommand"`
+		NetworkConfiguration struct {
+			Subnets        []string `json:"subnets"`
+			SecurityGroups []string `json:"securityGroups"`
+		} `json:"networkConfiguration"`
+		LoadBalancers []struct {
+			TargetGroupArn string `json:"targetGroupArn"`
+			ContainerPort  int    `json:"containerPort"`
+		} `json:"loadBalancers"`
+	}
+	diagramInstanceInputs struct {
+		InstanceType        string   `json:"instanceType"`
+		SubnetID            string   `json:"subnetId"`
+		VpcSecurityGroupIDs []string `json:"vpcSecurityGroupIds"`
+	}
+	diagramClusterInputs struct {
+		ClusterIdentifier            string   `json:"clusterIdentifier"`
+		VpcSecurityGroupIDs          []string `json:"vpcSecurityGroupIds"`
+		EnabledCloudwatchLogsExports []string `json:"enabledCloudwatchLogsExports"`
+	}
+	ecsClusterInputs struct {
+		Configuration struct {
+			ExecuteCommandConfiguration struct {
+				LogConfiguration struct {
+					CloudWatchLogGroupName string `json:"cloudWatchLogGroupName"`
+				} `json:"logConfiguration"`
+			} `json:"executeCommandConfiguration"`
+		} `json:"configuration"`
+	}
+	flowLogInputs struct {
+		LogDestination     string `json:"logDestination"`
+		LogDestinationType string `json:"logDestinationType"`
+		LogGroupName       string `json:"logGroupName"`
+	}
+	webACLAssociationInputs struct {
+		ResourceArn string `json:"resourceArn"`
+		WebAclArn   string `json:"webAclArn"`
+	}
+	webACLLoggingInputs struct {
+		ResourceArn           string   `json:"resourceArn"`
+		LogDestinationConfigs []string `json:"logDestinationConfigs"`
+	}
+	sessionDocumentInputs struct {
+		DocumentType string `json:"documentType"`
+		Content      string `json:"content"`
+	}
+	alarmActionInputs struct {
+		AlarmActions []string `json:"alarmActions"`
+	}
+	eventTargetInputs struct {
+		Rule string `json:"rule"`
+		Arn  string `json:"arn"`
+	}
+	natGatewayInputs struct {
+		SubnetID string `json:"subnetId"`
+	}
+	diagramLoadBalancerInputs struct {
+		Name       string `json:"name"`
+		AccessLogs struct {
+			Bucket  string `json:"bucket"`
+			Enabled bool   `json:"enabled"`
+		} `json:"accessLogs"`
+	}
+)
 
-	subnetsByAZ := map[string][]*Resource{}
-	for _, s := range r.OfType("aws:ec2/subnet:Subnet") {
-		az := s.Str("availabilityZone")
-		subnetsByAZ[az] = append(subnetsByAZ[az], s)
-	}
-	// What runs in which subnet: NAT gateways, the database's instances, EC2
-	// instances and Fargate services (a node per AZ they spread over).
-	inSubnet := map[string][][2]string{} // subnet ID → (node ID, label)
-	for _, n := range r.OfType("aws:ec2/natGateway:NatGateway") {
-		inSubnet[n.Str("subnetId")] = append(inSubnet[n.Str("subnetId")], [2]string{id(n.Name), "NAT gateway"})
-	}
-	for _, in := range r.OfType("aws:ec2/instance:Instance") {
-		inSubnet[in.Str("subnetId")] = append(inSubnet[in.Str("subnetId")], [2]string{id(in.Name), in.Name + " (" + in.Str("instanceType") + ")"})
-	}
-	for _, svc := range r.OfType("aws:ecs/service:Service") {
-		net, _ := svc.Inputs["networkConfiguration"].(map[string]any)
-		subnets, _ := net["subnets"].([]any)
-		for _, s := range subnets {
-			sid := fmt.Sprint(s)
-			inSubnet[sid] = append(inSubnet[sid], [2]string{id(svc.Name, sid), fmt.Sprintf("%s tasks", svc.Str("name"))})
+// buildDiagram reads the synthesis into nodes and typed edges.
+func buildDiagram(r *Result) (*diagram, error) {
+	d := &diagram{r: r}
+	d.add(node{id: "internet", label: "Internet", shape: "round"})
+	for _, step := range []func() error{d.network, d.routes, d.loadBalancing, d.securityGroups, d.reach, d.sinks, d.events} {
+		if err := step(); err != nil {
+			return nil, err
 		}
 	}
-	dbSubnets := map[string]string{} // AZ → data subnet ID, for the database instances
-	for _, s := range r.OfType("aws:ec2/subnet:Subnet") {
-		if s.Tag("Tier") == "data" {
-			dbSubnets[s.Str("availabilityZone")] = s.ID
-		}
-	}
-	for _, inst := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
-		if sid, ok := dbSubnets[inst.Str("availabilityZone")]; ok {
-			inSubnet[sid] = append(inSubnet[sid], [2]string{id(inst.Name), "Aurora " + named(inst, "identifier")})
-		}
-	}
-
-	vpc := r.OfType("aws:ec2/vpc:Vpc")
-	vpcLabel := "VPC"
-	if len(vpc) == 1 {
-		vpcLabel = "VPC " + vpc[0].Str("cidrBlock")
-	}
-	d.line(1, "subgraph vpc[\"%s\"]", vpcLabel)
-	for _, az := range slices.Sorted(maps.Keys(subnetsByAZ)) {
-		d.line(2, "subgraph %s[\"%s\"]", id("az", az), az)
-		subnets := subnetsByAZ[az]
-		sort.Slice(subnets, func(i, j int) bool { return tierOrderOf(subnets[i]) < tierOrderOf(subnets[j]) })
-		for _, s := range subnets {
-			d.line(3, "subgraph %s[\"%s %s\"]", id(s.Name), s.Tag("Tier"), s.Str("cidrBlock"))
-			members := inSubnet[s.ID]
-			if len(members) == 0 {
-				d.node(4, id(s.Name, "empty"), s.Tag("Tier")+" subnet", "")
-			}
-			for _, m := range members {
-				shape := ""
-				if strings.HasPrefix(m[1], "Aurora") {
-					shape = "db"
-				}
-				d.node(4, m[0], m[1], shape)
-			}
-			d.line(3, "end")
-		}
-		d.line(2, "end")
-	}
-	d.line(1, "end")
-
-	d.routes()
-	d.loadBalancing()
-	d.securityGroups()
-	d.sinks()
-
-	for _, e := range d.edges {
-		d.line(1, "%s", e)
-	}
+	return d, nil
 }
 
-func tierOrderOf(s *Resource) int {
-	return slices.Index(stackconfig.Tiers, stackconfig.Tier(s.Tag("Tier")))
+// network draws the VPC: a subgraph per AZ, in it one per subnet, in each
+// what runs there (NAT gateways, instances, each service's tasks, Aurora's
+// instances by their AZ).
+func (d *diagram) network() error {
+	r := d.r
+	subnets, subnetIn, err := decodeAll[subnetInputs](r, "aws:ec2/subnet:Subnet")
+	if err != nil {
+		return err
+	}
+	vpcLabel := "VPC"
+	if vpcs, in, err := decodeAll[vpcInputs](r, "aws:ec2/vpc:Vpc"); err != nil {
+		return err
+	} else if len(vpcs) == 1 {
+		vpcLabel = "VPC " + in[0].CidrBlock
+	}
+	d.subgraphs = append(d.subgraphs, subgraph{id: "vpc", label: vpcLabel, fold: "vpc", foldLabel: vpcLabel})
+	type placed struct{ nodeID, label, shape, fold, foldLabel string }
+	inSubnet := map[string][]placed{} // subnet ID → what runs in it
+	tierOf := map[string]string{}     // subnet ID → tier
+	azs := map[string]int{}
+	for i, s := range subnets {
+		tierOf[s.ID] = subnetIn[i].Tags["Tier"]
+		azs[subnetIn[i].AvailabilityZone]++
+	}
+	nats := r.OfType("aws:ec2/natGateway:NatGateway")
+	_, natIn, err := decodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
+	if err != nil {
+		return err
+	}
+	for i, n := range nats {
+		inSubnet[natIn[i].SubnetID] = append(inSubnet[natIn[i].SubnetID], placed{id(n.Name), "NAT gateway", "", "nat", plural(len(nats), "NAT gateway")})
+	}
+	instances, instanceIn, err := decodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
+	if err != nil {
+		return err
+	}
+	for i, in := range instances {
+		label := in.Name + " (" + instanceIn[i].InstanceType + ")"
+		inSubnet[instanceIn[i].SubnetID] = append(inSubnet[instanceIn[i].SubnetID], placed{id(in.Name), label, "", id(in.Name), label})
+	}
+	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	if err != nil {
+		return err
+	}
+	for i, svc := range services {
+		n := len(serviceIn[i].NetworkConfiguration.Subnets)
+		for _, sid := range serviceIn[i].NetworkConfiguration.Subnets {
+			inSubnet[sid] = append(inSubnet[sid], placed{id(svc.Name, sid), serviceIn[i].Name + " tasks", "", id(svc.Name),
+				fmt.Sprintf("%s tasks in %s", serviceIn[i].Name, plural(n, "AZ"))})
+		}
+	}
+	dataSubnet := map[string]string{} // AZ → data subnet ID, for Aurora's instances
+	for i, s := range subnets {
+		if subnetIn[i].Tags["Tier"] == string(stackconfig.Data) {
+			dataSubnet[subnetIn[i].AvailabilityZone] = s.ID
+		}
+	}
+	dbInstances, dbIn, err := decodeAll[clusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	if err != nil {
+		return err
+	}
+	for i, inst := range dbInstances {
+		if sid, ok := dataSubnet[dbIn[i].AvailabilityZone]; ok {
+			label := "Aurora " + named(inst, "identifier")
+			inSubnet[sid] = append(inSubnet[sid], placed{id(inst.Name), label, "db", id(inst.Name), label})
+		}
+	}
+
+	order := make([]int, len(subnets))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ia, ib := subnetIn[order[a]], subnetIn[order[b]]
+		if ia.AvailabilityZone != ib.AvailabilityZone {
+			return ia.AvailabilityZone < ib.AvailabilityZone
+		}
+		return tierIndex(ia.Tags["Tier"]) < tierIndex(ib.Tags["Tier"])
+	})
+	for _, i := range order {
+		s, in := subnets[i], subnetIn[i]
+		az, tier := id("az", in.AvailabilityZone), in.Tags["Tier"]
+		if !slices.ContainsFunc(d.subgraphs, func(g subgraph) bool { return g.id == az }) {
+			d.subgraphs = append(d.subgraphs, subgraph{id: az, label: in.AvailabilityZone, parent: "vpc"})
+		}
+		tierFold := id("tier", tier)
+		d.subgraphs = append(d.subgraphs, subgraph{id: id(s.Name), label: tier + " " + in.CidrBlock, parent: az,
+			fold: tierFold, foldLabel: fmt.Sprintf("%s subnets (%s)", tier, plural(len(azs), "AZ"))})
+		members := inSubnet[s.ID]
+		if len(members) == 0 {
+			d.add(node{id: id(s.Name, "empty"), label: tier + " subnet", parent: id(s.Name), fold: "-"})
+		}
+		for _, m := range members {
+			d.add(node{id: m.nodeID, label: m.label, shape: m.shape, parent: id(s.Name), fold: m.fold, foldLabel: m.foldLabel})
+		}
+	}
+	return nil
+}
+
+// tierIndex orders subnets by tier as the configuration does.
+func tierIndex(tier string) int { return slices.Index(stackconfig.Tiers, stackconfig.Tier(tier)) }
+
+// plural is "1 AZ" or "3 AZs".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // routes draws each subnet's default route: private tiers to their NAT
 // gateway, NAT gateways and public subnets to the internet gateway.
-func (d *diagram) routes() {
+func (d *diagram) routes() error {
 	r := d.r
 	for _, igw := range r.OfType("aws:ec2/internetGateway:InternetGateway") {
-		d.node(1, id(igw.Name), "internet gateway", "")
-		d.edge(id(igw.Name), "internet", "", "")
+		d.add(node{id: id(igw.Name), label: "internet gateway"})
+		d.edge(id(igw.Name), "internet", "", false)
+	}
+	_, assocs, err := decodeAll[routeTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
+	if err != nil {
+		return err
 	}
 	tableSubnets := map[string][]string{}
-	for _, a := range r.OfType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
-		tableSubnets[a.Str("routeTableId")] = append(tableSubnets[a.Str("routeTableId")], a.Str("subnetId"))
+	for _, a := range assocs {
+		tableSubnets[a.RouteTableID] = append(tableSubnets[a.RouteTableID], a.SubnetID)
 	}
-	for _, route := range r.OfType("aws:ec2/route:Route") {
-		var target *Resource
-		if t := r.ByID(route.Str("natGatewayId")); t != nil {
-			target = t
-		} else if t := r.ByID(route.Str("gatewayId")); t != nil {
-			target = t
+	_, routes, err := decodeAll[routeInputs](r, "aws:ec2/route:Route")
+	if err != nil {
+		return err
+	}
+	_, natIn, err := decodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
+	if err != nil {
+		return err
+	}
+	for _, route := range routes {
+		target := r.ByID(route.NatGatewayID)
+		if target == nil {
+			target = r.ByID(route.GatewayID)
 		}
 		if target == nil {
 			continue
 		}
-		for _, sid := range tableSubnets[route.Str("routeTableId")] {
+		for _, sid := range tableSubnets[route.RouteTableID] {
 			if s := r.ByID(sid); s != nil {
-				d.edge(id(s.Name), id(target.Name), route.Str("destinationCidrBlock"), "dotted")
+				d.edge(id(s.Name), id(target.Name), route.DestinationCidrBlock, true)
 			}
 		}
-	}
-	for _, n := range r.OfType("aws:ec2/natGateway:NatGateway") {
-		if s := r.ByID(n.Str("subnetId")); s != nil {
-			for _, route := range r.OfType("aws:ec2/route:Route") {
-				if slices.Contains(tableSubnets[route.Str("routeTableId")], s.ID) && r.ByID(route.Str("gatewayId")) != nil {
-					d.edge(id(n.Name), id(r.ByID(route.Str("gatewayId")).Name), "", "dotted")
+		// A NAT gateway reaches the internet through its own subnet's route.
+		if igw := r.ByID(route.GatewayID); igw != nil {
+			for i, n := range r.OfType("aws:ec2/natGateway:NatGateway") {
+				if slices.Contains(tableSubnets[route.RouteTableID], natIn[i].SubnetID) {
+					d.edge(id(n.Name), id(igw.Name), "", true)
 				}
 			}
 		}
 	}
+	return nil
 }
 
-// loadBalancing draws internet → WAF → ALB → target groups (by listener
-// rule) → services.
-func (d *diagram) loadBalancing() {
+// loadBalancing draws internet → WAF → ALB → target groups (by listener and
+// rule) → services, each step by the ARN its field names.
+func (d *diagram) loadBalancing() error {
 	r := d.r
-	for _, lb := range r.OfType("aws:lb/loadBalancer:LoadBalancer") {
-		d.node(1, id(lb.Name), "ALB "+lb.Str("name"), "")
-		for _, assoc := range r.OfType("aws:wafv2/webAclAssociation:WebAclAssociation") {
-			if acl := r.byComputedArn(assoc.Str("webAclArn")); acl != nil {
-				d.node(1, id(acl.Name), "WAF "+acl.Str("name"), "")
-				d.edge("internet", id(acl.Name), "HTTP(S)", "")
-				d.edge(id(acl.Name), id(lb.Name), "", "")
+	lbs, lbIn, err := decodeAll[loadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	if err != nil {
+		return err
+	}
+	for i, lb := range lbs {
+		d.add(node{id: id(lb.Name), label: "ALB " + lbIn[i].Name})
+	}
+	_, assocs, err := decodeAll[webACLAssociationInputs](r, "aws:wafv2/webAclAssociation:WebAclAssociation")
+	if err != nil {
+		return err
+	}
+	for _, a := range assocs {
+		acl, lb := r.byComputedArn(a.WebAclArn), r.byComputedArn(a.ResourceArn)
+		if acl == nil || lb == nil {
+			continue
+		}
+		d.add(node{id: id(acl.Name), label: "WAF " + named(acl, "name")})
+		d.edge("internet", id(acl.Name), "HTTP(S)", false)
+		d.edge(id(acl.Name), id(lb.Name), "", false)
+	}
+	groups, groupIn, err := decodeAll[targetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
+	if err != nil {
+		return err
+	}
+	for i, tg := range groups {
+		d.add(node{id: id(tg.Name), label: fmt.Sprintf("target group %s :%v", groupIn[i].Name, tg.Inputs["port"]), shape: "stadium"})
+	}
+	listeners, listenerIn, err := decodeAll[listenerInputs](r, "aws:lb/listener:Listener")
+	if err != nil {
+		return err
+	}
+	for i, l := range listeners {
+		lb := r.byComputedArn(l.Str("loadBalancerArn"))
+		if lb == nil {
+			continue
+		}
+		for _, a := range listenerIn[i].DefaultActions {
+			if tg := r.byComputedArn(a.TargetGroupArn); tg != nil {
+				d.edge(id(lb.Name), id(tg.Name), fmt.Sprintf("%s %d default", listenerIn[i].Protocol, listenerIn[i].Port), false)
+			} else if a.Type == "redirect" {
+				d.edge(id(lb.Name), id(lb.Name), fmt.Sprintf("%s %d redirect", listenerIn[i].Protocol, listenerIn[i].Port), false)
 			}
 		}
-		for _, l := range r.OfType("aws:lb/listener:Listener") {
-			actions, _ := l.Inputs["defaultActions"].([]any)
-			for _, a := range actions {
-				m, _ := a.(map[string]any)
-				if tg := r.byComputedArn(fmt.Sprint(m["targetGroupArn"])); tg != nil {
-					d.edge(id(lb.Name), id(tg.Name), fmt.Sprintf("%v %v default", l.Inputs["protocol"], l.Inputs["port"]), "")
-				} else if m["type"] == "redirect" {
-					d.edge(id(lb.Name), id(lb.Name), fmt.Sprintf("%v %v redirect", l.Inputs["protocol"], l.Inputs["port"]), "")
-				}
+	}
+	_, rules, err := decodeAll[listenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
+	if err != nil {
+		return err
+	}
+	for _, rule := range rules {
+		l := r.byComputedArn(rule.ListenerArn)
+		if l == nil {
+			continue
+		}
+		lb := r.byComputedArn(l.Str("loadBalancerArn"))
+		var paths []string
+		for _, c := range rule.Conditions {
+			paths = append(paths, c.PathPattern.Values...)
+		}
+		for _, a := range rule.Actions {
+			if tg := r.byComputedArn(a.TargetGroupArn); tg != nil && lb != nil {
+				d.edge(id(lb.Name), id(tg.Name), strings.Join(paths, " "), false)
 			}
 		}
-		for _, rule := range r.OfType("aws:lb/listenerRule:ListenerRule") {
-			var paths []string
-			conds, _ := rule.Inputs["conditions"].([]any)
-			for _, c := range conds {
-				m, _ := c.(map[string]any)
-				pp, _ := m["pathPattern"].(map[string]any)
-				vals, _ := pp["values"].([]any)
-				for _, v := range vals {
-					paths = append(paths, fmt.Sprint(v))
-				}
-			}
-			actions, _ := rule.Inputs["actions"].([]any)
-			for _, a := range actions {
-				m, _ := a.(map[string]any)
-				if tg := r.byComputedArn(fmt.Sprint(m["targetGroupArn"])); tg != nil {
-					d.edge(id(lb.Name), id(tg.Name), strings.Join(paths, " "), "")
+	}
+	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	if err != nil {
+		return err
+	}
+	for i, svc := range services {
+		for _, l := range serviceIn[i].LoadBalancers {
+			if tg := r.byComputedArn(l.TargetGroupArn); tg != nil {
+				for _, member := range serviceNodes(svc, serviceIn[i]) {
+					d.edge(id(tg.Name), member, fmt.Sprint(l.ContainerPort), false)
 				}
 			}
 		}
 	}
-	for _, tg := range r.OfType("aws:lb/targetGroup:TargetGroup") {
-		d.node(1, id(tg.Name), fmt.Sprintf("target group %s :%v", tg.Str("name"), tg.Inputs["port"]), "stadium")
-	}
-	for _, svc := range r.OfType("aws:ecs/service:Service") {
-		lbs, _ := svc.Inputs["loadBalancers"].([]any)
-		for _, l := range lbs {
-			m, _ := l.(map[string]any)
-			if tg := r.byComputedArn(fmt.Sprint(m["targetGroupArn"])); tg != nil {
-				for _, member := range d.serviceNodes(svc) {
-					d.edge(id(tg.Name), member, fmt.Sprintf("%v", m["containerPort"]), "")
-				}
-			}
-		}
-	}
+	return nil
 }
 
-// serviceNodes are the per-AZ nodes of a Fargate service.
-func (d *diagram) serviceNodes(svc *Resource) []string {
-	net, _ := svc.Inputs["networkConfiguration"].(map[string]any)
-	subnets, _ := net["subnets"].([]any)
+// serviceNodes are a Fargate service's nodes, one per subnet (AZ) it runs in.
+func serviceNodes(svc *Resource, in diagramServiceInputs) []string {
 	var out []string
-	for _, s := range subnets {
-		out = append(out, id(svc.Name, fmt.Sprint(s)))
+	for _, s := range in.NetworkConfiguration.Subnets {
+		out = append(out, id(svc.Name, s))
 	}
 	return out
+}
+
+// portLabel is a rule's protocol and ports as the diagram labels them.
+func portLabel(rule groupRuleInputs) string {
+	switch {
+	case rule.IPProtocol == "-1":
+		return "all traffic"
+	case rule.FromPort == rule.ToPort:
+		return fmt.Sprintf("%s %d", rule.IPProtocol, rule.FromPort)
+	}
+	return fmt.Sprintf("%s %d-%d", rule.IPProtocol, rule.FromPort, rule.ToPort)
 }
 
 // securityGroups draws one node per group, each member's membership, and
 // each rule as an edge from the side that opens the connection, labelled
 // with protocol and ports. An ingress rule and its matching egress rule
 // draw one edge.
-func (d *diagram) securityGroups() {
+func (d *diagram) securityGroups() error {
 	r := d.r
-	d.line(1, "subgraph sgs[\"security groups: every allowed flow\"]")
-	for _, g := range r.OfType("aws:ec2/securityGroup:SecurityGroup") {
-		d.node(2, id(g.Name), "sg "+named(g, "name"), "")
+	d.subgraphs = append(d.subgraphs, subgraph{id: "sgs", label: "security groups: every allowed flow"})
+	groups := r.OfType("aws:ec2/securityGroup:SecurityGroup")
+	for _, g := range groups {
+		d.add(node{id: id(g.Name), label: "sg " + named(g, "name"), parent: "sgs", fold: "-"})
 	}
-	d.line(1, "end")
-	peer := func(rule *Resource) string {
-		if p := r.ByID(rule.Str("referencedSecurityGroupId")); p != nil {
+	peer := func(rule groupRuleInputs) string {
+		if p := r.ByID(rule.ReferencedSecurityGroupID); p != nil {
 			return id(p.Name)
 		}
-		if pl := rule.Str("prefixListId"); pl != "" {
+		if pl := rule.PrefixListID; pl != "" {
 			nodeID := id("prefix-list", pl)
 			label := "prefix list " + pl
 			if owner := r.prefixListOwner(pl); owner != "" {
 				label = owner
 			}
-			d.node(1, nodeID, label, "round")
+			d.add(node{id: nodeID, label: label, shape: "round", fold: "-"})
 			return nodeID
 		}
-		cidr := rule.Str("cidrIpv4")
-		if cidr == "0.0.0.0/0" {
+		if rule.CidrIPv4 == "0.0.0.0/0" {
 			return "internet"
 		}
-		nodeID := id("cidr", cidr)
-		d.node(1, nodeID, cidr, "round")
+		nodeID := id("cidr", rule.CidrIPv4)
+		d.add(node{id: nodeID, label: rule.CidrIPv4, shape: "round", fold: "-"})
 		return nodeID
 	}
-	ports := func(rule *Resource) string {
-		if rule.Str("ipProtocol") == "-1" {
-			return "all traffic"
+	for _, dir := range groupRuleTypes {
+		_, rules, err := decodeAll[groupRuleInputs](r, dir.typ)
+		if err != nil {
+			return err
 		}
-		from, to := rule.Inputs["fromPort"], rule.Inputs["toPort"]
-		if fmt.Sprint(from) == fmt.Sprint(to) {
-			return fmt.Sprintf("%s %v", rule.Str("ipProtocol"), from)
-		}
-		return fmt.Sprintf("%s %v-%v", rule.Str("ipProtocol"), from, to)
-	}
-	for _, rule := range r.OfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
-		if g := r.ByID(rule.Str("securityGroupId")); g != nil {
-			d.edge(peer(rule), id(g.Name), ports(rule), "")
-		}
-	}
-	for _, rule := range r.OfType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
-		if g := r.ByID(rule.Str("securityGroupId")); g != nil {
-			d.edge(id(g.Name), peer(rule), ports(rule), "")
-		}
-	}
-	// Members: whatever names a group in its inputs.
-	for _, res := range r.Resources {
-		if res.Component {
-			continue
-		}
-		var groups []any
-		if v, ok := res.Inputs["securityGroups"].([]any); ok {
-			groups = v
-		} else if v, ok := res.Inputs["vpcSecurityGroupIds"].([]any); ok {
-			groups = v
-		} else if net, ok := res.Inputs["networkConfiguration"].(map[string]any); ok {
-			groups, _ = net["securityGroups"].([]any)
-		}
-		for _, gid := range groups {
-			g := r.ByID(fmt.Sprint(gid))
+		for _, rule := range rules {
+			g := r.ByID(rule.SecurityGroupID)
 			if g == nil {
 				continue
 			}
-			var members []string
-			switch res.Type {
-			case "aws:ecs/service:Service":
-				members = d.serviceNodes(res)
-			case "aws:rds/cluster:Cluster":
-				for _, inst := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
-					members = append(members, id(inst.Name))
-				}
-			default:
-				members = []string{id(res.Name)}
-			}
-			for _, m := range members {
-				if d.declared[m] {
-					d.edge(id(g.Name), m, "", "dotted")
-				}
+			if dir.direction == security.Ingress {
+				d.edge(peer(rule), id(g.Name), portLabel(rule), false)
+			} else {
+				d.edge(id(g.Name), peer(rule), portLabel(rule), false)
 			}
 		}
 	}
-}
-
-// sinkSources are the types that send audit or observability data
-// somewhere; each is drawn to every log group, bucket or topic its inputs name.
-var sinkSources = []string{
-	"aws:ec2/flowLog:FlowLog",
-	"aws:cloudtrail/trail:Trail",
-	"aws:cfg/deliveryChannel:DeliveryChannel",
-	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
-	"aws:lb/loadBalancer:LoadBalancer",
-	"aws:ecs/taskDefinition:TaskDefinition",
-	"aws:rds/cluster:Cluster",
-	"aws:ssm/document:Document",
-	"aws:cloudwatch/eventTarget:EventTarget",
-	"aws:cloudwatch/metricAlarm:MetricAlarm",
-}
-
-// sinks draws where audit and observability data goes.
-func (d *diagram) sinks() {
-	r := d.r
-	type sink struct {
-		nodeID, label string
-		keys          []string
+	members, err := d.groupMembers()
+	if err != nil {
+		return err
 	}
-	var all []sink
-	for _, lg := range r.OfType("aws:cloudwatch/logGroup:LogGroup") {
-		all = append(all, sink{id(lg.Name), "log group " + lg.Str("name"), []string{lg.Str("name")}})
-	}
-	for _, b := range r.OfType("aws:s3/bucketV2:BucketV2") {
-		all = append(all, sink{id(b.Name), "bucket " + b.Str("bucket"), []string{b.Str("bucket")}})
-	}
-	for _, t := range r.OfType("aws:sns/topic:Topic") {
-		arn, _ := t.Computed["arn"].(string)
-		all = append(all, sink{id(t.Name), "SNS topic " + t.Str("name"), []string{arn}})
-	}
-	d.line(1, "subgraph sinks[\"audit and observability sinks\"]")
-	for _, s := range all {
-		d.node(2, s.nodeID, s.label, "db")
-	}
-	d.line(1, "end")
-
-	alarms := r.OfType("aws:cloudwatch/metricAlarm:MetricAlarm")
-	if len(alarms) > 0 {
-		d.node(1, "alarms", fmt.Sprintf("%d CloudWatch alarms", len(alarms)), "")
-	}
-	for _, typ := range sinkSources {
-		for _, src := range r.OfType(typ) {
-			b, _ := json.Marshal(src.Inputs)
-			text := string(b)
-			from := id(src.Name)
-			switch {
-			case typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
-				from = "alarms"
-			case typ == "aws:ecs/taskDefinition:TaskDefinition":
-				from = ""
-				for _, svc := range r.OfType("aws:ecs/service:Service") {
-					if r.taskDefinition(svc.Str("taskDefinition")) == src {
-						from = d.serviceNodes(svc)[0]
-					}
-				}
-			case typ == "aws:rds/cluster:Cluster":
-				if exports, _ := src.Inputs["enabledCloudwatchLogsExports"].([]any); len(exports) > 0 {
-					for _, e := range exports {
-						text += fmt.Sprintf(" /aws/rds/cluster/%s/%v", src.Str("clusterIdentifier"), e)
-					}
-				}
-				if insts := r.OfType("aws:rds/clusterInstance:ClusterInstance"); len(insts) > 0 {
-					from = id(insts[0].Name)
-				}
-			case typ == "aws:ssm/document:Document":
-				from = ""
-				if in := r.OfType("aws:ec2/instance:Instance"); len(in) == 1 {
-					from = id(in[0].Name)
-				}
-			case typ == "aws:cloudwatch/eventTarget:EventTarget":
-				d.node(1, from, "EventBridge "+src.Name, "stadium")
-				for _, source := range r.eventSources(src.Str("rule")) {
-					label, what := source, "events"
-					if known, ok := eventSourceLabels[source]; ok {
-						label, what = known[0], known[1]
-					}
-					d.node(1, id("events", source), label, "")
-					d.edge(id("events", source), from, what, "")
-				}
-			case !d.declared[from]:
-				d.node(1, from, typeName(typ)+" "+src.Name, "stadium")
-			}
-			if from == "" {
-				continue
-			}
-			for _, s := range all {
-				// Alarm descriptions name log groups for the reader; alarms
-				// only send to topics.
-				if typ == "aws:cloudwatch/metricAlarm:MetricAlarm" && !strings.HasPrefix(s.label, "SNS") {
-					continue
-				}
-				for _, k := range s.keys {
-					if k != "" && strings.Contains(text, k) {
-						d.edge(from, s.nodeID, "", "dotted")
+	for _, m := range members {
+		for _, gid := range m.groups {
+			if g := r.ByID(gid); g != nil {
+				for _, n := range m.nodes {
+					if d.has(n) {
+						d.edge(id(g.Name), n, "", true)
 					}
 				}
 			}
-		}
-	}
-}
-
-// byComputedArn finds the resource whose computed ARN is arn.
-func (r *Result) byComputedArn(arn string) *Resource {
-	if arn == "" {
-		return nil
-	}
-	for _, res := range r.Resources {
-		if a, _ := res.Computed["arn"].(string); a == arn {
-			return res
 		}
 	}
 	return nil
+}
+
+// member is what a security group applies to: its nodes and its groups.
+type member struct {
+	res    *Resource
+	nodes  []string
+	groups []string
+}
+
+// groupMembers reads every resource the security groups apply to: the
+// load balancer, each service (its per-AZ nodes), each instance and each
+// Aurora cluster (drawn as its instances).
+func (d *diagram) groupMembers() ([]member, error) {
+	r := d.r
+	var out []member
+	lbs, lbIn, err := decodeAll[struct {
+		SecurityGroups []string `json:"securityGroups"`
+	}](r, "aws:lb/loadBalancer:LoadBalancer")
+	if err != nil {
+		return nil, err
+	}
+	for i, lb := range lbs {
+		out = append(out, member{lb, []string{id(lb.Name)}, lbIn[i].SecurityGroups})
+	}
+	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	if err != nil {
+		return nil, err
+	}
+	for i, svc := range services {
+		out = append(out, member{svc, serviceNodes(svc, serviceIn[i]), serviceIn[i].NetworkConfiguration.SecurityGroups})
+	}
+	instances, instanceIn, err := decodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range instances {
+		out = append(out, member{in, []string{id(in.Name)}, instanceIn[i].VpcSecurityGroupIDs})
+	}
+	clusters, clusterIn, err := decodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
+	if err != nil {
+		return nil, err
+	}
+	for i, cl := range clusters {
+		var nodes []string
+		for _, inst := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
+			nodes = append(nodes, id(inst.Name))
+		}
+		out = append(out, member{cl, nodes, clusterIn[i].VpcSecurityGroupIDs})
+	}
+	return out, nil
+}
+
+// reach draws what reaches the database through the security groups: an
+// edge from each service and instance to each Aurora instance when one of
+// its groups has an egress rule to one of the cluster's groups and that
+// group an ingress rule from one of its groups, on overlapping ports. Both
+// rules are needed (security groups are stateful per direction of the
+// opened connection, each side checks its own rules); only rules that
+// reference a group are read, as the program writes no CIDR rule to the
+// database.
+func (d *diagram) reach() error {
+	r := d.r
+	_, ingress, err := decodeAll[groupRuleInputs](r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+	if err != nil {
+		return err
+	}
+	_, egress, err := decodeAll[groupRuleInputs](r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+	if err != nil {
+		return err
+	}
+	members, err := d.groupMembers()
+	if err != nil {
+		return err
+	}
+	for _, db := range members {
+		if db.res.Type != "aws:rds/cluster:Cluster" {
+			continue
+		}
+		for _, src := range members {
+			if src.res.Type != "aws:ecs/service:Service" && src.res.Type != "aws:ec2/instance:Instance" {
+				continue
+			}
+			for _, label := range allowedFlows(src.groups, db.groups, egress, ingress) {
+				for _, from := range src.nodes {
+					for _, to := range db.nodes {
+						d.edge(from, to, label, false)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// allowedFlows lists the protocol and ports on which a member of the src
+// groups may open a connection to a member of the dst groups: an egress
+// rule out of src to a dst group that an ingress rule of that group
+// answers from a src group, on the ports both allow.
+func allowedFlows(src, dst []string, egress, ingress []groupRuleInputs) []string {
+	var out []string
+	for _, e := range egress {
+		if !slices.Contains(src, e.SecurityGroupID) || !slices.Contains(dst, e.ReferencedSecurityGroupID) {
+			continue
+		}
+		for _, in := range ingress {
+			if in.SecurityGroupID != e.ReferencedSecurityGroupID || !slices.Contains(src, in.ReferencedSecurityGroupID) {
+				continue
+			}
+			if e.IPProtocol != in.IPProtocol && e.IPProtocol != "-1" && in.IPProtocol != "-1" {
+				continue
+			}
+			flow := in
+			if in.IPProtocol == "-1" {
+				flow = e
+			} else if e.IPProtocol != "-1" {
+				flow.FromPort, flow.ToPort = max(e.FromPort, in.FromPort), min(e.ToPort, in.ToPort)
+				if flow.FromPort > flow.ToPort {
+					continue
+				}
+			}
+			if l := portLabel(flow); !slices.Contains(out, l) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// sinks draws where audit and observability data goes: every log group,
+// bucket and topic, and an edge from each resource to the sink a typed
+// field of it names.
+func (d *diagram) sinks() error {
+	r := d.r
+	d.subgraphs = append(d.subgraphs, subgraph{id: "sinks", label: "audit and observability sinks", fold: "sinks", foldLabel: "audit and observability sinks"})
+	groups, groupIn, err := decodeAll[logGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
+	if err != nil {
+		return err
+	}
+	for i, lg := range groups {
+		d.add(node{id: id(lg.Name), label: "log group " + groupIn[i].Name, shape: "db", parent: "sinks"})
+	}
+	buckets, bucketIn, err := decodeAll[bucketInputs](r, "aws:s3/bucketV2:BucketV2")
+	if err != nil {
+		return err
+	}
+	for i, b := range buckets {
+		d.add(node{id: id(b.Name), label: "bucket " + bucketIn[i].Bucket, shape: "db", parent: "sinks"})
+	}
+	topics, topicIn, err := decodeAll[struct {
+		Name string `json:"name"`
+	}](r, "aws:sns/topic:Topic")
+	if err != nil {
+		return err
+	}
+	for i, t := range topics {
+		d.add(node{id: id(t.Name), label: "SNS topic " + topicIn[i].Name, shape: "db", parent: "sinks"})
+	}
+	logGroup := func(name string) *Resource {
+		for i, lg := range groups {
+			if groupIn[i].Name == name {
+				return lg
+			}
+		}
+		return nil
+	}
+	// A log group's ARN as a service names it may end in ":*" (all streams).
+	logGroupByARN := func(arn string) *Resource { return r.byComputedArn(strings.TrimSuffix(arn, ":*")) }
+	bucket := func(name string) *Resource {
+		for i, b := range buckets {
+			if bucketIn[i].Bucket == name {
+				return b
+			}
+		}
+		return nil
+	}
+	sink := func(from string, to *Resource, label string) {
+		if to != nil && from != "" {
+			d.edge(from, id(to.Name), label, true)
+		}
+	}
+
+	_, trailIn, err := decodeAll[trailInputs](r, "aws:cloudtrail/trail:Trail")
+	if err != nil {
+		return err
+	}
+	for i, t := range r.OfType("aws:cloudtrail/trail:Trail") {
+		d.add(node{id: id(t.Name), label: "CloudTrail " + trailIn[i].Name, shape: "stadium"})
+		sink(id(t.Name), bucket(trailIn[i].S3BucketName), "log files")
+		sink(id(t.Name), logGroupByARN(trailIn[i].CloudWatchLogsGroupArn), "events")
+	}
+	_, logging, err := decodeAll[bucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+	if err != nil {
+		return err
+	}
+	for _, l := range logging {
+		if src := r.ByID(l.Bucket); src != nil {
+			sink(id(src.Name), bucket(l.TargetBucket), "access logs")
+		}
+	}
+	lbs, lbIn, err := decodeAll[diagramLoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	if err != nil {
+		return err
+	}
+	for i, lb := range lbs {
+		if lbIn[i].AccessLogs.Enabled {
+			sink(id(lb.Name), bucket(lbIn[i].AccessLogs.Bucket), "access logs")
+		}
+	}
+	flows, flowIn, err := decodeAll[flowLogInputs](r, "aws:ec2/flowLog:FlowLog")
+	if err != nil {
+		return err
+	}
+	for i, f := range flows {
+		d.add(node{id: id(f.Name), label: "VPC flow log", shape: "stadium"})
+		d.edge("vpc", id(f.Name), "", true)
+		switch {
+		case flowIn[i].LogDestinationType == "s3":
+			sink(id(f.Name), r.byComputedArn(strings.TrimSuffix(flowIn[i].LogDestination, "/")), "flow logs")
+		case flowIn[i].LogDestination != "":
+			sink(id(f.Name), logGroupByARN(flowIn[i].LogDestination), "flow logs")
+		default:
+			sink(id(f.Name), logGroup(flowIn[i].LogGroupName), "flow logs")
+		}
+	}
+	_, wafLogging, err := decodeAll[webACLLoggingInputs](r, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+	if err != nil {
+		return err
+	}
+	for _, l := range wafLogging {
+		if acl := r.byComputedArn(l.ResourceArn); acl != nil {
+			for _, dest := range l.LogDestinationConfigs {
+				sink(id(acl.Name), logGroupByARN(dest), "WAF logs")
+			}
+		}
+	}
+	channels, channelIn, err := decodeAll[deliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
+	if err != nil {
+		return err
+	}
+	for i, ch := range channels {
+		d.add(node{id: id(ch.Name), label: "AWS Config delivery", shape: "stadium"})
+		sink(id(ch.Name), bucket(channelIn[i].S3BucketName), "configuration history")
+	}
+
+	// Each service's containers log where their task definition's awslogs
+	// driver says; ECS Exec sessions where the cluster's configuration says,
+	// for services that enable it.
+	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	if err != nil {
+		return err
+	}
+	_, ecsIn, err := decodeAll[ecsClusterInputs](r, "aws:ecs/cluster:Cluster")
+	if err != nil {
+		return err
+	}
+	tds, tdIn, err := decodeAll[taskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	if err != nil {
+		return err
+	}
+	for i, svc := range services {
+		family := serviceIn[i].TaskDefinition[strings.LastIndex(serviceIn[i].TaskDefinition, "/")+1:]
+		family, _, _ = strings.Cut(family, ":")
+		for j := range tds {
+			if tdIn[j].Family != family {
+				continue
+			}
+			var defs []struct {
+				LogConfiguration struct {
+					LogDriver string            `json:"logDriver"`
+					Options   map[string]string `json:"options"`
+				} `json:"logConfiguration"`
+			}
+			if err := json.Unmarshal([]byte(tdIn[j].ContainerDefinitions), &defs); err != nil {
+				return invalid(tds[j], "containerDefinitions: %v", err)
+			}
+			for _, def := range defs {
+				if def.LogConfiguration.LogDriver == "awslogs" {
+					for _, n := range serviceNodes(svc, serviceIn[i]) {
+						sink(n, logGroup(def.LogConfiguration.Options["awslogs-group"]), "container logs")
+					}
+				}
+			}
+		}
+		if serviceIn[i].EnableExecuteCommand {
+			for _, c := range ecsIn {
+				for _, n := range serviceNodes(svc, serviceIn[i]) {
+					sink(n, logGroup(c.Configuration.ExecuteCommandConfiguration.LogConfiguration.CloudWatchLogGroupName), "exec sessions")
+				}
+			}
+		}
+	}
+	// Aurora exports each log type to the group AWS names for it,
+	// /aws/rds/cluster/<cluster>/<type>, from each of its instances.
+	_, clusterIn, err := decodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
+	if err != nil {
+		return err
+	}
+	for _, c := range clusterIn {
+		for _, export := range c.EnabledCloudwatchLogsExports {
+			for _, inst := range r.OfType("aws:rds/clusterInstance:ClusterInstance") {
+				sink(id(inst.Name), logGroup("/aws/rds/cluster/"+c.ClusterIdentifier+"/"+export), export+" log")
+			}
+		}
+	}
+	// Session Manager sessions on the instances stream to the group each
+	// Session document's inputs name.
+	_, docs, err := decodeAll[sessionDocumentInputs](r, "aws:ssm/document:Document")
+	if err != nil {
+		return err
+	}
+	for _, doc := range docs {
+		if doc.DocumentType != "Session" {
+			continue
+		}
+		var content struct {
+			Inputs struct {
+				CloudWatchLogGroupName string `json:"cloudWatchLogGroupName"`
+			} `json:"inputs"`
+		}
+		if json.Unmarshal([]byte(doc.Content), &content) != nil || content.Inputs.CloudWatchLogGroupName == "" {
+			continue
+		}
+		for _, in := range r.OfType("aws:ec2/instance:Instance") {
+			sink(id(in.Name), logGroup(content.Inputs.CloudWatchLogGroupName), "sessions")
+		}
+	}
+	// Alarms notify the topics their actions name.
+	alarms, alarmIn, err := decodeAll[alarmActionInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	if err != nil {
+		return err
+	}
+	if len(alarms) > 0 {
+		d.add(node{id: "alarms", label: plural(len(alarms), "CloudWatch alarm")})
+	}
+	for i := range alarms {
+		for _, a := range alarmIn[i].AlarmActions {
+			sink("alarms", r.byComputedArn(a), "alarm")
+		}
+	}
+	return nil
+}
+
+// eventSourceLabels name the AWS services whose events the stack routes,
+// and what the events are, for the diagram's edges.
+var eventSourceLabels = map[string][2]string{
+	"aws.guardduty":   {"GuardDuty", "findings"},
+	"aws.securityhub": {"Security Hub", "findings"},
+	"aws.backup":      {"AWS Backup", "failed jobs"},
+	"aws.cloudtrail":  {"CloudTrail", "API calls"},
+	"aws.config":      {"AWS Config", "API calls"},
+	"aws.ecs":         {"ECS", "API calls"},
+	"aws.iam":         {"IAM", "API calls"},
+	"aws.kms":         {"KMS", "API calls"},
+	"aws.s3":          {"S3", "API calls"},
+}
+
+// events draws each EventBridge rule's target: from the services its
+// pattern's source names, to the resource the target's ARN names.
+func (d *diagram) events() error {
+	r := d.r
+	rules, ruleIn, err := decodeAll[eventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
+	if err != nil {
+		return err
+	}
+	targets, targetIn, err := decodeAll[eventTargetInputs](r, "aws:cloudwatch/eventTarget:EventTarget")
+	if err != nil {
+		return err
+	}
+	var sources []string
+	anySource := 0 // rules whose pattern names no source
+	for i, t := range targets {
+		from := id(t.Name)
+		d.add(node{id: from, label: "EventBridge " + t.Name, shape: "stadium", fold: "eventbridge",
+			foldLabel: fmt.Sprintf("EventBridge: %s to the topic", plural(len(targets), "rule"))})
+		for j := range rules {
+			if ruleIn[j].Name != targetIn[i].Rule {
+				continue
+			}
+			var pattern struct {
+				Source     []string `json:"source"`
+				DetailType []string `json:"detail-type"`
+			}
+			if err := json.Unmarshal([]byte(ruleIn[j].EventPattern), &pattern); err != nil {
+				return invalid(rules[j], "eventPattern: %v", err)
+			}
+			// A pattern that names no source matches its detail types
+			// from any service (the root user's calls, console sign-ins).
+			sourcesOf := pattern.Source
+			if len(sourcesOf) == 0 {
+				sourcesOf = pattern.DetailType
+				anySource++
+			}
+			for _, source := range sourcesOf {
+				label, what := source, "events"
+				if known, ok := eventSourceLabels[source]; ok {
+					label, what = known[0], known[1]
+				}
+				if len(pattern.Source) > 0 && !slices.Contains(sources, label) {
+					sources = append(sources, label)
+				}
+				d.add(node{id: id("events", source), label: label, fold: "event_sources"})
+				d.edge(id("events", source), from, what, false)
+			}
+		}
+		if to := r.byComputedArn(targetIn[i].Arn); to != nil {
+			d.edge(from, id(to.Name), "", true)
+		}
+	}
+	for i, n := range d.nodes {
+		if n.fold == "event_sources" {
+			d.nodes[i].foldLabel = "events from " + strings.Join(sources, ", ")
+			if anySource > 0 {
+				d.nodes[i].foldLabel += fmt.Sprintf("; %s on any source", plural(anySource, "rule"))
+			}
+		}
+	}
+	return nil
+}
+
+// full renders every node and edge, in subgraphs.
+func (d *diagram) full() string {
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	d.render(&b, d.subgraphs, d.nodes, d.edges)
+	return b.String()
+}
+
+// overview folds the diagram: each node becomes the node its fold names
+// (dropped when that is "-"), subgraphs their fold (none when empty), and
+// each edge joins the folded nodes (never a node to itself); the arrows
+// between the same two nodes become one, their labels joined. A node no
+// arrow touches (a log group of a service that is off) is left to the full
+// diagram.
+func (d *diagram) overview() string {
+	fold := map[string]string{}
+	for _, n := range d.nodes {
+		fold[n.id] = n.fold
+	}
+	// Subgraph IDs fold too: a route from a subnet is a route from its tier.
+	for _, g := range d.subgraphs {
+		if g.fold != "" {
+			fold[g.id] = g.fold
+		}
+	}
+	var edges []edge
+	touched := map[string]bool{}
+	for _, e := range d.edges {
+		from, to := fold[e.from], fold[e.to]
+		if from == "" || to == "" || from == "-" || to == "-" || from == to {
+			continue
+		}
+		touched[from], touched[to] = true, true
+		i := slices.IndexFunc(edges, func(x edge) bool { return x.from == from && x.to == to && x.dotted == e.dotted })
+		switch {
+		case i < 0:
+			edges = append(edges, edge{from, to, e.label, e.dotted})
+		case e.label != "" && !slices.Contains(strings.Split(edges[i].label, ", "), e.label):
+			edges[i].label = strings.TrimPrefix(edges[i].label+", "+e.label, ", ")
+		}
+	}
+	var nodes []node
+	for _, n := range d.nodes {
+		if n.fold == "-" || !touched[n.fold] || slices.ContainsFunc(nodes, func(x node) bool { return x.id == n.fold }) {
+			continue
+		}
+		f := node{id: n.fold, label: n.label, shape: n.shape, parent: n.parent}
+		if n.foldLabel != "" {
+			f.label = n.foldLabel
+		}
+		nodes = append(nodes, f)
+	}
+	graphs := map[string]subgraph{}
+	for _, g := range d.subgraphs {
+		graphs[g.id] = g
+	}
+	// folded is the overview's subgraph that subgraph p's contents sit in:
+	// the fold of p or of its innermost ancestor that has one ("" for none).
+	folded := func(p string) string {
+		for p != "" && graphs[p].fold == "" {
+			p = graphs[p].parent
+		}
+		if p == "" {
+			return ""
+		}
+		return graphs[p].fold
+	}
+	// keep declares the overview's subgraph that p folds into, and its
+	// ancestors first, so that a tier's box is drawn inside the VPC's.
+	var subgraphs []subgraph
+	var keep func(p string)
+	keep = func(p string) {
+		for p != "" && graphs[p].fold == "" {
+			p = graphs[p].parent
+		}
+		if p == "" {
+			return
+		}
+		g := graphs[p]
+		if slices.ContainsFunc(subgraphs, func(x subgraph) bool { return x.id == g.fold }) {
+			return
+		}
+		keep(g.parent)
+		subgraphs = append(subgraphs, subgraph{id: g.fold, label: g.foldLabel, parent: folded(g.parent)})
+	}
+	for i, n := range nodes {
+		// A node sits in the innermost subgraph that folds into one.
+		nodes[i].parent = folded(n.parent)
+		keep(n.parent)
+	}
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	d.render(&b, subgraphs, nodes, edges)
+	return b.String()
+}
+
+// render writes subgraphs (nested by parent) with their nodes, then the
+// nodes outside any, then the edges.
+func (d *diagram) render(b *strings.Builder, subgraphs []subgraph, nodes []node, edges []edge) {
+	line := func(indent int, format string, args ...any) {
+		b.WriteString(strings.Repeat("  ", indent))
+		fmt.Fprintf(b, format, args...)
+		b.WriteString("\n")
+	}
+	writeNode := func(indent int, n node) {
+		open, closeShape := "[", "]"
+		switch n.shape {
+		case "db":
+			open, closeShape = "[(", ")]"
+		case "round":
+			open, closeShape = "((", "))"
+		case "stadium":
+			open, closeShape = "([", "])"
+		}
+		line(indent, "%s%s\"%s\"%s", n.id, open, strings.ReplaceAll(n.label, `"`, "'"), closeShape)
+	}
+	var writeGraph func(indent int, parent string)
+	writeGraph = func(indent int, parent string) {
+		for _, g := range subgraphs {
+			if g.parent != parent {
+				continue
+			}
+			line(indent, "subgraph %s[\"%s\"]", g.id, g.label)
+			for _, n := range nodes {
+				if n.parent == g.id {
+					writeNode(indent+1, n)
+				}
+			}
+			writeGraph(indent+1, g.id)
+			line(indent, "end")
+		}
+	}
+	// The internet first, then the VPC's boxes, then the rest in the order
+	// they were read.
+	for _, n := range nodes {
+		if n.parent == "" && n.id == "internet" {
+			writeNode(1, n)
+		}
+	}
+	writeGraph(1, "")
+	for _, n := range nodes {
+		if n.parent == "" && n.id != "internet" {
+			writeNode(1, n)
+		}
+	}
+	for _, e := range edges {
+		arrow := "-->"
+		if e.dotted {
+			arrow = "-.->"
+		}
+		if e.label == "" {
+			line(1, "%s %s %s", e.from, arrow, e.to)
+		} else {
+			line(1, "%s %s|\"%s\"| %s", e.from, arrow, strings.ReplaceAll(e.label, `"`, "'"), e.to)
+		}
+	}
 }
 
 // named is a resource's physical name: the name input, or the prefix AWS
@@ -484,31 +1100,4 @@ func named(res *Resource, key string) string {
 		return v + "*"
 	}
 	return res.Name
-}
-
-// eventSourceLabels name the AWS services whose events the stack routes,
-// and what the events are, for the diagram's edges.
-var eventSourceLabels = map[string][2]string{
-	"aws.guardduty":   {"GuardDuty", "findings"},
-	"aws.securityhub": {"Security Hub", "findings"},
-	"aws.backup":      {"AWS Backup", "failed jobs"},
-}
-
-// eventSources are the event sources of the EventBridge rule named rule,
-// read from its event pattern, so each target is drawn from the service
-// whose events it actually receives.
-func (r *Result) eventSources(rule string) []string {
-	for _, er := range r.OfType("aws:cloudwatch/eventRule:EventRule") {
-		if er.Str("name") != rule {
-			continue
-		}
-		var pattern struct {
-			Source []string `json:"source"`
-		}
-		if err := json.Unmarshal([]byte(er.Str("eventPattern")), &pattern); err != nil {
-			return nil
-		}
-		return pattern.Source
-	}
-	return nil
 }

@@ -36,6 +36,14 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 		return err
 	}
 
+	// The picture comes before the tables: every subnet, group, rule and
+	// sink, drawn from the same resources (the README shows its overview).
+	b.WriteString("\n## Architecture diagram\n\n```mermaid\n")
+	if err := WriteDiagram(b, r); err != nil {
+		return err
+	}
+	b.WriteString("```\n")
+
 	b.WriteString("\n## Resources by component\n\n")
 	var rows [][]string
 	for _, g := range r.componentGroups() {
@@ -61,11 +69,6 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 		b.WriteString("```\n")
 	}
 
-	b.WriteString("\n## Architecture diagram\n\n```mermaid\n")
-	if err := WriteDiagram(b, r); err != nil {
-		return err
-	}
-	b.WriteString("```\n")
 	return nil
 }
 

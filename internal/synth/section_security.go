@@ -231,14 +231,3 @@ func writeSecurity(r *Result, w io.Writer) error {
 	fmt.Fprintln(w, "\nSecrets managed here (the database master secret is RDS-managed; see Data):")
 	return table(w, []string{"SECRET", "KMS KEY", "RECOVERY WINDOW"}, rows)
 }
-
-// prefixListOwner names the gateway endpoint whose prefix list id is, as
-// "S3 gateway endpoint (<logical name>)"; "" when none is recorded.
-func (r *Result) prefixListOwner(id string) string {
-	for _, e := range r.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
-		if e.Computed["prefixListId"] == id {
-			return "S3 through " + e.Name
-		}
-	}
-	return ""
-}

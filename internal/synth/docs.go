@@ -62,7 +62,8 @@ func GenerateDocs(dir string) (map[string]string, error) {
 
 // Docs renders the generated documents from one synthesis per committed
 // stack (in stackfile.Stacks order) and the project's config files in dir:
-// path relative to dir (slash-separated) to content. A fact a document needs
+// path relative to dir (slash-separated) to content. README.md, when dir has
+// one, is among them: its production diagram is generated too. A fact a document needs
 // and the program lacks (an output without a description, a stack file
 // setting an undeclared key) is an error, not a blank.
 func Docs(dir string, stacks []*Result) (map[string]string, error) {
@@ -107,6 +108,13 @@ func Docs(dir string, stacks []*Result) (map[string]string, error) {
 			return nil, fmt.Errorf("%s/%s: %w", GeneratedDocs, d.name, err)
 		}
 		out[path.Join(GeneratedDocs, d.name)] = b.String()
+	}
+	readme, ok, err := readmeWithDiagram(dir, g)
+	if err != nil {
+		return nil, fmt.Errorf("README.md: %w", err)
+	}
+	if ok {
+		out["README.md"] = readme
 	}
 	return out, nil
 }

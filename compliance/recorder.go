@@ -84,6 +84,8 @@ type Recorder struct {
 	Name pulumi.StringOutput
 	// PackName is the conformance pack's name.
 	PackName pulumi.StringOutput
+	// Bucket is the bucket Config delivers to (ConfigBucketName).
+	Bucket *storage.Bucket
 }
 
 // ConfigBucketName is <prefix>-config-<account>: bucket names are global,
@@ -238,6 +240,7 @@ func NewRecorder(ctx *pulumi.Context, name string, args *RecorderArgs, opts ...p
 
 	r.Name = recorder.Name
 	r.PackName = pack.Name
+	r.Bucket = bucket
 	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"name": r.Name, "packName": r.PackName}); err != nil {
 		return nil, err
 	}

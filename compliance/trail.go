@@ -106,6 +106,8 @@ type Trail struct {
 	LogGroupName pulumi.StringOutput
 	// BucketName is the log files' bucket.
 	BucketName pulumi.StringOutput
+	// Bucket is that bucket, for what completes it (replication waits for it).
+	Bucket *storage.Bucket
 }
 
 // TrailLogGroupName is the trail's CloudWatch log group,
@@ -205,6 +207,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	t.Arn = trail.Arn
 	t.LogGroupName = group.Name
 	t.BucketName = bucket.Name
+	t.Bucket = bucket
 	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"arn": t.Arn, "logGroupName": t.LogGroupName}); err != nil {
 		return nil, err
 	}

@@ -68,23 +68,43 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "alb-access-logs",
-		Reason:   "The stack is single-region (its aws:region) by specification; S3 already stores every object across at least three AZs.",
-		EndsWhen: "A disaster-recovery region is chosen: replicate to a bucket there.",
+		Reason:   "Operational logs kept logRetentionDays, not audit evidence; the ALB's requests that touch data reach the services and the database, whose audit (CloudTrail, pgAudit) is the evidence. S3 already stores every object across at least three AZs.",
+		EndsWhen: "The ALB logs are declared audit evidence: replicate them with the audit buckets (compliance.NewAuditReplication).",
 	},
 	{
-		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "cloudtrail-bucket",
-		Reason:   "Single-region by specification; the trail's files are also protected by Object Lock and log-file validation.",
-		EndsWhen: "A disaster-recovery region or a log-archive account is chosen: replicate to it.",
+		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "cloudtrail-bucket", Stacks: []string{"staging", "recovery"}, While: "recovery.region is empty",
+		Reason:   "The stack has no recovery region (recovery.region empty): staging holds synthetic data only, and the recovery stack is the deployment that runs while its own recovery region, the lost primary, is down. The files are still under Object Lock and log-file validation.",
+		EndsWhen: "recovery.region is set for the stack (for the recovery stack, to the primary region once it is back): the trail's bucket then replicates there.",
 	},
 	{
-		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "config-bucket",
-		Reason:   "Single-region by specification; the bucket policy denies deleting any snapshot version, and AWS Config can redeliver them.",
-		EndsWhen: "A disaster-recovery region or a log-archive account is chosen: replicate to it.",
+		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "config-bucket", Stacks: []string{"recovery"}, While: "recovery.region is empty",
+		Reason:   "The recovery stack runs while its own recovery region, the lost primary, is down, so it has no recovery region to replicate to; the bucket policy denies deleting any snapshot version.",
+		EndsWhen: "The primary region is back: set recovery.region to it, and the bucket replicates there.",
 	},
 	{
 		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "s3-access-logs",
-		Reason:   "Single-region by specification; S3 already stores every object across at least three AZs.",
-		EndsWhen: "A disaster-recovery region or a log-archive account is chosen: replicate to it.",
+		Reason:   "Server access logs of the stack's buckets: what they record of the audit buckets is also a CloudTrail data event, which the trail's replica carries out of the region; a replica of this bucket could have neither SSE-KMS nor Object Lock, as the bucket itself cannot. S3 stores every object across at least three AZs.",
+		EndsWhen: "Access logs move to a destination that can be locked (a log-archive account), and are replicated with the audit buckets.",
+	},
+	{
+		Rule: "S3_BUCKET_DEFAULT_LOCK_ENABLED", Resource: "backup-audit-bucket",
+		Reason:   "AWS documents Object Lock for no AWS Backup Audit Manager delivery (a locked bucket needs each upload to carry an integrity checksum), and a failed delivery is silent; as for AWS Config's bucket, the bucket policy denies every principal s3:DeleteObject and s3:DeleteObjectVersion (compliance.ConfigSnapshotsDenyDeletion), and the replica in the recovery region is locked.",
+		EndsWhen: "AWS documents Backup Audit Manager delivery to a bucket with Object Lock: give the bucket ObjectLockDays like the trail's.",
+	},
+	{
+		Rule: "S3_BUCKET_LOGGING_ENABLED", Resource: "audit-replication-*-bucket",
+		Reason:   "The audit buckets' replicas are in the recovery region, and S3 delivers server access logs only to a bucket of the source bucket's own region; S3 replication is their only writer, and every read and delete of them is a data event of the stack's multi-region trail.",
+		EndsWhen: "The recovery region gets an access-log bucket of its own (the recovery stack's, once deployed), or the replicas move to a log-archive account that logs them.",
+	},
+	{
+		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "audit-replication-*-bucket",
+		Reason:   "These are the replicas: the copy of the audit evidence outside the stack's region, under Object Lock for the audit retention.",
+		EndsWhen: "Never: a replica's own replica would be a third region, which the contingency plan does not ask for.",
+	},
+	{
+		Rule: "S3_EVENT_NOTIFICATIONS_ENABLED", Resource: "audit-replication-*-bucket",
+		Reason:   "Nothing consumes object events of the replicas; S3 Replication Time Control's metrics and events report replication itself.",
+		EndsWhen: "A consumer of object events exists in the recovery region: configure notifications to it.",
 	},
 	{
 		Rule: "S3_DEFAULT_ENCRYPTION_KMS", Resource: "alb-access-logs",
@@ -100,6 +120,11 @@ var HIPAAExceptions = []Exception{
 		Rule: "S3_EVENT_NOTIFICATIONS_ENABLED", Resource: "alb-access-logs",
 		Reason:   "Nothing consumes object events; object-level activity is recorded by CloudTrail data events and server access logs.",
 		EndsWhen: "A consumer of object events exists (a log pipeline): configure notifications to it.",
+	},
+	{
+		Rule: "S3_EVENT_NOTIFICATIONS_ENABLED", Resource: "backup-audit-bucket",
+		Reason:   "Nothing consumes object events; every report is also listed by the report plan (aws backup describe-report-jobs).",
+		EndsWhen: "A consumer of object events exists: configure notifications to it.",
 	},
 	{
 		Rule: "S3_EVENT_NOTIFICATIONS_ENABLED", Resource: "cloudtrail-bucket",
@@ -136,8 +161,8 @@ var HIPAAExceptions = []Exception{
 	},
 	{
 		Rule: "S3_BUCKET_REPLICATION_ENABLED", Resource: "state-bucket", Stacks: []string{"bootstrap"},
-		Reason:   "Single-region by specification; the bucket is versioned, keeps overwritten checkpoints a year, and S3 stores every object across at least three AZs.",
-		EndsWhen: "A disaster-recovery region is chosen: replicate the state there.",
+		Reason:   "The bootstrap stack has no recovery region of its own; the bucket is versioned, keeps overwritten checkpoints a year, and S3 stores every object across at least three AZs. Losing the region loses the stacks' state, not what it describes: the region-loss runbook brings the recovery stack up on a new state backend, and production's state is not needed to do it.",
+		EndsWhen: "The bootstrap stack replicates its state bucket to the recovery region.",
 	},
 	{
 		Rule: "S3_EVENT_NOTIFICATIONS_ENABLED", Resource: "state-bucket", Stacks: []string{"bootstrap"},

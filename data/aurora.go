@@ -129,6 +129,10 @@ type AuroraArgs struct {
 	// recreated stack of the same name does not collide with the snapshot
 	// the first destroy left. Required.
 	Incarnation pulumi.StringInput
+	// RestoreFromSnapshot, when set, is the ARN of an Aurora cluster
+	// snapshot in the stack's region that the cluster is created from
+	// (stackconfig.Recovery.RestoreFromSnapshot).
+	RestoreFromSnapshot string
 }
 
 // validate reports every missing or invalid field at once: nothing here is
@@ -224,6 +228,10 @@ func FinalSnapshotIdentifier(clusterID, incarnation string) string {
 	return clusterID + "-final-" + incarnation
 }
 
+// ParameterGroupName is the cluster parameter group's name: the cluster's
+// identifier and the family.
+func ParameterGroupName(clusterID string) string { return clusterID + "-" + ParameterGroupFamily }
+
 // ClusterID is the Aurora cluster's identifier: the prefix alone.
 func ClusterID(scope naming.Scope) string { return scope.Name() }
 
@@ -278,7 +286,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		})
 	}
 	paramGroup, err := rds.NewClusterParameterGroup(ctx, name+"-params", &rds.ClusterParameterGroupArgs{
-		Name:        pulumi.String(clusterID + "-" + ParameterGroupFamily),
+		Name:        pulumi.String(ParameterGroupName(clusterID)),
 		Family:      pulumi.String(ParameterGroupFamily),
 		Description: pulumi.String("TLS enforced, pgAudit, statement logging"),
 		Parameters:  params,
@@ -308,7 +316,7 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 	finalSnapshot := args.Incarnation.ToStringOutput().ApplyT(func(id string) string {
 		return FinalSnapshotIdentifier(clusterID, id)
 	}).(pulumi.StringOutput)
-	cluster, err := rds.NewCluster(ctx, name+"-cluster", &rds.ClusterArgs{
+	clusterArgs := &rds.ClusterArgs{
 		ClusterIdentifier: pulumi.String(clusterID),
 		Engine:            pulumi.String(Engine),
 		EngineMode:        pulumi.String("provisioned"),
@@ -345,7 +353,22 @@ func NewAurora(ctx *pulumi.Context, name string, args *AuroraArgs, opts ...pulum
 		// so the configured version is the creation version, not a pin.
 		// The backup retention and window are creation values too: AWS
 		// Backup owns them afterwards (ClusterIgnoredInputs).
-	}, parent, pulumi.Protect(true), pulumi.DependsOn([]pulumi.Resource{logGroup}), pulumi.IgnoreChanges(ClusterIgnoredInputs))
+	}
+	if args.RestoreFromSnapshot != "" {
+		// The provider then calls RestoreDBClusterFromSnapshot with the
+		// database name, subnet and parameter groups, security groups, log
+		// exports and the Aurora key (the restored cluster is re-encrypted
+		// with it), and sets the master secret, Serverless v2 capacity,
+		// retention and windows with ModifyDBCluster right after; the master
+		// user is the snapshot's (terraform-provider-aws
+		// internal/service/rds/cluster.go, resourceClusterCreate).
+		// snapshot_identifier is ForceNew: named later, it would replace the
+		// protected cluster, which `pulumi up` refuses (removing it is
+		// suppressed, so it may stay set after the restore).
+		clusterArgs.SnapshotIdentifier = pulumi.String(args.RestoreFromSnapshot)
+	}
+	cluster, err := rds.NewCluster(ctx, name+"-cluster", clusterArgs,
+		parent, pulumi.Protect(true), pulumi.DependsOn([]pulumi.Resource{logGroup}), pulumi.IgnoreChanges(ClusterIgnoredInputs))
 	if err != nil {
 		return nil, fmt.Errorf("create Aurora cluster: %w", err)
 	}

@@ -71,6 +71,10 @@ type BackupArgs struct {
 	// the deploy role), so that `pulumi up` can change the policy; nobody is
 	// exempted from the denial of deleting recovery points. Required.
 	PolicyAdminArns []string
+	// CopyVaultArn, when set, is the recovery region's vault
+	// (RecoveryVault.Arn): the daily and monthly rules copy every recovery
+	// point there, each copy kept as long as its original (CopyActions).
+	CopyVaultArn pulumi.StringInput
 }
 
 // validate reports every missing or invalid field at once.
@@ -180,35 +184,14 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	}
 	parent := pulumi.Parent(b)
 
-	vault, err := backup.NewVault(ctx, name+"-vault", &backup.VaultArgs{
-		Name:         pulumi.String(BackupVaultName(args.Scope)),
-		KmsKeyArn:    args.KmsKeyArn,
-		ForceDestroy: pulumi.Bool(false),
-	}, parent, pulumi.Protect(true))
+	vault, err := newVault(ctx, name, vaultArgs{
+		name:             BackupVaultName(args.Scope),
+		kmsKeyArn:        args.KmsKeyArn,
+		minRetentionDays: args.ContinuousRetentionDays,
+		policyAdminArns:  args.PolicyAdminArns,
+	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create backup vault: %w", err)
-	}
-	// Governance mode: without ChangeableForDays the lock never becomes
-	// immutable (compliance mode), so a privileged principal can still
-	// remove it; until then no recovery point is deleted early.
-	//
-	// minRetentionDays follows aurora.backupRetentionDays, forces a new lock
-	// and has no update (terraform-provider-aws
-	// internal/service/backup/vault_lock_configuration.go); the delete
-	// removes the vault's lock by vault name. Replaced create-first, the new
-	// lock would be put and then removed by the old one's delete, so the
-	// replacement deletes first (replacement.Types: DeleteFirst).
-	if _, err := backup.NewVaultLockConfiguration(ctx, name+"-vault-lock", &backup.VaultLockConfigurationArgs{
-		BackupVaultName:  vault.Name,
-		MinRetentionDays: pulumi.Int(args.ContinuousRetentionDays),
-	}, parent, pulumi.DeleteBeforeReplace(true)); err != nil {
-		return nil, fmt.Errorf("lock backup vault: %w", err)
-	}
-	if _, err := backup.NewVaultPolicy(ctx, name+"-vault-policy", &backup.VaultPolicyArgs{
-		BackupVaultName: vault.Name,
-		Policy:          pulumi.String(VaultPolicy(args.PolicyAdminArns).JSON()),
-	}, parent); err != nil {
-		return nil, fmt.Errorf("set backup vault policy: %w", err)
+		return nil, err
 	}
 
 	role, err := access.NewRole(ctx, name, &access.RoleArgs{
@@ -233,7 +216,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	}
 
 	rule := func(ruleName, schedule string, days int, continuous bool) *backup.PlanRuleArgs {
-		return &backup.PlanRuleArgs{
+		r := &backup.PlanRuleArgs{
 			RuleName:               pulumi.String(ruleName),
 			TargetVaultName:        vault.Name,
 			Schedule:               pulumi.String(schedule),
@@ -242,6 +225,10 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 			EnableContinuousBackup: pulumi.Bool(continuous),
 			Lifecycle:              &backup.PlanRuleLifecycleArgs{DeleteAfter: pulumi.Int(days)},
 		}
+		if args.CopyVaultArn != nil && !continuous {
+			r.CopyActions = CopyActions(args.CopyVaultArn, days)
+		}
+		return r
 	}
 	plan, err := backup.NewPlan(ctx, name+"-plan", &backup.PlanArgs{
 		Name: pulumi.String(args.Scope.Prefix),

@@ -16,6 +16,7 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -35,7 +36,10 @@ const (
 // Provider is a stand-in for the AWS provider plugin, which cannot be had on
 // this machine. It speaks the provider gRPC protocol to the real engine, and
 // behaves as a provider whose cloud always succeeds:
-//   - CheckConfig requires aws:region;
+//   - CheckConfig requires aws:region; each provider instance the engine
+//     runs (the default provider, and an explicit one such as the recovery
+//     region's) is its own gRPC connection, whose Configure names its
+//     region: what it creates is answered in that region (regionOf);
 //   - Check returns the inputs as given (no defaults, no autonaming);
 //   - Diff compares old and new inputs; a change is an in-place update
 //     unless replacement.Types says the input forces a replacement
@@ -54,12 +58,19 @@ const (
 type Provider struct {
 	pulumirpc.UnimplementedResourceProviderServer
 
-	version  string
-	project  string // the project and stack whose resources get the offline
-	stack    string // synthesis's IDs; any other's are told apart (Create)
-	region   string
-	mu       sync.Mutex
-	answers  *synth.Recorder
+	version string
+	project string // the project and stack whose resources get the offline
+	stack   string // synthesis's IDs; any other's are told apart (Create)
+	region  string
+	mu      sync.Mutex
+	answers *synth.Recorder
+	// regional are the answers in other regions than the stack's, by
+	// region, and regions the region each connection was configured with,
+	// by the engine's address: the engine dials the stand-in once per
+	// provider instance (PULUMI_DEBUG_PROVIDERS), so a connection is a
+	// provider.
+	regional map[string]*synth.Recorder
+	regions  map[string]string
 	services map[string]string // ECS service name → task definition it runs, "in AWS"
 	calls    map[string]int    // gRPC method → number of calls, for assertions
 	held     map[string]string // identity AWS holds once → ID of the resource holding it (replace.go)
@@ -80,6 +91,8 @@ func NewProvider(project, stack, region, version string) *Provider {
 		stack:    stack,
 		region:   region,
 		answers:  synth.NewRecorder(project, stack, region),
+		regional: map[string]*synth.Recorder{},
+		regions:  map[string]string{},
 		services: map[string]string{},
 		calls:    map[string]int{},
 		held:     map[string]string{},
@@ -165,10 +178,64 @@ func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 	return diff(req)
 }
 
-// Configure accepts any configuration CheckConfig passed.
-func (p *Provider) Configure(context.Context, *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+// Configure accepts any configuration CheckConfig passed, and remembers the
+// region this connection's provider was configured with.
+func (p *Provider) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	p.count("Configure")
+	region := req.GetVariables()["aws:config:region"]
+	if args, err := unmarshal(req.GetArgs()); err == nil && args["region"].IsString() {
+		region = args["region"].StringValue()
+	}
+	if from, ok := peer.FromContext(ctx); ok && region != "" {
+		p.mu.Lock()
+		p.regions[from.Addr.String()] = region
+		p.mu.Unlock()
+	}
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+// regionOf is the region of the provider instance calling: the one its
+// connection was configured with, the stack's otherwise.
+func (p *Provider) regionOf(ctx context.Context) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if from, ok := peer.FromContext(ctx); ok {
+		if region := p.regions[from.Addr.String()]; region != "" {
+			return region
+		}
+	}
+	return p.region
+}
+
+// answersIn is the offline synthesis's recorder for a region: the stack's,
+// or one of that region, so that ARNs and endpoints name the region the
+// resource is created in, as the offline synthesis's do.
+func (p *Provider) answersIn(region string) *synth.Recorder {
+	if region == p.region {
+		return p.answers
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r, ok := p.regional[region]
+	if !ok {
+		r = synth.NewRecorder(p.project, p.stack, region)
+		p.regional[region] = r
+	}
+	return r
+}
+
+// Regions lists the regions the provider instances were configured with.
+func (p *Provider) Regions() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, r := range p.regions {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Check returns the inputs unchanged.
@@ -188,17 +255,23 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	return replaceDiff(req, resp)
 }
 
-// diff reports the top-level input keys that changed, each an update.
-func diff(req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+// diffInputs are a diff request's old inputs (or, for a resource imported
+// or read, its state) and its new inputs.
+func diffInputs(req *pulumirpc.DiffRequest) (before, after resource.PropertyMap, err error) {
 	olds := req.GetOldInputs()
 	if olds == nil {
 		olds = req.GetOlds()
 	}
-	before, err := unmarshal(olds)
-	if err != nil {
-		return nil, err
+	if before, err = unmarshal(olds); err != nil {
+		return nil, nil, err
 	}
-	after, err := unmarshal(req.GetNews())
+	after, err = unmarshal(req.GetNews())
+	return before, after, err
+}
+
+// diff reports the top-level input keys that changed, each an update.
+func diff(req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	before, after, err := diffInputs(req)
 	if err != nil {
 		return nil, err
 	}
@@ -220,8 +293,9 @@ func diff(req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME, Diffs: keys}, nil
 }
 
-// Create answers a stable ID and the inputs plus what AWS would compute.
-func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+// Create answers a stable ID and the inputs plus what AWS would compute in
+// the calling provider's region.
+func (p *Provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	p.count("Create")
 	inputs, err := unmarshal(req.GetProperties())
 	if err != nil {
@@ -231,7 +305,7 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if req.GetPreview() {
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
 	}
-	id, state, err := p.answers.NewResource(pulumi.MockResourceArgs{
+	id, state, err := p.answersIn(p.regionOf(ctx)).NewResource(pulumi.MockResourceArgs{
 		TypeToken: string(urn.Type()),
 		Name:      urn.Name(),
 		Inputs:    inputs,
@@ -324,7 +398,7 @@ func (p *Provider) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, erro
 // Invoke answers the program's data-source lookups with synth.Recorder.Call,
 // the offline synthesis's answers, so the two cannot disagree. An invoke
 // Recorder.Call does not know fails the run, naming where to add it.
-func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+func (p *Provider) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
 	p.count("Invoke " + req.GetTok())
 	args, err := unmarshal(req.GetArgs())
 	if err != nil {
@@ -351,7 +425,7 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 			return &pulumirpc.InvokeResponse{Return: out}, nil
 		}
 	}
-	ret, err := p.answers.Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args})
+	ret, err := p.answersIn(p.regionOf(ctx)).Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args})
 	if err != nil {
 		return nil, status.Errorf(codes.Unimplemented,
 			"stand-in AWS provider (e2e/provider.go): %v; the stand-in answers with the same function", err)

@@ -40,15 +40,7 @@ func replaceDiff(req *pulumirpc.DiffRequest, resp *pulumirpc.DiffResponse) (*pul
 		return nil, status.Errorf(codes.Unimplemented,
 			"stand-in AWS provider: %s has no row in replacement.Types, so the stand-in cannot say what replaces it", req.GetUrn())
 	}
-	olds := req.GetOldInputs()
-	if olds == nil {
-		olds = req.GetOlds()
-	}
-	before, err := unmarshal(olds)
-	if err != nil {
-		return nil, err
-	}
-	after, err := unmarshal(req.GetNews())
+	before, after, err := diffInputs(req)
 	if err != nil {
 		return nil, err
 	}

@@ -22,25 +22,44 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/platform"
 	"github.com/omnirapeutic/infrastructure/replacement"
 )
 
-// everythingOn switches on every optional part of the program, so that the
-// stack creates every type the replacement table has a row for: every
-// service with autoscaling and a path route, a certificate (HTTPS listener
-// and rules), and both kinds of alarm subscription.
-var everythingOn = map[string]string{
-	"omnirapeutic:edge": `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666",
-		"defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`,
-	"omnirapeutic:services": `{
-		"nginx": {"image":"public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine","cpu":256,"memory":512,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/","targetGroup":"web","enabled":false,"user":"101"},
-		"api": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/health","targetGroup":"api","enabled":true,"user":"1000","database":true,"autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
-		"web": {"imageTag":"v2.0.0","cpu":512,"memory":1024,"desiredCount":2,"containerPort":8080,"healthCheckPath":"/","targetGroup":"web","enabled":true,"user":"1000","autoscaling":{"minCount":2,"maxCount":6,"cpuTargetPercent":60}},
-		"worker": {"imageTag":"v1.4.2","cpu":512,"memory":1024,"desiredCount":1,"containerPort":0,"enabled":true,"user":"1000","database":true}}`,
-	"omnirapeutic:alarmEmails":         `["oncall@omnirapeutic.example"]`,
-	"omnirapeutic:alarmHttpsEndpoints": `["https://events.pagerduty.example/integration/abc/enqueue"]`,
+// everythingOn switches on every optional part of the program in the
+// project directory's production stack file, so that the stack creates
+// every type the replacement table has a row for: every declared service on
+// (as the stack file declares it; one from its ECR repository gets a pushed
+// tag), a certificate (HTTPS listener and rules), and both kinds of alarm
+// subscription.
+func everythingOn(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	sf, err := stackfile.Load(dir, "production")
+	require.NoError(t, err)
+	var services map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(sf.Values["omnirapeutic:services"]), &services))
+	for name, svc := range services {
+		svc["enabled"] = true
+		if img, _ := svc["image"].(string); img == "" {
+			svc["imageTag"] = "v1.4.2-" + name
+		}
+	}
+	var edge map[string]any
+	require.NoError(t, json.Unmarshal([]byte(sf.Values["omnirapeutic:edge"]), &edge))
+	edge["certificateArn"] = "arn:aws:acm:" + sf.Values["aws:region"] + ":" + synth.AccountID + ":certificate/0e3c1f5a-1111-2222-3333-444455556666"
+	encode := func(v any) string {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return string(b)
+	}
+	return map[string]string{
+		"omnirapeutic:services":            encode(services),
+		"omnirapeutic:edge":                encode(edge),
+		"omnirapeutic:alarmEmails":         `["oncall@omnirapeutic.example"]`,
+		"omnirapeutic:alarmHttpsEndpoints": `["https://events.pagerduty.example/integration/abc/enqueue"]`,
+	}
 }
 
 // bootstrapOnly are the rows only the bootstrap program creates; this
@@ -117,7 +136,7 @@ func TestReplacementsFollowTheTable(t *testing.T) {
 		return platform.Run(pctx)
 	}
 	h := Start(t, Options{Program: program})
-	switchOn(t, filepath.Join(h.Dir, "Pulumi.production.yaml"), everythingOn)
+	switchOn(t, filepath.Join(h.Dir, "Pulumi.production.yaml"), everythingOn(t, h.Dir))
 	offline, err := synth.Run(synth.Options{Dir: h.Dir})
 	require.NoError(t, err, "offline synthesis with everything switched on")
 

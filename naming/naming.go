@@ -193,6 +193,14 @@ func (s Scope) InAccount(account string) Scope {
 	return s
 }
 
+// In is the same stack in another region of its partition: the same
+// prefix and account, the region given, and that region's partition. The
+// recovery region's resources are named and scoped with it, so that they
+// carry the stack's prefix and their ARNs name the region they are in.
+func (s Scope) In(region string) Scope {
+	return NewScope(s.Prefix, s.Account, region)
+}
+
 // AccountRoot is the principal ARN standing for the whole account
 // (arn:PARTITION:iam::ACCOUNT:root): policies naming it let the account's
 // own IAM policies decide.

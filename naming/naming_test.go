@@ -53,6 +53,9 @@ func TestScopeARN(t *testing.T) {
 		{"format of a global service", gov.ARNFormat("s3", "%s/"), "arn:aws-us-gov:s3:::%s/"},
 		{"service principal", prod.ServicePrincipal("logs"), "logs.us-east-1.amazonaws.com"},
 		{"service principal in China", china.ServicePrincipal("logs"), "logs.cn-north-1.amazonaws.com.cn"},
+		{"another region", prod.In("us-west-2").ARN("backup", "backup-vault:v"), "arn:aws:backup:us-west-2:123456789012:backup-vault:v"},
+		{"another region keeps the prefix", prod.In("us-west-2").Name("recovery"), "omnirapeutic-production-recovery"},
+		{"another region's partition", gov.In("us-gov-east-1").ServicePrincipal("s3"), "s3.us-gov-east-1.amazonaws.com"},
 		{"explicit fields", ARN{Partition: "aws", Service: "securityhub", Region: "us-east-1", Resource: "standards/x"}.String(), "arn:aws:securityhub:us-east-1::standards/x"},
 	} {
 		if c.got != c.want {

@@ -37,6 +37,13 @@ const (
 // the workflows to both.
 const DeployJobMinutes = 120
 
+// StandbyStacks are committed stack files the workflows never preview,
+// deploy or check for drift: the recovery stack exists only once the
+// region-loss runbook deploys it (docs/runbooks.md, "Lose the region"), and
+// a preview of a stack that does not exist fails. go test synthesizes them,
+// and the end-to-end test deploys them, like every other stack file.
+var StandbyStacks = []string{"recovery"}
+
 // DeploySessionSeconds is the deploy role's MaxSessionDuration: its
 // credentials outlast the longest deploy job, so a long first `pulumi up`
 // never loses them during apply. The AWS credentials action asks for an

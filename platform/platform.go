@@ -78,6 +78,18 @@ type Stack struct {
 	SecurityHub *compliance.SecurityHub
 	// AccountBaseline is the account-wide settings the stack owns.
 	AccountBaseline *compliance.AccountBaseline
+	// RecoveryProvider creates what the recovery region holds; nil without
+	// a recovery region (recovery.region), as are the four below.
+	RecoveryProvider *aws.Provider
+	// RecoveryVault holds the backup plan's copies in the recovery region.
+	RecoveryVault *data.RecoveryVault
+	// AuditReplication is the audit buckets' replicas in the recovery region.
+	AuditReplication *compliance.AuditReplication
+	// BackupAudit is AWS Backup Audit Manager's framework and reports; nil
+	// also unless the stack owns the account singletons (AWS Config).
+	BackupAudit *compliance.BackupAudit
+	// RestoreTesting is the weekly restore test of Aurora.
+	RestoreTesting *data.RestoreTesting
 	// Outputs are the exported stack outputs, by name.
 	Outputs pulumi.Map
 	// Warnings are what the operator should know before `pulumi up`; each
@@ -199,15 +211,16 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	}
 
 	if s.Aurora, err = data.NewAurora(ctx, "aurora", &data.AuroraArgs{
-		Scope:            scope,
-		Settings:         cfg.Aurora,
-		SubnetIDs:        s.Network.SubnetIDs[stackconfig.Data],
-		SecurityGroupID:  s.SecurityGroups.IDs[security.AuroraGroup].ToStringOutput(),
-		StorageKeyArn:    s.Keys.Arns[security.AuroraKey],
-		SecretKeyArn:     s.Keys.Arns[security.SecretsKey],
-		LogKeyArn:        s.Keys.Arns[security.AuditLogsKey],
-		LogRetentionDays: cfg.Logs.AuditRetentionDays,
-		Incarnation:      s.Network.VpcID.ToStringOutput(),
+		Scope:               scope,
+		Settings:            cfg.Aurora,
+		SubnetIDs:           s.Network.SubnetIDs[stackconfig.Data],
+		SecurityGroupID:     s.SecurityGroups.IDs[security.AuroraGroup].ToStringOutput(),
+		StorageKeyArn:       s.Keys.Arns[security.AuroraKey],
+		SecretKeyArn:        s.Keys.Arns[security.SecretsKey],
+		LogKeyArn:           s.Keys.Arns[security.AuditLogsKey],
+		LogRetentionDays:    cfg.Logs.AuditRetentionDays,
+		Incarnation:         s.Network.VpcID.ToStringOutput(),
+		RestoreFromSnapshot: cfg.Recovery.RestoreFromSnapshot,
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
 	}
@@ -342,6 +355,9 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 	if err := s.accountSingletons(ctx, scope); err != nil {
 		return nil, err
 	}
+	if err := s.recoveryRegion(ctx, scope); err != nil {
+		return nil, err
+	}
 
 	if s.Backup, err = data.NewBackup(ctx, "backup", &data.BackupArgs{
 		Scope:                   scope,
@@ -353,8 +369,12 @@ func Deploy(ctx *pulumi.Context) (*Stack, error) {
 		TopicArn:                s.AlarmTopic.Arn,
 		Bastion:                 s.Bastion,
 		PolicyAdminArns:         data.VaultPolicyAdmins(scope),
+		CopyVaultArn:            s.copyVaultArn(),
 	}); err != nil {
 		return nil, fmt.Errorf("data tier: %w", err)
+	}
+	if err := s.restoreTesting(ctx, scope); err != nil {
+		return nil, err
 	}
 
 	var serviceNames []string
@@ -441,6 +461,7 @@ func (s *Stack) export() {
 	o["backupVaultName"] = s.Backup.VaultName
 	o["backupPlanId"] = s.Backup.PlanID
 	o["backupRestoreRoleArn"] = s.Backup.RestoreRoleArn
+	s.exportRecovery()
 }
 
 // custodians are who administers the stack's KMS keys: the deploy

@@ -46,6 +46,19 @@ const (
 // Purposes lists the keys in the order they are created and reported.
 var Purposes = []Purpose{AuroraKey, S3Key, SecretsKey, LogsKey, AuditLogsKey, BackupKey}
 
+// The recovery region's keys (not among Purposes: a stack has them only
+// with a recovery region, and they are created there, NewKey with the
+// recovery region's scope).
+const (
+	// ReplicasKey encrypts the audit buckets' replicas (S3 replication's
+	// ReplicaKmsKeyID: a key of the destination's region).
+	ReplicasKey Purpose = "audit-replicas"
+	// CopiesKey encrypts the recovery vault: AWS Backup re-encrypts a
+	// cross-region copy with the destination vault's key, and RDS restores
+	// a cluster from such a copy through it.
+	CopiesKey Purpose = "backup-copies"
+)
+
 // KeyDeletionWindowDays is the waiting period before a scheduled key deletion
 // takes effect: the maximum AWS allows, to leave time to notice a mistake.
 const KeyDeletionWindowDays = 30
@@ -143,24 +156,9 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 	}
 	outputs := pulumi.Map{}
 	for _, p := range Purposes {
-		doc := KeyPolicy(p, *args)
-		key, err := kms.NewKey(ctx, fmt.Sprintf("%s-%s", name, p), &kms.KeyArgs{
-			Description:           pulumi.String(keyDescriptions[p]),
-			KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
-			CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
-			EnableKeyRotation:     pulumi.Bool(true),
-			DeletionWindowInDays:  pulumi.Int(KeyDeletionWindowDays),
-			Policy:                pulumi.String(doc.JSON()),
-			Tags:                  pulumi.StringMap{"Name": pulumi.String(args.Scope.Name(string(p)))},
-		}, pulumi.Parent(k), pulumi.Protect(true))
+		key, err := NewKey(ctx, fmt.Sprintf("%s-%s", name, p), p, *args, pulumi.Parent(k))
 		if err != nil {
-			return nil, fmt.Errorf("create %s key: %w", p, err)
-		}
-		if _, err := kms.NewAlias(ctx, fmt.Sprintf("%s-%s-alias", name, p), &kms.AliasArgs{
-			Name:        pulumi.String(Alias(args.Scope, p)),
-			TargetKeyId: key.KeyId,
-		}, pulumi.Parent(k)); err != nil {
-			return nil, fmt.Errorf("create %s key alias: %w", p, err)
+			return nil, err
 		}
 		k.Arns[p] = key.Arn
 		k.IDs[p] = key.KeyId
@@ -170,6 +168,33 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 		return nil, err
 	}
 	return k, nil
+}
+
+// NewKey creates one purpose's rotating, protected key with its explicit
+// policy (KeyPolicy, custodians included) and its alias, named name and
+// name-alias. The scope's region is where the services that use it are
+// (their principals and kms:ViaService): pass the recovery region's scope,
+// and its provider in opts, for a key there.
+func NewKey(ctx *pulumi.Context, name string, p Purpose, args KeysArgs, opts ...pulumi.ResourceOption) (*kms.Key, error) {
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:           pulumi.String(keyDescriptions[p]),
+		KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
+		CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
+		EnableKeyRotation:     pulumi.Bool(true),
+		DeletionWindowInDays:  pulumi.Int(KeyDeletionWindowDays),
+		Policy:                pulumi.String(KeyPolicy(p, args).JSON()),
+		Tags:                  pulumi.StringMap{"Name": pulumi.String(args.Scope.Name(string(p)))},
+	}, slices.Concat(opts, []pulumi.ResourceOption{pulumi.Protect(true)})...)
+	if err != nil {
+		return nil, fmt.Errorf("create %s key: %w", p, err)
+	}
+	if _, err := kms.NewAlias(ctx, name+"-alias", &kms.AliasArgs{
+		Name:        pulumi.String(Alias(args.Scope, p)),
+		TargetKeyId: key.KeyId,
+	}, opts...); err != nil {
+		return nil, fmt.Errorf("create %s key alias: %w", p, err)
+	}
+	return key, nil
 }
 
 // KeyArnOutput is the name of the output holding a purpose's key ARN:
@@ -194,6 +219,8 @@ var keyDescriptions = map[Purpose]string{
 	LogsKey:      "Operational CloudWatch Logs log groups and the alarm SNS topic",
 	AuditLogsKey: "Audit log groups (CloudTrail, database audit, bastion sessions) and Session Manager sessions",
 	BackupKey:    "AWS Backup vault recovery points",
+	ReplicasKey:  "S3 replicas of the audit buckets in the recovery region",
+	CopiesKey:    "AWS Backup copies in the recovery region's vault, and clusters restored from them",
 }
 
 // keyUseActions are what a service needs to encrypt and decrypt data on a
@@ -208,6 +235,17 @@ var viaServices = map[Purpose][]string{
 	SecretsKey: {"secretsmanager", "ecr"},
 	LogsKey:    {"sns"},
 	BackupKey:  {"backup"},
+	// S3 replication encrypts each replica with the destination key, and
+	// with an S3 Bucket Key calls kms:Decrypt on it first (S3 User Guide,
+	// "Replicating encrypted objects": "Amazon S3 Bucket Keys and
+	// replication").
+	ReplicasKey: {"s3"},
+	// AWS Backup re-encrypts a cross-region copy with the destination
+	// vault's key (AWS Backup Developer Guide, "Creating backup copies
+	// across AWS Regions"); for Aurora the copy is an RDS cluster snapshot
+	// that RDS encrypts (CopyDBClusterSnapshot's KmsKeyId, "a valid AWS KMS
+	// key in the destination Region") and restores from, so RDS uses it too.
+	CopiesKey: {"backup", "rds"},
 }
 
 // AdministerActions are what a key's administrators may do: what AWS's

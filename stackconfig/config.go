@@ -83,6 +83,13 @@ type Config struct {
 	Backup Backup
 	// AccountBaseline chooses the account-wide settings the stack owns (omnirapeutic:accountBaseline).
 	AccountBaseline AccountBaseline
+	// Recovery is the stack's disaster recovery: its recovery region and
+	// the snapshot its database was restored from (omnirapeutic:recovery).
+	Recovery Recovery
+	// DefaultTags are aws:defaultTags, the tags the stack's AWS provider
+	// adds to every resource. An explicit provider (the recovery region's)
+	// does not read aws:* stack config, so the program hands them over.
+	DefaultTags map[string]string
 	// KeyAdministrators are the IAM roles, besides the deploy pipeline's
 	// (DeployRoleName), that administer the stack's KMS keys: the
 	// administrators who run `pulumi up` from a laptop (omnirapeutic:keyAdministrators).
@@ -394,6 +401,12 @@ func Decode(project, stack string, lookup Lookup) (*Config, error) {
 	d.boolean("albDeletionProtection", &c.AlbDeletionProtection)
 	d.json("backup", &c.Backup)
 	d.json("accountBaseline", &c.AccountBaseline)
+	d.json("recovery", &c.Recovery)
+	if raw, ok := lookup("aws:defaultTags"); ok && raw != "" {
+		var tags defaultTags
+		d.errs = append(d.errs, decodeStrict("aws:defaultTags", raw, &tags)...)
+		c.DefaultTags = tags.Tags
+	}
 	d.json("keyAdministrators", &c.KeyAdministrators)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err

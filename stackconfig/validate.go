@@ -50,6 +50,7 @@ func (c *Config) Validate() error {
 	add(validateHTTPSEndpoints(c.AlarmHttpsEndpoints))
 	add(c.validateOwnership())
 	add(validateBackup(c.Backup, c.Aurora.BackupRetentionDays))
+	add(validateRecovery(c.Recovery, c.Region))
 	add(validateRoleNames("keyAdministrators", c.KeyAdministrators, true))
 	return errors.Join(errs...)
 }

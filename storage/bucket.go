@@ -53,7 +53,9 @@ type BucketArgs struct {
 	// AccessLogBucket receives the bucket's S3 server access logs under the
 	// prefix "<Name>/"; logging waits for it (and its policy). Nil only for
 	// the access-log bucket itself, which cannot log to itself without
-	// logging its own deliveries.
+	// logging its own deliveries, and for a replica in another region
+	// (NewReplica), since the log destination must be in the bucket's own
+	// region.
 	AccessLogBucket *Bucket
 	// ObjectLockDays, when positive, turns on S3 Object Lock with a default
 	// retention of that many days in governance mode: object versions
@@ -62,6 +64,10 @@ type BucketArgs struct {
 	// existing versioned bucket, so adding it replaces nothing. A bucket
 	// with Object Lock cannot receive server access logs.
 	ObjectLockDays int
+	// GrantsAfter are resources the bucket policy waits for: a principal
+	// its Grants name that another resource creates (IAM refuses a policy
+	// naming a role that does not exist yet).
+	GrantsAfter []pulumi.Resource
 }
 
 // validate reports every missing or invalid field at once.
@@ -101,6 +107,9 @@ type Bucket struct {
 	Name pulumi.StringOutput
 	// Arn is the bucket's ARN.
 	Arn pulumi.StringOutput
+	// ID is the bucket's ID (its name, in AWS), which the resources that
+	// configure it name it by.
+	ID pulumi.StringOutput
 	// Ready are the bucket and every resource that completes it (policy,
 	// encryption, versioning, Object Lock...). A service that delivers to
 	// the bucket depends on these: depending on the component alone waits
@@ -259,12 +268,13 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if err := ready(s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: id,
 		Policy: pulumi.String(BucketPolicy(args.Scope.ARN("s3", args.Name), args.Grants).JSON()),
-	}, parent)); err != nil {
+	}, parent, pulumi.DependsOn(args.GrantsAfter))); err != nil {
 		return nil, fmt.Errorf("set policy of %s: %w", args.Name, err)
 	}
 
 	b.Name = bucket.Bucket
 	b.Arn = bucket.Arn
+	b.ID = id
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"name": b.Name, "arn": b.Arn}); err != nil {
 		return nil, err
 	}

@@ -39,6 +39,50 @@ func predictAccount(t *testing.T, prod *synth.Result) *conformance.AccountReport
 	return rep
 }
 
+// predictRegions predicts the pack in every region the committed stacks
+// create something in, production as given: AWS Config is regional, so
+// production's recovery-region resources are judged by the pack the stack
+// owning that region deploys (the recovery stack's).
+func predictRegions(t *testing.T, prod *synth.Result) []synth.RegionReport {
+	t.Helper()
+	stacks := []*synth.Result{prod}
+	for name := range synthesized {
+		if name != "production" {
+			stacks = append(stacks, synthesize(t, name))
+		}
+	}
+	reps, err := synth.PredictRegions(stacks, bootstrapStack(t))
+	require.NoError(t, err)
+	return reps
+}
+
+// unusedEverywhere are the exceptions no region's prediction uses.
+func unusedEverywhere(reps []synth.RegionReport) []conformance.Exception {
+	count := map[string]int{}
+	var first []conformance.Exception
+	judged := 0
+	for _, r := range reps {
+		if r.Report == nil {
+			continue
+		}
+		judged++
+		for _, x := range r.Report.UnusedExceptions {
+			k := x.Rule + " " + x.Resource
+			if count[k] == 0 && judged == 1 {
+				first = append(first, x)
+			}
+			count[k]++
+		}
+	}
+	var out []conformance.Exception
+	for _, x := range first {
+		if count[x.Rule+" "+x.Resource] == judged {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // unexcepted lists the account's NON_COMPLIANT resource verdicts no
 // exception accepts, as "rule source/resource: reason".
 func unexcepted(rep *conformance.AccountReport) []string {
@@ -59,14 +103,29 @@ func unexcepted(rep *conformance.AccountReport) []string {
 // may hold a NON_COMPLIANT verdict without an exception, in the committed
 // configuration and with every service on (autoscaling's alarms, a
 // certificate); and every exception is still needed by the account.
+//
+// Every region a committed stack creates something in is judged by the
+// pack of the stack that owns it there: production's recovery region by the
+// recovery stack's.
 func TestNoUnexceptedFailureAnywhereInTheAccount(t *testing.T) {
 	rep := predictAccount(t, production(t))
 	assert.Empty(t, unexcepted(rep), "fix each, or accept it in conformance.HIPAAExceptions (scoped to its source) with what ends it")
-	assert.Empty(t, rep.UnusedExceptions, "exceptions nothing in the account needs: remove them")
 	assert.Len(t, rep.Verdicts, len(conformance.HIPAARules))
 	assert.Contains(t, rep.Sources, synth.BootstrapSource, "the bootstrap stack shares the account")
 
+	reps := predictRegions(t, production(t))
+	require.Greater(t, len(reps), 1, "production's recovery region is another region")
+	for _, r := range reps {
+		require.NotNilf(t, r.Report, "no committed stack owns the account singletons in %s, where %v create resources: nothing judges them", r.Region, r.Sources)
+		assert.Emptyf(t, unexcepted(r.Report), "in %s", r.Region)
+	}
+	assert.Equal(t, []string{"production", "recovery"}, reps[1].Sources, "the recovery region holds production's copies and replicas, and the recovery stack")
+	assert.Empty(t, unusedEverywhere(reps), "exceptions nothing in the account needs: remove them")
+
 	assert.Empty(t, unexcepted(predictAccount(t, allServicesOn(t))))
+	for _, r := range predictRegions(t, allServicesOn(t)) {
+		assert.Emptyf(t, unexcepted(r.Report), "in %s", r.Region)
+	}
 }
 
 // TestAWSCreatedAlarmsAreJudged: each target-tracking policy brings two
@@ -128,15 +187,19 @@ func TestEveryStacksInternetGatewayIsAuthorized(t *testing.T) {
 			assert.Truef(t, ok, "%s's VPC is tagged %q, which the owner's lookup (%s) does not find", stack, v.Tag("Name"), network.ProjectVpcNamePattern(r.Config.Project))
 		}
 	}
-	for _, v := range predictAccount(t, production(t)).Verdicts {
-		if v.Identifier != "INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY" {
-			continue
-		}
-		assert.Len(t, v.Rows, len(synthesized), "one gateway per stack")
-		for _, r := range v.Rows {
-			assert.Equal(t, conformance.Compliant, r.Status, "%s/%s: %s", r.Source, r.Resource, r.Reason)
+	gateways := 0
+	for _, rep := range predictRegions(t, production(t)) {
+		for _, v := range rep.Report.Verdicts {
+			if v.Identifier != "INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY" {
+				continue
+			}
+			gateways += len(v.Rows)
+			for _, r := range v.Rows {
+				assert.Equal(t, conformance.Compliant, r.Status, "%s %s/%s: %s", rep.Region, r.Source, r.Resource, r.Reason)
+			}
 		}
 	}
+	assert.Equal(t, len(synthesized), gateways, "one gateway per stack, each judged in its region")
 	pack := find(t, production(t), "aws:cfg/conformancePack:ConformancePack", "config-hipaa")
 	assert.Contains(t, pack.Inputs["inputParameters"], map[string]any{"parameterName": "AuthorizedVpcIds", "parameterValue": find(t, production(t), "aws:ec2/vpc:Vpc", "network-vpc").ID})
 }

@@ -41,6 +41,16 @@ func arnForm(scope naming.Scope, res *synth.Resource) (string, bool) {
 		return regional("backup", "backup-plan:"+id), true
 	case "aws:backup/vault:Vault":
 		return regional("backup", "backup-vault:"+q(name)), true
+	// AWS Backup appends an ID it generates to these names.
+	case "aws:backup/framework:Framework":
+		return regional("backup", "framework:"+q(name)+"-"+generated), true
+	case "aws:backup/reportPlan:ReportPlan":
+		return regional("backup", "report-plan:"+q(name)+"-"+generated), true
+	case "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+		return regional("backup", "restore-testing-plan:"+q(name)+"-"+generated), true
+	case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+		// A service-linked role's path is /aws-service-role/<service>/.
+		return q(scope.ARN("iam", "role/aws-service-role/"+res.Str("awsServiceName")+"/")) + "AWSServiceRoleFor[A-Za-z]+", true
 	case "aws:cfg/conformancePack:ConformancePack":
 		return regional("config", "conformance-pack/"+q(name)+"/conformance-pack-"+generated), true
 	case "aws:cloudtrail/trail:Trail":
@@ -134,6 +144,7 @@ func arnForm(scope naming.Scope, res *synth.Resource) (string, bool) {
 // another resource): nothing in the program can read a mock ARN of theirs.
 var noARNOutput = []string{
 	"aws:backup/selection:Selection", "aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:backup/vaultPolicy:VaultPolicy",
+	"aws:backup/restoreTestingSelection:RestoreTestingSelection", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 	"aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorder:Recorder", "aws:cfg/recorderStatus:RecorderStatus",
 	"aws:cloudwatch/eventTarget:EventTarget", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
 	"aws:ebs/encryptionByDefault:EncryptionByDefault",
@@ -161,7 +172,12 @@ func assertMockARNs(t *testing.T, scope naming.Scope, r *synth.Result) {
 		if res.Component || !strings.HasPrefix(res.Type, "aws:") || slices.Contains(noARNOutput, res.Type) {
 			continue
 		}
-		pattern, ok := arnForm(scope, res)
+		// A resource of the recovery region has that region's ARN.
+		where := scope
+		if res.Region != "" {
+			where = scope.In(res.Region)
+		}
+		pattern, ok := arnForm(where, res)
 		if !assert.Truef(t, ok, "%s %s: add the ARN AWS documents for %s to arnForm (and synth's arnOf), or list the type in noARNOutput", res.Type, res.Name, res.Type) {
 			continue
 		}

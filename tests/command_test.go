@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
@@ -25,6 +26,8 @@ func TestSynthRefusesWhatItCannotHonour(t *testing.T) {
 		require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
 		return path
 	}
+	stacks, err := stackfile.Stacks("..")
+	require.NoError(t, err)
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -32,7 +35,7 @@ func TestSynthRefusesWhatItCannotHonour(t *testing.T) {
 		{[]string{"bogus"}, `unknown subcommand or argument "bogus": the subcommands are diff and imports`},
 		{[]string{"--json", "extra"}, `unknown subcommand or argument "extra"`},
 		{[]string{"--json", "diff"}, "the subcommand diff comes first"},
-		{[]string{"--stack", "prod"}, `stack "prod" has no stack file Pulumi.prod.yaml in ..; the stacks there are: production, staging`},
+		{[]string{"--stack", "prod"}, `stack "prod" has no stack file Pulumi.prod.yaml in ..; the stacks there are: ` + strings.Join(stacks, ", ")},
 		{[]string{"--cost", "--diagram"}, "--cost and --diagram are separate outputs: run synth once for each"},
 		{[]string{"--json", "--cost"}, "--json and --cost are separate outputs"},
 		{[]string{"--diagram", "--docs"}, "--diagram and --docs are separate outputs"},

@@ -60,6 +60,11 @@ func ruleAuroraCluster(t *testing.T, s *stack) {
 	assert.Equal(t, true, c.Inputs["copyTagsToSnapshot"])
 	assert.Equal(t, true, c.Inputs["iamDatabaseAuthenticationEnabled"])
 	assert.Equal(t, []any{"postgresql"}, c.Inputs["enabledCloudwatchLogsExports"])
+	if snapshot := s.cfg.Recovery.RestoreFromSnapshot; snapshot != "" {
+		assert.Equal(t, snapshot, c.Str("snapshotIdentifier"), "created from the snapshot recovery.restoreFromSnapshot names")
+	} else {
+		assert.NotContains(t, c.Inputs, "snapshotIdentifier", "a new, empty cluster")
+	}
 	assert.Contains(t, c.IgnoreChanges, "engineVersion", "automatic minor upgrades move the version; pulumi up must not try to go back")
 	assert.Equal(t, []any{find(t, s.Result, tSG, "security-groups-aurora").ID}, c.Inputs["vpcSecurityGroupIds"], "the Aurora security group only")
 

@@ -91,11 +91,15 @@ func TestGeneratedConfigReferenceReadsTheFiles(t *testing.T) {
 		return ""
 	}
 
+	// staging is the last column (stackfile.Stacks: production first,
+	// then by name), so its cell ends the row.
 	committed := config("..")
 	cells := strings.Split(row(committed, "natGateways"), " | ")
-	require.Len(t, cells, 6, "key, type, description, default and one column per stack")
+	require.Len(t, cells, 4+len(stacks), "key, type, description, default and one column per stack")
+	require.Equal(t, "staging", stacks[len(stacks)-1].Config.Stack)
+	last := len(cells) - 1
 	assert.Equal(t, "`perAz`", cells[3])
-	assert.Equal(t, "`single` |", cells[5], "staging sets single")
+	assert.Equal(t, "`single` |", cells[last], "staging sets single")
 
 	noDefault := withStackFiles(t, "Pulumi.yaml", func(s string) string {
 		return strings.Replace(s, "    default: perAz\n", "", 1)
@@ -107,7 +111,7 @@ func TestGeneratedConfigReferenceReadsTheFiles(t *testing.T) {
 		return strings.Replace(s, "  omnirapeutic:natGateways: single\n", "", 1)
 	})
 	cells = strings.Split(row(config(inherits), "natGateways"), " | ")
-	assert.Equal(t, " |", cells[5], "a stack that does not set the key inherits: blank")
+	assert.Equal(t, " |", cells[last], "a stack that does not set the key inherits: blank")
 
 	undeclared := withStackFiles(t, "Pulumi.staging.yaml", func(s string) string {
 		return s + "  omnirapeutic:noSuchKey: 1\n"

@@ -11,6 +11,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/data"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/policy"
+	"github.com/omnirapeutic/infrastructure/storage"
 )
 
 const (
@@ -105,8 +106,10 @@ func ruleBackup(t *testing.T, s *stack) {
 	assert.Equal(t, s.topicArn(t), find(t, s.Result, tEventTarget, "backup-failures-to-topic").Str("arn"))
 }
 
-// ruleBucketAccessLogging: every bucket but the access-log bucket logs to
-// it, under its own name; the access-log bucket is private, SSE-S3 (the only
+// ruleBucketAccessLogging: every bucket of the stack's region but the
+// access-log bucket logs to it, under its own name (a replica in the
+// recovery region cannot: a bucket logs to a bucket of its own region; the
+// multi-region trail records its data events instead); the access-log bucket is private, SSE-S3 (the only
 // encryption S3 supports on a log destination), kept six years, protected,
 // and admits the logging service for this account's buckets only.
 func ruleBucketAccessLogging(t *testing.T, s *stack) {
@@ -136,19 +139,31 @@ func ruleBucketAccessLogging(t *testing.T, s *stack) {
 			assert.NotContains(t, logging, name, "the access-log bucket would log its own deliveries")
 			continue
 		}
+		if b.Region != s.scope.Region {
+			assert.NotContains(t, logging, name, "%s is in %s, the access-log bucket in %s", name, b.Region, s.scope.Region)
+			continue
+		}
 		buckets++
 		assert.Equal(t, name+"/", logging[name], "%s logs under its own prefix", name)
 	}
 	assert.Len(t, logging, buckets)
 }
 
-// ruleObjectLock: the trail's bucket locks what it receives in governance
-// mode for auditLogRetentionDays; no other bucket is locked (a locked
+// ruleObjectLock: the trail's bucket, and every audit replica in the
+// recovery region, locks what it receives in governance mode for
+// auditLogRetentionDays; no other bucket is locked (a locked
 // bucket can receive neither access logs nor AWS Config's deliveries). Services delivering to a bucket wait for all of it.
 func ruleObjectLock(t *testing.T, s *stack) {
 	// Only the trail's bucket: a locked bucket can receive neither access
 	// logs nor AWS Config's deliveries (compliance.ConfigBucketHasNoObjectLock).
 	want := map[string]bool{compliance.TrailBucketName(s.scope): true}
+	if s.cfg.Recovery.Enabled() {
+		// Replication into a bucket needs Object Lock there when the
+		// source has it, and a replica is evidence kept out of the region.
+		for _, logical := range s.auditSources() {
+			want[storage.ReplicaName(find(t, s.Result, tBucket, logical).Str("bucket"))] = true
+		}
+	}
 	locked := map[string]bool{}
 	for _, l := range s.OfType(tObjectLock) {
 		assert.Equal(t, "Enabled", l.Str("objectLockEnabled"))

@@ -28,7 +28,7 @@ type synthesis struct {
 
 // synthesized holds the committed stacks' runs by stack name; the map
 // itself is never written after init, so tests may read it concurrently.
-var synthesized = map[string]*synthesis{"production": {}, "staging": {}}
+var synthesized = map[string]*synthesis{"production": {}, "staging": {}, "recovery": {}}
 
 // synthesize runs the program once against Pulumi.<stack>.yaml.
 func synthesize(t *testing.T, stack string) *synth.Result {

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -63,6 +64,13 @@ var changes = []change{
 		}
 	}}},
 	{"staging moved to another region", "staging", []func(values){movedTo("us-west-2")}},
+	{"staging with a recovery region", "staging", []func(values){func(v values) {
+		v.set("omnirapeutic:recovery", map[string]any{"region": "us-west-2"})
+	}}},
+	{"production with another recovery region", "production", []func(values){func(v values) {
+		v.set("omnirapeutic:recovery", map[string]any{"region": "us-east-2"})
+	}}},
+	{"the recovery stack restored from a snapshot", "recovery", []func(values){restoredFromSnapshot}},
 	{"staging with every service on", "staging", []func(values){everyServiceOn}},
 }
 
@@ -178,4 +186,13 @@ func stackFilesWith(t *testing.T, stack string, edits ...func(v values)) string 
 		require.NoError(t, err)
 		return string(b)
 	})
+}
+
+// restoredFromSnapshot is the region-loss runbook's step on the recovery
+// stack: its cluster is created from the newest copy in production's
+// recovery vault, a cluster snapshot of the stack's own region.
+func restoredFromSnapshot(v values) {
+	region := v.str("aws:region")
+	arn := naming.NewScope("", synth.AccountID, region).ARN("rds", "cluster-snapshot:awsbackup:copyjob-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b")
+	v.set("omnirapeutic:recovery", map[string]any{"restoreFromSnapshot": arn})
 }

@@ -23,9 +23,10 @@ var govCloudOverrides = map[string]string{
 	"omnirapeutic:subnetCidrs": `{"public":{"us-gov-west-1a":"10.0.1.0/24","us-gov-west-1b":"10.0.2.0/24","us-gov-west-1c":"10.0.3.0/24"},` +
 		`"app":{"us-gov-west-1a":"10.0.11.0/24","us-gov-west-1b":"10.0.12.0/24","us-gov-west-1c":"10.0.13.0/24"},` +
 		`"data":{"us-gov-west-1a":"10.0.21.0/24","us-gov-west-1b":"10.0.22.0/24","us-gov-west-1c":"10.0.23.0/24"}}`,
-	"omnirapeutic:aurora":  `{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-gov-west-1a","readerAvailabilityZones":[],"backupRetentionDays":7,"masterUsername":"dbadmin"}`,
-	"omnirapeutic:bastion": `{"availabilityZone":"us-gov-west-1a","instanceType":"t3.micro","amiParameter":"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64","idleSessionTimeoutMinutes":20,"maxSessionDurationMinutes":60}`,
-	"omnirapeutic:edge":    `{"certificateArn":"arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666","defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`,
+	"omnirapeutic:aurora":   `{"engineVersion":"15.10","minCapacity":0.5,"maxCapacity":1,"writerAvailabilityZone":"us-gov-west-1a","readerAvailabilityZones":[],"backupRetentionDays":7,"masterUsername":"dbadmin"}`,
+	"omnirapeutic:bastion":  `{"availabilityZone":"us-gov-west-1a","instanceType":"t3.micro","amiParameter":"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64","idleSessionTimeoutMinutes":20,"maxSessionDurationMinutes":60}`,
+	"omnirapeutic:edge":     `{"certificateArn":"arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666","defaultTargetGroup":"web","pathRoutes":[{"pathPattern":"/api/*","targetGroup":"api"}],"wafRateLimit":2000}`,
+	"omnirapeutic:recovery": `{"region":"us-gov-east-1"}`,
 }
 
 // TestGovCloudStackSpellsItsOwnPartition: validation accepts GovCloud
@@ -65,6 +66,9 @@ func TestGovCloudStackSpellsItsOwnPartition(t *testing.T) {
 	// AWS-owned: a region, no account.
 	assert.Equal(t, "arn:aws-us-gov:securityhub:us-gov-west-1::standards/aws-foundational-security-best-practices/v/1.0.0",
 		find(t, r, "aws:securityhub/standardsSubscription:StandardsSubscription", "securityhub-fsbp").Str("standardsArn"))
+	// The recovery region's, in the same partition: the copies' vault.
+	copies := find(t, r, "aws:backup/plan:Plan", "backup-plan").Inputs["rules"].([]any)[1].(map[string]any)["copyActions"].([]any)[0].(map[string]any)
+	assert.Equal(t, "arn:aws-us-gov:backup:us-gov-east-1:"+account+":backup-vault:omnirapeutic-production-recovery", copies["destinationVaultArn"])
 	// The certificate validation accepted, served.
 	https := find(t, r, "aws:lb/listener:Listener", "alb-https")
 	assert.Equal(t, "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/0e3c1f5a-1111-2222-3333-444455556666", https.Str("certificateArn"))

@@ -25,8 +25,9 @@ func everyConfiguration(t *testing.T) map[string]*synth.Result {
 		v.set("omnirapeutic:alarmHttpsEndpoints", []string{"https://events.pagerduty.example/integration/abc/enqueue"})
 	})
 	return map[string]*synth.Result{
-		"production": production(t), "staging": synthesize(t, "staging"),
+		"production": production(t), "staging": synthesize(t, "staging"), "recovery": synthesize(t, "recovery"),
 		"all services and subscriptions": all, "bootstrap": bootstrap(t),
+		"the recovery stack restored": runWithin(t, "recovery", restoredFromSnapshot),
 	}
 }
 

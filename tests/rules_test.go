@@ -121,6 +121,12 @@ var rules = []rule{
 	{"account singletons only in the owning stack", ruleAccountSingletons},
 	{"audit logs survive anything", ruleAuditLogsSurvive},
 	{"every explicit name has a replacement decision", ruleReplacementDecisions},
+	// disaster recovery
+	{"the recovery region is config, its resources the stack's", ruleRecoveryRegion},
+	{"backups are copied to the recovery region's locked vault", ruleRecoveryVault},
+	{"audit buckets replicate to locked replicas in the recovery region", ruleAuditReplication},
+	{"restores are tested weekly, failures reach the topic", ruleRestoreTesting},
+	{"Backup Audit Manager reports on the backups, in the owning stack", ruleBackupAudit},
 	// what users and auditors read
 	{"the HIPAA prediction has no unexcepted failure", ruleHipaaNoUnexceptedFailure},
 	{"the policy pack reports no mandatory violation", rulePolicyPackPasses},

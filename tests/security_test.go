@@ -52,8 +52,18 @@ func statement(t *testing.T, doc policy.Document, sid string) policy.Statement {
 // protected, aliased by the stack's prefix, usable only by the services
 // that store data under it.
 func ruleKmsKeys(t *testing.T, s *stack) {
-	require.Len(t, s.OfType(tKey), len(security.Purposes))
-	require.Len(t, s.OfType(tAlias), len(security.Purposes))
+	// The recovery region's keys are ruleRecoveryVault's and
+	// ruleAuditReplication's.
+	inRegion := func(typ string) (n int) {
+		for _, r := range s.OfType(typ) {
+			if r.Region == s.scope.Region {
+				n++
+			}
+		}
+		return n
+	}
+	require.Equal(t, len(security.Purposes), inRegion(tKey))
+	require.Equal(t, len(security.Purposes), inRegion(tAlias))
 	via := func(service string) string { return "via " + s.scope.ServicePrincipal(service) }
 	wantUsers := map[security.Purpose][]string{
 		security.AuroraKey:    {via("rds")},
@@ -262,6 +272,19 @@ func ruleProtectedResources(t *testing.T, s *stack) {
 	}
 	if s.cfg.AlbDeletionProtection {
 		want = append(want, s.urn("omnirapeutic:edge:LoadBalancer$aws:lb/loadBalancer:LoadBalancer", "alb"))
+	}
+	if s.cfg.Recovery.Enabled() {
+		// The recovery region's keys, vault and audit replicas.
+		want = append(want,
+			s.urn("omnirapeutic:data:RecoveryVault$aws:kms/key:Key", "recovery-backup-key"),
+			s.urn("omnirapeutic:data:RecoveryVault$aws:backup/vault:Vault", "recovery-backup-vault"),
+			s.urn("omnirapeutic:compliance:AuditReplication$aws:kms/key:Key", "audit-replication-key"))
+		for key := range s.auditSources() {
+			want = append(want, s.urn("omnirapeutic:compliance:AuditReplication$omnirapeutic:storage:Replica$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "audit-replication-"+key+"-bucket"))
+		}
+		if s.cfg.OwnsAccountSingletons {
+			want = append(want, s.urn("omnirapeutic:compliance:BackupAudit$omnirapeutic:storage:Bucket$aws:s3/bucketV2:BucketV2", "backup-audit-bucket"))
+		}
 	}
 	for _, svc := range s.cfg.ServiceNames() {
 		if slices.Contains(s.cfg.Services[svc].Secrets, stackconfig.APIKeys) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/naming"
 )
 
@@ -20,7 +21,8 @@ const SecretSuffix = "0ff1ne"
 // ok is false for a type this table does not know; the caller then answers
 // the generic "<service>:…:<type>/<name>", which no program reads (the
 // provider has no ARN output for those types, see TestMockARNForms).
-func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap) (arn string, ok bool) {
+func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap, region string) (arn string, ok bool) {
+	where := r.scopeIn(region)
 	str := func(key string) string {
 		if v := inputs[resource.PropertyKey(key)]; v.IsString() {
 			return v.StringValue()
@@ -28,7 +30,7 @@ func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap
 		return ""
 	}
 	regional := func(service, resource string) string {
-		return naming.ARN{Partition: r.partition(), Service: service, Region: r.region, Account: AccountID, Resource: resource}.String()
+		return naming.ARN{Partition: where.Partition, Service: service, Region: where.Region, Account: AccountID, Resource: resource}.String()
 	}
 	// inside is an ARN's resource part, for ARNs built on another's (a
 	// listener's on its load balancer's); "" when ref is not an ARN.
@@ -64,11 +66,24 @@ func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap
 		}
 	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
 		// oidc-provider/<the issuer URL without https://>.
-		return r.scope().ARN("iam", "oidc-provider/"+strings.TrimPrefix(str("url"), "https://")), true
+		return where.ARN("iam", "oidc-provider/"+strings.TrimPrefix(str("url"), "https://")), true
 	case "aws:backup/plan:Plan":
 		return regional("backup", "backup-plan:"+id), true
 	case "aws:backup/vault:Vault":
 		return regional("backup", "backup-vault:"+physical), true
+	// AWS Backup appends an ID it generates to these names.
+	case "aws:backup/framework:Framework":
+		return regional("backup", "framework:"+physical+"-"+id), true
+	case "aws:backup/reportPlan:ReportPlan":
+		return regional("backup", "report-plan:"+physical+"-"+id), true
+	case "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+		return regional("backup", "restore-testing-plan:"+physical+"-"+id), true
+	case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+		// IAM names a service-linked role for its service, under the
+		// path /aws-service-role/<service>/.
+		if str("awsServiceName") == compliance.BackupReportsService {
+			return compliance.BackupReportsRoleArn(where), true
+		}
 	case "aws:cfg/conformancePack:ConformancePack":
 		return regional("config", "conformance-pack/"+physical+"/conformance-pack-offline"), true
 	case "aws:cloudtrail/trail:Trail":
@@ -107,15 +122,15 @@ func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap
 	case "aws:ecs/cluster:Cluster":
 		return regional("ecs", "cluster/"+physical), true
 	case "aws:ecs/service:Service":
-		return ECSServiceARN(r.scope(), str("cluster"), physical), true
+		return ECSServiceARN(where, str("cluster"), physical), true
 	case "aws:guardduty/detector:Detector":
 		return regional("guardduty", "detector/"+id), true
 	case "aws:iam/instanceProfile:InstanceProfile":
-		return r.scope().ARN("iam", "instance-profile"+iamPath()+physical), true
+		return where.ARN("iam", "instance-profile"+iamPath()+physical), true
 	case "aws:iam/policy:Policy":
-		return r.scope().ARN("iam", "policy"+iamPath()+physical), true
+		return where.ARN("iam", "policy"+iamPath()+physical), true
 	case "aws:iam/role:Role":
-		return r.scope().ARN("iam", "role"+iamPath()+physical), true
+		return where.ARN("iam", "role"+iamPath()+physical), true
 	case "aws:kms/alias:Alias":
 		return regional("kms", physical), true // the name is "alias/…"
 	case "aws:lb/loadBalancer:LoadBalancer":
@@ -143,12 +158,12 @@ func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap
 		return regional("rds", "subgrp:"+physical), true
 	case "aws:s3/bucketV2:BucketV2":
 		if b := str("bucket"); b != "" {
-			return r.scope().ARN("s3", b), true
+			return where.ARN("s3", b), true
 		}
 		if p := str("bucketPrefix"); p != "" {
-			return r.scope().ARN("s3", p+"offline"), true
+			return where.ARN("s3", p+"offline"), true
 		}
-		return r.scope().ARN("s3", physical), true
+		return where.ARN("s3", physical), true
 	case "aws:secretsmanager/secret:Secret":
 		return regional("secretsmanager", "secret:"+physical+"-"+SecretSuffix), true
 	case "aws:securityhub/account:Account":
@@ -159,7 +174,7 @@ func (r *Recorder) arnOf(token, id, physical string, inputs resource.PropertyMap
 		return regional("ssm", "document/"+physical), true
 	case "aws:wafv2/webAcl:WebAcl":
 		if str("scope") == "CLOUDFRONT" {
-			return naming.ARN{Partition: r.partition(), Service: "wafv2", Region: "us-east-1", Account: AccountID,
+			return naming.ARN{Partition: where.Partition, Service: "wafv2", Region: "us-east-1", Account: AccountID,
 				Resource: "global/webacl/" + physical + "/" + id}.String(), true
 		}
 		return regional("wafv2", "regional/webacl/"+physical+"/"+id), true

@@ -291,6 +291,9 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	if hub := first("aws:securityhub/account:Account"); hub != nil {
 		add(hub, SecurityHubCheck, u.SecurityHubChecks, true, "securityHubChecks")
 	}
+	if err := recoveryCost(r, u, add); err != nil {
+		return nil, err
+	}
 
 	sort.SliceStable(c.Lines, func(i, j int) bool {
 		a, b := c.Lines[i], c.Lines[j]

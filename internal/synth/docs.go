@@ -38,8 +38,12 @@ type docSet struct {
 	stacks []*Result
 	// bootstrap is the bootstrap stack's synthesis, nil when dir has none.
 	bootstrap *Result
-	// account is the pack's prediction for the whole account and region.
+	// account is the pack's prediction for the whole account in the first
+	// stack's region (production's).
 	account *conformance.AccountReport
+	// regions are the predictions of every region a stack creates
+	// something in, production's first (PredictRegions).
+	regions []RegionReport
 }
 
 // GenerateDocs synthesizes every stack with a file in dir and renders the
@@ -86,8 +90,11 @@ func Docs(dir string, stacks []*Result) (map[string]string, error) {
 			return nil, fmt.Errorf("synthesize the bootstrap stack: %w", err)
 		}
 	}
-	if g.account, err = PredictAccount(stacks, g.bootstrap); err != nil {
+	if g.regions, err = PredictRegions(stacks, g.bootstrap); err != nil {
 		return nil, err
+	}
+	if g.account = g.regions[0].Report; g.account == nil {
+		return nil, fmt.Errorf("no stack owns the account singletons in %s, so none deploys the pack", g.regions[0].Region)
 	}
 	docs := []doc{
 		{"config.md", writeConfigDoc},
@@ -95,6 +102,7 @@ func Docs(dir string, stacks []*Result) (map[string]string, error) {
 		{"cost.md", writeCostDoc},
 		{"conformance.md", writeConformanceDoc},
 		{"guardrails.md", writeGuardrailsDoc},
+		{RecoveryObjectivesDoc, writeRecoveryObjectivesDoc},
 		{"specification.md", writeSpecificationDoc},
 	}
 	for _, r := range stacks {

@@ -89,6 +89,7 @@ func writeConformanceDoc(b *bytes.Buffer, g *docSet) error {
 	}
 
 	writeAccountVerdicts(b, g.account)
+	writeOtherRegions(b, g)
 	writeSafeguardMatrix(b, g.account)
 
 	b.WriteString("\n## Account processes\n\n" +
@@ -277,4 +278,42 @@ func writeSafeguardMatrix(b *bytes.Buffer, a *conformance.AccountReport) {
 		}
 	}
 	mdTable(b, []string{"safeguard", "rule", "mapping source", "resources judged", "predicted"}, rows)
+}
+
+// writeOtherRegions renders the prediction of every region but the first:
+// AWS Config is regional, so what a stack creates in its recovery region is
+// judged by the pack of the stack that owns that region's singletons.
+func writeOtherRegions(b *bytes.Buffer, g *docSet) {
+	if len(g.regions) < 2 {
+		return
+	}
+	b.WriteString("\n## Other regions\n\n" +
+		"AWS Config records and judges each region on its own. A stack's resources in its recovery region (its\n" +
+		"replicas, its recovery vault and their keys) are judged by the pack of the stack that owns that region's\n" +
+		"singletons; the verdicts above are the first region's only.\n\n")
+	var rows [][]string
+	for _, r := range g.regions[1:] {
+		if r.Report == nil {
+			rows = append(rows, []string{r.Region, strings.Join(r.Sources, ", "), "no stack owns the region's singletons: AWS Config judges nothing there", "", ""})
+			continue
+		}
+		shown := r.Report.Shown()
+		failing, unexcepted := r.Report.Failing()
+		rows = append(rows, []string{r.Region, strings.Join(r.Sources, ", "),
+			fmt.Sprintf("%s deploys the pack: %d rules NON_COMPLIANT (%d resource verdicts), %d COMPLIANT", r.Owner, shown[conformance.NonCompliant], failing, shown[conformance.Compliant]),
+			fmt.Sprint(unexcepted),
+			resourceListAll(r.Report)})
+	}
+	mdTable(b, []string{"region", "sources", "what AWS Config will show", "failures without an exception", "non-compliant (EXCEPTED: accepted above)"}, rows)
+}
+
+// resourceListAll lists every failing verdict of a report as "RULE: source: `a`; ...".
+func resourceListAll(a *conformance.AccountReport) string {
+	var parts []string
+	for _, v := range a.Verdicts {
+		if l := resourceList(v.Rows, func(r conformance.AccountRow) bool { return r.Status != conformance.Compliant }); l != "" {
+			parts = append(parts, v.Identifier+" ("+l+")")
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -53,6 +53,10 @@ var OutputPurposes = []OutputPurpose{
 	{"s3AccessLogBucketName", "where every bucket's S3 server access logs land, under `<bucket name>/`"},
 	{"backupVaultName", "the AWS Backup vault holding Aurora's recovery points (restore runbook)"},
 	{"backupPlanId", "the AWS Backup plan protecting Aurora"},
+	{"recoveryVaultName", "the vault in recovery.region holding the copies of the daily and monthly recovery points (region-loss runbook; only with a recovery region)"},
+	{"auditReplicaBucketNames", "the audit buckets' locked replicas in recovery.region, by source (only with a recovery region)"},
+	{"backupReportsBucketName", "where AWS Backup Audit Manager's daily reports land (only with a recovery region, in the stack that owns the account singletons)"},
+	{"restoreTestingPlanName", "the weekly Aurora restore test (aws backup list-restore-jobs-by-protected-resource; only with a recovery region)"},
 	{"backupRestoreRoleArn", "the role a restore job runs as (restore runbook)"},
 }
 

@@ -79,7 +79,8 @@ func table(w io.Writer, header []string, rows [][]string) error {
 // tables: a column whose longest cell is at most maxUnbroken wide (a name,
 // a count, a key) keeps it whole; a wider one gets its longest word (at
 // most maxUnbroken), and the room left is shared among the wide columns in
-// proportion to how much more each wants. Only when that does not fit are
+// proportion to how much more each wants, after making whole the columns
+// that little room makes whole. Only when that does not fit are
 // short columns wrapped too, and then the widest narrowed, down to minColumn.
 func columnWidths(all [][]string, cols int) []int {
 	want := make([]int, cols)  // the longest cell
@@ -116,9 +117,25 @@ func columnWidths(all [][]string, cols int) []int {
 			continue
 		}
 		widths := slices.Clone(least)
-		need := sum(want) - sum(least)
+		// A column the room left makes whole is made whole first, the
+		// smallest need first: a resource type a few runes over
+		// maxUnbroken stays one token while a long name wraps.
+		order := make([]int, cols)
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return (want[a] - least[a]) - (want[b] - least[b]) })
+		for _, i := range order {
+			if d := want[i] - widths[i]; d > 0 && d <= extra {
+				widths[i], extra = want[i], extra-d
+			}
+		}
+		need := sum(want) - sum(widths)
+		base := slices.Clone(widths)
 		for i := range widths {
-			widths[i] += extra * (want[i] - least[i]) / need
+			if need > 0 {
+				widths[i] += extra * (want[i] - base[i]) / need
+			}
 		}
 		// What the rounding left goes to the columns that still wrap.
 		for left := room - sum(widths); left > 0; {

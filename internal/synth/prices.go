@@ -60,6 +60,9 @@ const (
 	BackupWarmGBMonth          PriceKey = "AWS Backup Aurora snapshot GB-month"
 	SecurityHubCheck           PriceKey = "Security Hub security check"
 	SecurityHubFindingIngested PriceKey = "Security Hub finding ingested"
+	BackupCopyTransferGB       PriceKey = "AWS Backup cross-region copy data transfer GB"
+	S3ReplicationTransferGB    PriceKey = "S3 inter-region data transfer GB (replication)"
+	S3ReplicationTimeControlGB PriceKey = "S3 Replication Time Control GB"
 	VpcEndpointAZHour          PriceKey = "VPC interface endpoint AZ-hour"
 	VpcEndpointGB              PriceKey = "VPC interface endpoint data processed"
 	InspectorECRImageScan      PriceKey = "Inspector ECR image scanned on push"
@@ -104,6 +107,11 @@ var Prices = map[PriceKey]Price{
 	BackupWarmGBMonth:          {0.021, "GB-month", "https://aws.amazon.com/backup/pricing/"},
 	SecurityHubCheck:           {0.0010, "check", "https://aws.amazon.com/security-hub/pricing/"},
 	SecurityHubFindingIngested: {0.00003, "finding", "https://aws.amazon.com/security-hub/pricing/"},
+	// The disaster-recovery lines: data leaving the region for another
+	// region of the partition, and RTC's per-GB fee.
+	BackupCopyTransferGB:       {0.02, "GB", "https://aws.amazon.com/backup/pricing/"},
+	S3ReplicationTransferGB:    {0.02, "GB", "https://aws.amazon.com/s3/pricing/"},
+	S3ReplicationTimeControlGB: {0.015, "GB", "https://aws.amazon.com/s3/pricing/"},
 	VpcEndpointAZHour:          {0.01, "endpoint AZ-hour", "https://aws.amazon.com/privatelink/pricing/"},
 	VpcEndpointGB:              {0.01, "GB", "https://aws.amazon.com/privatelink/pricing/"},
 	InspectorECRImageScan:      {0.09, "image", "https://aws.amazon.com/inspector/pricing/"},
@@ -156,6 +164,15 @@ type UsageProfile struct {
 	S3GB float64 `json:"s3GB"`
 	// EcrGB is what the image repositories hold.
 	EcrGB float64 `json:"ecrGB"`
+	// RecoveryCopyGB is what the recovery region's vault keeps of the copies
+	// (floor; priced only with a recovery region).
+	RecoveryCopyGB float64 `json:"recoveryCopyGB"`
+	// ReplicaGB is what the audit buckets' replicas hold (floor; priced
+	// only with a recovery region).
+	ReplicaGB float64 `json:"replicaGB"`
+	// ReplicatedGB is what the audit buckets receive, and so replicate, in
+	// a month.
+	ReplicatedGB float64 `json:"replicatedGB"`
 	// EndpointGB is the AWS API traffic (image pulls' manifests, logs,
 	// secrets, sessions) through the interface endpoints; S3's (image
 	// layers) goes through its gateway endpoint, free.
@@ -191,6 +208,9 @@ var DefaultUsage = UsageProfile{
 	FlowLogGB:                5,
 	S3GB:                     20,
 	EcrGB:                    5,
+	RecoveryCopyGB:           20,
+	ReplicaGB:                10,
+	ReplicatedGB:             2,
 	EndpointGB:               5,
 	EcrImagesPushed:          20,
 	EcrImageRescans:          100,

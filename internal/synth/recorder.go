@@ -33,6 +33,14 @@ type Resource struct {
 	ID string `json:"id,omitempty"`
 	// Component is true for component resources.
 	Component bool `json:"component,omitempty"`
+	// Region is where a custom resource is created: its provider's region,
+	// the stack's unless an explicit provider (the recovery region's) says
+	// otherwise. Empty for components.
+	Region string `json:"region,omitempty"`
+	// Provider is the URN of the explicit provider a custom resource is
+	// created through; empty for the default provider. The engine deletes
+	// a provider only after every resource created through it.
+	Provider string `json:"provider,omitempty"`
 	// Parent is the parent's URN.
 	Parent string `json:"parent,omitempty"`
 	// Inputs are the resource's inputs, as plain Go values.
@@ -82,6 +90,34 @@ type Recorder struct {
 	// rolledBack are, by service name, the revisions services are left
 	// running after their update: the circuit breaker rolled them back.
 	rolledBack map[string]int
+	// providers maps an explicit provider's reference ("<URN>::<ID>", as a
+	// resource names its provider) to the region it was given.
+	providers map[string]string
+}
+
+// ProviderType is the type token prefix of provider resources: an explicit
+// provider is registered as a resource of type pulumi:providers:<package>.
+const ProviderType = "pulumi:providers:"
+
+// regionOf is the region a resource's provider creates it in: an explicit
+// provider's, or the stack's for the default provider (an empty reference,
+// or one the recorder has not seen: the default provider is the engine's).
+func (r *Recorder) regionOf(provider string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if region, ok := r.providers[provider]; ok && region != "" {
+		return region
+	}
+	return r.region
+}
+
+// knows reports whether a provider reference is an explicit provider the
+// recorder registered.
+func (r *Recorder) knows(provider string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.providers[provider]
+	return ok
 }
 
 // NewRecorder returns an empty recorder for the given project, stack and
@@ -109,13 +145,32 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	rec.URN = r.urn(rec.Parent, args.TypeToken, args.Name)
 	state := args.Inputs.Copy()
+	if strings.HasPrefix(args.TypeToken, ProviderType) {
+		// A provider computes nothing; what its resources need is its
+		// region (an explicit provider reads no stack config: the program
+		// gives it one).
+		rec.ID = args.Name + "-id"
+		rec.Region = rec.Str("region")
+		r.mu.Lock()
+		if r.providers == nil {
+			r.providers = map[string]string{}
+		}
+		r.providers[rec.URN+"::"+rec.ID] = rec.Region
+		r.resources = append(r.resources, rec)
+		r.mu.Unlock()
+		return rec.ID, state, nil
+	}
 	if args.Custom {
+		rec.Region = r.regionOf(args.Provider)
+		if i := strings.LastIndex(args.Provider, "::"); i > 0 && r.knows(args.Provider) {
+			rec.Provider = args.Provider[:i] // a reference is "<URN>::<ID>"
+		}
 		rec.ID = args.Name + "-id"
 		if args.ID != "" {
 			rec.ID = args.ID
 		}
 		rec.Computed = map[string]any{}
-		for k, v := range r.computedState(args.TypeToken, args.Name, rec.ID, args.Inputs) {
+		for k, v := range r.computedState(args.TypeToken, args.Name, rec.ID, args.Inputs, rec.Region) {
 			if _, set := state[resource.PropertyKey(k)]; !set {
 				state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
 				rec.Computed[k] = v
@@ -146,7 +201,7 @@ func (r *Recorder) urn(parent, typ, name string) string {
 
 // computedState fills in the outputs AWS computes, so that ARNs and names
 // flow into dependent resources the way they would in a real deployment.
-func (r *Recorder) computedState(token, name, id string, inputs resource.PropertyMap) map[string]any {
+func (r *Recorder) computedState(token, name, id string, inputs resource.PropertyMap, region string) map[string]any {
 	service := strings.SplitN(strings.TrimPrefix(token, "aws:"), "/", 2)[0]
 	physical := name
 	if n := inputs["name"]; n.IsString() {
@@ -158,19 +213,19 @@ func (r *Recorder) computedState(token, name, id string, inputs resource.Propert
 			physical = n.StringValue() + "offline"
 		}
 	}
-	region := r.region
+	partition := naming.Partition(region)
 	arnRegion := region
 	if service == "iam" {
 		arnRegion = "" // IAM is global: its ARNs carry no region
 	}
 	arn := func(service, region, resource string) string {
-		return naming.ARN{Partition: r.partition(), Service: service, Region: region, Account: AccountID, Resource: resource}.String()
+		return naming.ARN{Partition: partition, Service: service, Region: region, Account: AccountID, Resource: resource}.String()
 	}
 	out := map[string]any{
 		"arn":  arn(service, arnRegion, typeName(token)+"/"+physical),
 		"name": physical,
 	}
-	if a, ok := r.arnOf(token, id, physical, inputs); ok {
+	if a, ok := r.arnOf(token, id, physical, inputs, region); ok {
 		out["arn"] = a
 	}
 	switch token {
@@ -183,10 +238,10 @@ func (r *Recorder) computedState(token, name, id string, inputs resource.Propert
 		out["keyId"] = name + "-key-id"
 		out["arn"] = arn("kms", region, "key/"+name+"-key-id")
 	case "aws:ecr/repository:Repository":
-		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.%s/%s", AccountID, region, naming.DNSSuffix(r.partition()), physical)
+		out["repositoryUrl"] = fmt.Sprintf("%s.dkr.ecr.%s.%s/%s", AccountID, region, naming.DNSSuffix(partition), physical)
 	case "aws:lb/loadBalancer:LoadBalancer":
 		out["arnSuffix"] = fmt.Sprintf("app/%s/offline", physical)
-		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.%s", physical, region, naming.DNSSuffix(r.partition()))
+		out["dnsName"] = fmt.Sprintf("%s-offline.%s.elb.%s", physical, region, naming.DNSSuffix(partition))
 	case "aws:lb/targetGroup:TargetGroup":
 		out["arnSuffix"] = fmt.Sprintf("targetgroup/%s/offline", physical)
 	case "aws:ecs/taskDefinition:TaskDefinition":
@@ -196,8 +251,8 @@ func (r *Recorder) computedState(token, name, id string, inputs resource.Propert
 		out["revision"] = revision
 	case "aws:rds/cluster:Cluster":
 		cluster := inputs["clusterIdentifier"].StringValue()
-		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.%s", cluster, region, naming.DNSSuffix(r.partition()))
-		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.%s", cluster, region, naming.DNSSuffix(r.partition()))
+		out["endpoint"] = fmt.Sprintf("%s.cluster-offline.%s.rds.%s", cluster, region, naming.DNSSuffix(partition))
+		out["readerEndpoint"] = fmt.Sprintf("%s.cluster-ro-offline.%s.rds.%s", cluster, region, naming.DNSSuffix(partition))
 		out["clusterResourceId"] = "cluster-OFFLINE0RESOURCE0ID"
 		out["masterUserSecrets"] = []any{map[string]any{
 			"secretArn":    arn("secretsmanager", region, "secret:rds!cluster-"+cluster+"-"+SecretSuffix),
@@ -257,8 +312,11 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 
 // scope is where the mock account's resources are: the stack's region and
 // its partition, so that a GovCloud stack's mock ARNs are aws-us-gov ones.
-func (r *Recorder) scope() naming.Scope {
-	return naming.Scope{Account: AccountID, Region: r.region, Partition: r.partition()}
+func (r *Recorder) scope() naming.Scope { return r.scopeIn(r.region) }
+
+// scopeIn is the mock account in a region.
+func (r *Recorder) scopeIn(region string) naming.Scope {
+	return naming.Scope{Account: AccountID, Region: region, Partition: naming.Partition(region)}
 }
 
 // partition is the stack's region's partition.

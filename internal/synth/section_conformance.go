@@ -12,10 +12,14 @@ import (
 )
 
 // ConformanceView turns the recorded resources into the evaluator's view.
-func (r *Result) ConformanceView() *conformance.Stack {
+func (r *Result) ConformanceView() *conformance.Stack { return r.conformanceViewIn("") }
+
+// conformanceViewIn is ConformanceView of what the stack creates in one
+// region ("" for every region): AWS Config records each region on its own.
+func (r *Result) conformanceViewIn(region string) *conformance.Stack {
 	s := &conformance.Stack{}
 	for _, res := range r.Resources {
-		if res.Component {
+		if res.Component || strings.HasPrefix(res.Type, ProviderType) || (region != "" && res.Region != region) {
 			continue
 		}
 		s.Resources = append(s.Resources, &conformance.Resource{

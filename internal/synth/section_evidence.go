@@ -25,6 +25,12 @@ type (
 			Lifecycle              struct {
 				DeleteAfter int `json:"deleteAfter"`
 			} `json:"lifecycle"`
+			CopyActions []struct {
+				DestinationVaultArn string `json:"destinationVaultArn"`
+				Lifecycle           struct {
+					DeleteAfter int `json:"deleteAfter"`
+				} `json:"lifecycle"`
+			} `json:"copyActions"`
 		} `json:"rules"`
 	}
 	backupSelectionInputs struct {
@@ -86,6 +92,9 @@ func writeEvidence(r *Result, w io.Writer) error {
 		for _, rule := range p.Rules {
 			facts = append(facts, []string{"backup rule " + rule.RuleName,
 				fmt.Sprintf("%s, kept %d days, continuous %v", rule.Schedule, rule.Lifecycle.DeleteAfter, rule.EnableContinuousBackup)})
+			for _, c := range rule.CopyActions {
+				facts = append(facts, []string{"  copied by " + rule.RuleName, fmt.Sprintf("to %s, kept %d days", c.DestinationVaultArn, c.Lifecycle.DeleteAfter)})
+			}
 		}
 	}
 	_, selections, err := decodeAll[backupSelectionInputs](r, "aws:backup/selection:Selection")

@@ -69,10 +69,15 @@ func (r *Result) Specification() (specification.Stack, error) {
 // own words and sets each of its values beside what the stack that owns the
 // account (production) has.
 func writeSpecificationDoc(b *bytes.Buffer, g *docSet) error {
+	// The specification describes production: the first stack that owns
+	// its region's account singletons, as the stacks are listed production
+	// first (stackfile). The recovery stack owns its own region's too, and
+	// departs from the specification's region by design.
 	var owner *Result
 	for _, r := range g.stacks {
 		if r.Stack != nil && r.Stack.Config.OwnsAccountSingletons {
 			owner = r
+			break
 		}
 	}
 	if owner == nil {

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -298,7 +299,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	sort.SliceStable(c.Lines, func(i, j int) bool {
 		a, b := c.Lines[i], c.Lines[j]
 		if a.Tier != b.Tier {
-			return tierOrder(a.Tier) < tierOrder(b.Tier)
+			return compareTiers(a.Tier, b.Tier) < 0
 		}
 		if a.Resource != b.Resource {
 			return a.Resource < b.Resource
@@ -347,14 +348,24 @@ func (t trailSelectorInputs) recordsS3DataEvents() bool {
 	return false
 }
 
-// tiers orders the report's tiers; unknown ones sort last.
+// tiers orders the report's tiers; others (storage) sort after them by
+// name, and "stack" (resources outside any component) last.
 var tiers = []string{"network", "security", "data", "compute", "edge", "observability", "compliance"}
 
 func tierOrder(t string) int {
 	if i := slices.Index(tiers, t); i >= 0 {
 		return i
 	}
+	if t == "stack" {
+		return len(tiers) + 1
+	}
 	return len(tiers)
+}
+
+// compareTiers orders two tiers as the report lists them: a total order,
+// so that a listing read from a map prints the same every run.
+func compareTiers(a, b string) int {
+	return cmp.Or(cmp.Compare(tierOrder(a), tierOrder(b)), cmp.Compare(a, b))
 }
 
 // Tier is the package of a resource's outermost component: "network" for
@@ -478,7 +489,7 @@ func WriteCost(w io.Writer, c *Cost) error {
 	fmt.Fprintln(w)
 	byTier := c.ByTier()
 	var rows [][]string
-	for _, t := range slices.SortedFunc(maps.Keys(byTier), func(a, b string) int { return tierOrder(a) - tierOrder(b) }) {
+	for _, t := range slices.SortedFunc(maps.Keys(byTier), compareTiers) {
 		v := byTier[t]
 		rows = append(rows, []string{t, usd(v[0]), usd(v[1]), usd(v[0] + v[1])})
 	}

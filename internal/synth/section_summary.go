@@ -36,7 +36,7 @@ var resourcesSection = Section{Title: "Resources and components", Write: func(r 
 		}
 	}
 	var rows [][]string
-	for _, t := range slices.SortedFunc(maps.Keys(byTier), func(a, b string) int { return cmp.Compare(tierOrder(a), tierOrder(b)) }) {
+	for _, t := range slices.SortedFunc(maps.Keys(byTier), compareTiers) {
 		c := byTier[t]
 		rows = append(rows, []string{t, fmt.Sprint(c.resources), strings.Join(c.components, ", ")})
 	}

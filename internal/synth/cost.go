@@ -98,7 +98,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	}
 	// An interface endpoint is charged per AZ it has a network interface
 	// in; a gateway endpoint (S3) is free.
-	endpoints, endpointIn, err := decodeAll[vpcEndpointInputs](r, "aws:ec2/vpcEndpoint:VpcEndpoint")
+	endpoints, endpointIn, err := DecodeAll[VpcEndpointInputs](r, "aws:ec2/vpcEndpoint:VpcEndpoint")
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	if interfaces > 0 {
 		add(endpoints[0], VpcEndpointGB, u.EndpointGB, false, fmt.Sprintf("endpointGB %g over %d interface endpoints", u.EndpointGB, interfaces))
 	}
-	lbs, lbIn, err := decodeAll[loadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	lbs, lbIn, err := DecodeAll[LoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 		}
 		add(lb, AlbLCUHour, u.AlbLCUs*HoursPerMonth, false, fmt.Sprintf("albLCUs %g for 730 hours", u.AlbLCUs))
 	}
-	acls, aclIn, err := decodeAll[webACLInputs](r, "aws:wafv2/webAcl:WebAcl")
+	acls, aclIn, err := DecodeAll[WebACLInputs](r, "aws:wafv2/webAcl:WebAcl")
 	if err != nil {
 		return nil, err
 	}
@@ -137,11 +137,11 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 		add(acl, WafMillionRequests, u.WafMillionRequests, false, "wafMillionRequests")
 	}
 
-	clusters, clusterIn, err := decodeAll[clusterInputs](r, "aws:rds/cluster:Cluster")
+	clusters, clusterIn, err := DecodeAll[ClusterInputs](r, "aws:rds/cluster:Cluster")
 	if err != nil {
 		return nil, err
 	}
-	instances, instanceIn, err := decodeAll[clusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	instances, instanceIn, err := DecodeAll[ClusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 		}
 	}
 
-	services, serviceIn, err := decodeAll[ecsServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := DecodeAll[EcsServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 			return nil, err
 		}
 		if td == nil {
-			return nil, invalid(svc, "taskDefinition %q names no registered task definition", serviceIn[i].TaskDefinition)
+			return nil, Invalid(svc, "taskDefinition %q names no registered task definition", serviceIn[i].TaskDefinition)
 		}
 		count := serviceIn[i].DesiredCount
 		vcpu := float64(td.CPU) / 1024
@@ -185,7 +185,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 		add(svc, vcpuPrice, count*vcpu*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g vCPU for 730 hours", count, vcpu))
 		add(svc, gbPrice, count*gb*HoursPerMonth, true, fmt.Sprintf("%g tasks x %g GB for 730 hours", count, gb))
 	}
-	ec2s, ec2In, err := decodeAll[instanceInputs](r, "aws:ec2/instance:Instance")
+	ec2s, ec2In, err := DecodeAll[InstanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	for _, s := range r.OfType("aws:secretsmanager/secret:Secret") {
 		add(s, SecretMonth, 1, true, "one secret")
 	}
-	alarms, alarmIn, err := decodeAll[metricAlarmInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	alarms, alarmIn, err := DecodeAll[MetricAlarmInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 		add(rec, ConfigItem, float64(custom)*u.ConfigItemsPerResource, true,
 			fmt.Sprintf("%d resources x configItemsPerResource %g", custom, u.ConfigItemsPerResource))
 	}
-	packs, packIn, err := decodeAll[conformancePackInputs](r, "aws:cfg/conformancePack:ConformancePack")
+	packs, packIn, err := DecodeAll[ConformancePackInputs](r, "aws:cfg/conformancePack:ConformancePack")
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 		add(d, GuardDutyMillionEvents, u.ManagementEventsMillions, false, "managementEventsMillions")
 		add(d, GuardDutyFlowLogGB, u.FlowLogGB, false, "flowLogGB")
 	}
-	features, featureIn, err := decodeAll[detectorFeatureInputs](r, "aws:guardduty/detectorFeature:DetectorFeature")
+	features, featureIn, err := DecodeAll[DetectorFeatureInputs](r, "aws:guardduty/detectorFeature:DetectorFeature")
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +268,7 @@ func Estimate(r *Result, u UsageProfile) (*Cost, error) {
 	}
 	// Data events are charged on every delivery, the first included; the
 	// trail records S3 data events when one of its selectors selects them.
-	trails, trailIn, err := decodeAll[trailSelectorInputs](r, "aws:cloudtrail/trail:Trail")
+	trails, trailIn, err := DecodeAll[trailSelectorInputs](r, "aws:cloudtrail/trail:Trail")
 	if err != nil {
 		return nil, err
 	}
@@ -387,12 +387,12 @@ func (r *Result) Tier(res *Resource) string {
 
 // findTaskDefinition finds the task definition a service's "family:revision"
 // or ARN names, with its inputs; nil when no registered one has that family.
-func (r *Result) findTaskDefinition(ref string) (*Resource, *taskDefinitionInputs, error) {
+func (r *Result) findTaskDefinition(ref string) (*Resource, *TaskDefinitionInputs, error) {
 	family := ref[strings.LastIndex(ref, "/")+1:]
 	if i := strings.LastIndex(family, ":"); i >= 0 {
 		family = family[:i]
 	}
-	tds, in, err := decodeAll[taskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	tds, in, err := DecodeAll[TaskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
 	if err != nil {
 		return nil, nil, err
 	}

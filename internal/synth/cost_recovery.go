@@ -35,7 +35,7 @@ func runsPerMonth(schedule string) (float64, error) {
 // evaluated daily.
 func recoveryCost(r *Result, u UsageProfile, add func(res *Resource, key PriceKey, qty float64, floor bool, basis string)) error {
 	region := r.Config.Values["aws:region"]
-	plans, planIn, err := decodeAll[backupPlanInputs](r, "aws:backup/plan:Plan")
+	plans, planIn, err := DecodeAll[BackupPlanInputs](r, "aws:backup/plan:Plan")
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func recoveryCost(r *Result, u UsageProfile, add func(res *Resource, key PriceKe
 			}
 			runs, err := runsPerMonth(rule.Schedule)
 			if err != nil {
-				return invalid(plan, "rule %s: %v", rule.RuleName, err)
+				return Invalid(plan, "rule %s: %v", rule.RuleName, err)
 			}
 			copies += runs * float64(len(rule.CopyActions))
 		}
@@ -82,7 +82,7 @@ func recoveryCost(r *Result, u UsageProfile, add func(res *Resource, key PriceKe
 		add(rule, S3ReplicationTransferGB, share, false, basis)
 		add(rule, S3ReplicationTimeControlGB, share, false, basis)
 	}
-	frameworks, frameworkIn, err := decodeAll[frameworkInputs](r, "aws:backup/framework:Framework")
+	frameworks, frameworkIn, err := DecodeAll[frameworkInputs](r, "aws:backup/framework:Framework")
 	if err != nil {
 		return err
 	}

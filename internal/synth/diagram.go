@@ -190,12 +190,12 @@ func buildDiagram(r *Result) (*diagram, error) {
 // instances by their AZ).
 func (d *diagram) network() error {
 	r := d.r
-	subnets, subnetIn, err := decodeAll[subnetInputs](r, "aws:ec2/subnet:Subnet")
+	subnets, subnetIn, err := DecodeAll[SubnetInputs](r, "aws:ec2/subnet:Subnet")
 	if err != nil {
 		return err
 	}
 	vpcLabel := "VPC"
-	if vpcs, in, err := decodeAll[vpcInputs](r, "aws:ec2/vpc:Vpc"); err != nil {
+	if vpcs, in, err := DecodeAll[VpcInputs](r, "aws:ec2/vpc:Vpc"); err != nil {
 		return err
 	} else if len(vpcs) == 1 {
 		vpcLabel = "VPC " + in[0].CidrBlock
@@ -210,14 +210,14 @@ func (d *diagram) network() error {
 		azs[subnetIn[i].AvailabilityZone]++
 	}
 	nats := r.OfType("aws:ec2/natGateway:NatGateway")
-	_, natIn, err := decodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
+	_, natIn, err := DecodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
 	if err != nil {
 		return err
 	}
 	for i, n := range nats {
 		inSubnet[natIn[i].SubnetID] = append(inSubnet[natIn[i].SubnetID], placed{id(n.Name), "NAT gateway", "", "nat", plural(len(nats), "NAT gateway")})
 	}
-	instances, instanceIn, err := decodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
+	instances, instanceIn, err := DecodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (d *diagram) network() error {
 		label := in.Name + " (" + instanceIn[i].InstanceType + ")"
 		inSubnet[instanceIn[i].SubnetID] = append(inSubnet[instanceIn[i].SubnetID], placed{id(in.Name), label, "", id(in.Name), label})
 	}
-	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (d *diagram) network() error {
 			dataSubnet[subnetIn[i].AvailabilityZone] = s.ID
 		}
 	}
-	dbInstances, dbIn, err := decodeAll[clusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	dbInstances, dbIn, err := DecodeAll[ClusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
 	if err != nil {
 		return err
 	}
@@ -303,7 +303,7 @@ func (d *diagram) routes() error {
 		d.add(node{id: id(igw.Name), label: "internet gateway"})
 		d.edge(id(igw.Name), "internet", "", false)
 	}
-	_, assocs, err := decodeAll[routeTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
+	_, assocs, err := DecodeAll[RouteTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
 	if err != nil {
 		return err
 	}
@@ -311,11 +311,11 @@ func (d *diagram) routes() error {
 	for _, a := range assocs {
 		tableSubnets[a.RouteTableID] = append(tableSubnets[a.RouteTableID], a.SubnetID)
 	}
-	_, routes, err := decodeAll[routeInputs](r, "aws:ec2/route:Route")
+	_, routes, err := DecodeAll[RouteInputs](r, "aws:ec2/route:Route")
 	if err != nil {
 		return err
 	}
-	_, natIn, err := decodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
+	_, natIn, err := DecodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
 	if err != nil {
 		return err
 	}
@@ -348,19 +348,19 @@ func (d *diagram) routes() error {
 // rule) → services, each step by the ARN its field names.
 func (d *diagram) loadBalancing() error {
 	r := d.r
-	lbs, lbIn, err := decodeAll[loadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	lbs, lbIn, err := DecodeAll[LoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
 		return err
 	}
 	for i, lb := range lbs {
 		d.add(node{id: id(lb.Name), label: "ALB " + lbIn[i].Name})
 	}
-	_, assocs, err := decodeAll[webACLAssociationInputs](r, "aws:wafv2/webAclAssociation:WebAclAssociation")
+	_, assocs, err := DecodeAll[webACLAssociationInputs](r, "aws:wafv2/webAclAssociation:WebAclAssociation")
 	if err != nil {
 		return err
 	}
 	for _, a := range assocs {
-		acl, lb := r.byComputedArn(a.WebAclArn), r.byComputedArn(a.ResourceArn)
+		acl, lb := r.ByARN(a.WebAclArn), r.ByARN(a.ResourceArn)
 		if acl == nil || lb == nil {
 			continue
 		}
@@ -368,57 +368,57 @@ func (d *diagram) loadBalancing() error {
 		d.edge("internet", id(acl.Name), "HTTP(S)", false)
 		d.edge(id(acl.Name), id(lb.Name), "", false)
 	}
-	groups, groupIn, err := decodeAll[targetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
+	groups, groupIn, err := DecodeAll[TargetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
 	if err != nil {
 		return err
 	}
 	for i, tg := range groups {
 		d.add(node{id: id(tg.Name), label: fmt.Sprintf("target group %s :%v", groupIn[i].Name, tg.Inputs["port"]), shape: "stadium"})
 	}
-	listeners, listenerIn, err := decodeAll[listenerInputs](r, "aws:lb/listener:Listener")
+	listeners, listenerIn, err := DecodeAll[ListenerInputs](r, "aws:lb/listener:Listener")
 	if err != nil {
 		return err
 	}
 	for i, l := range listeners {
-		lb := r.byComputedArn(l.Str("loadBalancerArn"))
+		lb := r.ByARN(l.Str("loadBalancerArn"))
 		if lb == nil {
 			continue
 		}
 		for _, a := range listenerIn[i].DefaultActions {
-			if tg := r.byComputedArn(a.TargetGroupArn); tg != nil {
+			if tg := r.ByARN(a.TargetGroupArn); tg != nil {
 				d.edge(id(lb.Name), id(tg.Name), fmt.Sprintf("%s %d default", listenerIn[i].Protocol, listenerIn[i].Port), false)
 			} else if a.Type == "redirect" {
 				d.edge(id(lb.Name), id(lb.Name), fmt.Sprintf("%s %d redirect", listenerIn[i].Protocol, listenerIn[i].Port), false)
 			}
 		}
 	}
-	_, rules, err := decodeAll[listenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
+	_, rules, err := DecodeAll[ListenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
 	if err != nil {
 		return err
 	}
 	for _, rule := range rules {
-		l := r.byComputedArn(rule.ListenerArn)
+		l := r.ByARN(rule.ListenerArn)
 		if l == nil {
 			continue
 		}
-		lb := r.byComputedArn(l.Str("loadBalancerArn"))
+		lb := r.ByARN(l.Str("loadBalancerArn"))
 		var paths []string
 		for _, c := range rule.Conditions {
 			paths = append(paths, c.PathPattern.Values...)
 		}
 		for _, a := range rule.Actions {
-			if tg := r.byComputedArn(a.TargetGroupArn); tg != nil && lb != nil {
+			if tg := r.ByARN(a.TargetGroupArn); tg != nil && lb != nil {
 				d.edge(id(lb.Name), id(tg.Name), strings.Join(paths, " "), false)
 			}
 		}
 	}
-	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
 	for i, svc := range services {
 		for _, l := range serviceIn[i].LoadBalancers {
-			if tg := r.byComputedArn(l.TargetGroupArn); tg != nil {
+			if tg := r.ByARN(l.TargetGroupArn); tg != nil {
 				for _, member := range serviceNodes(svc, serviceIn[i]) {
 					d.edge(id(tg.Name), member, fmt.Sprint(l.ContainerPort), false)
 				}
@@ -438,7 +438,7 @@ func serviceNodes(svc *Resource, in diagramServiceInputs) []string {
 }
 
 // portLabel is a rule's protocol and ports as the diagram labels them.
-func portLabel(rule groupRuleInputs) string {
+func portLabel(rule GroupRuleInputs) string {
 	switch {
 	case rule.IPProtocol == "-1":
 		return "all traffic"
@@ -459,14 +459,14 @@ func (d *diagram) securityGroups() error {
 	for _, g := range groups {
 		d.add(node{id: id(g.Name), label: "sg " + named(g, "name"), parent: "sgs", fold: "-"})
 	}
-	peer := func(rule groupRuleInputs) string {
+	peer := func(rule GroupRuleInputs) string {
 		if p := r.ByID(rule.ReferencedSecurityGroupID); p != nil {
 			return id(p.Name)
 		}
 		if pl := rule.PrefixListID; pl != "" {
 			nodeID := id("prefix-list", pl)
 			label := "prefix list " + pl
-			if owner := r.prefixListOwner(pl); owner != "" {
+			if owner := r.PrefixListOwner(pl); owner != "" {
 				label = owner
 			}
 			d.add(node{id: nodeID, label: label, shape: "round", fold: "-"})
@@ -479,8 +479,8 @@ func (d *diagram) securityGroups() error {
 		d.add(node{id: nodeID, label: rule.CidrIPv4, shape: "round", fold: "-"})
 		return nodeID
 	}
-	for _, dir := range groupRuleTypes {
-		_, rules, err := decodeAll[groupRuleInputs](r, dir.typ)
+	for _, dir := range GroupRuleTypes {
+		_, rules, err := DecodeAll[GroupRuleInputs](r, dir.Type)
 		if err != nil {
 			return err
 		}
@@ -489,7 +489,7 @@ func (d *diagram) securityGroups() error {
 			if g == nil {
 				continue
 			}
-			if dir.direction == security.Ingress {
+			if dir.Direction == security.Ingress {
 				d.edge(peer(rule), id(g.Name), portLabel(rule), false)
 			} else {
 				d.edge(id(g.Name), peer(rule), portLabel(rule), false)
@@ -527,7 +527,7 @@ type member struct {
 func (d *diagram) groupMembers() ([]member, error) {
 	r := d.r
 	var out []member
-	lbs, lbIn, err := decodeAll[struct {
+	lbs, lbIn, err := DecodeAll[struct {
 		SecurityGroups []string `json:"securityGroups"`
 	}](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
@@ -536,21 +536,21 @@ func (d *diagram) groupMembers() ([]member, error) {
 	for i, lb := range lbs {
 		out = append(out, member{lb, []string{id(lb.Name)}, lbIn[i].SecurityGroups})
 	}
-	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return nil, err
 	}
 	for i, svc := range services {
 		out = append(out, member{svc, serviceNodes(svc, serviceIn[i]), serviceIn[i].NetworkConfiguration.SecurityGroups})
 	}
-	instances, instanceIn, err := decodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
+	instances, instanceIn, err := DecodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {
 		return nil, err
 	}
 	for i, in := range instances {
 		out = append(out, member{in, []string{id(in.Name)}, instanceIn[i].VpcSecurityGroupIDs})
 	}
-	clusters, clusterIn, err := decodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
+	clusters, clusterIn, err := DecodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
 	if err != nil {
 		return nil, err
 	}
@@ -574,11 +574,11 @@ func (d *diagram) groupMembers() ([]member, error) {
 // database.
 func (d *diagram) reach() error {
 	r := d.r
-	_, ingress, err := decodeAll[groupRuleInputs](r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+	_, ingress, err := DecodeAll[GroupRuleInputs](r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
 	if err != nil {
 		return err
 	}
-	_, egress, err := decodeAll[groupRuleInputs](r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+	_, egress, err := DecodeAll[GroupRuleInputs](r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
 	if err != nil {
 		return err
 	}
@@ -610,7 +610,7 @@ func (d *diagram) reach() error {
 // groups may open a connection to a member of the dst groups: an egress
 // rule out of src to a dst group that an ingress rule of that group
 // answers from a src group, on the ports both allow.
-func allowedFlows(src, dst []string, egress, ingress []groupRuleInputs) []string {
+func allowedFlows(src, dst []string, egress, ingress []GroupRuleInputs) []string {
 	var out []string
 	for _, e := range egress {
 		if !slices.Contains(src, e.SecurityGroupID) || !slices.Contains(dst, e.ReferencedSecurityGroupID) {
@@ -646,21 +646,21 @@ func allowedFlows(src, dst []string, egress, ingress []groupRuleInputs) []string
 func (d *diagram) sinks() error {
 	r := d.r
 	d.subgraphs = append(d.subgraphs, subgraph{id: "sinks", label: "audit and observability sinks", fold: "sinks", foldLabel: "audit and observability sinks"})
-	groups, groupIn, err := decodeAll[logGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
+	groups, groupIn, err := DecodeAll[LogGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
 	if err != nil {
 		return err
 	}
 	for i, lg := range groups {
 		d.add(node{id: id(lg.Name), label: "log group " + groupIn[i].Name, shape: "db", parent: "sinks"})
 	}
-	buckets, bucketIn, err := decodeAll[bucketInputs](r, "aws:s3/bucketV2:BucketV2")
+	buckets, bucketIn, err := DecodeAll[BucketInputs](r, "aws:s3/bucketV2:BucketV2")
 	if err != nil {
 		return err
 	}
 	for i, b := range buckets {
 		d.add(node{id: id(b.Name), label: "bucket " + bucketIn[i].Bucket, shape: "db", parent: "sinks"})
 	}
-	topics, topicIn, err := decodeAll[struct {
+	topics, topicIn, err := DecodeAll[struct {
 		Name string `json:"name"`
 	}](r, "aws:sns/topic:Topic")
 	if err != nil {
@@ -678,7 +678,7 @@ func (d *diagram) sinks() error {
 		return nil
 	}
 	// A log group's ARN as a service names it may end in ":*" (all streams).
-	logGroupByARN := func(arn string) *Resource { return r.byComputedArn(strings.TrimSuffix(arn, ":*")) }
+	logGroupByARN := func(arn string) *Resource { return r.ByARN(strings.TrimSuffix(arn, ":*")) }
 	bucket := func(name string) *Resource {
 		for i, b := range buckets {
 			if bucketIn[i].Bucket == name {
@@ -693,7 +693,7 @@ func (d *diagram) sinks() error {
 		}
 	}
 
-	_, trailIn, err := decodeAll[trailInputs](r, "aws:cloudtrail/trail:Trail")
+	_, trailIn, err := DecodeAll[TrailInputs](r, "aws:cloudtrail/trail:Trail")
 	if err != nil {
 		return err
 	}
@@ -702,7 +702,7 @@ func (d *diagram) sinks() error {
 		sink(id(t.Name), bucket(trailIn[i].S3BucketName), "log files")
 		sink(id(t.Name), logGroupByARN(trailIn[i].CloudWatchLogsGroupArn), "events")
 	}
-	_, logging, err := decodeAll[bucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+	_, logging, err := DecodeAll[BucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
 	if err != nil {
 		return err
 	}
@@ -711,7 +711,7 @@ func (d *diagram) sinks() error {
 			sink(id(src.Name), bucket(l.TargetBucket), "access logs")
 		}
 	}
-	lbs, lbIn, err := decodeAll[diagramLoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	lbs, lbIn, err := DecodeAll[diagramLoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
 		return err
 	}
@@ -720,7 +720,7 @@ func (d *diagram) sinks() error {
 			sink(id(lb.Name), bucket(lbIn[i].AccessLogs.Bucket), "access logs")
 		}
 	}
-	flows, flowIn, err := decodeAll[flowLogInputs](r, "aws:ec2/flowLog:FlowLog")
+	flows, flowIn, err := DecodeAll[flowLogInputs](r, "aws:ec2/flowLog:FlowLog")
 	if err != nil {
 		return err
 	}
@@ -729,25 +729,25 @@ func (d *diagram) sinks() error {
 		d.edge("vpc", id(f.Name), "", true)
 		switch {
 		case flowIn[i].LogDestinationType == "s3":
-			sink(id(f.Name), r.byComputedArn(strings.TrimSuffix(flowIn[i].LogDestination, "/")), "flow logs")
+			sink(id(f.Name), r.ByARN(strings.TrimSuffix(flowIn[i].LogDestination, "/")), "flow logs")
 		case flowIn[i].LogDestination != "":
 			sink(id(f.Name), logGroupByARN(flowIn[i].LogDestination), "flow logs")
 		default:
 			sink(id(f.Name), logGroup(flowIn[i].LogGroupName), "flow logs")
 		}
 	}
-	_, wafLogging, err := decodeAll[webACLLoggingInputs](r, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+	_, wafLogging, err := DecodeAll[webACLLoggingInputs](r, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
 	if err != nil {
 		return err
 	}
 	for _, l := range wafLogging {
-		if acl := r.byComputedArn(l.ResourceArn); acl != nil {
+		if acl := r.ByARN(l.ResourceArn); acl != nil {
 			for _, dest := range l.LogDestinationConfigs {
 				sink(id(acl.Name), logGroupByARN(dest), "WAF logs")
 			}
 		}
 	}
-	channels, channelIn, err := decodeAll[deliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
+	channels, channelIn, err := DecodeAll[DeliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
 	if err != nil {
 		return err
 	}
@@ -759,15 +759,15 @@ func (d *diagram) sinks() error {
 	// Each service's containers log where their task definition's awslogs
 	// driver says; ECS Exec sessions where the cluster's configuration says,
 	// for services that enable it.
-	services, serviceIn, err := decodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
-	_, ecsIn, err := decodeAll[ecsClusterInputs](r, "aws:ecs/cluster:Cluster")
+	_, ecsIn, err := DecodeAll[ecsClusterInputs](r, "aws:ecs/cluster:Cluster")
 	if err != nil {
 		return err
 	}
-	tds, tdIn, err := decodeAll[taskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	tds, tdIn, err := DecodeAll[TaskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
 	if err != nil {
 		return err
 	}
@@ -785,7 +785,7 @@ func (d *diagram) sinks() error {
 				} `json:"logConfiguration"`
 			}
 			if err := json.Unmarshal([]byte(tdIn[j].ContainerDefinitions), &defs); err != nil {
-				return invalid(tds[j], "containerDefinitions: %v", err)
+				return Invalid(tds[j], "containerDefinitions: %v", err)
 			}
 			for _, def := range defs {
 				if def.LogConfiguration.LogDriver == "awslogs" {
@@ -805,7 +805,7 @@ func (d *diagram) sinks() error {
 	}
 	// Aurora exports each log type to the group AWS names for it,
 	// /aws/rds/cluster/<cluster>/<type>, from each of its instances.
-	_, clusterIn, err := decodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
+	_, clusterIn, err := DecodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
 	if err != nil {
 		return err
 	}
@@ -818,7 +818,7 @@ func (d *diagram) sinks() error {
 	}
 	// Session Manager sessions on the instances stream to the group each
 	// Session document's inputs name.
-	_, docs, err := decodeAll[sessionDocumentInputs](r, "aws:ssm/document:Document")
+	_, docs, err := DecodeAll[sessionDocumentInputs](r, "aws:ssm/document:Document")
 	if err != nil {
 		return err
 	}
@@ -839,7 +839,7 @@ func (d *diagram) sinks() error {
 		}
 	}
 	// Alarms notify the topics their actions name.
-	alarms, alarmIn, err := decodeAll[alarmActionInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	alarms, alarmIn, err := DecodeAll[alarmActionInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
 	if err != nil {
 		return err
 	}
@@ -848,7 +848,7 @@ func (d *diagram) sinks() error {
 	}
 	for i := range alarms {
 		for _, a := range alarmIn[i].AlarmActions {
-			sink("alarms", r.byComputedArn(a), "alarm")
+			sink("alarms", r.ByARN(a), "alarm")
 		}
 	}
 	return nil
@@ -872,11 +872,11 @@ var eventSourceLabels = map[string][2]string{
 // pattern's source names, to the resource the target's ARN names.
 func (d *diagram) events() error {
 	r := d.r
-	rules, ruleIn, err := decodeAll[eventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
+	rules, ruleIn, err := DecodeAll[EventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
 	if err != nil {
 		return err
 	}
-	targets, targetIn, err := decodeAll[eventTargetInputs](r, "aws:cloudwatch/eventTarget:EventTarget")
+	targets, targetIn, err := DecodeAll[eventTargetInputs](r, "aws:cloudwatch/eventTarget:EventTarget")
 	if err != nil {
 		return err
 	}
@@ -895,7 +895,7 @@ func (d *diagram) events() error {
 				DetailType []string `json:"detail-type"`
 			}
 			if err := json.Unmarshal([]byte(ruleIn[j].EventPattern), &pattern); err != nil {
-				return invalid(rules[j], "eventPattern: %v", err)
+				return Invalid(rules[j], "eventPattern: %v", err)
 			}
 			// A pattern that names no source matches its detail types
 			// from any service (the root user's calls, console sign-ins).
@@ -916,7 +916,7 @@ func (d *diagram) events() error {
 				d.edge(id("events", source), from, what, false)
 			}
 		}
-		if to := r.byComputedArn(targetIn[i].Arn); to != nil {
+		if to := r.ByARN(targetIn[i].Arn); to != nil {
 			d.edge(from, id(to.Name), "", true)
 		}
 	}

@@ -148,7 +148,7 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 	gone := map[string]*Resource{} // URN → replaced or deleted resource
 	arns := map[string]string{}    // URN → the gone resource's ARN, if it has one
 	markGone := func(urn string, r *Resource) error {
-		out, err := decodeComputed[struct {
+		out, err := DecodeComputed[struct {
 			ARN string `json:"arn"`
 		}](r)
 		gone[urn], arns[urn] = r, out.ARN
@@ -269,7 +269,7 @@ type physicalNameInputs struct {
 }
 
 func physicalName(r *Resource) (string, error) {
-	in, err := decode[physicalNameInputs](r)
+	in, err := Decode[physicalNameInputs](r)
 	return cmp.Or(in.Name, in.Bucket, in.ClusterIdentifier, in.Identifier), err
 }
 

@@ -127,7 +127,7 @@ func writeSubnetTable(b *bytes.Buffer, r *Result) error {
 	slices.Sort(azs)
 	vpc := ""
 	if v := r.Find("aws:ec2/vpc:Vpc", "network-vpc"); v != nil {
-		in, err := decode[vpcInputs](v)
+		in, err := Decode[VpcInputs](v)
 		if err != nil {
 			return err
 		}

@@ -182,9 +182,9 @@ func (r *Result) ByURN(urn string) *Resource {
 	return nil
 }
 
-// byComputedArn finds the resource whose computed ARN is arn, or nil: how
+// ByARN finds the resource whose computed ARN is arn, or nil: how
 // one resource's field names another.
-func (r *Result) byComputedArn(arn string) *Resource {
+func (r *Result) ByARN(arn string) *Resource {
 	if arn == "" {
 		return nil
 	}
@@ -196,9 +196,9 @@ func (r *Result) byComputedArn(arn string) *Resource {
 	return nil
 }
 
-// prefixListOwner names the gateway endpoint whose prefix list id is, as
+// PrefixListOwner names the gateway endpoint whose prefix list id is, as
 // "S3 through <logical name>"; "" when none is recorded.
-func (r *Result) prefixListOwner(id string) string {
+func (r *Result) PrefixListOwner(id string) string {
 	for _, e := range r.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
 		if e.Computed["prefixListId"] == id {
 			return "S3 through " + e.Name

@@ -11,60 +11,9 @@ import (
 
 var complianceSection = Section{Title: "Compliance", Write: writeCompliance}
 
-// The inputs the compliance (and evidence) sections read.
-type (
-	trailInputs struct {
-		Name                       string `json:"name"`
-		IsMultiRegionTrail         bool   `json:"isMultiRegionTrail"`
-		IncludeGlobalServiceEvents bool   `json:"includeGlobalServiceEvents"`
-		EnableLogFileValidation    bool   `json:"enableLogFileValidation"`
-		S3BucketName               string `json:"s3BucketName"`
-		KmsKeyID                   string `json:"kmsKeyId"`
-		CloudWatchLogsGroupArn     string `json:"cloudWatchLogsGroupArn"`
-		AdvancedEventSelectors     []struct {
-			Name string `json:"name"`
-		} `json:"advancedEventSelectors"`
-	}
-	recorderInputs struct {
-		Name           string `json:"name"`
-		RecordingGroup struct {
-			AllSupported               bool `json:"allSupported"`
-			IncludeGlobalResourceTypes bool `json:"includeGlobalResourceTypes"`
-		} `json:"recordingGroup"`
-	}
-	deliveryChannelInputs struct {
-		S3BucketName string `json:"s3BucketName"`
-		S3KmsKeyArn  string `json:"s3KmsKeyArn"`
-	}
-	conformancePackInputs struct {
-		Name            string `json:"name"`
-		TemplateBody    string `json:"templateBody"`
-		InputParameters []struct {
-			ParameterName  string `json:"parameterName"`
-			ParameterValue string `json:"parameterValue"`
-		} `json:"inputParameters"`
-	}
-	detectorInputs struct {
-		Enable                     bool   `json:"enable"`
-		FindingPublishingFrequency string `json:"findingPublishingFrequency"`
-	}
-	detectorFeatureInputs struct {
-		Name                     string `json:"name"`
-		Status                   string `json:"status"`
-		AdditionalConfigurations []struct {
-			Name   string `json:"name"`
-			Status string `json:"status"`
-		} `json:"additionalConfigurations"`
-	}
-	eventRuleInputs struct {
-		Name         string `json:"name"`
-		EventPattern string `json:"eventPattern"`
-	}
-)
-
 func writeCompliance(r *Result, w io.Writer) error {
 	var facts [][]string
-	_, trails, err := decodeAll[trailInputs](r, "aws:cloudtrail/trail:Trail")
+	_, trails, err := DecodeAll[TrailInputs](r, "aws:cloudtrail/trail:Trail")
 	if err != nil {
 		return err
 	}
@@ -79,21 +28,21 @@ func writeCompliance(r *Result, w io.Writer) error {
 	if r.Stack != nil && !r.Stack.Config.OwnsAccountSingletons {
 		facts = append(facts, []string{"account singletons", "owned by another stack in the account (ownsAccountSingletons: false): " + strings.Join(stackconfig.AccountSingletons, "; ")})
 	}
-	_, recorders, err := decodeAll[recorderInputs](r, "aws:cfg/recorder:Recorder")
+	_, recorders, err := DecodeAll[RecorderInputs](r, "aws:cfg/recorder:Recorder")
 	if err != nil {
 		return err
 	}
 	for _, rec := range recorders {
 		facts = append(facts, []string{"Config recorder", fmt.Sprintf("%s (all supported: %v, global types: %v)", rec.Name, rec.RecordingGroup.AllSupported, rec.RecordingGroup.IncludeGlobalResourceTypes)})
 	}
-	_, channels, err := decodeAll[deliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
+	_, channels, err := DecodeAll[DeliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
 	if err != nil {
 		return err
 	}
 	for _, ch := range channels {
 		facts = append(facts, []string{"Config delivery", fmt.Sprintf("s3://%s, KMS %s", ch.S3BucketName, ch.S3KmsKeyArn)})
 	}
-	packs, packIn, err := decodeAll[conformancePackInputs](r, "aws:cfg/conformancePack:ConformancePack")
+	packs, packIn, err := DecodeAll[ConformancePackInputs](r, "aws:cfg/conformancePack:ConformancePack")
 	if err != nil {
 		return err
 	}
@@ -109,14 +58,14 @@ func writeCompliance(r *Result, w io.Writer) error {
 		facts = append(facts, []string{"conformance pack", fmt.Sprintf("%s: %d AWS managed rules, template %d of 51200 bytes; parameters %s",
 			packIn[i].Name, len(rules), len(packIn[i].TemplateBody), strings.Join(params, ", "))})
 	}
-	_, detectors, err := decodeAll[detectorInputs](r, "aws:guardduty/detector:Detector")
+	_, detectors, err := DecodeAll[DetectorInputs](r, "aws:guardduty/detector:Detector")
 	if err != nil {
 		return err
 	}
 	for _, d := range detectors {
 		facts = append(facts, []string{"GuardDuty", fmt.Sprintf("enabled %v, findings every %s", d.Enable, d.FindingPublishingFrequency)})
 	}
-	_, features, err := decodeAll[detectorFeatureInputs](r, "aws:guardduty/detectorFeature:DetectorFeature")
+	_, features, err := DecodeAll[DetectorFeatureInputs](r, "aws:guardduty/detectorFeature:DetectorFeature")
 	if err != nil {
 		return err
 	}
@@ -127,7 +76,7 @@ func writeCompliance(r *Result, w io.Writer) error {
 		}
 		facts = append(facts, []string{"  feature " + f.Name, f.Status + extra})
 	}
-	_, events, err := decodeAll[eventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
+	_, events, err := DecodeAll[EventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
 	if err != nil {
 		return err
 	}
@@ -140,7 +89,7 @@ func writeCompliance(r *Result, w io.Writer) error {
 // PackRules parses a conformance pack's rendered template and returns its
 // rules' properties by logical ID.
 func PackRules(pack *Resource) (map[string]map[string]any, error) {
-	in, err := decode[conformancePackInputs](pack)
+	in, err := Decode[ConformancePackInputs](pack)
 	if err != nil {
 		return nil, err
 	}

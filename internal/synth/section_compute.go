@@ -13,37 +13,8 @@ import (
 
 var computeSection = Section{Title: "Compute", Write: writeCompute}
 
-// The inputs the compute section reads.
-type (
-	repositoryInputs struct {
-		Name                       string `json:"name"`
-		ImageTagMutability         string `json:"imageTagMutability"`
-		ImageScanningConfiguration struct {
-			ScanOnPush bool `json:"scanOnPush"`
-		} `json:"imageScanningConfiguration"`
-	}
-	ecsServiceInputs struct {
-		Name string `json:"name"`
-		// TaskDefinition and DesiredCount are what the cost model prices.
-		TaskDefinition string  `json:"taskDefinition"`
-		DesiredCount   float64 `json:"desiredCount"`
-	}
-	taskDefinitionInputs struct {
-		Family               string `json:"family"`
-		ContainerDefinitions string `json:"containerDefinitions"`
-		// CPU and Memory are what the cost model prices: CPU units and MiB.
-		CPU    numeric `json:"cpu"`
-		Memory numeric `json:"memory"`
-		// RuntimePlatform's CPU architecture prices the task (ARM64 at
-		// Fargate's Linux/ARM rates) and is what the image must be built for.
-		RuntimePlatform struct {
-			CpuArchitecture string `json:"cpuArchitecture"`
-		} `json:"runtimePlatform"`
-	}
-)
-
 func writeCompute(r *Result, w io.Writer) error {
-	_, repos, err := decodeAll[repositoryInputs](r, "aws:ecr/repository:Repository")
+	_, repos, err := DecodeAll[RepositoryInputs](r, "aws:ecr/repository:Repository")
 	if err != nil {
 		return err
 	}
@@ -56,7 +27,7 @@ func writeCompute(r *Result, w io.Writer) error {
 		return err
 	}
 
-	_, services, err := decodeAll[ecsServiceInputs](r, "aws:ecs/service:Service")
+	_, services, err := DecodeAll[EcsServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
@@ -106,7 +77,7 @@ func writeCompute(r *Result, w io.Writer) error {
 
 	// What the running containers actually get, read from the registered
 	// container definitions: the writable tmpfs and the database settings.
-	_, taskDefinitions, err := decodeAll[taskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	_, taskDefinitions, err := DecodeAll[TaskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
 	if err != nil {
 		return err
 	}

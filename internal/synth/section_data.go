@@ -10,72 +10,16 @@ import (
 
 var dataSection = Section{Title: "Data", Write: writeData}
 
-// The inputs the data section reads.
-type (
-	clusterInputs struct {
-		ClusterIdentifier string `json:"clusterIdentifier"`
-		Engine            string `json:"engine"`
-		EngineVersion     string `json:"engineVersion"`
-		EngineMode        string `json:"engineMode"`
-		Scaling           struct {
-			MinCapacity float64 `json:"minCapacity"`
-			MaxCapacity float64 `json:"maxCapacity"`
-		} `json:"serverlessv2ScalingConfiguration"`
-		DatabaseName                     string   `json:"databaseName"`
-		Port                             int      `json:"port"`
-		MasterUsername                   string   `json:"masterUsername"`
-		StorageEncrypted                 bool     `json:"storageEncrypted"`
-		KmsKeyID                         string   `json:"kmsKeyId"`
-		BackupRetentionPeriod            int      `json:"backupRetentionPeriod"`
-		PreferredBackupWindow            string   `json:"preferredBackupWindow"`
-		FinalSnapshotIdentifier          string   `json:"finalSnapshotIdentifier"`
-		DeletionProtection               bool     `json:"deletionProtection"`
-		IAMDatabaseAuthenticationEnabled bool     `json:"iamDatabaseAuthenticationEnabled"`
-		EnabledCloudwatchLogsExports     []string `json:"enabledCloudwatchLogsExports"`
-		// ManageMasterUserPassword is a secret the cost model prices.
-		ManageMasterUserPassword bool `json:"manageMasterUserPassword"`
-	}
-	clusterInstanceInputs struct {
-		IdentifierPrefix string `json:"identifierPrefix"`
-		InstanceClass    string `json:"instanceClass"`
-		AvailabilityZone string `json:"availabilityZone"`
-	}
-	clusterParameterGroupInputs struct {
-		Parameters []struct {
-			Name        string `json:"name"`
-			Value       string `json:"value"`
-			ApplyMethod string `json:"applyMethod"`
-		} `json:"parameters"`
-	}
-	instanceInputs struct {
-		InstanceType             string `json:"instanceType"`
-		SubnetID                 string `json:"subnetId"`
-		AssociatePublicIPAddress bool   `json:"associatePublicIpAddress"`
-		KeyName                  string `json:"keyName"`
-		Ami                      string `json:"ami"`
-		MetadataOptions          struct {
-			HTTPTokens              string `json:"httpTokens"`
-			HTTPPutResponseHopLimit int    `json:"httpPutResponseHopLimit"`
-		} `json:"metadataOptions"`
-		RootBlockDevice struct {
-			Encrypted bool `json:"encrypted"`
-			// VolumeSize is the GiB the cost model prices; 0 is the AMI's own.
-			VolumeSize float64 `json:"volumeSize"`
-		} `json:"rootBlockDevice"`
-		Tags map[string]string `json:"tags"`
-	}
-)
-
 func writeData(r *Result, w io.Writer) error {
-	clusters, clusterIn, err := decodeAll[clusterInputs](r, "aws:rds/cluster:Cluster")
+	clusters, clusterIn, err := DecodeAll[ClusterInputs](r, "aws:rds/cluster:Cluster")
 	if err != nil {
 		return err
 	}
-	_, instances, err := decodeAll[clusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	_, instances, err := DecodeAll[ClusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
 	if err != nil {
 		return err
 	}
-	_, parameterGroups, err := decodeAll[clusterParameterGroupInputs](r, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
+	_, parameterGroups, err := DecodeAll[ClusterParameterGroupInputs](r, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
 	if err != nil {
 		return err
 	}
@@ -116,7 +60,7 @@ func writeData(r *Result, w io.Writer) error {
 			return err
 		}
 	}
-	bastions, bastionIn, err := decodeAll[instanceInputs](r, "aws:ec2/instance:Instance")
+	bastions, bastionIn, err := DecodeAll[InstanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {
 		return err
 	}
@@ -124,7 +68,7 @@ func writeData(r *Result, w io.Writer) error {
 		in := bastionIn[i]
 		subnet := in.SubnetID
 		if s := r.ByID(subnet); s != nil {
-			sn, err := decode[subnetInputs](s)
+			sn, err := Decode[SubnetInputs](s)
 			if err != nil {
 				return err
 			}

@@ -21,79 +21,9 @@ type Route struct {
 	Action string
 }
 
-// The inputs the edge section reads.
-type (
-	lbAction struct {
-		Type           string `json:"type"`
-		TargetGroupArn string `json:"targetGroupArn"`
-		Redirect       struct {
-			Protocol   string `json:"protocol"`
-			Port       string `json:"port"`
-			StatusCode string `json:"statusCode"`
-		} `json:"redirect"`
-	}
-	listenerInputs struct {
-		Protocol       string     `json:"protocol"`
-		Port           int        `json:"port"`
-		DefaultActions []lbAction `json:"defaultActions"`
-	}
-	listenerRuleInputs struct {
-		ListenerArn string `json:"listenerArn"`
-		Priority    int    `json:"priority"`
-		Conditions  []struct {
-			PathPattern struct {
-				Values []string `json:"values"`
-			} `json:"pathPattern"`
-		} `json:"conditions"`
-		Actions []lbAction `json:"actions"`
-	}
-	targetGroupInputs struct {
-		Name        string `json:"name"`
-		TargetType  string `json:"targetType"`
-		HealthCheck struct {
-			Path string `json:"path"`
-		} `json:"healthCheck"`
-		DeregistrationDelay int `json:"deregistrationDelay"`
-	}
-	webACLInputs struct {
-		Rules []struct {
-			Name      string `json:"name"`
-			Priority  int    `json:"priority"`
-			Statement struct {
-				ManagedRuleGroupStatement *struct {
-					VendorName          string `json:"vendorName"`
-					Name                string `json:"name"`
-					RuleActionOverrides []struct {
-						Name string `json:"name"`
-					} `json:"ruleActionOverrides"`
-				} `json:"managedRuleGroupStatement"`
-				RateBasedStatement *struct {
-					Limit               int    `json:"limit"`
-					EvaluationWindowSec int    `json:"evaluationWindowSec"`
-					AggregateKeyType    string `json:"aggregateKeyType"`
-				} `json:"rateBasedStatement"`
-			} `json:"statement"`
-		} `json:"rules"`
-	}
-	loadBalancerInputs struct {
-		Name                     string `json:"name"`
-		Internal                 bool   `json:"internal"`
-		EnableDeletionProtection bool   `json:"enableDeletionProtection"`
-		DropInvalidHeaderFields  bool   `json:"dropInvalidHeaderFields"`
-		DesyncMitigationMode     string `json:"desyncMitigationMode"`
-		AccessLogs               struct {
-			Bucket string `json:"bucket"`
-			Prefix string `json:"prefix"`
-		} `json:"accessLogs"`
-		// Subnets is where a public ALB holds a public IPv4 address each,
-		// which the cost model prices.
-		Subnets []string `json:"subnets"`
-	}
-)
-
 // Routes reads the listeners and their rules back into a routing table.
 func (r *Result) Routes() ([]Route, error) {
-	groups, groupIn, err := decodeAll[targetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
+	groups, groupIn, err := DecodeAll[TargetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +41,11 @@ func (r *Result) Routes() ([]Route, error) {
 		}
 		return "forward " + tgName(a.TargetGroupArn)
 	}
-	listeners, listenerIn, err := decodeAll[listenerInputs](r, "aws:lb/listener:Listener")
+	listeners, listenerIn, err := DecodeAll[ListenerInputs](r, "aws:lb/listener:Listener")
 	if err != nil {
 		return nil, err
 	}
-	rules, ruleIn, err := decodeAll[listenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
+	rules, ruleIn, err := DecodeAll[ListenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
 	if err != nil {
 		return nil, err
 	}
@@ -129,15 +59,15 @@ func (r *Result) Routes() ([]Route, error) {
 				continue
 			}
 			if len(rin.Conditions) == 0 || len(rin.Conditions[0].PathPattern.Values) == 0 {
-				return nil, invalid(rule, "no path-pattern condition")
+				return nil, Invalid(rule, "no path-pattern condition")
 			}
 			if len(rin.Actions) == 0 {
-				return nil, invalid(rule, "no action")
+				return nil, Invalid(rule, "no action")
 			}
 			out = append(out, Route{listener, fmt.Sprint(rin.Priority), rin.Conditions[0].PathPattern.Values[0], action(rin.Actions[0])})
 		}
 		if len(in.DefaultActions) == 0 {
-			return nil, invalid(l, "no default action")
+			return nil, Invalid(l, "no default action")
 		}
 		out = append(out, Route{listener, "default", "*", action(in.DefaultActions[0])})
 	}
@@ -154,7 +84,7 @@ type WafRule struct {
 
 // WafRules lists the web ACL's rules in priority order.
 func (r *Result) WafRules() ([]WafRule, error) {
-	_, acls, err := decodeAll[webACLInputs](r, "aws:wafv2/webAcl:WebAcl")
+	_, acls, err := DecodeAll[WebACLInputs](r, "aws:wafv2/webAcl:WebAcl")
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +115,7 @@ func (r *Result) WafRules() ([]WafRule, error) {
 }
 
 func writeEdge(r *Result, w io.Writer) error {
-	albs, albIn, err := decodeAll[loadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	albs, albIn, err := DecodeAll[LoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
 		return err
 	}
@@ -215,7 +145,7 @@ func writeEdge(r *Result, w io.Writer) error {
 	if err := table(w, []string{"LISTENER", "PRIORITY", "PATH", "ACTION"}, rows); err != nil {
 		return err
 	}
-	_, groups, err := decodeAll[targetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
+	_, groups, err := DecodeAll[TargetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
 	if err != nil {
 		return err
 	}

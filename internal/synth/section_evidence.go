@@ -8,83 +8,33 @@ import (
 
 var evidenceSection = Section{Title: "Backups, access logs, Object Lock, Security Hub, account baseline", Write: writeEvidence}
 
-// The inputs the evidence section reads.
-type (
-	backupVaultInputs struct {
-		Name      string `json:"name"`
-		KmsKeyArn string `json:"kmsKeyArn"`
-	}
-	vaultLockInputs struct {
-		MinRetentionDays int `json:"minRetentionDays"`
-	}
-	backupPlanInputs struct {
-		Rules []struct {
-			RuleName               string `json:"ruleName"`
-			Schedule               string `json:"schedule"`
-			EnableContinuousBackup bool   `json:"enableContinuousBackup"`
-			Lifecycle              struct {
-				DeleteAfter int `json:"deleteAfter"`
-			} `json:"lifecycle"`
-			CopyActions []struct {
-				DestinationVaultArn string `json:"destinationVaultArn"`
-				Lifecycle           struct {
-					DeleteAfter int `json:"deleteAfter"`
-				} `json:"lifecycle"`
-			} `json:"copyActions"`
-		} `json:"rules"`
-	}
-	backupSelectionInputs struct {
-		Resources []string `json:"resources"`
-	}
-	bucketLoggingInputs struct {
-		Bucket       string `json:"bucket"`
-		TargetBucket string `json:"targetBucket"`
-		TargetPrefix string `json:"targetPrefix"`
-	}
-	objectLockInputs struct {
-		Bucket string `json:"bucket"`
-		Rule   struct {
-			DefaultRetention struct {
-				Mode string `json:"mode"`
-				Days int    `json:"days"`
-			} `json:"defaultRetention"`
-		} `json:"rule"`
-	}
-	bucketInputs struct {
-		Bucket string `json:"bucket"`
-	}
-	standardsSubscriptionInputs struct {
-		StandardsArn string `json:"standardsArn"`
-	}
-)
-
 // bucketName returns the name of the bucket with the given mock ID, if one was registered.
 func (r *Result) bucketName(id string) (string, bool, error) {
 	b := r.ByID(id)
 	if b == nil {
 		return "", false, nil
 	}
-	in, err := decode[bucketInputs](b)
+	in, err := Decode[BucketInputs](b)
 	return in.Bucket, true, err
 }
 
 func writeEvidence(r *Result, w io.Writer) error {
 	var facts [][]string
-	_, vaults, err := decodeAll[backupVaultInputs](r, "aws:backup/vault:Vault")
+	_, vaults, err := DecodeAll[BackupVaultInputs](r, "aws:backup/vault:Vault")
 	if err != nil {
 		return err
 	}
 	for _, v := range vaults {
 		facts = append(facts, []string{"backup vault", fmt.Sprintf("%s, KMS %s", v.Name, v.KmsKeyArn)})
 	}
-	_, locks, err := decodeAll[vaultLockInputs](r, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
+	_, locks, err := DecodeAll[VaultLockInputs](r, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
 	if err != nil {
 		return err
 	}
 	for _, l := range locks {
 		facts = append(facts, []string{"vault lock", fmt.Sprintf("governance, minimum retention %d days", l.MinRetentionDays)})
 	}
-	_, plans, err := decodeAll[backupPlanInputs](r, "aws:backup/plan:Plan")
+	_, plans, err := DecodeAll[BackupPlanInputs](r, "aws:backup/plan:Plan")
 	if err != nil {
 		return err
 	}
@@ -97,14 +47,14 @@ func writeEvidence(r *Result, w io.Writer) error {
 			}
 		}
 	}
-	_, selections, err := decodeAll[backupSelectionInputs](r, "aws:backup/selection:Selection")
+	_, selections, err := DecodeAll[BackupSelectionInputs](r, "aws:backup/selection:Selection")
 	if err != nil {
 		return err
 	}
 	for _, s := range selections {
 		facts = append(facts, []string{"backed up", strings.Join(strings.Fields(fmt.Sprint(s.Resources)), " ")})
 	}
-	_, logging, err := decodeAll[bucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+	_, logging, err := DecodeAll[BucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
 	if err != nil {
 		return err
 	}
@@ -117,7 +67,7 @@ func writeEvidence(r *Result, w io.Writer) error {
 			facts = append(facts, []string{"access logs", fmt.Sprintf("%s -> s3://%s/%s", name, l.TargetBucket, l.TargetPrefix)})
 		}
 	}
-	_, locked, err := decodeAll[objectLockInputs](r, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
+	_, locked, err := DecodeAll[ObjectLockInputs](r, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
 	if err != nil {
 		return err
 	}
@@ -131,7 +81,7 @@ func writeEvidence(r *Result, w io.Writer) error {
 			facts = append(facts, []string{"Object Lock", fmt.Sprintf("%s: %s, %d days", name, ret.Mode, ret.Days)})
 		}
 	}
-	_, trails, err := decodeAll[trailInputs](r, "aws:cloudtrail/trail:Trail")
+	_, trails, err := DecodeAll[TrailInputs](r, "aws:cloudtrail/trail:Trail")
 	if err != nil {
 		return err
 	}
@@ -140,7 +90,7 @@ func writeEvidence(r *Result, w io.Writer) error {
 			facts = append(facts, []string{"trail records", s.Name})
 		}
 	}
-	_, standards, err := decodeAll[standardsSubscriptionInputs](r, "aws:securityhub/standardsSubscription:StandardsSubscription")
+	_, standards, err := DecodeAll[StandardsSubscriptionInputs](r, "aws:securityhub/standardsSubscription:StandardsSubscription")
 	if err != nil {
 		return err
 	}

@@ -17,47 +17,18 @@ type SubnetRoute struct {
 	Tier, AZ, CIDR, Subnet, RouteTable, Target string
 }
 
-// The inputs the network section reads.
-type (
-	subnetInputs struct {
-		AvailabilityZone string            `json:"availabilityZone"`
-		CidrBlock        string            `json:"cidrBlock"`
-		Tags             map[string]string `json:"tags"`
-	}
-	routeTableAssociationInputs struct {
-		SubnetID     string `json:"subnetId"`
-		RouteTableID string `json:"routeTableId"`
-	}
-	routeInputs struct {
-		RouteTableID         string `json:"routeTableId"`
-		DestinationCidrBlock string `json:"destinationCidrBlock"`
-		NatGatewayID         string `json:"natGatewayId"`
-		GatewayID            string `json:"gatewayId"`
-	}
-	vpcInputs struct {
-		CidrBlock string `json:"cidrBlock"`
-	}
-	vpcEndpointInputs struct {
-		ServiceName     string   `json:"serviceName"`
-		VpcEndpointType string   `json:"vpcEndpointType"`
-		SubnetIDs       []string `json:"subnetIds"`
-		RouteTableIDs   []string `json:"routeTableIds"`
-		Policy          string   `json:"policy"`
-	}
-)
-
 // SubnetRoutes follows each subnet through its route-table association to
 // the 0.0.0.0/0 route and names the target resource, as AWS would route it.
 func (r *Result) SubnetRoutes() ([]SubnetRoute, error) {
-	subnets, subnetIn, err := decodeAll[subnetInputs](r, "aws:ec2/subnet:Subnet")
+	subnets, subnetIn, err := DecodeAll[SubnetInputs](r, "aws:ec2/subnet:Subnet")
 	if err != nil {
 		return nil, err
 	}
-	_, assocs, err := decodeAll[routeTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
+	_, assocs, err := DecodeAll[RouteTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
 	if err != nil {
 		return nil, err
 	}
-	_, routes, err := decodeAll[routeInputs](r, "aws:ec2/route:Route")
+	_, routes, err := DecodeAll[RouteInputs](r, "aws:ec2/route:Route")
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +81,7 @@ func writeNetwork(r *Result, w io.Writer) error {
 		rows = append(rows, []string{s.Tier, s.AZ, s.CIDR, s.Subnet, s.RouteTable, "0.0.0.0/0 -> " + s.Target})
 	}
 	if vpc := r.Find("aws:ec2/vpc:Vpc", "network-vpc"); vpc != nil {
-		in, err := decode[vpcInputs](vpc)
+		in, err := Decode[VpcInputs](vpc)
 		if err != nil {
 			return err
 		}
@@ -121,7 +92,7 @@ func writeNetwork(r *Result, w io.Writer) error {
 	if err := table(w, []string{"TIER", "AZ", "CIDR", "SUBNET", "ROUTE TABLE", "DEFAULT ROUTE"}, rows); err != nil {
 		return err
 	}
-	endpoints, in, err := decodeAll[vpcEndpointInputs](r, "aws:ec2/vpcEndpoint:VpcEndpoint")
+	endpoints, in, err := DecodeAll[VpcEndpointInputs](r, "aws:ec2/vpcEndpoint:VpcEndpoint")
 	if err != nil || len(endpoints) == 0 {
 		return err
 	}
@@ -133,7 +104,7 @@ func writeNetwork(r *Result, w io.Writer) error {
 			var azs []string
 			for _, id := range in[i].SubnetIDs {
 				if s := r.ByID(id); s != nil {
-					sub, err := decode[subnetInputs](s)
+					sub, err := Decode[SubnetInputs](s)
 					if err != nil {
 						return err
 					}

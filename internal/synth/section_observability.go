@@ -34,38 +34,6 @@ var comparisons = map[string]string{
 	"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=", "LessThanThreshold": "<", "LessThanOrEqualToThreshold": "<=",
 }
 
-// The inputs the observability section reads.
-type (
-	metricAlarmInputs struct {
-		Name               string            `json:"name"`
-		Namespace          string            `json:"namespace"`
-		MetricName         string            `json:"metricName"`
-		Statistic          string            `json:"statistic"`
-		ExtendedStatistic  string            `json:"extendedStatistic"`
-		Dimensions         map[string]string `json:"dimensions"`
-		Period             int               `json:"period"`
-		ComparisonOperator string            `json:"comparisonOperator"`
-		Threshold          float64           `json:"threshold"`
-		DatapointsToAlarm  int               `json:"datapointsToAlarm"`
-		EvaluationPeriods  int               `json:"evaluationPeriods"`
-		MetricQueries      []struct {
-			Expression *string `json:"expression"`
-			Metric     *struct {
-				Period     int               `json:"period"`
-				Dimensions map[string]string `json:"dimensions"`
-			} `json:"metric"`
-		} `json:"metricQueries"`
-	}
-	topicSubscriptionInputs struct {
-		Protocol string `json:"protocol"`
-	}
-	logGroupInputs struct {
-		Name            string `json:"name"`
-		RetentionInDays int    `json:"retentionInDays"`
-		KmsKeyID        string `json:"kmsKeyId"`
-	}
-)
-
 // alarmArea names the area (observability.Areas) a Watch component watches,
 // from the component's name ("alarms-aurora").
 func alarmArea(watch string) string {
@@ -79,7 +47,7 @@ func alarmArea(watch string) string {
 
 // Alarms reads every recorded alarm, grouped by its owning Watch.
 func (r *Result) Alarms() ([]AlarmRow, error) {
-	alarms, alarmIn, err := decodeAll[metricAlarmInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	alarms, alarmIn, err := DecodeAll[MetricAlarmInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +69,7 @@ func (r *Result) Alarms() ([]AlarmRow, error) {
 					period = q.Metric.Period
 					dims = append(dims, dimensionValues(q.Metric.Dimensions)...)
 				default:
-					return nil, invalid(a, "a metric query with neither expression nor metric")
+					return nil, Invalid(a, "a metric query with neither expression nor metric")
 				}
 			}
 		} else {
@@ -161,7 +129,7 @@ func writeObservability(r *Result, w io.Writer) error {
 	if err := table(w, []string{"AREA", "ALARM", "METRIC", "THRESHOLD", "PERIOD", "WATCHES"}, rows); err != nil {
 		return err
 	}
-	_, subscriptions, err := decodeAll[topicSubscriptionInputs](r, "aws:sns/topicSubscription:TopicSubscription")
+	_, subscriptions, err := DecodeAll[TopicSubscriptionInputs](r, "aws:sns/topicSubscription:TopicSubscription")
 	if err != nil {
 		return err
 	}
@@ -174,7 +142,7 @@ func writeObservability(r *Result, w io.Writer) error {
 	} else {
 		fmt.Fprintf(w, "\nAlarm topic subscribers: %d email, %d https\n", subscribers["email"], subscribers["https"])
 	}
-	_, groups, err := decodeAll[logGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
+	_, groups, err := DecodeAll[LogGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
 	if err != nil {
 		return err
 	}

@@ -73,63 +73,22 @@ type GroupRule struct {
 	Group, Direction, Peer, Protocol, Ports, Description string
 }
 
-// The inputs the security section reads.
-type (
-	groupRuleInputs struct {
-		SecurityGroupID           string `json:"securityGroupId"`
-		IPProtocol                string `json:"ipProtocol"`
-		FromPort                  int    `json:"fromPort"`
-		ToPort                    int    `json:"toPort"`
-		CidrIPv4                  string `json:"cidrIpv4"`
-		ReferencedSecurityGroupID string `json:"referencedSecurityGroupId"`
-		PrefixListID              string `json:"prefixListId"`
-		Description               string `json:"description"`
-	}
-	keyInputs struct {
-		Policy               string `json:"policy"`
-		EnableKeyRotation    bool   `json:"enableKeyRotation"`
-		DeletionWindowInDays int    `json:"deletionWindowInDays"`
-	}
-	aliasInputs struct {
-		Name        string `json:"name"`
-		TargetKeyID string `json:"targetKeyId"`
-	}
-	secretInputs struct {
-		Name                 string `json:"name"`
-		KmsKeyID             string `json:"kmsKeyId"`
-		RecoveryWindowInDays int    `json:"recoveryWindowInDays"`
-	}
-	// taggedInputs reads only the tags, for resources named by their Name tag.
-	taggedInputs struct {
-		Tags map[string]string `json:"tags"`
-	}
-)
-
-// groupRuleTypes are the rule resource types by direction.
-var groupRuleTypes = []struct {
-	direction security.Direction
-	typ       string
-}{
-	{security.Ingress, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"},
-	{security.Egress, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"},
-}
-
 // nameTag returns a resource's Name tag.
 func nameTag(res *Resource) (string, error) {
-	in, err := decode[taggedInputs](res)
+	in, err := Decode[TaggedInputs](res)
 	return in.Tags["Name"], err
 }
 
 // SecurityGroupRules resolves every recorded rule to its group and peer names.
 func (r *Result) SecurityGroupRules() ([]GroupRule, error) {
 	var out []GroupRule
-	for _, d := range groupRuleTypes {
-		_, rules, err := decodeAll[groupRuleInputs](r, d.typ)
+	for _, d := range GroupRuleTypes {
+		_, rules, err := DecodeAll[GroupRuleInputs](r, d.Type)
 		if err != nil {
 			return nil, err
 		}
 		for _, rule := range rules {
-			gr := GroupRule{Direction: string(d.direction), Protocol: rule.IPProtocol, Description: rule.Description}
+			gr := GroupRule{Direction: string(d.Direction), Protocol: rule.IPProtocol, Description: rule.Description}
 			if g := r.ByID(rule.SecurityGroupID); g != nil {
 				if gr.Group, err = nameTag(g); err != nil {
 					return nil, err
@@ -138,7 +97,7 @@ func (r *Result) SecurityGroupRules() ([]GroupRule, error) {
 			gr.Peer = rule.CidrIPv4
 			if rule.PrefixListID != "" {
 				gr.Peer = "prefix list " + rule.PrefixListID
-				if e := r.prefixListOwner(rule.PrefixListID); e != "" {
+				if e := r.PrefixListOwner(rule.PrefixListID); e != "" {
 					gr.Peer = e
 				}
 			}
@@ -162,7 +121,7 @@ func (r *Result) SecurityGroupRules() ([]GroupRule, error) {
 
 // keyAliases maps each KMS key's ID to its alias, the name people know it by.
 func (r *Result) keyAliases() (map[string]string, error) {
-	_, aliases, err := decodeAll[aliasInputs](r, "aws:kms/alias:Alias")
+	_, aliases, err := DecodeAll[AliasInputs](r, "aws:kms/alias:Alias")
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +137,7 @@ func writeSecurity(r *Result, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	keys, keyIn, err := decodeAll[keyInputs](r, "aws:kms/key:Key")
+	keys, keyIn, err := DecodeAll[KeyInputs](r, "aws:kms/key:Key")
 	if err != nil {
 		return err
 	}
@@ -220,7 +179,7 @@ func writeSecurity(r *Result, w io.Writer) error {
 		return err
 	}
 
-	_, secrets, err := decodeAll[secretInputs](r, "aws:secretsmanager/secret:Secret")
+	_, secrets, err := DecodeAll[SecretInputs](r, "aws:secretsmanager/secret:Secret")
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/cmdline"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
@@ -47,27 +48,27 @@ func TestSynthRefusesWhatItCannotHonour(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out bytes.Buffer
-			_, err := synth.ParseArgs(append([]string{"--dir", ".."}, tc.args...), &out)
+			_, err := cmdline.ParseArgs(append([]string{"--dir", ".."}, tc.args...), &out)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Contains(t, out.String(), "synth: "+err.Error(), "the command says why on its error output")
 		})
 	}
 
-	cmd, err := synth.ParseArgs([]string{"--dir", "..", "--cost", "--usage", usage("half.json", `{"natGB": 0, "s3GB": 2.5}`)}, io.Discard)
+	cmd, err := cmdline.ParseArgs([]string{"--dir", "..", "--cost", "--usage", usage("half.json", `{"natGB": 0, "s3GB": 2.5}`)}, io.Discard)
 	require.NoError(t, err, "zero is a figure; a file sets only what it names")
 	want := synth.DefaultUsage
 	want.NatGB, want.S3GB = 0, 2.5
 	assert.Equal(t, want, cmd.Usage)
 	for _, ok := range [][]string{{}, {"--json"}, {"--cost"}, {"--diagram"}, {"--docs"}, {"--stack", "staging", "--json"}} {
-		_, err := synth.ParseArgs(append([]string{"--dir", ".."}, ok...), io.Discard)
+		_, err := cmdline.ParseArgs(append([]string{"--dir", ".."}, ok...), io.Discard)
 		assert.NoError(t, err, ok)
 	}
 
 	var help bytes.Buffer
-	_, err = synth.ParseArgs([]string{"--help"}, &help)
+	_, err = cmdline.ParseArgs([]string{"--help"}, &help)
 	require.ErrorIs(t, err, flag.ErrHelp)
-	for _, sub := range synth.Subcommands {
+	for _, sub := range cmdline.Subcommands {
 		assert.Contains(t, help.String(), "\n  synth "+sub+" ", "--help lists the subcommand %s", sub)
 	}
 	assert.Contains(t, help.String(), "--docs")

@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/docs"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -45,17 +45,17 @@ func readDoc(t *testing.T, name string) []string {
 }
 
 // withoutGenerated blanks the lines of a hand-written doc that the docs
-// generator writes (the README's diagram, between synth.ReadmeDiagramStart
-// and synth.ReadmeDiagramEnd), keeping the line numbers: they hold the
+// generator writes (the README's diagram, between docs.ReadmeDiagramStart
+// and docs.ReadmeDiagramEnd), keeping the line numbers: they hold the
 // stack's values and are rewritten with them, as docs/generated is.
 func withoutGenerated(lines []string) []string {
 	out := slices.Clone(lines)
 	in := false
 	for i, l := range out {
 		switch {
-		case l == synth.ReadmeDiagramStart:
+		case l == docs.ReadmeDiagramStart:
 			in = true
-		case l == synth.ReadmeDiagramEnd:
+		case l == docs.ReadmeDiagramEnd:
 			in = false
 		case in:
 			out[i] = ""
@@ -65,7 +65,7 @@ func withoutGenerated(lines []string) []string {
 }
 
 // handWritten reports whether a doc is written by hand (not generated).
-func handWritten(name string) bool { return !strings.HasPrefix(name, synth.GeneratedDocs+"/") }
+func handWritten(name string) bool { return !strings.HasPrefix(name, docs.GeneratedDocs+"/") }
 
 // TestDocTablesAreUnbroken fails on a Markdown table that a blank line
 // splits: GitHub renders the rows after the blank line as a paragraph of
@@ -191,7 +191,7 @@ func TestReadmeIsTheFrontDoor(t *testing.T) {
 	prose := strings.Join(withoutGenerated(strings.Split(string(b), "\n")), "\n")
 	assert.Less(t, len(prose), 8*1024, "README.md is the front door: move detail to docs/")
 	assert.Contains(t, string(b), "```mermaid", "README.md shows the production diagram")
-	for _, cmd := range []string{"go test ./...", "go vet ./...", "gofmt -l", "go run ./cmd/synth", synth.DocsCommand, ".ci/run"} {
+	for _, cmd := range []string{"go test ./...", "go vet ./...", "gofmt -l", "go run ./cmd/synth", docs.DocsCommand, ".ci/run"} {
 		assert.Containsf(t, string(b), cmd, "README.md gives `%s`", cmd)
 	}
 }

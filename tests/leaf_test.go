@@ -67,9 +67,14 @@ var layers = map[string]int{
 	"compute": 4,
 	// The programs: the platform and the bootstrap.
 	"platform": 5, "pipeline": 5,
-	// What runs them.
+	// What runs them: the offline synthesis is the model (the recorder, the
+	// inventory and its typed views) every output reads.
 	"internal/synth": 6, "bootstrap": 6,
-	"cmd/synth": 7, "tests": 7, "e2e": 7,
+	// The generated documents render the outputs above them.
+	"internal/docs": 7,
+	// cmd/synth's command line: it names the generated docs' directory.
+	"internal/cmdline": 8,
+	"cmd/synth":        9, "tests": 9, "e2e": 9,
 }
 
 // TestImportsFollowTheLayers reads every Go file's imports (tests' too)

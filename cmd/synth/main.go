@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/omnirapeutic/infrastructure/internal/cmdline"
+	"github.com/omnirapeutic/infrastructure/internal/docs"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
@@ -29,7 +31,7 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "imports" {
 		os.Exit(imports(os.Args[2:]))
 	}
-	cmd, err := synth.ParseArgs(os.Args[1:], os.Stderr)
+	cmd, err := cmdline.ParseArgs(os.Args[1:], os.Stderr)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return
@@ -42,13 +44,13 @@ func main() {
 	}
 }
 
-func run(cmd synth.CommandLine) error {
+func run(cmd cmdline.CommandLine) error {
 	if cmd.Docs {
-		files, err := synth.GenerateDocs(cmd.Options.Dir)
+		files, err := docs.GenerateDocs(cmd.Options.Dir)
 		if err != nil {
 			return err
 		}
-		return synth.WriteDocs(cmd.Options.Dir, files)
+		return docs.WriteDocs(cmd.Options.Dir, files)
 	}
 	result, err := synth.Run(cmd.Options)
 	if err != nil {

@@ -474,13 +474,13 @@ func (c *Cost) Biggest(n int) []CostLine {
 	return out[:min(n, len(out))]
 }
 
-// usd formats dollars to the cent.
-func usd(v float64) string { return fmt.Sprintf("$%.2f", math.Round(v*100)/100) }
+// USD formats dollars to the cent.
+func USD(v float64) string { return fmt.Sprintf("$%.2f", math.Round(v*100)/100) }
 
 // WriteCost prints the cost model: totals, per tier, then every line with
 // its price and where the price comes from.
 func WriteCost(w io.Writer, c *Cost) error {
-	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s\n", usd(c.TotalUSD), usd(c.FloorUSD), usd(c.UsageUSD))
+	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s\n", USD(c.TotalUSD), USD(c.FloorUSD), USD(c.UsageUSD))
 	fmt.Fprintf(w, "US East (N. Virginia) on-demand list prices as of %s, %d hours a month, before free tiers and discounts", c.PricesAsOf, HoursPerMonth)
 	if c.Region != PricesRegion {
 		fmt.Fprintf(w, "; the stack is in %s, whose prices may differ", c.Region)
@@ -491,7 +491,7 @@ func WriteCost(w io.Writer, c *Cost) error {
 	var rows [][]string
 	for _, t := range slices.SortedFunc(maps.Keys(byTier), compareTiers) {
 		v := byTier[t]
-		rows = append(rows, []string{t, usd(v[0]), usd(v[1]), usd(v[0] + v[1])})
+		rows = append(rows, []string{t, USD(v[0]), USD(v[1]), USD(v[0] + v[1])})
 	}
 	if err := table(w, []string{"TIER", "FLOOR", "USAGE", "TOTAL"}, rows); err != nil {
 		return err
@@ -507,7 +507,7 @@ func WriteCost(w io.Writer, c *Cost) error {
 		if l.Price != "" {
 			quantity = fmt.Sprintf("%g x $%g/%s", round(l.Quantity), p.USD, p.Unit)
 		}
-		rows = append(rows, []string{l.Tier, l.Resource, kind, string(l.Price), quantity, usd(l.MonthlyUSD), l.Basis})
+		rows = append(rows, []string{l.Tier, l.Resource, kind, string(l.Price), quantity, USD(l.MonthlyUSD), l.Basis})
 	}
 	if err := table(w, []string{"TIER", "RESOURCE", "KIND", "PRICE", "QUANTITY", "MONTHLY", "BASIS"}, rows); err != nil {
 		return err

@@ -459,13 +459,13 @@ func writeCostDelta(w io.Writer, old, new *Cost) {
 	}
 	signed := func(v float64) string {
 		if v >= 0 {
-			return "+" + usd(v)
+			return "+" + USD(v)
 		}
-		return "-" + usd(-v)
+		return "-" + USD(-v)
 	}
 	fmt.Fprintf(w, "\nCost per month: floor %s → %s (%s), total %s → %s (%s)\n",
-		usd(old.FloorUSD), usd(new.FloorUSD), signed(new.FloorUSD-old.FloorUSD),
-		usd(old.TotalUSD), usd(new.TotalUSD), signed(new.TotalUSD-old.TotalUSD))
+		USD(old.FloorUSD), USD(new.FloorUSD), signed(new.FloorUSD-old.FloorUSD),
+		USD(old.TotalUSD), USD(new.TotalUSD), signed(new.TotalUSD-old.TotalUSD))
 	perPrice := func(c *Cost) map[PriceKey]float64 {
 		out := map[PriceKey]float64{}
 		for _, l := range c.Lines {

@@ -12,7 +12,7 @@ import (
 )
 
 // Section is one part of the report. Each tier writes its own in a file of
-// its own (section_<tier>.go) and is listed once in details, so a new tier
+// its own (section_<tier>.go) and is listed once in DetailSections, so a new tier
 // adds a section without touching the others.
 type Section struct {
 	// Title heads the section.
@@ -25,14 +25,14 @@ type Section struct {
 // reading any detail. Warnings come right after the resources, printed by
 // WriteReport itself (the stack pages list them as Markdown).
 var summary = []Section{
-	costSection,
+	CostSection,
 	verdictSummarySection,
 	protectedSection,
 }
 
-// details are each tier's facts, in dependency order, then the evidence and
+// DetailSections are each tier's facts, in dependency order, then the evidence and
 // every verdict of the HIPAA pack; the stack pages print them too.
-var details = []Section{
+var DetailSections = []Section{
 	networkSection,
 	securitySection,
 	dataSection,
@@ -64,19 +64,19 @@ func WriteReport(w io.Writer, r *Result) error {
 		parts = append(parts, warningsSection)
 	}
 	parts = append(parts, summary...)
-	parts = append(parts, details...)
+	parts = append(parts, DetailSections...)
 	parts = append(parts, componentsSection, outputsSection)
 	for _, s := range parts {
 		heading(w, s.Title)
-		if err := writeSection(w, s, r); err != nil {
+		if err := WriteSection(w, s, r); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeSection prints one section with its prose wrapped to ReportWidth.
-func writeSection(w io.Writer, s Section, r *Result) error {
+// WriteSection prints one section with its prose wrapped to ReportWidth.
+func WriteSection(w io.Writer, s Section, r *Result) error {
 	var b bytes.Buffer
 	if err := s.Write(r, &b); err != nil {
 		return fmt.Errorf("%s section: %w", s.Title, err)
@@ -94,10 +94,10 @@ var warningsSection = Section{Title: "Warnings", Write: func(r *Result, w io.Wri
 
 var componentsSection = Section{Title: "Resources by component", Write: func(r *Result, w io.Writer) error {
 	var rows [][]string
-	for _, group := range r.componentGroups() {
-		rows = append(rows, []string{fmt.Sprintf("%s (%s)", group.name, group.typ), ""})
-		for _, tc := range group.counts {
-			rows = append(rows, []string{"  " + tc.typ, fmt.Sprint(tc.count)})
+	for _, group := range r.ComponentGroups() {
+		rows = append(rows, []string{fmt.Sprintf("%s (%s)", group.Name, group.Type), ""})
+		for _, tc := range group.Counts {
+			rows = append(rows, []string{"  " + tc.Type, fmt.Sprint(tc.Count)})
 		}
 	}
 	return table(w, nil, rows)
@@ -158,19 +158,22 @@ func heading(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n== %s ==\n", title)
 }
 
-type typeCount struct {
-	typ   string
-	count int
+// TypeCount is how many resources of one type a component registers.
+type TypeCount struct {
+	Type  string
+	Count int
 }
 
-type componentGroup struct {
-	name, typ string
-	counts    []typeCount
+// ComponentGroup is a component and the custom resources it registers
+// directly, counted by type.
+type ComponentGroup struct {
+	Name, Type string
+	Counts     []TypeCount
 }
 
-// componentGroups counts each component's direct custom children by type.
-func (r *Result) componentGroups() []componentGroup {
-	var groups []componentGroup
+// ComponentGroups counts each component's direct custom children by type.
+func (r *Result) ComponentGroups() []ComponentGroup {
+	var groups []ComponentGroup
 	for _, c := range r.Resources {
 		if !c.Component {
 			continue
@@ -181,9 +184,9 @@ func (r *Result) componentGroups() []componentGroup {
 				byType[res.Type]++
 			}
 		}
-		g := componentGroup{name: c.Name, typ: c.Type}
+		g := ComponentGroup{Name: c.Name, Type: c.Type}
 		for _, t := range slices.Sorted(maps.Keys(byType)) {
-			g.counts = append(g.counts, typeCount{t, byType[t]})
+			g.Counts = append(g.Counts, TypeCount{t, byType[t]})
 		}
 		groups = append(groups, g)
 	}

@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-var costSection = Section{Title: "Cost", Write: writeCostSummary}
+var CostSection = Section{Title: "Cost", Write: writeCostSummary}
 
 // writeCostSummary prints the totals, the tiers and the biggest lines; `--cost`
 // prints every line.
@@ -15,14 +15,14 @@ func writeCostSummary(r *Result, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "Modeled monthly cost: %s = idle floor %s + usage %s (US East (N. Virginia) list prices as of %s; every line: go run ./cmd/synth --cost)\n\n",
-		usd(c.TotalUSD), usd(c.FloorUSD), usd(c.UsageUSD), c.PricesAsOf)
+		USD(c.TotalUSD), USD(c.FloorUSD), USD(c.UsageUSD), c.PricesAsOf)
 	var rows [][]string
 	for _, l := range c.Biggest(8) {
 		kind := "usage"
 		if l.Floor {
 			kind = "floor"
 		}
-		rows = append(rows, []string{string(l.Price), kind, usd(l.MonthlyUSD)})
+		rows = append(rows, []string{string(l.Price), kind, USD(l.MonthlyUSD)})
 	}
 	return table(w, []string{"BIGGEST LINES", "KIND", "MONTHLY"}, rows)
 }

@@ -1,8 +1,9 @@
-package synth
+package docs
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"os"
 	"path"
 	"path/filepath"
@@ -35,15 +36,15 @@ type doc struct {
 // directory and one synthesis per committed stack, production first.
 type docSet struct {
 	dir    string
-	stacks []*Result
+	stacks []*synth.Result
 	// bootstrap is the bootstrap stack's synthesis, nil when dir has none.
-	bootstrap *Result
+	bootstrap *synth.Result
 	// account is the pack's prediction for the whole account in the first
 	// stack's region (production's).
 	account *conformance.AccountReport
 	// regions are the predictions of every region a stack creates
-	// something in, production's first (PredictRegions).
-	regions []RegionReport
+	// something in, production's first (synth.PredictRegions).
+	regions []synth.RegionReport
 }
 
 // GenerateDocs synthesizes every stack with a file in dir and renders the
@@ -53,9 +54,9 @@ func GenerateDocs(dir string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var results []*Result
+	var results []*synth.Result
 	for _, name := range names {
-		r, err := Run(Options{Dir: dir, Stack: name})
+		r, err := synth.Run(synth.Options{Dir: dir, Stack: name})
 		if err != nil {
 			return nil, fmt.Errorf("synthesize %s: %w", name, err)
 		}
@@ -70,7 +71,7 @@ func GenerateDocs(dir string) (map[string]string, error) {
 // one, is among them: its production diagram is generated too. A fact a document needs
 // and the program lacks (an output without a description, a stack file
 // setting an undeclared key) is an error, not a blank.
-func Docs(dir string, stacks []*Result) (map[string]string, error) {
+func Docs(dir string, stacks []*synth.Result) (map[string]string, error) {
 	names, err := stackfile.Stacks(dir)
 	if err != nil {
 		return nil, err
@@ -85,12 +86,12 @@ func Docs(dir string, stacks []*Result) (map[string]string, error) {
 	g := &docSet{dir: dir, stacks: stacks}
 	// The bootstrap stack shares the account; a directory without it (a
 	// test's copy of the stack files) is judged without it.
-	if _, err := os.Stat(filepath.Join(dir, BootstrapDir, "Pulumi.yaml")); err == nil {
-		if g.bootstrap, err = RunBootstrap(dir); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, synth.BootstrapDir, "Pulumi.yaml")); err == nil {
+		if g.bootstrap, err = synth.RunBootstrap(dir); err != nil {
 			return nil, fmt.Errorf("synthesize the bootstrap stack: %w", err)
 		}
 	}
-	if g.regions, err = PredictRegions(stacks, g.bootstrap); err != nil {
+	if g.regions, err = synth.PredictRegions(stacks, g.bootstrap); err != nil {
 		return nil, err
 	}
 	if g.account = g.regions[0].Report; g.account == nil {

@@ -1,8 +1,9 @@
-package synth
+package docs
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"slices"
 	"strings"
 )
@@ -11,7 +12,7 @@ import (
 // subnets, every report section, and the architecture diagram. The sections
 // are the report's own (`go run ./cmd/synth --stack NAME` prints the same),
 // so the docs and the report cannot tell different stories.
-func writeStackDoc(b *bytes.Buffer, r *Result) error {
+func writeStackDoc(b *bytes.Buffer, r *synth.Result) error {
 	custom := 0
 	for _, res := range r.Resources {
 		if !res.Component {
@@ -22,7 +23,7 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 	fmt.Fprintf(b, "What `pulumi up` of `Pulumi.%s.yaml` registers: %d resources in %d components, from the offline\n"+
 		"synthesis (`go run ./cmd/synth --stack %s` prints the same sections). Names, settings and counts are the\n"+
 		"program's; IDs, ARNs and the account (%s) are the offline mock's.\n",
-		r.Config.Stack, custom, len(r.Resources)-custom, r.Config.Stack, AccountID)
+		r.Config.Stack, custom, len(r.Resources)-custom, r.Config.Stack, synth.AccountID)
 
 	if r.Stack != nil && len(r.Stack.Warnings) > 0 {
 		b.WriteString("\n## Warnings\n\n")
@@ -39,19 +40,19 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 	// The picture comes before the tables: every subnet, group, rule and
 	// sink, drawn from the same resources (the README shows its overview).
 	b.WriteString("\n## Architecture diagram\n\n```mermaid\n")
-	if err := WriteDiagram(b, r); err != nil {
+	if err := synth.WriteDiagram(b, r); err != nil {
 		return err
 	}
 	b.WriteString("```\n")
 
 	b.WriteString("\n## Resources by component\n\n")
 	var rows [][]string
-	for _, g := range r.componentGroups() {
+	for _, g := range r.ComponentGroups() {
 		var counts []string
-		for _, tc := range g.counts {
-			counts = append(counts, fmt.Sprintf("%d %s", tc.count, tc.typ))
+		for _, tc := range g.Counts {
+			counts = append(counts, fmt.Sprintf("%d %s", tc.Count, tc.Type))
 		}
-		rows = append(rows, []string{code(g.name), code(g.typ), strings.Join(counts, ", ")})
+		rows = append(rows, []string{code(g.Name), code(g.Type), strings.Join(counts, ", ")})
 	}
 	mdTable(b, []string{"component", "type", "resources it registers directly"}, rows)
 
@@ -60,9 +61,9 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 		return err
 	}
 
-	for _, s := range append(slices.Clone(details), costSection) {
+	for _, s := range append(slices.Clone(synth.DetailSections), synth.CostSection) {
 		var out bytes.Buffer
-		if err := writeSection(&out, s, r); err != nil {
+		if err := synth.WriteSection(&out, s, r); err != nil {
 			return err
 		}
 		fmt.Fprintf(b, "\n## %s\n\n```text\n%s", s.Title, trimLines(out.String()))
@@ -76,7 +77,7 @@ func writeStackDoc(b *bytes.Buffer, r *Result) error {
 // protect or retainOnDelete option: what `pulumi destroy` refuses, and what
 // AWS keeps after Pulumi forgets it. The hand-written docs link here rather
 // than keep a list of their own.
-func writeProtectedTable(b *bytes.Buffer, r *Result) error {
+func writeProtectedTable(b *bytes.Buffer, r *synth.Result) error {
 	b.WriteString("`pulumi destroy` refuses a **protected** resource until `pulumi state unprotect` lifts it; a\n" +
 		"**retained** one is only forgotten by Pulumi when deleted, and stays in AWS. Physical names are the offline\n" +
 		"mock's where they include the account.\n\n")
@@ -104,7 +105,7 @@ func writeProtectedTable(b *bytes.Buffer, r *Result) error {
 
 // writeSubnetTable pivots the subnets: a row per tier, a column per AZ with
 // the subnet's CIDR, and where the tier's default route goes.
-func writeSubnetTable(b *bytes.Buffer, r *Result) error {
+func writeSubnetTable(b *bytes.Buffer, r *synth.Result) error {
 	routes, err := r.SubnetRoutes()
 	if err != nil {
 		return err
@@ -127,7 +128,7 @@ func writeSubnetTable(b *bytes.Buffer, r *Result) error {
 	slices.Sort(azs)
 	vpc := ""
 	if v := r.Find("aws:ec2/vpc:Vpc", "network-vpc"); v != nil {
-		in, err := Decode[VpcInputs](v)
+		in, err := synth.Decode[synth.VpcInputs](v)
 		if err != nil {
 			return err
 		}

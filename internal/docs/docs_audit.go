@@ -1,8 +1,9 @@
-package synth
+package docs
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"maps"
 	"slices"
 	"strings"
@@ -128,7 +129,7 @@ func writeGuardrailsDoc(b *bytes.Buffer, _ *docSet) error {
 
 // accountSources says what each source of the account prediction is.
 var accountSources = map[string]string{
-	BootstrapSource:              "the bootstrap stack (`bootstrap/`): Pulumi's state bucket, its keys, GitHub's roles",
+	synth.BootstrapSource:        "the bootstrap stack (`bootstrap/`): Pulumi's state bucket, its keys, GitHub's roles",
 	conformance.DefaultVpcSource: "the region's default VPC, kept (`accountBaseline.deleteDefaultVpc` false)",
 }
 

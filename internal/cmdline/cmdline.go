@@ -1,4 +1,4 @@
-package synth
+package cmdline
 
 import (
 	"errors"
@@ -8,26 +8,28 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/docs"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // CommandLine is what cmd/synth was asked to do.
 type CommandLine struct {
 	// Options choose the stack to render.
-	Options Options
+	Options synth.Options
 	// JSON prints the full inventory and its cost instead of the report.
 	JSON bool
 	// Cost prints the modeled monthly cost, line by line.
 	Cost bool
-	// UsageFile is a JSON usage profile laid over DefaultUsage.
+	// UsageFile is a JSON usage profile laid over synth.DefaultUsage.
 	UsageFile string
 	// Usage is the profile the cost model assumes: UsageFile's, already
-	// validated, or DefaultUsage.
-	Usage UsageProfile
+	// validated, or synth.DefaultUsage.
+	Usage synth.UsageProfile
 	// Diagram prints the Mermaid flowchart of the architecture.
 	Diagram bool
-	// Docs rewrites the generated documents (GeneratedDocs) of every
-	// committed stack under Options.Dir instead of printing anything.
+	// Docs rewrites the generated documents (docs.GeneratedDocs) of every
+	// committed stack under synth.Options.Dir instead of printing anything.
 	Docs bool
 }
 
@@ -41,7 +43,7 @@ const usageText = `usage:
   synth [--stack STACK] [--dir DIR]            the report: what ` + "`pulumi up`" + ` would create, summary first
   synth --json | --cost [--usage FILE] | --diagram [--stack STACK]
                                                one other output of the same synthesis
-  synth --docs [--dir DIR]                     rewrite ` + GeneratedDocs + ` from every stack file
+  synth --docs [--dir DIR]                     rewrite ` + docs.GeneratedDocs + ` from every stack file
   synth diff [--allow-replace] OLD.json NEW.json
                                                what changes between two --json inventories of one stack,
                                                and whether it replaces or deletes what must survive
@@ -68,14 +70,14 @@ func ParseArgs(args []string, output io.Writer) (CommandLine, error) {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
 	}
-	c := CommandLine{Usage: DefaultUsage}
+	c := CommandLine{Usage: synth.DefaultUsage}
 	fs.StringVar(&c.Options.Stack, "stack", "production", "stack to render (reads Pulumi.<stack>.yaml)")
 	fs.StringVar(&c.Options.Dir, "dir", ".", "directory holding Pulumi.yaml")
 	fs.BoolVar(&c.JSON, "json", false, "print the full inventory (type, name, parent, inputs, dependencies) and its cost as JSON")
 	fs.BoolVar(&c.Cost, "cost", false, "print the modeled monthly cost, every line with its price and source")
 	fs.StringVar(&c.UsageFile, "usage", "", "JSON file of usage assumptions laid over the defaults (fields: see --cost); with --cost, --json or the report")
 	fs.BoolVar(&c.Diagram, "diagram", false, "print a Mermaid flowchart of the synthesized architecture")
-	fs.BoolVar(&c.Docs, "docs", false, "rewrite "+GeneratedDocs+" (config reference, outputs, cost, conformance, guardrails, every stack's tables and diagram) from every committed stack")
+	fs.BoolVar(&c.Docs, "docs", false, "rewrite "+docs.GeneratedDocs+" (config reference, outputs, cost, conformance, guardrails, every stack's tables and diagram) from every committed stack")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -123,7 +125,7 @@ func (c *CommandLine) validate(fs *flag.FlagSet) error {
 		return stackfile.UnknownStack(c.Options.Dir, c.Options.Stack, stacks)
 	}
 	if c.UsageFile != "" {
-		if c.Usage, err = LoadUsage(c.UsageFile); err != nil {
+		if c.Usage, err = synth.LoadUsage(c.UsageFile); err != nil {
 			return err
 		}
 	}

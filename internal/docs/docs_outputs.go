@@ -1,4 +1,4 @@
-package synth
+package docs
 
 import (
 	"bytes"
@@ -72,16 +72,16 @@ func writeOutputsDoc(b *bytes.Buffer, g *docSet) error {
 	described := map[string]bool{}
 	for _, o := range OutputPurposes {
 		if !exported[o.Output] {
-			return fmt.Errorf("synth.OutputPurposes describes %s, which no stack exports", o.Output)
+			return fmt.Errorf("docs.OutputPurposes describes %s, which no stack exports", o.Output)
 		}
 		if described[o.Output] {
-			return fmt.Errorf("synth.OutputPurposes describes %s twice", o.Output)
+			return fmt.Errorf("docs.OutputPurposes describes %s twice", o.Output)
 		}
 		described[o.Output] = true
 	}
 	for _, name := range slices.Sorted(maps.Keys(exported)) {
 		if !described[name] {
-			return fmt.Errorf("stack output %s has no entry in synth.OutputPurposes: say what it is for", name)
+			return fmt.Errorf("stack output %s has no entry in docs.OutputPurposes: say what it is for", name)
 		}
 	}
 	b.WriteString("# Stack outputs\n\n")

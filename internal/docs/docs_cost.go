@@ -1,15 +1,16 @@
-package synth
+package docs
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"strings"
 )
 
 // writeCostDoc renders the modeled monthly cost of every stack side by
-// side: idle floor, total under DefaultUsage, and the biggest floor lines.
+// side: idle floor, total under synth.DefaultUsage, and the biggest floor lines.
 func writeCostDoc(b *bytes.Buffer, g *docSet) error {
-	first, err := Estimate(g.stacks[0], DefaultUsage)
+	first, err := synth.Estimate(g.stacks[0], synth.DefaultUsage)
 	if err != nil {
 		return fmt.Errorf("model the cost of stack %s: %w", g.stacks[0].Config.Stack, err)
 	}
@@ -17,24 +18,24 @@ func writeCostDoc(b *bytes.Buffer, g *docSet) error {
 	fmt.Fprintf(b, "From `internal/synth/prices.go` (US East (N. Virginia) on-demand list prices as of %s, %d hours a\n"+
 		"month, before free tiers and discounts) and the usage profile `synth.DefaultUsage`. The *idle floor* is a\n"+
 		"month with no traffic; the total adds the usage profile. Every line with its price and source:\n"+
-		"`go run ./cmd/synth --cost --stack NAME`.\n\n", first.PricesAsOf, HoursPerMonth)
+		"`go run ./cmd/synth --cost --stack NAME`.\n\n", first.PricesAsOf, synth.HoursPerMonth)
 	var rows [][]string
 	for i, r := range g.stacks {
-		c, err := Estimate(r, DefaultUsage)
+		c, err := synth.Estimate(r, synth.DefaultUsage)
 		if err != nil {
 			return fmt.Errorf("model the cost of stack %s: %w", r.Config.Stack, err)
 		}
-		floor := usd(c.FloorUSD)
+		floor := synth.USD(c.FloorUSD)
 		if i > 0 && first.FloorUSD > 0 {
 			floor += fmt.Sprintf(" (%.0f%% of %s's)", 100*c.FloorUSD/first.FloorUSD, g.stacks[0].Config.Stack)
 		}
 		var biggest []string
 		for _, l := range c.Biggest(len(c.Lines)) {
 			if l.Floor && len(biggest) < 5 {
-				biggest = append(biggest, fmt.Sprintf("%s %s", l.Price, usd(l.MonthlyUSD)))
+				biggest = append(biggest, fmt.Sprintf("%s %s", l.Price, synth.USD(l.MonthlyUSD)))
 			}
 		}
-		rows = append(rows, []string{r.Config.Stack, floor, usd(c.TotalUSD), strings.Join(biggest, ", ")})
+		rows = append(rows, []string{r.Config.Stack, floor, synth.USD(c.TotalUSD), strings.Join(biggest, ", ")})
 	}
 	mdTable(b, []string{"stack", "idle floor", "with the default usage profile", "biggest floor lines"}, rows)
 	return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/internal/diagram"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
@@ -20,7 +21,7 @@ import (
 func diagramOf(t *testing.T, r *synth.Result) string {
 	t.Helper()
 	var b bytes.Buffer
-	require.NoError(t, synth.WriteDiagram(&b, r))
+	require.NoError(t, diagram.Write(&b, r))
 	return b.String()
 }
 
@@ -272,7 +273,7 @@ func ruleDiagramReach(t *testing.T, s *stack, d string) {
 // each kind of arrow is there.
 func ruleOverview(t *testing.T, s *stack) {
 	var b bytes.Buffer
-	require.NoError(t, synth.WriteOverview(&b, s.Result))
+	require.NoError(t, diagram.WriteOverview(&b, s.Result))
 	o := b.String()
 	assert.NotContains(t, o, "security_groups_", "the overview draws what the groups allow, not the groups")
 	for _, tr := range s.OfType(tTrail) {

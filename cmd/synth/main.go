@@ -20,6 +20,7 @@ import (
 	"os"
 
 	"github.com/omnirapeutic/infrastructure/internal/cmdline"
+	"github.com/omnirapeutic/infrastructure/internal/diagram"
 	"github.com/omnirapeutic/infrastructure/internal/docs"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
@@ -67,7 +68,7 @@ func run(cmd cmdline.CommandLine) error {
 			err = synth.WriteCost(w, c)
 		}
 	case cmd.Diagram:
-		err = synth.WriteDiagram(w, result)
+		err = diagram.Write(w, result)
 	default:
 		err = synth.WriteReport(w, result)
 	}

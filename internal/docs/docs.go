@@ -3,7 +3,6 @@ package docs
 import (
 	"bytes"
 	"fmt"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // GeneratedDocs is the directory, relative to the project, that holds the

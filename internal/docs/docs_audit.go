@@ -3,13 +3,13 @@ package docs
 import (
 	"bytes"
 	"fmt"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/guardrails"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // writeConformanceDoc renders the HIPAA conformance pack as predicted for

@@ -3,8 +3,9 @@ package docs
 import (
 	"bytes"
 	"fmt"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // writeCostDoc renders the modeled monthly cost of every stack side by

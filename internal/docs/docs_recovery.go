@@ -3,10 +3,10 @@ package docs
 import (
 	"bytes"
 	"fmt"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 
 	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/recovery"
 	"github.com/omnirapeutic/infrastructure/storage"
 )

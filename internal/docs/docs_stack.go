@@ -3,9 +3,11 @@ package docs
 import (
 	"bytes"
 	"fmt"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"slices"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/internal/diagram"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // writeStackDoc renders one stack as synthesized: what it registers, its
@@ -40,7 +42,7 @@ func writeStackDoc(b *bytes.Buffer, r *synth.Result) error {
 	// The picture comes before the tables: every subnet, group, rule and
 	// sink, drawn from the same resources (the README shows its overview).
 	b.WriteString("\n## Architecture diagram\n\n```mermaid\n")
-	if err := synth.WriteDiagram(b, r); err != nil {
+	if err := diagram.Write(b, r); err != nil {
 		return err
 	}
 	b.WriteString("```\n")

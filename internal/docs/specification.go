@@ -3,8 +3,8 @@ package docs
 import (
 	"bytes"
 	"fmt"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/specification"
 )
 

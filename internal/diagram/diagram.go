@@ -1,4 +1,4 @@
-package synth
+package diagram
 
 import (
 	"encoding/json"
@@ -9,11 +9,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/security"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
-// WriteDiagram prints a Mermaid flowchart drawn from the synthesized
+// Write prints a Mermaid flowchart drawn from the synthesized
 // resources, never by hand: the subnets of each AZ by tier with what runs in
 // them, the NAT paths, the ALB's routes to target groups and services, every
 // security-group rule as an edge with its ports, what reaches the database
@@ -21,7 +22,7 @@ import (
 // edge follows a typed field of a resource (a trail's bucket, a bucket's
 // logging target, a task's log group), never a name found somewhere in its
 // inputs.
-func WriteDiagram(w io.Writer, r *Result) error {
+func Write(w io.Writer, r *synth.Result) error {
 	g, err := buildDiagram(r)
 	if err != nil {
 		return err
@@ -34,8 +35,8 @@ func WriteDiagram(w io.Writer, r *Result) error {
 // asks first: one node per service, NAT path and tier instead of one per AZ,
 // no security-group nodes (what they allow to reach the database stays an
 // edge), and the EventBridge routes as one node. Every edge is one of
-// WriteDiagram's, folded onto these nodes.
-func WriteOverview(w io.Writer, r *Result) error {
+// Write's, folded onto these nodes.
+func WriteOverview(w io.Writer, r *synth.Result) error {
 	g, err := buildDiagram(r)
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ type edge struct {
 }
 
 type diagram struct {
-	r         *Result
+	r         *synth.Result
 	subgraphs []subgraph
 	nodes     []node
 	edges     []edge
@@ -174,7 +175,7 @@ type (
 )
 
 // buildDiagram reads the synthesis into nodes and typed edges.
-func buildDiagram(r *Result) (*diagram, error) {
+func buildDiagram(r *synth.Result) (*diagram, error) {
 	d := &diagram{r: r}
 	d.add(node{id: "internet", label: "Internet", shape: "round"})
 	for _, step := range []func() error{d.network, d.routes, d.loadBalancing, d.securityGroups, d.reach, d.sinks, d.events} {
@@ -190,12 +191,12 @@ func buildDiagram(r *Result) (*diagram, error) {
 // instances by their AZ).
 func (d *diagram) network() error {
 	r := d.r
-	subnets, subnetIn, err := DecodeAll[SubnetInputs](r, "aws:ec2/subnet:Subnet")
+	subnets, subnetIn, err := synth.DecodeAll[synth.SubnetInputs](r, "aws:ec2/subnet:Subnet")
 	if err != nil {
 		return err
 	}
 	vpcLabel := "VPC"
-	if vpcs, in, err := DecodeAll[VpcInputs](r, "aws:ec2/vpc:Vpc"); err != nil {
+	if vpcs, in, err := synth.DecodeAll[synth.VpcInputs](r, "aws:ec2/vpc:Vpc"); err != nil {
 		return err
 	} else if len(vpcs) == 1 {
 		vpcLabel = "VPC " + in[0].CidrBlock
@@ -210,14 +211,14 @@ func (d *diagram) network() error {
 		azs[subnetIn[i].AvailabilityZone]++
 	}
 	nats := r.OfType("aws:ec2/natGateway:NatGateway")
-	_, natIn, err := DecodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
+	_, natIn, err := synth.DecodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
 	if err != nil {
 		return err
 	}
 	for i, n := range nats {
 		inSubnet[natIn[i].SubnetID] = append(inSubnet[natIn[i].SubnetID], placed{id(n.Name), "NAT gateway", "", "nat", plural(len(nats), "NAT gateway")})
 	}
-	instances, instanceIn, err := DecodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
+	instances, instanceIn, err := synth.DecodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {
 		return err
 	}
@@ -225,7 +226,7 @@ func (d *diagram) network() error {
 		label := in.Name + " (" + instanceIn[i].InstanceType + ")"
 		inSubnet[instanceIn[i].SubnetID] = append(inSubnet[instanceIn[i].SubnetID], placed{id(in.Name), label, "", id(in.Name), label})
 	}
-	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := synth.DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,7 @@ func (d *diagram) network() error {
 			dataSubnet[subnetIn[i].AvailabilityZone] = s.ID
 		}
 	}
-	dbInstances, dbIn, err := DecodeAll[ClusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	dbInstances, dbIn, err := synth.DecodeAll[synth.ClusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
 	if err != nil {
 		return err
 	}
@@ -303,7 +304,7 @@ func (d *diagram) routes() error {
 		d.add(node{id: id(igw.Name), label: "internet gateway"})
 		d.edge(id(igw.Name), "internet", "", false)
 	}
-	_, assocs, err := DecodeAll[RouteTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
+	_, assocs, err := synth.DecodeAll[synth.RouteTableAssociationInputs](r, "aws:ec2/routeTableAssociation:RouteTableAssociation")
 	if err != nil {
 		return err
 	}
@@ -311,11 +312,11 @@ func (d *diagram) routes() error {
 	for _, a := range assocs {
 		tableSubnets[a.RouteTableID] = append(tableSubnets[a.RouteTableID], a.SubnetID)
 	}
-	_, routes, err := DecodeAll[RouteInputs](r, "aws:ec2/route:Route")
+	_, routes, err := synth.DecodeAll[synth.RouteInputs](r, "aws:ec2/route:Route")
 	if err != nil {
 		return err
 	}
-	_, natIn, err := DecodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
+	_, natIn, err := synth.DecodeAll[natGatewayInputs](r, "aws:ec2/natGateway:NatGateway")
 	if err != nil {
 		return err
 	}
@@ -348,14 +349,14 @@ func (d *diagram) routes() error {
 // rule) → services, each step by the ARN its field names.
 func (d *diagram) loadBalancing() error {
 	r := d.r
-	lbs, lbIn, err := DecodeAll[LoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	lbs, lbIn, err := synth.DecodeAll[synth.LoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
 		return err
 	}
 	for i, lb := range lbs {
 		d.add(node{id: id(lb.Name), label: "ALB " + lbIn[i].Name})
 	}
-	_, assocs, err := DecodeAll[webACLAssociationInputs](r, "aws:wafv2/webAclAssociation:WebAclAssociation")
+	_, assocs, err := synth.DecodeAll[webACLAssociationInputs](r, "aws:wafv2/webAclAssociation:WebAclAssociation")
 	if err != nil {
 		return err
 	}
@@ -368,14 +369,14 @@ func (d *diagram) loadBalancing() error {
 		d.edge("internet", id(acl.Name), "HTTP(S)", false)
 		d.edge(id(acl.Name), id(lb.Name), "", false)
 	}
-	groups, groupIn, err := DecodeAll[TargetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
+	groups, groupIn, err := synth.DecodeAll[synth.TargetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
 	if err != nil {
 		return err
 	}
 	for i, tg := range groups {
 		d.add(node{id: id(tg.Name), label: fmt.Sprintf("target group %s :%v", groupIn[i].Name, tg.Inputs["port"]), shape: "stadium"})
 	}
-	listeners, listenerIn, err := DecodeAll[ListenerInputs](r, "aws:lb/listener:Listener")
+	listeners, listenerIn, err := synth.DecodeAll[synth.ListenerInputs](r, "aws:lb/listener:Listener")
 	if err != nil {
 		return err
 	}
@@ -392,7 +393,7 @@ func (d *diagram) loadBalancing() error {
 			}
 		}
 	}
-	_, rules, err := DecodeAll[ListenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
+	_, rules, err := synth.DecodeAll[synth.ListenerRuleInputs](r, "aws:lb/listenerRule:ListenerRule")
 	if err != nil {
 		return err
 	}
@@ -412,7 +413,7 @@ func (d *diagram) loadBalancing() error {
 			}
 		}
 	}
-	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := synth.DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
@@ -429,7 +430,7 @@ func (d *diagram) loadBalancing() error {
 }
 
 // serviceNodes are a Fargate service's nodes, one per subnet (AZ) it runs in.
-func serviceNodes(svc *Resource, in diagramServiceInputs) []string {
+func serviceNodes(svc *synth.Resource, in diagramServiceInputs) []string {
 	var out []string
 	for _, s := range in.NetworkConfiguration.Subnets {
 		out = append(out, id(svc.Name, s))
@@ -438,7 +439,7 @@ func serviceNodes(svc *Resource, in diagramServiceInputs) []string {
 }
 
 // portLabel is a rule's protocol and ports as the diagram labels them.
-func portLabel(rule GroupRuleInputs) string {
+func portLabel(rule synth.GroupRuleInputs) string {
 	switch {
 	case rule.IPProtocol == "-1":
 		return "all traffic"
@@ -459,7 +460,7 @@ func (d *diagram) securityGroups() error {
 	for _, g := range groups {
 		d.add(node{id: id(g.Name), label: "sg " + named(g, "name"), parent: "sgs", fold: "-"})
 	}
-	peer := func(rule GroupRuleInputs) string {
+	peer := func(rule synth.GroupRuleInputs) string {
 		if p := r.ByID(rule.ReferencedSecurityGroupID); p != nil {
 			return id(p.Name)
 		}
@@ -479,8 +480,8 @@ func (d *diagram) securityGroups() error {
 		d.add(node{id: nodeID, label: rule.CidrIPv4, shape: "round", fold: "-"})
 		return nodeID
 	}
-	for _, dir := range GroupRuleTypes {
-		_, rules, err := DecodeAll[GroupRuleInputs](r, dir.Type)
+	for _, dir := range synth.GroupRuleTypes {
+		_, rules, err := synth.DecodeAll[synth.GroupRuleInputs](r, dir.Type)
 		if err != nil {
 			return err
 		}
@@ -516,7 +517,7 @@ func (d *diagram) securityGroups() error {
 
 // member is what a security group applies to: its nodes and its groups.
 type member struct {
-	res    *Resource
+	res    *synth.Resource
 	nodes  []string
 	groups []string
 }
@@ -527,7 +528,7 @@ type member struct {
 func (d *diagram) groupMembers() ([]member, error) {
 	r := d.r
 	var out []member
-	lbs, lbIn, err := DecodeAll[struct {
+	lbs, lbIn, err := synth.DecodeAll[struct {
 		SecurityGroups []string `json:"securityGroups"`
 	}](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
@@ -536,21 +537,21 @@ func (d *diagram) groupMembers() ([]member, error) {
 	for i, lb := range lbs {
 		out = append(out, member{lb, []string{id(lb.Name)}, lbIn[i].SecurityGroups})
 	}
-	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := synth.DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return nil, err
 	}
 	for i, svc := range services {
 		out = append(out, member{svc, serviceNodes(svc, serviceIn[i]), serviceIn[i].NetworkConfiguration.SecurityGroups})
 	}
-	instances, instanceIn, err := DecodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
+	instances, instanceIn, err := synth.DecodeAll[diagramInstanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {
 		return nil, err
 	}
 	for i, in := range instances {
 		out = append(out, member{in, []string{id(in.Name)}, instanceIn[i].VpcSecurityGroupIDs})
 	}
-	clusters, clusterIn, err := DecodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
+	clusters, clusterIn, err := synth.DecodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
 	if err != nil {
 		return nil, err
 	}
@@ -574,11 +575,11 @@ func (d *diagram) groupMembers() ([]member, error) {
 // database.
 func (d *diagram) reach() error {
 	r := d.r
-	_, ingress, err := DecodeAll[GroupRuleInputs](r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+	_, ingress, err := synth.DecodeAll[synth.GroupRuleInputs](r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
 	if err != nil {
 		return err
 	}
-	_, egress, err := DecodeAll[GroupRuleInputs](r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+	_, egress, err := synth.DecodeAll[synth.GroupRuleInputs](r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
 	if err != nil {
 		return err
 	}
@@ -610,7 +611,7 @@ func (d *diagram) reach() error {
 // groups may open a connection to a member of the dst groups: an egress
 // rule out of src to a dst group that an ingress rule of that group
 // answers from a src group, on the ports both allow.
-func allowedFlows(src, dst []string, egress, ingress []GroupRuleInputs) []string {
+func allowedFlows(src, dst []string, egress, ingress []synth.GroupRuleInputs) []string {
 	var out []string
 	for _, e := range egress {
 		if !slices.Contains(src, e.SecurityGroupID) || !slices.Contains(dst, e.ReferencedSecurityGroupID) {
@@ -646,21 +647,21 @@ func allowedFlows(src, dst []string, egress, ingress []GroupRuleInputs) []string
 func (d *diagram) sinks() error {
 	r := d.r
 	d.subgraphs = append(d.subgraphs, subgraph{id: "sinks", label: "audit and observability sinks", fold: "sinks", foldLabel: "audit and observability sinks"})
-	groups, groupIn, err := DecodeAll[LogGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
+	groups, groupIn, err := synth.DecodeAll[synth.LogGroupInputs](r, "aws:cloudwatch/logGroup:LogGroup")
 	if err != nil {
 		return err
 	}
 	for i, lg := range groups {
 		d.add(node{id: id(lg.Name), label: "log group " + groupIn[i].Name, shape: "db", parent: "sinks"})
 	}
-	buckets, bucketIn, err := DecodeAll[BucketInputs](r, "aws:s3/bucketV2:BucketV2")
+	buckets, bucketIn, err := synth.DecodeAll[synth.BucketInputs](r, "aws:s3/bucketV2:BucketV2")
 	if err != nil {
 		return err
 	}
 	for i, b := range buckets {
 		d.add(node{id: id(b.Name), label: "bucket " + bucketIn[i].Bucket, shape: "db", parent: "sinks"})
 	}
-	topics, topicIn, err := DecodeAll[struct {
+	topics, topicIn, err := synth.DecodeAll[struct {
 		Name string `json:"name"`
 	}](r, "aws:sns/topic:Topic")
 	if err != nil {
@@ -669,7 +670,7 @@ func (d *diagram) sinks() error {
 	for i, t := range topics {
 		d.add(node{id: id(t.Name), label: "SNS topic " + topicIn[i].Name, shape: "db", parent: "sinks"})
 	}
-	logGroup := func(name string) *Resource {
+	logGroup := func(name string) *synth.Resource {
 		for i, lg := range groups {
 			if groupIn[i].Name == name {
 				return lg
@@ -678,8 +679,8 @@ func (d *diagram) sinks() error {
 		return nil
 	}
 	// A log group's ARN as a service names it may end in ":*" (all streams).
-	logGroupByARN := func(arn string) *Resource { return r.ByARN(strings.TrimSuffix(arn, ":*")) }
-	bucket := func(name string) *Resource {
+	logGroupByARN := func(arn string) *synth.Resource { return r.ByARN(strings.TrimSuffix(arn, ":*")) }
+	bucket := func(name string) *synth.Resource {
 		for i, b := range buckets {
 			if bucketIn[i].Bucket == name {
 				return b
@@ -687,13 +688,13 @@ func (d *diagram) sinks() error {
 		}
 		return nil
 	}
-	sink := func(from string, to *Resource, label string) {
+	sink := func(from string, to *synth.Resource, label string) {
 		if to != nil && from != "" {
 			d.edge(from, id(to.Name), label, true)
 		}
 	}
 
-	_, trailIn, err := DecodeAll[TrailInputs](r, "aws:cloudtrail/trail:Trail")
+	_, trailIn, err := synth.DecodeAll[synth.TrailInputs](r, "aws:cloudtrail/trail:Trail")
 	if err != nil {
 		return err
 	}
@@ -702,7 +703,7 @@ func (d *diagram) sinks() error {
 		sink(id(t.Name), bucket(trailIn[i].S3BucketName), "log files")
 		sink(id(t.Name), logGroupByARN(trailIn[i].CloudWatchLogsGroupArn), "events")
 	}
-	_, logging, err := DecodeAll[BucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+	_, logging, err := synth.DecodeAll[synth.BucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
 	if err != nil {
 		return err
 	}
@@ -711,7 +712,7 @@ func (d *diagram) sinks() error {
 			sink(id(src.Name), bucket(l.TargetBucket), "access logs")
 		}
 	}
-	lbs, lbIn, err := DecodeAll[diagramLoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
+	lbs, lbIn, err := synth.DecodeAll[diagramLoadBalancerInputs](r, "aws:lb/loadBalancer:LoadBalancer")
 	if err != nil {
 		return err
 	}
@@ -720,7 +721,7 @@ func (d *diagram) sinks() error {
 			sink(id(lb.Name), bucket(lbIn[i].AccessLogs.Bucket), "access logs")
 		}
 	}
-	flows, flowIn, err := DecodeAll[flowLogInputs](r, "aws:ec2/flowLog:FlowLog")
+	flows, flowIn, err := synth.DecodeAll[flowLogInputs](r, "aws:ec2/flowLog:FlowLog")
 	if err != nil {
 		return err
 	}
@@ -736,7 +737,7 @@ func (d *diagram) sinks() error {
 			sink(id(f.Name), logGroup(flowIn[i].LogGroupName), "flow logs")
 		}
 	}
-	_, wafLogging, err := DecodeAll[webACLLoggingInputs](r, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+	_, wafLogging, err := synth.DecodeAll[webACLLoggingInputs](r, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
 	if err != nil {
 		return err
 	}
@@ -747,7 +748,7 @@ func (d *diagram) sinks() error {
 			}
 		}
 	}
-	channels, channelIn, err := DecodeAll[DeliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
+	channels, channelIn, err := synth.DecodeAll[synth.DeliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
 	if err != nil {
 		return err
 	}
@@ -759,15 +760,15 @@ func (d *diagram) sinks() error {
 	// Each service's containers log where their task definition's awslogs
 	// driver says; ECS Exec sessions where the cluster's configuration says,
 	// for services that enable it.
-	services, serviceIn, err := DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
+	services, serviceIn, err := synth.DecodeAll[diagramServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
-	_, ecsIn, err := DecodeAll[ecsClusterInputs](r, "aws:ecs/cluster:Cluster")
+	_, ecsIn, err := synth.DecodeAll[ecsClusterInputs](r, "aws:ecs/cluster:Cluster")
 	if err != nil {
 		return err
 	}
-	tds, tdIn, err := DecodeAll[TaskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	tds, tdIn, err := synth.DecodeAll[synth.TaskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
 	if err != nil {
 		return err
 	}
@@ -785,7 +786,7 @@ func (d *diagram) sinks() error {
 				} `json:"logConfiguration"`
 			}
 			if err := json.Unmarshal([]byte(tdIn[j].ContainerDefinitions), &defs); err != nil {
-				return Invalid(tds[j], "containerDefinitions: %v", err)
+				return synth.Invalid(tds[j], "containerDefinitions: %v", err)
 			}
 			for _, def := range defs {
 				if def.LogConfiguration.LogDriver == "awslogs" {
@@ -805,7 +806,7 @@ func (d *diagram) sinks() error {
 	}
 	// Aurora exports each log type to the group AWS names for it,
 	// /aws/rds/cluster/<cluster>/<type>, from each of its instances.
-	_, clusterIn, err := DecodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
+	_, clusterIn, err := synth.DecodeAll[diagramClusterInputs](r, "aws:rds/cluster:Cluster")
 	if err != nil {
 		return err
 	}
@@ -818,7 +819,7 @@ func (d *diagram) sinks() error {
 	}
 	// Session Manager sessions on the instances stream to the group each
 	// Session document's inputs name.
-	_, docs, err := DecodeAll[sessionDocumentInputs](r, "aws:ssm/document:Document")
+	_, docs, err := synth.DecodeAll[sessionDocumentInputs](r, "aws:ssm/document:Document")
 	if err != nil {
 		return err
 	}
@@ -839,7 +840,7 @@ func (d *diagram) sinks() error {
 		}
 	}
 	// Alarms notify the topics their actions name.
-	alarms, alarmIn, err := DecodeAll[alarmActionInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	alarms, alarmIn, err := synth.DecodeAll[alarmActionInputs](r, "aws:cloudwatch/metricAlarm:MetricAlarm")
 	if err != nil {
 		return err
 	}
@@ -872,11 +873,11 @@ var eventSourceLabels = map[string][2]string{
 // pattern's source names, to the resource the target's ARN names.
 func (d *diagram) events() error {
 	r := d.r
-	rules, ruleIn, err := DecodeAll[EventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
+	rules, ruleIn, err := synth.DecodeAll[synth.EventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
 	if err != nil {
 		return err
 	}
-	targets, targetIn, err := DecodeAll[eventTargetInputs](r, "aws:cloudwatch/eventTarget:EventTarget")
+	targets, targetIn, err := synth.DecodeAll[eventTargetInputs](r, "aws:cloudwatch/eventTarget:EventTarget")
 	if err != nil {
 		return err
 	}
@@ -895,7 +896,7 @@ func (d *diagram) events() error {
 				DetailType []string `json:"detail-type"`
 			}
 			if err := json.Unmarshal([]byte(ruleIn[j].EventPattern), &pattern); err != nil {
-				return Invalid(rules[j], "eventPattern: %v", err)
+				return synth.Invalid(rules[j], "eventPattern: %v", err)
 			}
 			// A pattern that names no source matches its detail types
 			// from any service (the root user's calls, console sign-ins).
@@ -1092,7 +1093,7 @@ func (d *diagram) render(b *strings.Builder, subgraphs []subgraph, nodes []node,
 // named is a resource's physical name: the name input, or the prefix AWS
 // completes when the program names it with a prefix so that a replacement
 // can be created before the original is deleted.
-func named(res *Resource, key string) string {
+func named(res *synth.Resource, key string) string {
 	if v := res.Str(key); v != "" {
 		return v
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/diff"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
@@ -48,17 +49,17 @@ func edit(t *testing.T, inv *synth.Inventory, typ, name string, change func(r *s
 	return &out
 }
 
-// compare is synth.Compare on inventories it must read.
-func compare(t *testing.T, old, new *synth.Inventory, replaceOnly func(string) []synth.ReplaceOnlyProperty) *synth.Delta {
+// compare is diff.Compare on inventories it must read.
+func compare(t *testing.T, old, new *synth.Inventory, replaceOnly func(string) []synth.ReplaceOnlyProperty) *diff.Delta {
 	t.Helper()
-	d, err := synth.Compare(old, new, replaceOnly)
+	d, err := diff.Compare(old, new, replaceOnly)
 	require.NoError(t, err)
 	return d
 }
 
-func writeDiff(d *synth.Delta) string {
+func writeDiff(d *diff.Delta) string {
 	var b bytes.Buffer
-	synth.WriteDiff(&b, d)
+	diff.Write(&b, d)
 	return b.String()
 }
 
@@ -69,7 +70,7 @@ func TestDiffOfIdenticalSynthesesIsEmpty(t *testing.T) {
 	assert.Empty(t, d.Added)
 	assert.Empty(t, d.Removed)
 	assert.Empty(t, d.Changed)
-	assert.Equal(t, synth.DiffNoChange, d.ExitCode(false))
+	assert.Equal(t, diff.NoChange, d.ExitCode(false))
 	assert.Contains(t, writeDiff(d), "0 added, 0 removed, 0 changed (0 replaced)")
 }
 
@@ -82,7 +83,7 @@ func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
 	})
 	d := compare(t, old, new, synth.ReplaceOnly)
 	instances := len(production(t).OfType(tClusterInstance))
-	changed := map[string]*synth.ResourceChange{}
+	changed := map[string]*diff.ResourceChange{}
 	for i := range d.Changed {
 		changed[d.Changed[i].Name] = &d.Changed[i]
 	}
@@ -96,8 +97,8 @@ func TestDiffFlagsReplacingTheDatabaseKey(t *testing.T) {
 	require.Len(t, d.Dangerous, 1+instances, "the cluster and every instance replaced with it")
 	assert.Equal(t, "replace", d.Dangerous[0].Action)
 	assert.Contains(t, d.Dangerous[1].Why, "clusterIdentifier names aurora-cluster")
-	assert.Equal(t, synth.DiffDangerous, d.ExitCode(false))
-	assert.Equal(t, synth.DiffChanges, d.ExitCode(true), "--allow-replace lets it through, as a change")
+	assert.Equal(t, diff.Dangerous, d.ExitCode(false))
+	assert.Equal(t, diff.Changes, d.ExitCode(true), "--allow-replace lets it through, as a change")
 	out := writeDiff(d)
 	assert.Contains(t, out, fmt.Sprintf("!!! %d PROTECTED OR STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED !!!", 1+instances))
 	assert.Contains(t, out, "!!! REPLACE aws:rds/cluster:Cluster aurora-cluster: kmsKeyId changed")
@@ -119,7 +120,7 @@ func TestDiffFlagsARenamedLogGroup(t *testing.T) {
 	require.Len(t, d.Dangerous, 1)
 	assert.Equal(t, "delete", d.Dangerous[0].Action)
 	assert.Contains(t, d.Dangerous[0].Why, "logical name or parent changed")
-	assert.Equal(t, synth.DiffDangerous, d.ExitCode(false))
+	assert.Equal(t, diff.Dangerous, d.ExitCode(false))
 
 	tuned := edit(t, old, "aws:cloudwatch/metricAlarm:MetricAlarm", "alarms-aurora-cpu", func(r *synth.Resource) {
 		r.Inputs["threshold"] = 90.0
@@ -128,7 +129,7 @@ func TestDiffFlagsARenamedLogGroup(t *testing.T) {
 	require.Len(t, d.Changed, 1)
 	assert.Empty(t, d.Changed[0].Replace)
 	assert.Empty(t, d.Dangerous)
-	assert.Equal(t, synth.DiffChanges, d.ExitCode(false))
+	assert.Equal(t, diff.Changes, d.ExitCode(false))
 	assert.Contains(t, writeDiff(d), "~ aws:cloudwatch/metricAlarm:MetricAlarm alarms-aurora-cpu: update; inputs threshold")
 }
 
@@ -168,16 +169,16 @@ func TestDiffShowsEachChangedValue(t *testing.T) {
 	old := decoded(t, production(t))
 	doubled := decoded(t, runWithin(t, "production", func(v values) { v.set("omnirapeutic:monthlyBudgetUsd", strconv.Itoa(2*budget)) }))
 	d := compare(t, old, doubled, synth.ReplaceOnly)
-	var alarm *synth.ResourceChange
+	var alarm *diff.ResourceChange
 	for i, c := range d.Changed {
 		if c.Name == "alarms-cost-estimated-charges" {
 			alarm = &d.Changed[i]
 		}
 	}
 	require.NotNil(t, alarm, "the budget alarm's threshold follows monthlyBudgetUsd")
-	assert.Contains(t, alarm.Values, synth.InputChange{Path: "threshold", Old: strconv.Itoa(budget), New: strconv.Itoa(2 * budget)})
+	assert.Contains(t, alarm.Values, diff.InputChange{Path: "threshold", Old: strconv.Itoa(budget), New: strconv.Itoa(2 * budget)})
 	assert.Contains(t, writeDiff(d), fmt.Sprintf("\n      threshold: %d → %d\n", budget, 2*budget))
-	assert.Equal(t, synth.DiffChanges, d.ExitCode(false), "changes, none dangerous")
+	assert.Equal(t, diff.Changes, d.ExitCode(false), "changes, none dangerous")
 
 	task := edit(t, old, tTaskDef, "ecs-nginx-task", func(r *synth.Resource) {
 		var defs []map[string]any
@@ -190,9 +191,9 @@ func TestDiffShowsEachChangedValue(t *testing.T) {
 	})
 	d = compare(t, old, task, synth.ReplaceOnly)
 	require.Len(t, d.Changed, 1)
-	assert.Contains(t, d.Changed[0].Values, synth.InputChange{Path: "containerDefinitions[0].user", Old: `"` + stackUser(t, old) + `"`, New: `"4242"`},
+	assert.Contains(t, d.Changed[0].Values, diff.InputChange{Path: "containerDefinitions[0].user", Old: `"` + stackUser(t, old) + `"`, New: `"4242"`},
 		"a JSON document held in a string is compared field by field")
-	assert.Contains(t, d.Changed[0].Values, synth.InputChange{Path: "tags.Owner", Old: "unset", New: `"app-team"`})
+	assert.Contains(t, d.Changed[0].Values, diff.InputChange{Path: "tags.Owner", Old: "unset", New: `"app-team"`})
 	assert.Len(t, d.Changed[0].Values, 2, "only what changed")
 }
 
@@ -234,7 +235,7 @@ func TestDiffMasksSecrets(t *testing.T) {
 	})
 	d := compare(t, old, rotated, synth.ReplaceOnly)
 	require.Len(t, d.Changed, 1)
-	assert.Equal(t, []synth.InputChange{{Path: "endpoint", Old: "[secret]", New: "[secret]", Secret: true}}, d.Changed[0].Values)
+	assert.Equal(t, []diff.InputChange{{Path: "endpoint", Old: "[secret]", New: "[secret]", Secret: true}}, d.Changed[0].Values)
 	out := writeDiff(d)
 	assert.Contains(t, out, "      endpoint: [secret] → [secret]\n")
 	assert.NotContains(t, out, strings.Repeat("0", 64), "not even the digest is printed")
@@ -264,7 +265,7 @@ func TestDiffExitCodes(t *testing.T) {
 	}))
 	run := func(args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
-		code := synth.DiffMain(args, &stdout, &stderr)
+		code := diff.Main(args, &stdout, &stderr)
 		return code, stdout.String(), stderr.String()
 	}
 	for _, tc := range []struct {
@@ -273,18 +274,18 @@ func TestDiffExitCodes(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no change", []string{base, base}, synth.DiffNoChange, ""},
-		{"an alarm tuned", []string{base, tuned}, synth.DiffChanges, ""},
-		{"the database replaced", []string{base, rekeyed}, synth.DiffDangerous, "would be replaced or deleted; re-run with --allow-replace"},
-		{"the database replaced, allowed", []string{"--allow-replace", base, rekeyed}, synth.DiffChanges, ""},
-		{"allowed, flag after the files", []string{base, rekeyed, "--allow-replace"}, synth.DiffChanges, ""},
-		{"one file", []string{base}, synth.DiffBadInput, "want two inventories, OLD.json and NEW.json; got 1"},
-		{"three files", []string{base, base, base}, synth.DiffBadInput, "got 3"},
-		{"an unknown flag", []string{"--force", base, base}, synth.DiffBadInput, "flag provided but not defined: -force"},
-		{"a missing file", []string{base, filepath.Join(dir, "missing.json")}, synth.DiffBadInput, "no such file"},
-		{"not JSON", []string{base, file("text.json", []byte("Offline synthesis of ..."))}, synth.DiffBadInput, "is not a `synth --json` inventory"},
-		{"an empty inventory", []string{file("empty.json", []byte("{}")), base}, synth.DiffBadInput, "names no project, no stack or no resource"},
-		{"two stacks", []string{base, file("staging.json", decoded(t, staging(t)))}, synth.DiffBadInput,
+		{"no change", []string{base, base}, diff.NoChange, ""},
+		{"an alarm tuned", []string{base, tuned}, diff.Changes, ""},
+		{"the database replaced", []string{base, rekeyed}, diff.Dangerous, "would be replaced or deleted; re-run with --allow-replace"},
+		{"the database replaced, allowed", []string{"--allow-replace", base, rekeyed}, diff.Changes, ""},
+		{"allowed, flag after the files", []string{base, rekeyed, "--allow-replace"}, diff.Changes, ""},
+		{"one file", []string{base}, diff.BadInput, "want two inventories, OLD.json and NEW.json; got 1"},
+		{"three files", []string{base, base, base}, diff.BadInput, "got 3"},
+		{"an unknown flag", []string{"--force", base, base}, diff.BadInput, "flag provided but not defined: -force"},
+		{"a missing file", []string{base, filepath.Join(dir, "missing.json")}, diff.BadInput, "no such file"},
+		{"not JSON", []string{base, file("text.json", []byte("Offline synthesis of ..."))}, diff.BadInput, "is not a `synth --json` inventory"},
+		{"an empty inventory", []string{file("empty.json", []byte("{}")), base}, diff.BadInput, "names no project, no stack or no resource"},
+		{"two stacks", []string{base, file("staging.json", decoded(t, staging(t)))}, diff.BadInput,
 			"the old inventory is omnirapeutic/production and the new one omnirapeutic/staging: synth diff compares two syntheses of one stack"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -295,7 +296,7 @@ func TestDiffExitCodes(t *testing.T) {
 			} else {
 				assert.Contains(t, stderr, tc.stderr)
 			}
-			if tc.code == synth.DiffBadInput {
+			if tc.code == diff.BadInput {
 				assert.Empty(t, stdout, "nothing compared, nothing printed")
 			} else {
 				assert.Contains(t, stdout, "Synthesis diff omnirapeutic/production → omnirapeutic/production")
@@ -303,12 +304,12 @@ func TestDiffExitCodes(t *testing.T) {
 		})
 	}
 	code, _, help := run("--help")
-	assert.Equal(t, synth.DiffNoChange, code)
-	for c, what := range map[int]string{synth.DiffNoChange: "no change", synth.DiffChanges: "changes", synth.DiffDangerous: "a protected or stateful resource would be replaced or deleted", synth.DiffBadInput: "bad input"} {
+	assert.Equal(t, diff.NoChange, code)
+	for c, what := range map[int]string{diff.NoChange: "no change", diff.Changes: "changes", diff.Dangerous: "a protected or stateful resource would be replaced or deleted", diff.BadInput: "bad input"} {
 		assert.Containsf(t, help, fmt.Sprintf("\n  %d  %s", c, what), "--help documents exit code %d", c)
 	}
 	guide := strings.Join(readDoc(t, "docs/platform-engineer.md"), "\n")
-	for _, c := range []int{synth.DiffNoChange, synth.DiffChanges, synth.DiffDangerous, synth.DiffBadInput} {
+	for _, c := range []int{diff.NoChange, diff.Changes, diff.Dangerous, diff.BadInput} {
 		assert.Containsf(t, guide, fmt.Sprintf("| %d |", c), "the platform engineer's guide documents exit code %d", c)
 	}
 }
@@ -325,7 +326,7 @@ func TestDiffRefusesMalformedInputsNamingTheResource(t *testing.T) {
 		r.URN = strings.Replace(r.URN, "::cloudtrail-logs", "::trail-logs", 1)
 	})
 	var err error
-	require.NotPanics(t, func() { _, err = synth.Compare(bad, renamed, synth.ReplaceOnly) })
+	require.NotPanics(t, func() { _, err = diff.Compare(bad, renamed, synth.ReplaceOnly) })
 	require.Error(t, err)
 	urn := find(t, &synth.Result{Resources: bad.Resources}, lg, "cloudtrail-logs").URN
 	assert.Contains(t, err.Error(), "read the inputs of "+lg+" cloudtrail-logs ("+urn+")")
@@ -334,7 +335,7 @@ func TestDiffRefusesMalformedInputsNamingTheResource(t *testing.T) {
 	const vpc = "aws:ec2/vpc:Vpc"
 	badARN := edit(t, old, vpc, "network-vpc", func(r *synth.Resource) { r.Computed = map[string]any{"arn": 7.0} })
 	recut := edit(t, badARN, vpc, "network-vpc", func(r *synth.Resource) { r.Inputs["cidrBlock"] = "10.9.0.0/16" })
-	_, err = synth.Compare(badARN, recut, synth.ReplaceOnly)
+	_, err = diff.Compare(badARN, recut, synth.ReplaceOnly)
 	require.Error(t, err)
 	urn = find(t, &synth.Result{Resources: badARN.Resources}, vpc, "network-vpc").URN
 	assert.Contains(t, err.Error(), "read the computed outputs of "+vpc+" network-vpc ("+urn+")")
@@ -375,5 +376,5 @@ func TestDiffFollowsReplacementsThroughReferences(t *testing.T) {
 		assert.Truef(t, replaced[name], "%s should be replaced with the VPC", name)
 	}
 	assert.False(t, replaced["keys-aurora"], "a KMS key does not depend on the VPC")
-	assert.Equal(t, synth.DiffChanges, d.ExitCode(false), "nothing stateful depends on the VPC through a replace-only input")
+	assert.Equal(t, diff.Changes, d.ExitCode(false), "nothing stateful depends on the VPC through a replace-only input")
 }

@@ -71,7 +71,7 @@ var layers = map[string]int{
 	// inventory and its typed views) every output reads.
 	"internal/synth": 6, "bootstrap": 6,
 	// The outputs of a synthesis, each reading the model (outputs below).
-	"internal/diagram": 7,
+	"internal/diagram": 7, "internal/diff": 7,
 	// The generated documents render the outputs.
 	"internal/docs": 9,
 	// cmd/synth's command line: it names the generated docs' directory.
@@ -85,6 +85,7 @@ var layers = map[string]int{
 // and are not one of them.
 var outputs = map[string][]string{
 	"internal/diagram": {},
+	"internal/diff":    {},
 }
 
 // TestOutputsImportOnlyTheModel: an output package imports the model, not

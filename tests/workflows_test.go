@@ -17,8 +17,8 @@ import (
 	"golang.org/x/mod/modfile"
 	"gopkg.in/yaml.v3"
 
+	"github.com/omnirapeutic/infrastructure/internal/diff"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/pipeline"
 )
 
@@ -683,11 +683,11 @@ func TestSynthDiffJobFailsOnlyOnARefusal(t *testing.T) {
 		diff, job int
 		label     bool
 	}{
-		{synth.DiffNoChange, 0, false},
-		{synth.DiffChanges, 0, false},
-		{synth.DiffChanges, 0, true},
-		{synth.DiffDangerous, synth.DiffDangerous, false},
-		{synth.DiffBadInput, synth.DiffBadInput, false},
+		{diff.NoChange, 0, false},
+		{diff.Changes, 0, false},
+		{diff.Changes, 0, true},
+		{diff.Dangerous, diff.Dangerous, false},
+		{diff.BadInput, diff.BadInput, false},
 	} {
 		t.Run(fmt.Sprintf("diff exits %d, label %v", tc.diff, tc.label), func(t *testing.T) {
 			tmp := t.TempDir()

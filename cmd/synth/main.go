@@ -21,13 +21,14 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/internal/cmdline"
 	"github.com/omnirapeutic/infrastructure/internal/diagram"
+	"github.com/omnirapeutic/infrastructure/internal/diff"
 	"github.com/omnirapeutic/infrastructure/internal/docs"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "diff" {
-		os.Exit(synth.DiffMain(os.Args[2:], os.Stdout, os.Stderr))
+		os.Exit(diff.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "imports" {
 		os.Exit(imports(os.Args[2:]))

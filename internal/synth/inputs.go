@@ -1,6 +1,10 @@
 package synth
 
-import "github.com/omnirapeutic/infrastructure/security"
+import (
+	"cmp"
+
+	"github.com/omnirapeutic/infrastructure/security"
+)
 
 // The typed views of the inventory the outputs read: each a resource's
 // inputs (or computed state) as JSON names them, decoded by Decode and
@@ -363,4 +367,20 @@ var GroupRuleTypes = []struct {
 }{
 	{security.Ingress, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"},
 	{security.Egress, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"},
+}
+
+// PhysicalNameInputs are the inputs that carry a physical name, by the key
+// each type uses; the first set one is the name.
+type PhysicalNameInputs struct {
+	Name              string `json:"name"`
+	Bucket            string `json:"bucket"`
+	ClusterIdentifier string `json:"clusterIdentifier"`
+	Identifier        string `json:"identifier"`
+}
+
+// PhysicalName is the name AWS knows a resource by, from whichever of
+// PhysicalNameInputs its type sets; "" when none.
+func PhysicalName(r *Resource) (string, error) {
+	in, err := Decode[PhysicalNameInputs](r)
+	return cmp.Or(in.Name, in.Bucket, in.ClusterIdentifier, in.Identifier), err
 }

@@ -140,7 +140,7 @@ func WriteJSON(w io.Writer, r *Result) error {
 	resources := make([]*Resource, len(r.Resources))
 	for i, res := range r.Resources {
 		resources[i] = res
-		if containsSecret(res.Inputs) {
+		if ContainsSecret(res.Inputs) {
 			c := *res
 			c.Inputs = withSecretsDigested(res.Inputs)
 			resources[i] = &c

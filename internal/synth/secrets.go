@@ -22,7 +22,7 @@ const secretDigestKey = "sha256"
 // withSecretsDigested returns inputs with every secret replaced by its
 // marker and digest; inputs without secrets are returned as they are.
 func withSecretsDigested(inputs map[string]any) map[string]any {
-	if !containsSecret(inputs) {
+	if !ContainsSecret(inputs) {
 		return inputs
 	}
 	out := maps.Clone(inputs)
@@ -54,10 +54,10 @@ func digestSecrets(v any) any {
 	return v
 }
 
-// containsSecret reports whether a recorded value is or holds a secret: a
+// ContainsSecret reports whether a recorded value is or holds a secret: a
 // *resource.Secret, as recorded, or Pulumi's secret marker, as read back
 // from --json.
-func containsSecret(v any) bool {
+func ContainsSecret(v any) bool {
 	switch v := v.(type) {
 	case *resource.Secret:
 		return true
@@ -66,13 +66,13 @@ func containsSecret(v any) bool {
 			return true
 		}
 		for _, e := range v {
-			if containsSecret(e) {
+			if ContainsSecret(e) {
 				return true
 			}
 		}
 	case []any:
 		for _, e := range v {
-			if containsSecret(e) {
+			if ContainsSecret(e) {
 				return true
 			}
 		}

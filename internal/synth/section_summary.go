@@ -139,7 +139,7 @@ func (r *Result) Protected() ([]ProtectedResource, error) {
 		if !res.Protect && !res.RetainOnDelete {
 			continue
 		}
-		physical, err := physicalName(res)
+		physical, err := PhysicalName(res)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package synth
+package diff
 
 import (
 	"bufio"
@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // diffUsage is `synth diff --help`: what it compares and what each exit
@@ -29,10 +31,10 @@ Exit codes:
 
 `
 
-// DiffMain runs `synth diff` with args (after the word diff), printing the
+// Main runs `synth diff` with args (after the word diff), printing the
 // delta to stdout and what went wrong to stderr, and returns its exit code
-// (DiffNoChange, DiffChanges, DiffDangerous or DiffBadInput).
-func DiffMain(args []string, stdout, stderr io.Writer) int {
+// (NoChange, Changes, Dangerous or BadInput).
+func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	allow := fs.Bool("allow-replace", false, "exit 1, not 2, when a protected or stateful resource would be replaced or deleted")
@@ -45,9 +47,9 @@ func DiffMain(args []string, stdout, stderr io.Writer) int {
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return DiffNoChange
+				return NoChange
 			}
-			return DiffBadInput
+			return BadInput
 		}
 		if fs.NArg() == 0 {
 			break
@@ -58,41 +60,41 @@ func DiffMain(args []string, stdout, stderr io.Writer) int {
 	if len(files) != 2 {
 		fmt.Fprintf(stderr, "synth diff: want two inventories, OLD.json and NEW.json; got %d\n\n", len(files))
 		fs.Usage()
-		return DiffBadInput
+		return BadInput
 	}
-	var inv [2]*Inventory
+	var inv [2]*synth.Inventory
 	for i, f := range files {
 		var err error
 		if inv[i], err = readInventory(f); err != nil {
 			fmt.Fprintf(stderr, "synth diff: %v\n", err)
-			return DiffBadInput
+			return BadInput
 		}
 	}
-	d, err := Compare(inv[0], inv[1], ReplaceOnly)
+	d, err := Compare(inv[0], inv[1], synth.ReplaceOnly)
 	if err != nil {
 		fmt.Fprintf(stderr, "synth diff: %v\n", err)
-		return DiffBadInput
+		return BadInput
 	}
 	w := bufio.NewWriter(stdout)
-	WriteDiff(w, d)
+	Write(w, d)
 	if err := w.Flush(); err != nil {
 		fmt.Fprintf(stderr, "synth diff: %v\n", err)
-		return DiffBadInput
+		return BadInput
 	}
 	code := d.ExitCode(*allow)
-	if code == DiffDangerous {
+	if code == Dangerous {
 		fmt.Fprintf(stderr, "synth diff: %d protected or stateful resource(s) would be replaced or deleted; re-run with --allow-replace if that is intended\n", len(d.Dangerous))
 	}
 	return code
 }
 
 // readInventory reads one `synth --json` file.
-func readInventory(path string) (*Inventory, error) {
+func readInventory(path string) (*synth.Inventory, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var inv Inventory
+	var inv synth.Inventory
 	if err := json.Unmarshal(b, &inv); err != nil {
 		return nil, fmt.Errorf("%s is not a `synth --json` inventory: %w", path, err)
 	}

@@ -1,7 +1,6 @@
-package synth
+package diff
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/replacement"
 )
 
@@ -22,7 +22,7 @@ type ResourceChange struct {
 	// and new value (a secret masked).
 	Values []InputChange
 	// Replace lists the changed inputs AWS cannot change in place, with sources.
-	Replace []ReplaceOnlyProperty
+	Replace []synth.ReplaceOnlyProperty
 }
 
 // InputChange is one changed value inside a changed input: the input
@@ -52,10 +52,10 @@ type Danger struct {
 // Delta is what `synth diff` reports between two inventories.
 type Delta struct {
 	Old, New         string
-	Added, Removed   []*Resource
+	Added, Removed   []*synth.Resource
 	Changed          []ResourceChange
 	Dangerous        []Danger
-	OldCost, NewCost *Cost
+	OldCost, NewCost *synth.Cost
 }
 
 // Compare diffs two inventories. Resources are matched by URN, as the
@@ -63,10 +63,10 @@ type Delta struct {
 // (unless the program adds an alias). replaceOnly says which inputs force a
 // replacement. The inputs it reads by meaning (physical names, ARNs) are
 // decoded: one of another type is an error naming the resource.
-func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProperty) (*Delta, error) {
+func Compare(old, new *synth.Inventory, replaceOnly func(typ string) []synth.ReplaceOnlyProperty) (*Delta, error) {
 	for _, inv := range []struct {
 		side string
-		inv  *Inventory
+		inv  *synth.Inventory
 	}{{"old", old}, {"new", new}} {
 		if inv.inv.Project == "" || inv.inv.Stack == "" || len(inv.inv.Resources) == 0 {
 			return nil, fmt.Errorf("the %s inventory names no project, no stack or no resource: it is not what `synth --json` prints", inv.side)
@@ -88,7 +88,7 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 		n, ok := newBy[urn]
 		if !ok {
 			d.Removed = append(d.Removed, o)
-			if Stateful(o) && !o.Component {
+			if synth.Stateful(o) && !o.Component {
 				why := "no longer registered"
 				moved, err := movedTo(o, d.Added)
 				if err != nil {
@@ -126,7 +126,7 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 			}
 		}
 		d.Changed = append(d.Changed, c)
-		if len(c.Replace) > 0 && (Stateful(o) || Stateful(n)) {
+		if len(c.Replace) > 0 && (synth.Stateful(o) || synth.Stateful(n)) {
 			var why []string
 			for _, p := range c.Replace {
 				why = append(why, fmt.Sprintf("%s changed (%s → %s; replace-only, %s)", p.Name, shown(inputAt(o.Inputs, p.Name), true), shown(inputAt(n.Inputs, p.Name), true), p.Source))
@@ -144,11 +144,11 @@ func Compare(old, new *Inventory, replaceOnly func(typ string) []ReplaceOnlyProp
 // resource a stable ID, so a replaced VPC leaves its subnets' vpcId equal
 // offline, but in AWS the new VPC has a new ID and every subnet whose
 // replace-only vpcId names it is replaced too. Repeat until nothing new.
-func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ string) []ReplaceOnlyProperty) error {
-	gone := map[string]*Resource{} // URN → replaced or deleted resource
-	arns := map[string]string{}    // URN → the gone resource's ARN, if it has one
-	markGone := func(urn string, r *Resource) error {
-		out, err := DecodeComputed[struct {
+func (d *Delta) cascade(oldBy, newBy map[string]*synth.Resource, replaceOnly func(typ string) []synth.ReplaceOnlyProperty) error {
+	gone := map[string]*synth.Resource{} // URN → replaced or deleted resource
+	arns := map[string]string{}          // URN → the gone resource's ARN, if it has one
+	markGone := func(urn string, r *synth.Resource) error {
+		out, err := synth.DecodeComputed[struct {
 			ARN string `json:"arn"`
 		}](r)
 		gone[urn], arns[urn] = r, out.ARN
@@ -177,7 +177,7 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 			}
 			for _, p := range replaceOnly(n.Type) {
 				value := fmt.Sprint(inputAt(o.Inputs, p.Name))
-				for _, g := range slices.SortedFunc(maps.Values(gone), func(a, b *Resource) int { return strings.Compare(a.URN, b.URN) }) {
+				for _, g := range slices.SortedFunc(maps.Values(gone), func(a, b *synth.Resource) int { return strings.Compare(a.URN, b.URN) }) {
 					arn := arns[g.URN]
 					if (g.ID == "" || !strings.Contains(value, g.ID)) && (arn == "" || !strings.Contains(value, arn)) {
 						continue
@@ -196,7 +196,7 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 						return err
 					}
 					changed = true
-					if Stateful(o) {
+					if synth.Stateful(o) {
 						d.Dangerous = append(d.Dangerous, Danger{n.Type, n.Name, "replace",
 							fmt.Sprintf("%s names %s, which is replaced or deleted: its new ID forces a new %s (replace-only, %s)", p.Name, g.Name, n.Name, p.Source)})
 					}
@@ -214,36 +214,36 @@ func (d *Delta) cascade(oldBy, newBy map[string]*Resource, replaceOnly func(typ 
 // The exit codes of `synth diff`, one per outcome, so that a script (the
 // pull-request workflow's synth-diff job) can tell a review from a refusal.
 const (
-	// DiffNoChange: both inventories register the same resources with the
+	// NoChange: both inventories register the same resources with the
 	// same inputs (the modeled cost may still differ: prices, usage).
-	DiffNoChange = 0
-	// DiffChanges: resources are added, removed or changed, and none of
+	NoChange = 0
+	// Changes: resources are added, removed or changed, and none of
 	// them replaces or deletes a protected or stateful resource, or
 	// --allow-replace allowed it.
-	DiffChanges = 1
-	// DiffDangerous: a protected or stateful resource would be replaced or
+	Changes = 1
+	// Dangerous: a protected or stateful resource would be replaced or
 	// deleted, and --allow-replace was not given.
-	DiffDangerous = 2
-	// DiffBadInput: the arguments or the inventories are not what synth
+	Dangerous = 2
+	// BadInput: the arguments or the inventories are not what synth
 	// diff compares (a file missing or not `synth --json` output, an empty
 	// inventory, two different stacks); nothing was compared.
-	DiffBadInput = 3
+	BadInput = 3
 )
 
-// ExitCode is what `synth diff` exits with for this delta: DiffDangerous,
-// DiffChanges or DiffNoChange.
+// ExitCode is what `synth diff` exits with for this delta: Dangerous,
+// Changes or NoChange.
 func (d *Delta) ExitCode(allowReplace bool) int {
 	switch {
 	case len(d.Dangerous) > 0 && !allowReplace:
-		return DiffDangerous
+		return Dangerous
 	case len(d.Added)+len(d.Removed)+len(d.Changed) > 0:
-		return DiffChanges
+		return Changes
 	}
-	return DiffNoChange
+	return NoChange
 }
 
-func byURN(rs []*Resource) map[string]*Resource {
-	out := map[string]*Resource{}
+func byURN(rs []*synth.Resource) map[string]*synth.Resource {
+	out := map[string]*synth.Resource{}
 	for _, r := range rs {
 		out[r.URN] = r
 	}
@@ -259,24 +259,10 @@ func union(a, b map[string]any) map[string]any {
 	return out
 }
 
-// physicalNameInputs are the inputs that carry a physical name, by the key
-// each type uses; the first set one is the name.
-type physicalNameInputs struct {
-	Name              string `json:"name"`
-	Bucket            string `json:"bucket"`
-	ClusterIdentifier string `json:"clusterIdentifier"`
-	Identifier        string `json:"identifier"`
-}
-
-func physicalName(r *Resource) (string, error) {
-	in, err := Decode[physicalNameInputs](r)
-	return cmp.Or(in.Name, in.Bucket, in.ClusterIdentifier, in.Identifier), err
-}
-
 // movedTo finds the added resource that is the removed one under a new
 // logical name or parent: same type and same physical name.
-func movedTo(o *Resource, added []*Resource) (*Resource, error) {
-	name, err := physicalName(o)
+func movedTo(o *synth.Resource, added []*synth.Resource) (*synth.Resource, error) {
+	name, err := synth.PhysicalName(o)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +276,7 @@ func movedTo(o *Resource, added []*Resource) (*Resource, error) {
 		if name == "" {
 			continue
 		}
-		other, err := physicalName(a)
+		other, err := synth.PhysicalName(a)
 		if err != nil {
 			return nil, err
 		}
@@ -304,7 +290,7 @@ func movedTo(o *Resource, added []*Resource) (*Resource, error) {
 // valueChanges lists what differs between an input's old and new value,
 // leaf by leaf. A value that is or holds a secret is one masked change.
 func valueChanges(path string, old, new any) []InputChange {
-	if containsSecret(old) || containsSecret(new) {
+	if synth.ContainsSecret(old) || synth.ContainsSecret(new) {
 		return []InputChange{{Path: path, Old: shown(old, true), New: shown(new, true), Secret: true}}
 	}
 	o, n := leaves(path, old), leaves(path, new)
@@ -382,7 +368,7 @@ func shown(v any, mask bool) string {
 	if v == nil {
 		return "unset"
 	}
-	if mask && containsSecret(v) {
+	if mask && synth.ContainsSecret(v) {
 		return "[secret]"
 	}
 	b, err := json.Marshal(v)
@@ -400,9 +386,9 @@ func shown(v any, mask bool) string {
 // the count of the rest follows.
 const maxValueLines = 12
 
-// WriteDiff prints the delta: the dangerous changes first and loudly, then
+// Write prints the delta: the dangerous changes first and loudly, then
 // additions, removals and changes, then the cost delta.
-func WriteDiff(w io.Writer, d *Delta) {
+func Write(w io.Writer, d *Delta) {
 	replaced := 0
 	for _, c := range d.Changed {
 		if len(c.Replace) > 0 {
@@ -417,7 +403,7 @@ func WriteDiff(w io.Writer, d *Delta) {
 			fmt.Fprintf(w, "!!! %s %s %s: %s\n", strings.ToUpper(x.Action), x.Type, x.Name, x.Why)
 		}
 	}
-	list := func(title, mark string, rs []*Resource) {
+	list := func(title, mark string, rs []*synth.Resource) {
 		if len(rs) == 0 {
 			return
 		}
@@ -452,22 +438,22 @@ func WriteDiff(w io.Writer, d *Delta) {
 	writeCostDelta(w, d.OldCost, d.NewCost)
 }
 
-func writeCostDelta(w io.Writer, old, new *Cost) {
+func writeCostDelta(w io.Writer, old, new *synth.Cost) {
 	if old == nil || new == nil {
 		fmt.Fprintln(w, "\nCost: one inventory has no cost (made before --json included it)")
 		return
 	}
 	signed := func(v float64) string {
 		if v >= 0 {
-			return "+" + USD(v)
+			return "+" + synth.USD(v)
 		}
-		return "-" + USD(-v)
+		return "-" + synth.USD(-v)
 	}
 	fmt.Fprintf(w, "\nCost per month: floor %s → %s (%s), total %s → %s (%s)\n",
-		USD(old.FloorUSD), USD(new.FloorUSD), signed(new.FloorUSD-old.FloorUSD),
-		USD(old.TotalUSD), USD(new.TotalUSD), signed(new.TotalUSD-old.TotalUSD))
-	perPrice := func(c *Cost) map[PriceKey]float64 {
-		out := map[PriceKey]float64{}
+		synth.USD(old.FloorUSD), synth.USD(new.FloorUSD), signed(new.FloorUSD-old.FloorUSD),
+		synth.USD(old.TotalUSD), synth.USD(new.TotalUSD), signed(new.TotalUSD-old.TotalUSD))
+	perPrice := func(c *synth.Cost) map[synth.PriceKey]float64 {
+		out := map[synth.PriceKey]float64{}
 		for _, l := range c.Lines {
 			out[l.Price] += l.MonthlyUSD
 		}
@@ -481,7 +467,7 @@ func writeCostDelta(w io.Writer, old, new *Cost) {
 	}
 }
 
-func union2(a, b map[PriceKey]float64) map[PriceKey]float64 {
+func union2(a, b map[synth.PriceKey]float64) map[synth.PriceKey]float64 {
 	out := maps.Clone(a)
 	maps.Copy(out, b)
 	return out

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
@@ -108,14 +109,14 @@ func TestReportRefusesMalformedInputsNamingTheResource(t *testing.T) {
 // ruleReportLeadsWithDecisions: the report opens with what a person decides
 // on (the resources by tier, the warnings, the monthly cost, the predicted
 // HIPAA verdicts, what Pulumi protects) and only then the details, and no
-// line is wider than synth.ReportWidth: long cells and prose wrap.
+// line is wider than layout.ReportWidth: long cells and prose wrap.
 func ruleReportLeadsWithDecisions(t *testing.T, s *stack) {
 	var b strings.Builder
 	require.NoError(t, synth.WriteReport(&b, s.Result))
 	report := b.String()
 	var headings []string
 	for i, line := range strings.Split(report, "\n") {
-		assert.LessOrEqualf(t, utf8.RuneCountInString(line), synth.ReportWidth, "report line %d is wider than synth.ReportWidth: %q", i+1, line)
+		assert.LessOrEqualf(t, utf8.RuneCountInString(line), layout.ReportWidth, "report line %d is wider than layout.ReportWidth: %q", i+1, line)
 		if title, ok := strings.CutPrefix(line, "== "); ok {
 			headings = append(headings, strings.TrimSuffix(title, " =="))
 		}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -493,7 +494,7 @@ func WriteCost(w io.Writer, c *Cost) error {
 		v := byTier[t]
 		rows = append(rows, []string{t, USD(v[0]), USD(v[1]), USD(v[0] + v[1])})
 	}
-	if err := table(w, []string{"TIER", "FLOOR", "USAGE", "TOTAL"}, rows); err != nil {
+	if err := layout.Table(w, []string{"TIER", "FLOOR", "USAGE", "TOTAL"}, rows); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
@@ -509,7 +510,7 @@ func WriteCost(w io.Writer, c *Cost) error {
 		}
 		rows = append(rows, []string{l.Tier, l.Resource, kind, string(l.Price), quantity, USD(l.MonthlyUSD), l.Basis})
 	}
-	if err := table(w, []string{"TIER", "RESOURCE", "KIND", "PRICE", "QUANTITY", "MONTHLY", "BASIS"}, rows); err != nil {
+	if err := layout.Table(w, []string{"TIER", "RESOURCE", "KIND", "PRICE", "QUANTITY", "MONTHLY", "BASIS"}, rows); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
@@ -518,7 +519,7 @@ func WriteCost(w io.Writer, c *Cost) error {
 	for _, f := range usageFields(c.Usage) {
 		rows = append(rows, []string{"  " + f.name, strconv.FormatFloat(f.value, 'g', -1, 64)})
 	}
-	if err := table(w, []string{"  ASSUMPTION", "VALUE"}, rows); err != nil {
+	if err := layout.Table(w, []string{"  ASSUMPTION", "VALUE"}, rows); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
@@ -535,7 +536,7 @@ func WriteCost(w io.Writer, c *Cost) error {
 		p := Prices[k]
 		rows = append(rows, []string{"  " + string(k), fmt.Sprintf("$%g/%s", p.USD, p.Unit), p.Page})
 	}
-	return table(w, []string{"  PRICE", "USD", "SOURCE"}, rows)
+	return layout.Table(w, []string{"  PRICE", "USD", "SOURCE"}, rows)
 }
 
 // round keeps quantities readable (730 x 0.25 = 182.5, not 182.49999).

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 )
 
 // Section is one part of the report. Each tier writes its own in a file of
@@ -48,7 +49,7 @@ var DetailSections = []Section{
 // person decides on: the resources each tier registers, the warnings, the
 // modeled monthly cost, the predicted HIPAA verdicts and what Pulumi
 // protects or retains. Then each tier's details, the resource types of
-// every component, and the outputs. No line is wider than ReportWidth.
+// every component, and the outputs. No line is wider than layout.ReportWidth.
 func WriteReport(w io.Writer, r *Result) error {
 	custom := 0
 	for _, res := range r.Resources {
@@ -75,13 +76,13 @@ func WriteReport(w io.Writer, r *Result) error {
 	return nil
 }
 
-// WriteSection prints one section with its prose wrapped to ReportWidth.
+// WriteSection prints one section with its prose wrapped to layout.ReportWidth.
 func WriteSection(w io.Writer, s Section, r *Result) error {
 	var b bytes.Buffer
 	if err := s.Write(r, &b); err != nil {
 		return fmt.Errorf("%s section: %w", s.Title, err)
 	}
-	_, err := io.WriteString(w, wrapProse(b.String()))
+	_, err := io.WriteString(w, layout.WrapProse(b.String()))
 	return err
 }
 
@@ -100,7 +101,7 @@ var componentsSection = Section{Title: "Resources by component", Write: func(r *
 			rows = append(rows, []string{"  " + tc.Type, fmt.Sprint(tc.Count)})
 		}
 	}
-	return table(w, nil, rows)
+	return layout.Table(w, nil, rows)
 }}
 
 var outputsSection = Section{Title: "Stack outputs", Write: func(r *Result, w io.Writer) error {
@@ -112,7 +113,7 @@ var outputsSection = Section{Title: "Stack outputs", Write: func(r *Result, w io
 		}
 		rows = append(rows, []string{k, string(b)})
 	}
-	return table(w, nil, rows)
+	return layout.Table(w, nil, rows)
 }}
 
 // Inventory is what --json prints and `synth diff` reads: the full

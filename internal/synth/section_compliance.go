@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -83,7 +84,7 @@ func writeCompliance(r *Result, w io.Writer) error {
 	for _, e := range events {
 		facts = append(facts, []string{"event routing", fmt.Sprintf("%s: %s -> alarm topic", e.Name, e.EventPattern)})
 	}
-	return table(w, []string{"COMPLIANCE", ""}, facts)
+	return layout.Table(w, []string{"COMPLIANCE", ""}, facts)
 }
 
 // PackRules parses a conformance pack's rendered template and returns its

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/compute"
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -23,7 +24,7 @@ func writeCompute(r *Result, w io.Writer) error {
 		rows = append(rows, []string{repo.Name, repo.ImageTagMutability, fmt.Sprint(repo.ImageScanningConfiguration.ScanOnPush)})
 	}
 	fmt.Fprintln(w, "ECR repositories (KMS-encrypted, lifecycle-managed, no repository policy):")
-	if err := table(w, []string{"REPOSITORY", "TAGS", "SCAN ON PUSH"}, rows); err != nil {
+	if err := layout.Table(w, []string{"REPOSITORY", "TAGS", "SCAN ON PUSH"}, rows); err != nil {
 		return err
 	}
 
@@ -71,7 +72,7 @@ func writeCompute(r *Result, w io.Writer) error {
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i][1] > rows[j][1] })
 	fmt.Fprintln(w, "\nServices (one config change, enabled: true, switches a declared one on):")
-	if err := table(w, []string{"SERVICE", "STATE", "SIZE", "TASKS", "SCALING", "PORT", "TARGET GROUP", "IMAGE", "SECRETS", "DATABASE USER"}, rows); err != nil {
+	if err := layout.Table(w, []string{"SERVICE", "STATE", "SIZE", "TASKS", "SCALING", "PORT", "TARGET GROUP", "IMAGE", "SECRETS", "DATABASE USER"}, rows); err != nil {
 		return err
 	}
 
@@ -124,5 +125,5 @@ func writeCompute(r *Result, w io.Writer) error {
 		}
 	}
 	fmt.Fprintln(w, "\nRunning containers, as registered (read-only root; the tmpfs counts against task memory; the image is built for ARCH):")
-	return table(w, []string{"CONTAINER", "ARCH (docker --platform)", "TMPFS", "PLAIN SETTINGS", "SECRETS (env, from Secrets Manager)"}, rows)
+	return layout.Table(w, []string{"CONTAINER", "ARCH (docker --platform)", "TMPFS", "PLAIN SETTINGS", "SECRETS (env, from Secrets Manager)"}, rows)
 }

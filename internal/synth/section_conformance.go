@@ -7,6 +7,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/security"
 )
@@ -87,7 +88,7 @@ var conformanceSection = Section{
 				rows = append(rows, []string{v.Identifier, string(row.Status), row.Resource, note})
 			}
 		}
-		if err := table(w, []string{"rule", "verdict", "resource", "why"}, rows); err != nil {
+		if err := layout.Table(w, []string{"rule", "verdict", "resource", "why"}, rows); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)
@@ -97,6 +98,6 @@ var conformanceSection = Section{
 				proc = append(proc, []string{v.Identifier, v.Process})
 			}
 		}
-		return table(w, []string{"account process", "what to do"}, proc)
+		return layout.Table(w, []string{"account process", "what to do"}, proc)
 	},
 }

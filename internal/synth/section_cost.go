@@ -3,6 +3,8 @@ package synth
 import (
 	"fmt"
 	"io"
+
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 )
 
 var CostSection = Section{Title: "Cost", Write: writeCostSummary}
@@ -24,5 +26,5 @@ func writeCostSummary(r *Result, w io.Writer) error {
 		}
 		rows = append(rows, []string{string(l.Price), kind, USD(l.MonthlyUSD)})
 	}
-	return table(w, []string{"BIGGEST LINES", "KIND", "MONTHLY"}, rows)
+	return layout.Table(w, []string{"BIGGEST LINES", "KIND", "MONTHLY"}, rows)
 }

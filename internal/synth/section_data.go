@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
@@ -56,7 +57,7 @@ func writeData(r *Result, w io.Writer) error {
 				facts = append(facts, []string{"parameter " + p.Name, fmt.Sprintf("%s (%s)", p.Value, p.ApplyMethod)})
 			}
 		}
-		if err := table(w, []string{"AURORA", ""}, facts); err != nil {
+		if err := layout.Table(w, []string{"AURORA", ""}, facts); err != nil {
 			return err
 		}
 	}
@@ -82,12 +83,12 @@ func writeData(r *Result, w io.Writer) error {
 			{"AMI", fmt.Sprintf("%s (ignored after creation: %v)", in.Ami, b.IgnoreChanges)},
 		}
 		fmt.Fprintln(w)
-		if err := table(w, []string{"BASTION", ""}, facts); err != nil {
+		if err := layout.Table(w, []string{"BASTION", ""}, facts); err != nil {
 			return err
 		}
 	}
 	if cmd, ok := r.Outputs["bastionConnectCommand"].(string); ok {
-		fmt.Fprintf(w, "\nConnect to Aurora through the bastion:\n%s", shellLines("  ", cmd))
+		fmt.Fprintf(w, "\nConnect to Aurora through the bastion:\n%s", layout.ShellLines("  ", cmd))
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 )
 
 var edgeSection = Section{Title: "Edge", Write: writeEdge}
@@ -129,7 +131,7 @@ func writeEdge(r *Result, w io.Writer) error {
 			{"desync mitigation", in.DesyncMitigationMode},
 			{"access logs", fmt.Sprintf("s3://%s/%s (SSE-S3: ELB cannot deliver to KMS buckets)", in.AccessLogs.Bucket, in.AccessLogs.Prefix)},
 		}
-		if err := table(w, []string{"ALB", ""}, facts); err != nil {
+		if err := layout.Table(w, []string{"ALB", ""}, facts); err != nil {
 			return err
 		}
 	}
@@ -142,7 +144,7 @@ func writeEdge(r *Result, w io.Writer) error {
 		rows = append(rows, []string{rt.Listener, rt.Priority, rt.Match, rt.Action})
 	}
 	fmt.Fprintln(w, "\nRouting:")
-	if err := table(w, []string{"LISTENER", "PRIORITY", "PATH", "ACTION"}, rows); err != nil {
+	if err := layout.Table(w, []string{"LISTENER", "PRIORITY", "PATH", "ACTION"}, rows); err != nil {
 		return err
 	}
 	_, groups, err := DecodeAll[TargetGroupInputs](r, "aws:lb/targetGroup:TargetGroup")
@@ -154,7 +156,7 @@ func writeEdge(r *Result, w io.Writer) error {
 		rows = append(rows, []string{tg.Name, tg.TargetType, tg.HealthCheck.Path, fmt.Sprint(tg.DeregistrationDelay)})
 	}
 	fmt.Fprintln(w, "\nTarget groups:")
-	if err := table(w, []string{"TARGET GROUP", "TYPE", "HEALTH CHECK", "DEREGISTRATION DELAY (s)"}, rows); err != nil {
+	if err := layout.Table(w, []string{"TARGET GROUP", "TYPE", "HEALTH CHECK", "DEREGISTRATION DELAY (s)"}, rows); err != nil {
 		return err
 	}
 	wafRules, err := r.WafRules()
@@ -166,5 +168,5 @@ func writeEdge(r *Result, w io.Writer) error {
 		rows = append(rows, []string{fmt.Sprint(wr.Priority), wr.Name, wr.What, wr.Action})
 	}
 	fmt.Fprintln(w, "\nWAF rules (default action: allow; metrics and sampled requests on every rule):")
-	return table(w, []string{"PRIORITY", "RULE", "MATCHES", "ACTION"}, rows)
+	return layout.Table(w, []string{"PRIORITY", "RULE", "MATCHES", "ACTION"}, rows)
 }

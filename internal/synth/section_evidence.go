@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 )
 
 var evidenceSection = Section{Title: "Backups, access logs, Object Lock, Security Hub, account baseline", Write: writeEvidence}
@@ -104,5 +106,5 @@ func writeEvidence(r *Result, w io.Writer) error {
 	} {
 		facts = append(facts, []string{"account baseline: " + b.what, fmt.Sprintf("managed here: %v", len(r.OfType(b.typ)) > 0)})
 	}
-	return table(w, []string{"EVIDENCE", ""}, facts)
+	return layout.Table(w, []string{"EVIDENCE", ""}, facts)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
@@ -89,7 +90,7 @@ func writeNetwork(r *Result, w io.Writer) error {
 			return err
 		}
 	}
-	if err := table(w, []string{"TIER", "AZ", "CIDR", "SUBNET", "ROUTE TABLE", "DEFAULT ROUTE"}, rows); err != nil {
+	if err := layout.Table(w, []string{"TIER", "AZ", "CIDR", "SUBNET", "ROUTE TABLE", "DEFAULT ROUTE"}, rows); err != nil {
 		return err
 	}
 	endpoints, in, err := DecodeAll[VpcEndpointInputs](r, "aws:ec2/vpcEndpoint:VpcEndpoint")
@@ -128,5 +129,5 @@ func writeNetwork(r *Result, w io.Writer) error {
 	if _, err := io.WriteString(w, "\nVPC endpoints (AWS traffic off the NAT path; each policy by statement):\n"); err != nil {
 		return err
 	}
-	return table(w, []string{"SERVICE", "TYPE", "WHERE", "POLICY"}, rows)
+	return layout.Table(w, []string{"SERVICE", "TYPE", "WHERE", "POLICY"}, rows)
 }

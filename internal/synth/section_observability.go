@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/observability"
 )
 
@@ -126,7 +127,7 @@ func writeObservability(r *Result, w io.Writer) error {
 		summary = append(summary, fmt.Sprintf("%s %d", area, counts[area]))
 	}
 	fmt.Fprintf(w, "%d alarms (%s); each notifies the encrypted alarm topic on ALARM, OK and INSUFFICIENT_DATA:\n", len(alarms), strings.Join(summary, ", "))
-	if err := table(w, []string{"AREA", "ALARM", "METRIC", "THRESHOLD", "PERIOD", "WATCHES"}, rows); err != nil {
+	if err := layout.Table(w, []string{"AREA", "ALARM", "METRIC", "THRESHOLD", "PERIOD", "WATCHES"}, rows); err != nil {
 		return err
 	}
 	_, subscriptions, err := DecodeAll[TopicSubscriptionInputs](r, "aws:sns/topicSubscription:TopicSubscription")
@@ -151,5 +152,5 @@ func writeObservability(r *Result, w io.Writer) error {
 		rows = append(rows, []string{g.Name, fmt.Sprint(g.RetentionInDays), g.KmsKeyID})
 	}
 	fmt.Fprintln(w, "\nLog groups (every one retained and KMS-encrypted):")
-	return table(w, []string{"LOG GROUP", "RETENTION (days)", "KMS KEY"}, rows)
+	return layout.Table(w, []string{"LOG GROUP", "RETENTION (days)", "KMS KEY"}, rows)
 }

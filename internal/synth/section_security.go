@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
@@ -154,7 +155,7 @@ func writeSecurity(r *Result, w io.Writer) error {
 			fmt.Sprint(k.Protect), strings.Join(admins, ", "), strings.Join(breakGlass, ", "), strings.Join(KeyUsers(doc), ", ")})
 	}
 	fmt.Fprintln(w, "KMS keys (who administers each, who alone may disable it or schedule its deletion, who may use it):")
-	if err := table(w, []string{"ALIAS", "ROTATION", "DELETION WINDOW", "PROTECTED", "ADMINISTERED BY", "BREAK GLASS", "USED BY"}, rows); err != nil {
+	if err := layout.Table(w, []string{"ALIAS", "ROTATION", "DELETION WINDOW", "PROTECTED", "ADMINISTERED BY", "BREAK GLASS", "USED BY"}, rows); err != nil {
 		return err
 	}
 
@@ -175,7 +176,7 @@ func writeSecurity(r *Result, w io.Writer) error {
 		rows = append(rows, []string{src, dst, proto, gr.Ports, gr.Direction + " rule of " + gr.Group})
 	}
 	fmt.Fprintln(w, "\nSecurity-group matrix (every rule its own resource):")
-	if err := table(w, []string{"SOURCE", "DESTINATION", "PROTOCOL", "PORTS", "RULE"}, rows); err != nil {
+	if err := layout.Table(w, []string{"SOURCE", "DESTINATION", "PROTOCOL", "PORTS", "RULE"}, rows); err != nil {
 		return err
 	}
 
@@ -188,5 +189,5 @@ func writeSecurity(r *Result, w io.Writer) error {
 		rows = append(rows, []string{s.Name, s.KmsKeyID, fmt.Sprint(s.RecoveryWindowInDays)})
 	}
 	fmt.Fprintln(w, "\nSecrets managed here (the database master secret is RDS-managed; see Data):")
-	return table(w, []string{"SECRET", "KMS KEY", "RECOVERY WINDOW"}, rows)
+	return layout.Table(w, []string{"SECRET", "KMS KEY", "RECOVERY WINDOW"}, rows)
 }

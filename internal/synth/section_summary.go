@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/internal/layout"
 )
 
 // resourcesSection opens the report: what each tier registers, by its
@@ -40,7 +41,7 @@ var resourcesSection = Section{Title: "Resources and components", Write: func(r 
 		c := byTier[t]
 		rows = append(rows, []string{t, fmt.Sprint(c.resources), strings.Join(c.components, ", ")})
 	}
-	return table(w, []string{"TIER", "RESOURCES", "TOP-LEVEL COMPONENTS"}, rows)
+	return layout.Table(w, []string{"TIER", "RESOURCES", "TOP-LEVEL COMPONENTS"}, rows)
 }}
 
 // verdictSummarySection is the HIPAA pack's prediction in a few lines: the
@@ -80,13 +81,13 @@ var verdictSummarySection = Section{Title: "HIPAA conformance pack, predicted: s
 		fmt.Fprintln(w, "\nNon-compliant without an accepted exception: none.")
 	} else {
 		fmt.Fprintf(w, "\nNON-COMPLIANT WITHOUT AN ACCEPTED EXCEPTION (%d): fix the configuration or add an exception with its reason\n", len(failing))
-		if err := table(w, []string{"RULE", "RESOURCE", "WHY"}, failing); err != nil {
+		if err := layout.Table(w, []string{"RULE", "RESOURCE", "WHY"}, failing); err != nil {
 			return err
 		}
 	}
 	if len(excepted) > 0 {
 		fmt.Fprintln(w, "\nAccepted exceptions (AWS Config shows them NON_COMPLIANT all the same; why, and what ends each, under the pack's details):")
-		if err := table(w, []string{"RULE", "RESOURCES"}, excepted); err != nil {
+		if err := layout.Table(w, []string{"RULE", "RESOURCES"}, excepted); err != nil {
 			return err
 		}
 	}
@@ -114,7 +115,7 @@ var protectedSection = Section{Title: "Protected and retained resources", Write:
 		rows = append(rows, []string{p.Type, p.Name, p.Physical, yes(p.Protect), yes(p.RetainOnDelete)})
 	}
 	fmt.Fprintln(w, "`pulumi destroy` refuses a protected resource until `pulumi state unprotect`; a retained one stays in AWS when deleted.")
-	return table(w, []string{"TYPE", "LOGICAL NAME", "PHYSICAL NAME", "PROTECT", "RETAIN"}, rows)
+	return layout.Table(w, []string{"TYPE", "LOGICAL NAME", "PHYSICAL NAME", "PROTECT", "RETAIN"}, rows)
 }}
 
 // ProtectedResource is one resource registered with Pulumi's protect or

@@ -1,4 +1,6 @@
-package synth
+// Package layout lays text out for a terminal: tables whose long cells wrap
+// within ReportWidth, and prose and shell commands wrapped to it.
+package layout
 
 import (
 	"bytes"
@@ -26,12 +28,12 @@ const minColumn = 12
 // table must wrap: a longer token (an image digest) is broken instead.
 const maxUnbroken = 48
 
-// table writes rows under a header (none when header is nil), aligned in
+// Table writes rows under a header (none when header is nil), aligned in
 // columns two spaces apart. When the table is wider than ReportWidth, the
 // widest columns are narrowed and their cells wrapped onto continuation
 // lines, so a long policy, pattern or description stays in its column.
 // A table that fits is laid out exactly as text/tabwriter would.
-func table(w io.Writer, header []string, rows [][]string) error {
+func Table(w io.Writer, header []string, rows [][]string) error {
 	all := rows
 	if header != nil {
 		all = append([][]string{header}, rows...)
@@ -229,11 +231,11 @@ func breakWord(word string, width int) (head, rest string) {
 	return string(runes[:cut]), string(runes[cut:])
 }
 
-// wrapProse wraps every line of text wider than ReportWidth at spaces; its
+// WrapProse wraps every line of text wider than ReportWidth at spaces; its
 // continuation lines are indented two spaces past the line's own indent.
 // Tables are already narrow enough (table wraps them), so what this catches
 // is prose: headlines, warnings, explanations.
-func wrapProse(text string) string {
+func WrapProse(text string) string {
 	var b strings.Builder
 	for _, l := range strings.SplitAfter(text, "\n") {
 		body := strings.TrimSuffix(l, "\n")
@@ -256,10 +258,10 @@ func wrapProse(text string) string {
 	return b.String()
 }
 
-// shellLines renders a command for a reader to copy: one line if it fits in
+// ShellLines renders a command for a reader to copy: one line if it fits in
 // ReportWidth after indent, else broken before its options with a
 // backslash at each line's end, which every POSIX shell joins back.
-func shellLines(indent, command string) string {
+func ShellLines(indent, command string) string {
 	if len(indent)+utf8.RuneCountInString(command) <= ReportWidth {
 		return indent + command + "\n"
 	}

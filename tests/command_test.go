@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/internal/cmdline"
+	"github.com/omnirapeutic/infrastructure/internal/cost"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
@@ -75,6 +76,6 @@ func TestSynthRefusesWhatItCannotHonour(t *testing.T) {
 
 	bad := synth.DefaultUsage
 	bad.LogsIngestedGB = -1
-	_, err = synth.Estimate(production(t), bad)
+	_, err = cost.Estimate(production(t), bad)
 	assert.ErrorContains(t, err, "logsIngestedGB is -1", "the cost model refuses a negative figure from any caller, not only the command")
 }

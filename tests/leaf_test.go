@@ -73,7 +73,9 @@ var layers = map[string]int{
 	// inventory and its typed views) every output reads.
 	"internal/synth": 6, "bootstrap": 6,
 	// The outputs of a synthesis, each reading the model (outputs below).
-	"internal/diagram": 7, "internal/diff": 7,
+	"internal/diagram": 7, "internal/diff": 7, "internal/cost": 7,
+	// The report prints the modeled cost (outputs says so).
+	"internal/report": 8,
 	// The generated documents render the outputs.
 	"internal/docs": 9,
 	// cmd/synth's command line: it names the generated docs' directory.
@@ -88,6 +90,11 @@ var layers = map[string]int{
 var outputs = map[string][]string{
 	"internal/diagram": {},
 	"internal/diff":    {},
+	"internal/cost":    {},
+	// The report leads with the monthly floor and has a Cost section, and
+	// --json carries the estimate: it prints the cost model's result,
+	// cost.Estimate, rather than model the cost twice.
+	"internal/report": {"internal/cost"},
 }
 
 // TestOutputsImportOnlyTheModel: an output package imports the model, not

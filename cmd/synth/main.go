@@ -20,9 +20,11 @@ import (
 	"os"
 
 	"github.com/omnirapeutic/infrastructure/internal/cmdline"
+	"github.com/omnirapeutic/infrastructure/internal/cost"
 	"github.com/omnirapeutic/infrastructure/internal/diagram"
 	"github.com/omnirapeutic/infrastructure/internal/diff"
 	"github.com/omnirapeutic/infrastructure/internal/docs"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
@@ -62,16 +64,16 @@ func run(cmd cmdline.CommandLine) error {
 	w := bufio.NewWriter(os.Stdout)
 	switch {
 	case cmd.JSON:
-		err = synth.WriteJSON(w, result)
+		err = report.WriteJSON(w, result)
 	case cmd.Cost:
 		var c *synth.Cost
-		if c, err = synth.Estimate(result, result.Usage); err == nil {
-			err = synth.WriteCost(w, c)
+		if c, err = cost.Estimate(result, result.Usage); err == nil {
+			err = cost.WriteCost(w, c)
 		}
 	case cmd.Diagram:
 		err = diagram.Write(w, result)
 	default:
-		err = synth.WriteReport(w, result)
+		err = report.Write(w, result)
 	}
 	if err != nil {
 		return err

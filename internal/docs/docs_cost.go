@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/omnirapeutic/infrastructure/internal/cost"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // writeCostDoc renders the modeled monthly cost of every stack side by
 // side: idle floor, total under synth.DefaultUsage, and the biggest floor lines.
 func writeCostDoc(b *bytes.Buffer, g *docSet) error {
-	first, err := synth.Estimate(g.stacks[0], synth.DefaultUsage)
+	first, err := cost.Estimate(g.stacks[0], synth.DefaultUsage)
 	if err != nil {
 		return fmt.Errorf("model the cost of stack %s: %w", g.stacks[0].Config.Stack, err)
 	}
@@ -19,10 +20,10 @@ func writeCostDoc(b *bytes.Buffer, g *docSet) error {
 	fmt.Fprintf(b, "From `internal/synth/prices.go` (US East (N. Virginia) on-demand list prices as of %s, %d hours a\n"+
 		"month, before free tiers and discounts) and the usage profile `synth.DefaultUsage`. The *idle floor* is a\n"+
 		"month with no traffic; the total adds the usage profile. Every line with its price and source:\n"+
-		"`go run ./cmd/synth --cost --stack NAME`.\n\n", first.PricesAsOf, synth.HoursPerMonth)
+		"`go run ./cmd/synth --cost --stack NAME`.\n\n", first.PricesAsOf, cost.HoursPerMonth)
 	var rows [][]string
 	for i, r := range g.stacks {
-		c, err := synth.Estimate(r, synth.DefaultUsage)
+		c, err := cost.Estimate(r, synth.DefaultUsage)
 		if err != nil {
 			return fmt.Errorf("model the cost of stack %s: %w", r.Config.Stack, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/internal/diagram"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
@@ -63,9 +64,9 @@ func writeStackDoc(b *bytes.Buffer, r *synth.Result) error {
 		return err
 	}
 
-	for _, s := range append(slices.Clone(synth.DetailSections), synth.CostSection) {
+	for _, s := range append(slices.Clone(report.DetailSections), report.CostSection) {
 		var out bytes.Buffer
-		if err := synth.WriteSection(&out, s, r); err != nil {
+		if err := report.WriteSection(&out, s, r); err != nil {
 			return err
 		}
 		fmt.Fprintf(b, "\n## %s\n\n```text\n%s", s.Title, trimLines(out.String()))

@@ -19,9 +19,9 @@ import (
 // secret changed without being able to show it.
 const secretDigestKey = "sha256"
 
-// withSecretsDigested returns inputs with every secret replaced by its
+// WithSecretsDigested returns inputs with every secret replaced by its
 // marker and digest; inputs without secrets are returned as they are.
-func withSecretsDigested(inputs map[string]any) map[string]any {
+func WithSecretsDigested(inputs map[string]any) map[string]any {
 	if !ContainsSecret(inputs) {
 		return inputs
 	}

@@ -35,9 +35,9 @@ func LoadUsage(path string) (UsageProfile, error) {
 // one would print a negative or meaningless dollar line.
 func (u UsageProfile) Validate() error {
 	var bad []string
-	for _, f := range usageFields(u) {
-		if f.value < 0 || math.IsNaN(f.value) || math.IsInf(f.value, 0) {
-			bad = append(bad, fmt.Sprintf("%s is %g", f.name, f.value))
+	for _, f := range UsageFields(u) {
+		if f.Value < 0 || math.IsNaN(f.Value) || math.IsInf(f.Value, 0) {
+			bad = append(bad, fmt.Sprintf("%s is %g", f.Name, f.Value))
 		}
 	}
 	if len(bad) > 0 {
@@ -46,20 +46,21 @@ func (u UsageProfile) Validate() error {
 	return nil
 }
 
-type usageField struct {
-	name  string
-	value float64
+// UsageField is one figure of a usage profile, by its JSON name.
+type UsageField struct {
+	Name  string
+	Value float64
 }
 
-// usageFields lists the profile's assumptions by their JSON names, in the
+// UsageFields lists the profile's assumptions by their JSON names, in the
 // struct's order, read from the struct itself so that a new field can be
 // neither forgotten in the --cost listing nor left unvalidated.
-func usageFields(u UsageProfile) []usageField {
+func UsageFields(u UsageProfile) []UsageField {
 	v := reflect.ValueOf(u)
-	out := make([]usageField, v.NumField())
+	out := make([]UsageField, v.NumField())
 	for i := range out {
 		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-		out[i] = usageField{name, v.Field(i).Float()}
+		out[i] = UsageField{name, v.Field(i).Float()}
 	}
 	return out
 }
@@ -67,8 +68,8 @@ func usageFields(u UsageProfile) []usageField {
 // usageNames are the profile's JSON field names.
 func usageNames() []string {
 	var out []string
-	for _, f := range usageFields(UsageProfile{}) {
-		out = append(out, f.name)
+	for _, f := range UsageFields(UsageProfile{}) {
+		out = append(out, f.Name)
 	}
 	return out
 }

@@ -1,9 +1,10 @@
-package synth
+package cost
 
 import (
 	"fmt"
 
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // The inputs the disaster-recovery cost lines read.
@@ -33,9 +34,9 @@ func runsPerMonth(schedule string) (float64, error) {
 // (inter-region transfer and S3 Replication Time Control), their replicas
 // are stored, and the backup audit's controls are AWS Config rules
 // evaluated daily.
-func recoveryCost(r *Result, u UsageProfile, add func(res *Resource, key PriceKey, qty float64, floor bool, basis string)) error {
+func recoveryCost(r *synth.Result, u synth.UsageProfile, add func(res *synth.Resource, key synth.PriceKey, qty float64, floor bool, basis string)) error {
 	region := r.Config.Values["aws:region"]
-	plans, planIn, err := DecodeAll[BackupPlanInputs](r, "aws:backup/plan:Plan")
+	plans, planIn, err := synth.DecodeAll[synth.BackupPlanInputs](r, "aws:backup/plan:Plan")
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func recoveryCost(r *Result, u UsageProfile, add func(res *Resource, key PriceKe
 			}
 			runs, err := runsPerMonth(rule.Schedule)
 			if err != nil {
-				return Invalid(plan, "rule %s: %v", rule.RuleName, err)
+				return synth.Invalid(plan, "rule %s: %v", rule.RuleName, err)
 			}
 			copies += runs * float64(len(rule.CopyActions))
 		}
@@ -82,7 +83,7 @@ func recoveryCost(r *Result, u UsageProfile, add func(res *Resource, key PriceKe
 		add(rule, S3ReplicationTransferGB, share, false, basis)
 		add(rule, S3ReplicationTimeControlGB, share, false, basis)
 	}
-	frameworks, frameworkIn, err := DecodeAll[frameworkInputs](r, "aws:backup/framework:Framework")
+	frameworks, frameworkIn, err := synth.DecodeAll[frameworkInputs](r, "aws:backup/framework:Framework")
 	if err != nil {
 		return err
 	}

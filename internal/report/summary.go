@@ -1,7 +1,6 @@
-package synth
+package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -10,12 +9,13 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/internal/layout"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // resourcesSection opens the report: what each tier registers, by its
 // top-level components, so a reader sees the shape of the stack before any
 // detail (every component's resource types are under "Resources by component").
-var resourcesSection = Section{Title: "Resources and components", Write: func(r *Result, w io.Writer) error {
+var resourcesSection = Section{Title: "Resources and components", Write: func(r *synth.Result, w io.Writer) error {
 	type tierCount struct {
 		components []string
 		resources  int
@@ -37,7 +37,7 @@ var resourcesSection = Section{Title: "Resources and components", Write: func(r 
 		}
 	}
 	var rows [][]string
-	for _, t := range slices.SortedFunc(maps.Keys(byTier), compareTiers) {
+	for _, t := range slices.SortedFunc(maps.Keys(byTier), synth.CompareTiers) {
 		c := byTier[t]
 		rows = append(rows, []string{t, fmt.Sprint(c.resources), strings.Join(c.components, ", ")})
 	}
@@ -48,7 +48,7 @@ var resourcesSection = Section{Title: "Resources and components", Write: func(r 
 // counts, anything non-compliant without an exception, and which rules are
 // accepted on which resources. Every row, with why, is under the pack's
 // details section.
-var verdictSummarySection = Section{Title: "HIPAA conformance pack, predicted: summary", Write: func(r *Result, w io.Writer) error {
+var verdictSummarySection = Section{Title: "HIPAA conformance pack, predicted: summary", Write: func(r *synth.Result, w io.Writer) error {
 	if r.Conformance == nil {
 		return fmt.Errorf("no prediction")
 	}
@@ -99,7 +99,7 @@ var verdictSummarySection = Section{Title: "HIPAA conformance pack, predicted: s
 
 // protectedSection lists what `pulumi destroy` refuses and what AWS keeps
 // after Pulumi forgets it, the same rows as the stack pages' table.
-var protectedSection = Section{Title: "Protected and retained resources", Write: func(r *Result, w io.Writer) error {
+var protectedSection = Section{Title: "Protected and retained resources", Write: func(r *synth.Result, w io.Writer) error {
 	held, err := r.Protected()
 	if err != nil {
 		return err
@@ -117,41 +117,3 @@ var protectedSection = Section{Title: "Protected and retained resources", Write:
 	fmt.Fprintln(w, "`pulumi destroy` refuses a protected resource until `pulumi state unprotect`; a retained one stays in AWS when deleted.")
 	return layout.Table(w, []string{"TYPE", "LOGICAL NAME", "PHYSICAL NAME", "PROTECT", "RETAIN"}, rows)
 }}
-
-// ProtectedResource is one resource registered with Pulumi's protect or
-// retainOnDelete option.
-type ProtectedResource struct {
-	Type, Name string
-	// Physical is the name AWS knows it by (a key's alias); empty when the
-	// program lets AWS name it.
-	Physical                string
-	Protect, RetainOnDelete bool
-}
-
-// Protected lists every resource registered with protect or
-// retainOnDelete, by type and logical name.
-func (r *Result) Protected() ([]ProtectedResource, error) {
-	aliases, err := r.keyAliases()
-	if err != nil {
-		return nil, err
-	}
-	var out []ProtectedResource
-	for _, res := range r.Resources {
-		if !res.Protect && !res.RetainOnDelete {
-			continue
-		}
-		physical, err := PhysicalName(res)
-		if err != nil {
-			return nil, err
-		}
-		if res.Type == "aws:kms/key:Key" {
-			id, _ := res.Computed["keyId"].(string)
-			physical = aliases[id]
-		}
-		out = append(out, ProtectedResource{Type: res.Type, Name: res.Name, Physical: physical, Protect: res.Protect, RetainOnDelete: res.RetainOnDelete})
-	}
-	slices.SortFunc(out, func(a, b ProtectedResource) int {
-		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Name, b.Name))
-	})
-	return out, nil
-}

@@ -1,4 +1,4 @@
-package synth
+package report
 
 import (
 	"bytes"
@@ -9,7 +9,9 @@ import (
 	"slices"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/internal/cost"
 	"github.com/omnirapeutic/infrastructure/internal/layout"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 // Section is one part of the report. Each tier writes its own in a file of
@@ -19,12 +21,12 @@ type Section struct {
 	// Title heads the section.
 	Title string
 	// Write prints the section.
-	Write func(r *Result, w io.Writer) error
+	Write func(r *synth.Result, w io.Writer) error
 }
 
 // summary is what the report leads with: what a person decides on before
 // reading any detail. Warnings come right after the resources, printed by
-// WriteReport itself (the stack pages list them as Markdown).
+// Write itself (the stack pages list them as Markdown).
 var summary = []Section{
 	CostSection,
 	verdictSummarySection,
@@ -45,12 +47,12 @@ var DetailSections = []Section{
 	conformanceSection,
 }
 
-// WriteReport prints what `pulumi up` would create, leading with what a
+// Write prints what `pulumi up` would create, leading with what a
 // person decides on: the resources each tier registers, the warnings, the
 // modeled monthly cost, the predicted HIPAA verdicts and what Pulumi
 // protects or retains. Then each tier's details, the resource types of
 // every component, and the outputs. No line is wider than layout.ReportWidth.
-func WriteReport(w io.Writer, r *Result) error {
+func Write(w io.Writer, r *synth.Result) error {
 	custom := 0
 	for _, res := range r.Resources {
 		if !res.Component {
@@ -58,7 +60,7 @@ func WriteReport(w io.Writer, r *Result) error {
 		}
 	}
 	fmt.Fprintf(w, "Offline synthesis of %s/%s: %d resources in %d components (mock account %s)\n",
-		r.Config.Project, r.Config.Stack, custom, len(r.Resources)-custom, AccountID)
+		r.Config.Project, r.Config.Stack, custom, len(r.Resources)-custom, synth.AccountID)
 
 	parts := []Section{resourcesSection}
 	if r.Stack != nil && len(r.Stack.Warnings) > 0 {
@@ -77,7 +79,7 @@ func WriteReport(w io.Writer, r *Result) error {
 }
 
 // WriteSection prints one section with its prose wrapped to layout.ReportWidth.
-func WriteSection(w io.Writer, s Section, r *Result) error {
+func WriteSection(w io.Writer, s Section, r *synth.Result) error {
 	var b bytes.Buffer
 	if err := s.Write(r, &b); err != nil {
 		return fmt.Errorf("%s section: %w", s.Title, err)
@@ -86,14 +88,14 @@ func WriteSection(w io.Writer, s Section, r *Result) error {
 	return err
 }
 
-var warningsSection = Section{Title: "Warnings", Write: func(r *Result, w io.Writer) error {
+var warningsSection = Section{Title: "Warnings", Write: func(r *synth.Result, w io.Writer) error {
 	for _, warning := range r.Stack.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warning)
 	}
 	return nil
 }}
 
-var componentsSection = Section{Title: "Resources by component", Write: func(r *Result, w io.Writer) error {
+var componentsSection = Section{Title: "Resources by component", Write: func(r *synth.Result, w io.Writer) error {
 	var rows [][]string
 	for _, group := range r.ComponentGroups() {
 		rows = append(rows, []string{fmt.Sprintf("%s (%s)", group.Name, group.Type), ""})
@@ -104,7 +106,7 @@ var componentsSection = Section{Title: "Resources by component", Write: func(r *
 	return layout.Table(w, nil, rows)
 }}
 
-var outputsSection = Section{Title: "Stack outputs", Write: func(r *Result, w io.Writer) error {
+var outputsSection = Section{Title: "Stack outputs", Write: func(r *synth.Result, w io.Writer) error {
 	var rows [][]string
 	for _, k := range slices.Sorted(maps.Keys(r.Outputs)) {
 		b, err := json.Marshal(r.Outputs[k])
@@ -116,80 +118,35 @@ var outputsSection = Section{Title: "Stack outputs", Write: func(r *Result, w io
 	return layout.Table(w, nil, rows)
 }}
 
-// Inventory is what --json prints and `synth diff` reads: the full
-// inventory, the conformance prediction and the modeled cost.
-type Inventory struct {
-	Project   string         `json:"project"`
-	Stack     string         `json:"stack"`
-	Config    []string       `json:"configKeys"`
-	Resources []*Resource    `json:"resources"`
-	Outputs   map[string]any `json:"outputs"`
-	// Conformance is the HIPAA pack's predicted result: counts by verdict,
-	// then every rule's verdict and rows.
-	Conformance any   `json:"conformance"`
-	Cost        *Cost `json:"cost"`
-}
-
 // WriteJSON prints the full inventory, with its conformance prediction and
 // cost, for diffing in review. A secret input is printed as its marker and
-// digest, never its value (withSecretsDigested).
-func WriteJSON(w io.Writer, r *Result) error {
-	cost, err := Estimate(r, r.Usage)
+// digest, never its value (synth.WithSecretsDigested).
+func WriteJSON(w io.Writer, r *synth.Result) error {
+	estimate, err := cost.Estimate(r, r.Usage)
 	if err != nil {
 		return err
 	}
-	resources := make([]*Resource, len(r.Resources))
+	resources := make([]*synth.Resource, len(r.Resources))
 	for i, res := range r.Resources {
 		resources[i] = res
-		if ContainsSecret(res.Inputs) {
+		if synth.ContainsSecret(res.Inputs) {
 			c := *res
-			c.Inputs = withSecretsDigested(res.Inputs)
+			c.Inputs = synth.WithSecretsDigested(res.Inputs)
 			resources[i] = &c
 		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(Inventory{r.Config.Project, r.Config.Stack, r.Config.Keys(), resources, r.Outputs, struct {
-		Counts map[conformance.Status]int `json:"counts"`
-		*conformance.Report
-	}{r.Conformance.Counts(), r.Conformance}, cost})
+	return enc.Encode(synth.Inventory{
+		Project: r.Config.Project, Stack: r.Config.Stack, Config: r.Config.Keys(), Resources: resources, Outputs: r.Outputs,
+		Conformance: struct {
+			Counts map[conformance.Status]int `json:"counts"`
+			*conformance.Report
+		}{r.Conformance.Counts(), r.Conformance},
+		Cost: estimate,
+	})
 }
 
 func heading(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n== %s ==\n", title)
-}
-
-// TypeCount is how many resources of one type a component registers.
-type TypeCount struct {
-	Type  string
-	Count int
-}
-
-// ComponentGroup is a component and the custom resources it registers
-// directly, counted by type.
-type ComponentGroup struct {
-	Name, Type string
-	Counts     []TypeCount
-}
-
-// ComponentGroups counts each component's direct custom children by type.
-func (r *Result) ComponentGroups() []ComponentGroup {
-	var groups []ComponentGroup
-	for _, c := range r.Resources {
-		if !c.Component {
-			continue
-		}
-		byType := map[string]int{}
-		for _, res := range r.Resources {
-			if res.Parent == c.URN && !res.Component {
-				byType[res.Type]++
-			}
-		}
-		g := ComponentGroup{Name: c.Name, Type: c.Type}
-		for _, t := range slices.Sorted(maps.Keys(byType)) {
-			g.Counts = append(g.Counts, TypeCount{t, byType[t]})
-		}
-		groups = append(groups, g)
-	}
-	return groups
 }

@@ -1,4 +1,4 @@
-package synth
+package report
 
 import (
 	"fmt"
@@ -6,21 +6,22 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/internal/layout"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var dataSection = Section{Title: "Data", Write: writeData}
 
-func writeData(r *Result, w io.Writer) error {
-	clusters, clusterIn, err := DecodeAll[ClusterInputs](r, "aws:rds/cluster:Cluster")
+func writeData(r *synth.Result, w io.Writer) error {
+	clusters, clusterIn, err := synth.DecodeAll[synth.ClusterInputs](r, "aws:rds/cluster:Cluster")
 	if err != nil {
 		return err
 	}
-	_, instances, err := DecodeAll[ClusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
+	_, instances, err := synth.DecodeAll[synth.ClusterInstanceInputs](r, "aws:rds/clusterInstance:ClusterInstance")
 	if err != nil {
 		return err
 	}
-	_, parameterGroups, err := DecodeAll[ClusterParameterGroupInputs](r, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
+	_, parameterGroups, err := synth.DecodeAll[synth.ClusterParameterGroupInputs](r, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
 	if err != nil {
 		return err
 	}
@@ -61,7 +62,7 @@ func writeData(r *Result, w io.Writer) error {
 			return err
 		}
 	}
-	bastions, bastionIn, err := DecodeAll[InstanceInputs](r, "aws:ec2/instance:Instance")
+	bastions, bastionIn, err := synth.DecodeAll[synth.InstanceInputs](r, "aws:ec2/instance:Instance")
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func writeData(r *Result, w io.Writer) error {
 		in := bastionIn[i]
 		subnet := in.SubnetID
 		if s := r.ByID(subnet); s != nil {
-			sn, err := Decode[SubnetInputs](s)
+			sn, err := synth.Decode[synth.SubnetInputs](s)
 			if err != nil {
 				return err
 			}

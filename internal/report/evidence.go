@@ -1,4 +1,4 @@
-package synth
+package report
 
 import (
 	"fmt"
@@ -6,37 +6,28 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/internal/layout"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 var evidenceSection = Section{Title: "Backups, access logs, Object Lock, Security Hub, account baseline", Write: writeEvidence}
 
-// bucketName returns the name of the bucket with the given mock ID, if one was registered.
-func (r *Result) bucketName(id string) (string, bool, error) {
-	b := r.ByID(id)
-	if b == nil {
-		return "", false, nil
-	}
-	in, err := Decode[BucketInputs](b)
-	return in.Bucket, true, err
-}
-
-func writeEvidence(r *Result, w io.Writer) error {
+func writeEvidence(r *synth.Result, w io.Writer) error {
 	var facts [][]string
-	_, vaults, err := DecodeAll[BackupVaultInputs](r, "aws:backup/vault:Vault")
+	_, vaults, err := synth.DecodeAll[synth.BackupVaultInputs](r, "aws:backup/vault:Vault")
 	if err != nil {
 		return err
 	}
 	for _, v := range vaults {
 		facts = append(facts, []string{"backup vault", fmt.Sprintf("%s, KMS %s", v.Name, v.KmsKeyArn)})
 	}
-	_, locks, err := DecodeAll[VaultLockInputs](r, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
+	_, locks, err := synth.DecodeAll[synth.VaultLockInputs](r, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
 	if err != nil {
 		return err
 	}
 	for _, l := range locks {
 		facts = append(facts, []string{"vault lock", fmt.Sprintf("governance, minimum retention %d days", l.MinRetentionDays)})
 	}
-	_, plans, err := DecodeAll[BackupPlanInputs](r, "aws:backup/plan:Plan")
+	_, plans, err := synth.DecodeAll[synth.BackupPlanInputs](r, "aws:backup/plan:Plan")
 	if err != nil {
 		return err
 	}
@@ -49,19 +40,19 @@ func writeEvidence(r *Result, w io.Writer) error {
 			}
 		}
 	}
-	_, selections, err := DecodeAll[BackupSelectionInputs](r, "aws:backup/selection:Selection")
+	_, selections, err := synth.DecodeAll[synth.BackupSelectionInputs](r, "aws:backup/selection:Selection")
 	if err != nil {
 		return err
 	}
 	for _, s := range selections {
 		facts = append(facts, []string{"backed up", strings.Join(strings.Fields(fmt.Sprint(s.Resources)), " ")})
 	}
-	_, logging, err := DecodeAll[BucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+	_, logging, err := synth.DecodeAll[synth.BucketLoggingInputs](r, "aws:s3/bucketLoggingV2:BucketLoggingV2")
 	if err != nil {
 		return err
 	}
 	for _, l := range logging {
-		name, ok, err := r.bucketName(l.Bucket)
+		name, ok, err := r.BucketName(l.Bucket)
 		if err != nil {
 			return err
 		}
@@ -69,12 +60,12 @@ func writeEvidence(r *Result, w io.Writer) error {
 			facts = append(facts, []string{"access logs", fmt.Sprintf("%s -> s3://%s/%s", name, l.TargetBucket, l.TargetPrefix)})
 		}
 	}
-	_, locked, err := DecodeAll[ObjectLockInputs](r, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
+	_, locked, err := synth.DecodeAll[synth.ObjectLockInputs](r, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
 	if err != nil {
 		return err
 	}
 	for _, l := range locked {
-		name, ok, err := r.bucketName(l.Bucket)
+		name, ok, err := r.BucketName(l.Bucket)
 		if err != nil {
 			return err
 		}
@@ -83,7 +74,7 @@ func writeEvidence(r *Result, w io.Writer) error {
 			facts = append(facts, []string{"Object Lock", fmt.Sprintf("%s: %s, %d days", name, ret.Mode, ret.Days)})
 		}
 	}
-	_, trails, err := DecodeAll[TrailInputs](r, "aws:cloudtrail/trail:Trail")
+	_, trails, err := synth.DecodeAll[synth.TrailInputs](r, "aws:cloudtrail/trail:Trail")
 	if err != nil {
 		return err
 	}
@@ -92,7 +83,7 @@ func writeEvidence(r *Result, w io.Writer) error {
 			facts = append(facts, []string{"trail records", s.Name})
 		}
 	}
-	_, standards, err := DecodeAll[StandardsSubscriptionInputs](r, "aws:securityhub/standardsSubscription:StandardsSubscription")
+	_, standards, err := synth.DecodeAll[synth.StandardsSubscriptionInputs](r, "aws:securityhub/standardsSubscription:StandardsSubscription")
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package synth
+package report
 
 import (
 	"encoding/json"
@@ -9,13 +9,14 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/compute"
 	"github.com/omnirapeutic/infrastructure/internal/layout"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var computeSection = Section{Title: "Compute", Write: writeCompute}
 
-func writeCompute(r *Result, w io.Writer) error {
-	_, repos, err := DecodeAll[RepositoryInputs](r, "aws:ecr/repository:Repository")
+func writeCompute(r *synth.Result, w io.Writer) error {
+	_, repos, err := synth.DecodeAll[synth.RepositoryInputs](r, "aws:ecr/repository:Repository")
 	if err != nil {
 		return err
 	}
@@ -28,7 +29,7 @@ func writeCompute(r *Result, w io.Writer) error {
 		return err
 	}
 
-	_, services, err := DecodeAll[EcsServiceInputs](r, "aws:ecs/service:Service")
+	_, services, err := synth.DecodeAll[synth.EcsServiceInputs](r, "aws:ecs/service:Service")
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func writeCompute(r *Result, w io.Writer) error {
 
 	// What the running containers actually get, read from the registered
 	// container definitions: the writable tmpfs and the database settings.
-	_, taskDefinitions, err := DecodeAll[TaskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
+	_, taskDefinitions, err := synth.DecodeAll[synth.TaskDefinitionInputs](r, "aws:ecs/taskDefinition:TaskDefinition")
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package synth
+package report
 
 import (
 	"encoding/json"
@@ -7,14 +7,15 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/internal/layout"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
 )
 
 var complianceSection = Section{Title: "Compliance", Write: writeCompliance}
 
-func writeCompliance(r *Result, w io.Writer) error {
+func writeCompliance(r *synth.Result, w io.Writer) error {
 	var facts [][]string
-	_, trails, err := DecodeAll[TrailInputs](r, "aws:cloudtrail/trail:Trail")
+	_, trails, err := synth.DecodeAll[synth.TrailInputs](r, "aws:cloudtrail/trail:Trail")
 	if err != nil {
 		return err
 	}
@@ -29,21 +30,21 @@ func writeCompliance(r *Result, w io.Writer) error {
 	if r.Stack != nil && !r.Stack.Config.OwnsAccountSingletons {
 		facts = append(facts, []string{"account singletons", "owned by another stack in the account (ownsAccountSingletons: false): " + strings.Join(stackconfig.AccountSingletons, "; ")})
 	}
-	_, recorders, err := DecodeAll[RecorderInputs](r, "aws:cfg/recorder:Recorder")
+	_, recorders, err := synth.DecodeAll[synth.RecorderInputs](r, "aws:cfg/recorder:Recorder")
 	if err != nil {
 		return err
 	}
 	for _, rec := range recorders {
 		facts = append(facts, []string{"Config recorder", fmt.Sprintf("%s (all supported: %v, global types: %v)", rec.Name, rec.RecordingGroup.AllSupported, rec.RecordingGroup.IncludeGlobalResourceTypes)})
 	}
-	_, channels, err := DecodeAll[DeliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
+	_, channels, err := synth.DecodeAll[synth.DeliveryChannelInputs](r, "aws:cfg/deliveryChannel:DeliveryChannel")
 	if err != nil {
 		return err
 	}
 	for _, ch := range channels {
 		facts = append(facts, []string{"Config delivery", fmt.Sprintf("s3://%s, KMS %s", ch.S3BucketName, ch.S3KmsKeyArn)})
 	}
-	packs, packIn, err := DecodeAll[ConformancePackInputs](r, "aws:cfg/conformancePack:ConformancePack")
+	packs, packIn, err := synth.DecodeAll[synth.ConformancePackInputs](r, "aws:cfg/conformancePack:ConformancePack")
 	if err != nil {
 		return err
 	}
@@ -59,14 +60,14 @@ func writeCompliance(r *Result, w io.Writer) error {
 		facts = append(facts, []string{"conformance pack", fmt.Sprintf("%s: %d AWS managed rules, template %d of 51200 bytes; parameters %s",
 			packIn[i].Name, len(rules), len(packIn[i].TemplateBody), strings.Join(params, ", "))})
 	}
-	_, detectors, err := DecodeAll[DetectorInputs](r, "aws:guardduty/detector:Detector")
+	_, detectors, err := synth.DecodeAll[synth.DetectorInputs](r, "aws:guardduty/detector:Detector")
 	if err != nil {
 		return err
 	}
 	for _, d := range detectors {
 		facts = append(facts, []string{"GuardDuty", fmt.Sprintf("enabled %v, findings every %s", d.Enable, d.FindingPublishingFrequency)})
 	}
-	_, features, err := DecodeAll[DetectorFeatureInputs](r, "aws:guardduty/detectorFeature:DetectorFeature")
+	_, features, err := synth.DecodeAll[synth.DetectorFeatureInputs](r, "aws:guardduty/detectorFeature:DetectorFeature")
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func writeCompliance(r *Result, w io.Writer) error {
 		}
 		facts = append(facts, []string{"  feature " + f.Name, f.Status + extra})
 	}
-	_, events, err := DecodeAll[EventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
+	_, events, err := synth.DecodeAll[synth.EventRuleInputs](r, "aws:cloudwatch/eventRule:EventRule")
 	if err != nil {
 		return err
 	}
@@ -89,8 +90,8 @@ func writeCompliance(r *Result, w io.Writer) error {
 
 // PackRules parses a conformance pack's rendered template and returns its
 // rules' properties by logical ID.
-func PackRules(pack *Resource) (map[string]map[string]any, error) {
-	in, err := Decode[ConformancePackInputs](pack)
+func PackRules(pack *synth.Resource) (map[string]map[string]any, error) {
+	in, err := synth.Decode[synth.ConformancePackInputs](pack)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package synth
+package report
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/omnirapeutic/infrastructure/internal/layout"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
@@ -69,76 +70,12 @@ func principalName(arn string) string {
 	return arn
 }
 
-// GroupRule is one rule of the security-group matrix, resolved to group names.
-type GroupRule struct {
-	Group, Direction, Peer, Protocol, Ports, Description string
-}
-
-// nameTag returns a resource's Name tag.
-func nameTag(res *Resource) (string, error) {
-	in, err := Decode[TaggedInputs](res)
-	return in.Tags["Name"], err
-}
-
-// SecurityGroupRules resolves every recorded rule to its group and peer names.
-func (r *Result) SecurityGroupRules() ([]GroupRule, error) {
-	var out []GroupRule
-	for _, d := range GroupRuleTypes {
-		_, rules, err := DecodeAll[GroupRuleInputs](r, d.Type)
-		if err != nil {
-			return nil, err
-		}
-		for _, rule := range rules {
-			gr := GroupRule{Direction: string(d.Direction), Protocol: rule.IPProtocol, Description: rule.Description}
-			if g := r.ByID(rule.SecurityGroupID); g != nil {
-				if gr.Group, err = nameTag(g); err != nil {
-					return nil, err
-				}
-			}
-			gr.Peer = rule.CidrIPv4
-			if rule.PrefixListID != "" {
-				gr.Peer = "prefix list " + rule.PrefixListID
-				if e := r.PrefixListOwner(rule.PrefixListID); e != "" {
-					gr.Peer = e
-				}
-			}
-			if p := r.ByID(rule.ReferencedSecurityGroupID); p != nil {
-				if gr.Peer, err = nameTag(p); err != nil {
-					return nil, err
-				}
-			}
-			gr.Ports = "all"
-			if gr.Protocol != "-1" {
-				gr.Ports = fmt.Sprintf("%d-%d", rule.FromPort, rule.ToPort)
-				if rule.FromPort == rule.ToPort {
-					gr.Ports = fmt.Sprint(rule.FromPort)
-				}
-			}
-			out = append(out, gr)
-		}
-	}
-	return out, nil
-}
-
-// keyAliases maps each KMS key's ID to its alias, the name people know it by.
-func (r *Result) keyAliases() (map[string]string, error) {
-	_, aliases, err := DecodeAll[AliasInputs](r, "aws:kms/alias:Alias")
-	if err != nil {
-		return nil, err
-	}
-	byKey := map[string]string{}
-	for _, a := range aliases {
-		byKey[a.TargetKeyID] = a.Name
-	}
-	return byKey, nil
-}
-
-func writeSecurity(r *Result, w io.Writer) error {
-	aliases, err := r.keyAliases()
+func writeSecurity(r *synth.Result, w io.Writer) error {
+	aliases, err := r.KeyAliases()
 	if err != nil {
 		return err
 	}
-	keys, keyIn, err := DecodeAll[KeyInputs](r, "aws:kms/key:Key")
+	keys, keyIn, err := synth.DecodeAll[synth.KeyInputs](r, "aws:kms/key:Key")
 	if err != nil {
 		return err
 	}
@@ -180,7 +117,7 @@ func writeSecurity(r *Result, w io.Writer) error {
 		return err
 	}
 
-	_, secrets, err := DecodeAll[SecretInputs](r, "aws:secretsmanager/secret:Secret")
+	_, secrets, err := synth.DecodeAll[synth.SecretInputs](r, "aws:secretsmanager/secret:Secret")
 	if err != nil {
 		return err
 	}

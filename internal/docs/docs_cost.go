@@ -17,7 +17,7 @@ func writeCostDoc(b *bytes.Buffer, g *docSet) error {
 		return fmt.Errorf("model the cost of stack %s: %w", g.stacks[0].Config.Stack, err)
 	}
 	b.WriteString("# Modeled monthly cost per stack\n\n")
-	fmt.Fprintf(b, "From `internal/synth/prices.go` (US East (N. Virginia) on-demand list prices as of %s, %d hours a\n"+
+	fmt.Fprintf(b, "From `internal/cost/prices.go` (US East (N. Virginia) on-demand list prices as of %s, %d hours a\n"+
 		"month, before free tiers and discounts) and the usage profile `synth.DefaultUsage`. The *idle floor* is a\n"+
 		"month with no traffic; the total adds the usage profile. Every line with its price and source:\n"+
 		"`go run ./cmd/synth --cost --stack NAME`.\n\n", first.PricesAsOf, cost.HoursPerMonth)

@@ -1,6 +1,6 @@
 package synth
 
-// PriceKey names one price in Prices.
+// PriceKey names one price in the cost model's table (cost.Prices).
 type PriceKey string
 
 // UsageProfile is what the usage-driven lines assume about a month of

@@ -73,7 +73,7 @@ var layers = map[string]int{
 	// inventory and its typed views) every output reads.
 	"internal/synth": 6, "bootstrap": 6,
 	// The outputs of a synthesis, each reading the model (outputs below).
-	"internal/diagram": 7, "internal/diff": 7, "internal/cost": 7,
+	"internal/diagram": 7, "internal/diff": 7, "internal/cost": 7, "internal/imports": 7,
 	// The report prints the modeled cost (outputs says so).
 	"internal/report": 8,
 	// The generated documents render the outputs.
@@ -91,6 +91,7 @@ var outputs = map[string][]string{
 	"internal/diagram": {},
 	"internal/diff":    {},
 	"internal/cost":    {},
+	"internal/imports": {},
 	// The report leads with the monthly floor and has a Cost section, and
 	// --json carries the estimate: it prints the cost model's result,
 	// cost.Estimate, rather than model the cost twice.

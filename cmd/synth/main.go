@@ -24,6 +24,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/internal/diagram"
 	"github.com/omnirapeutic/infrastructure/internal/diff"
 	"github.com/omnirapeutic/infrastructure/internal/docs"
+	"github.com/omnirapeutic/infrastructure/internal/imports"
 	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
@@ -33,7 +34,7 @@ func main() {
 		os.Exit(diff.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "imports" {
-		os.Exit(imports(os.Args[2:]))
+		os.Exit(importsMain(os.Args[2:]))
 	}
 	cmd, err := cmdline.ParseArgs(os.Args[1:], os.Stderr)
 	switch {
@@ -81,10 +82,10 @@ func run(cmd cmdline.CommandLine) error {
 	return w.Flush()
 }
 
-// imports prints the file `pulumi import --file` takes to adopt resources
+// importsMain prints the file `pulumi import --file` takes to adopt resources
 // the account already has, named as `pulumi import` names one (TYPE NAME
 // ID), with the components they belong to, so it works on an empty stack.
-func imports(args []string) int {
+func importsMain(args []string) int {
 	fs := flag.NewFlagSet("imports", flag.ContinueOnError)
 	stack := fs.String("stack", "production", "stack to import into (reads Pulumi.<stack>.yaml)")
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and go.mod")
@@ -104,16 +105,16 @@ func imports(args []string) int {
 		fs.Usage()
 		return 2
 	}
-	var specs []synth.ImportSpec
+	var specs []imports.Spec
 	for i := 0; i < len(rest); i += 3 {
-		specs = append(specs, synth.ImportSpec{Type: rest[i], Name: rest[i+1], ID: rest[i+2]})
+		specs = append(specs, imports.Spec{Type: rest[i], Name: rest[i+1], ID: rest[i+2]})
 	}
 	version, err := synth.ProviderVersion(*dir)
 	if err == nil {
 		var result *synth.Result
 		if result, err = synth.Run(synth.Options{Dir: *dir, Stack: *stack}); err == nil {
 			var b []byte
-			if b, err = synth.ImportFile(result, version, specs); err == nil {
+			if b, err = imports.File(result, version, specs); err == nil {
 				_, err = os.Stdout.Write(b)
 			}
 		}

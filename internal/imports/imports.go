@@ -1,24 +1,18 @@
-package synth
+package imports
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"golang.org/x/mod/modfile"
+	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
-// AWSModule is the Go module of the AWS SDK the program is built against;
-// its version is the AWS provider's, which Pulumi names default providers by.
-const AWSModule = "github.com/pulumi/pulumi-aws/sdk/v6"
-
-// ImportSpec names one resource an account already has, as `pulumi import`
+// Spec names one resource an account already has, as `pulumi import`
 // names it: the type token, the logical name the program gives it, and the
 // ID AWS knows it by.
-type ImportSpec struct {
+type Spec struct {
 	Type, Name, ID string
 }
 
@@ -34,7 +28,7 @@ type importEntry struct {
 	Version     string `json:"version,omitempty"`
 }
 
-// ImportFile renders the file `pulumi import --file` takes to adopt
+// File renders the file `pulumi import --file` takes to adopt
 // resources the account already has into the program's stack, each under
 // its parent in the program, even on an empty stack: every ancestor
 // component is declared too, as an entry with "component": true, which the
@@ -45,26 +39,26 @@ type importEntry struct {
 // program uses (providerVersion), so the import creates the same default
 // provider the first `pulumi up` uses (default_<version>), and that up
 // updates what was imported instead of moving it between providers.
-func ImportFile(r *Result, providerVersion string, specs []ImportSpec) ([]byte, error) {
+func File(r *synth.Result, providerVersion string, specs []Spec) ([]byte, error) {
 	if len(specs) == 0 {
 		return nil, errors.New("nothing to import: name each resource as TYPE NAME ID")
 	}
-	byURN := map[string]*Resource{}
+	byURN := map[string]*synth.Resource{}
 	for _, res := range r.Resources {
 		byURN[res.URN] = res
 	}
 	var entries []importEntry
 	declared := map[string]string{} // URN → the entry's name in the file
 	names := map[string]int{}
-	entryName := func(res *Resource) string {
+	entryName := func(res *synth.Resource) string {
 		n := res.Name
 		if names[n]++; names[n] > 1 {
 			n = fmt.Sprintf("%s (%s)", res.Name, res.Type)
 		}
 		return n
 	}
-	var declare func(res *Resource) (string, error)
-	declare = func(res *Resource) (string, error) {
+	var declare func(res *synth.Resource) (string, error)
+	declare = func(res *synth.Resource) (string, error) {
 		if name, ok := declared[res.URN]; ok {
 			return name, nil
 		}
@@ -82,7 +76,7 @@ func ImportFile(r *Result, providerVersion string, specs []ImportSpec) ([]byte, 
 	}
 	var errs []error
 	for _, s := range specs {
-		res, err := r.findImportable(s)
+		res, err := findImportable(r, s)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -116,11 +110,11 @@ func ImportFile(r *Result, providerVersion string, specs []ImportSpec) ([]byte, 
 
 // findImportable is the one custom resource the spec names, or an error
 // naming what the program does register under that type.
-func (r *Result) findImportable(s ImportSpec) (*Resource, error) {
+func findImportable(r *synth.Result, s Spec) (*synth.Resource, error) {
 	if s.ID == "" {
 		return nil, fmt.Errorf("%s %s: the ID is empty: give the ID AWS knows it by", s.Type, s.Name)
 	}
-	var found *Resource
+	var found *synth.Resource
 	var same []string
 	for _, res := range r.Resources {
 		if res.Type != s.Type {
@@ -140,24 +134,4 @@ func (r *Result) findImportable(s ImportSpec) (*Resource, error) {
 		return nil, fmt.Errorf("%s %s is a component: import the AWS resources under it", s.Type, s.Name)
 	}
 	return found, nil
-}
-
-// ProviderVersion reads the AWS provider version the program in dir is
-// built against from its go.mod (AWSModule's version, without the v).
-func ProviderVersion(dir string) (string, error) {
-	path := filepath.Join(dir, "go.mod")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("read the program's go.mod: %w", err)
-	}
-	f, err := modfile.ParseLax(path, b, nil)
-	if err != nil {
-		return "", fmt.Errorf("parse %s: %w", path, err)
-	}
-	for _, req := range f.Require {
-		if req.Mod.Path == AWSModule {
-			return strings.TrimPrefix(req.Mod.Version, "v"), nil
-		}
-	}
-	return "", fmt.Errorf("%s does not require %s", path, AWSModule)
 }

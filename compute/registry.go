@@ -51,7 +51,7 @@ type RegistryArgs struct {
 // Inspector integration with Amazon ECR"; Inspector creates its
 // service-linked role then: Amazon ECR User Guide, "IAM permissions
 // required for enhanced scanning"). Inspector charges per image scanned and
-// rescanned (synth.Prices).
+// rescanned (cost.Prices).
 var EnhancedScanRules = []ScanRule{{Frequency: "CONTINUOUS_SCAN", Filter: stackconfig.Project + "-*"}}
 
 // ScanRule is one registry scanning rule: a frequency for the repositories

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/conformance"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/network"
 )
@@ -212,7 +213,7 @@ func TestEveryStacksInternetGatewayIsAuthorized(t *testing.T) {
 // TestTheProcessCheckIsDeployed: the pack carries AWS's process check as
 // AWS's template has it.
 func TestTheProcessCheckIsDeployed(t *testing.T) {
-	rules, err := synth.PackRules(find(t, production(t), "aws:cfg/conformancePack:ConformancePack", "config-hipaa"))
+	rules, err := report.PackRules(find(t, production(t), "aws:cfg/conformancePack:ConformancePack", "config-hipaa"))
 	require.NoError(t, err)
 	var process []string
 	for _, props := range rules {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/internal/diff"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/replacement"
@@ -206,7 +207,7 @@ func TestAWSBackupOwnsTheClusterBackupSettings(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, aurora["backupRetentionDays"], continuous(longer))
 	d := compare(t, decoded(t, prod), decoded(t, longer), synth.ReplaceOnly)
-	byType := map[string]synth.ResourceChange{}
+	byType := map[string]diff.ResourceChange{}
 	for _, c := range d.Changed {
 		byType[c.Type] = c
 	}

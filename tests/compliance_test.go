@@ -12,7 +12,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/data"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/policy"
 	"github.com/omnirapeutic/infrastructure/security"
 )
@@ -118,7 +118,7 @@ func ruleConfigRecorder(t *testing.T, s *stack) {
 		map[string]any{"parameterName": "AuthorizedTcpPorts", "parameterValue": security.InternetPorts()},
 		map[string]any{"parameterName": "VaultPolicyAdminArns", "parameterValue": strings.Join(data.VaultPolicyAdmins(s.scope), ",")},
 	}, pack.Inputs["inputParameters"])
-	rules, err := synth.PackRules(pack)
+	rules, err := report.PackRules(pack)
 	require.NoError(t, err)
 	assert.Len(t, rules, len(conformance.HIPAARules))
 	for _, props := range rules {
@@ -131,7 +131,7 @@ func ruleConfigRecorder(t *testing.T, s *stack) {
 // safeguards it evidences unless its mapping could not be verified, and the
 // stack's facts reach the two rules that take them.
 func TestHipaaPackTable(t *testing.T) {
-	rules, err := synth.PackRules(find(t, production(t), tPack, "config-hipaa"))
+	rules, err := report.PackRules(find(t, production(t), tPack, "config-hipaa"))
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(rules), 100, "AWS's HIPAA Security pack has well over a hundred rules")
 	var sawVpc, sawPorts bool

@@ -15,6 +15,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/compute"
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/internal/cost"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -592,7 +593,7 @@ func TestGravitonAndPlainSettings(t *testing.T) {
 	}
 	assert.Equal(t, "info", names["LOG_LEVEL"])
 	assert.Equal(t, "app_api", names["DB_USER"], "the platform's settings stay")
-	c2, err := synth.Estimate(r, synth.DefaultUsage)
+	c2, err := cost.Estimate(r, synth.DefaultUsage)
 	require.NoError(t, err)
 	var prices []synth.PriceKey
 	for _, l := range c2.Lines {
@@ -600,8 +601,8 @@ func TestGravitonAndPlainSettings(t *testing.T) {
 			prices = append(prices, l.Price)
 		}
 	}
-	assert.ElementsMatch(t, []synth.PriceKey{synth.FargateARMVCPUHour, synth.FargateARMGBHour}, prices)
-	assert.Less(t, synth.Prices[synth.FargateARMVCPUHour].USD, synth.Prices[synth.FargateVCPUHour].USD, "Graviton is cheaper per vCPU-hour")
+	assert.ElementsMatch(t, []synth.PriceKey{cost.FargateARMVCPUHour, cost.FargateARMGBHour}, prices)
+	assert.Less(t, cost.Prices[cost.FargateARMVCPUHour].USD, cost.Prices[cost.FargateVCPUHour].USD, "Graviton is cheaper per vCPU-hour")
 }
 
 func TestServiceConfigValidation(t *testing.T) {

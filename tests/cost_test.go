@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/cost"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
@@ -55,10 +57,10 @@ func smallStack(extra ...*synth.Resource) *synth.Result {
 	return r
 }
 
-// estimate is synth.Estimate on a synthesis whose inputs it must read.
+// estimate is cost.Estimate on a synthesis whose inputs it must read.
 func estimate(t *testing.T, r *synth.Result, u synth.UsageProfile) *synth.Cost {
 	t.Helper()
-	c, err := synth.Estimate(r, u)
+	c, err := cost.Estimate(r, u)
 	require.NoError(t, err)
 	return c
 }
@@ -124,7 +126,7 @@ func TestCostPricesOnlyWhatIsThere(t *testing.T) {
 	), u)
 	assert.InDelta(t, 100*0.021+5000*0.001, with.FloorUSD-base.FloorUSD, 1e-9)
 	for _, l := range base.Lines {
-		assert.NotContains(t, []synth.PriceKey{synth.BackupWarmGBMonth, synth.SecurityHubCheck}, l.Price)
+		assert.NotContains(t, []synth.PriceKey{cost.BackupWarmGBMonth, cost.SecurityHubCheck}, l.Price)
 	}
 }
 
@@ -139,7 +141,7 @@ func ruleCostFollowsTheSynthesis(t *testing.T, s *stack) {
 	var floor, usage float64
 	byPrice := map[synth.PriceKey]float64{}
 	for _, l := range c.Lines {
-		p, ok := synth.Prices[l.Price]
+		p, ok := cost.Prices[l.Price]
 		require.Truef(t, ok, "%s is priced at %q, which the table lacks", l.Resource, l.Price)
 		assert.InDeltaf(t, l.Quantity*p.USD, l.MonthlyUSD, 1e-9, "%s %s", l.Resource, l.Price)
 		if l.Floor {
@@ -153,10 +155,10 @@ func ruleCostFollowsTheSynthesis(t *testing.T, s *stack) {
 	assert.InDelta(t, usage, c.UsageUSD, 1e-6)
 	assert.InDelta(t, floor+usage, c.TotalUSD, 1e-6)
 
-	hour := func(key synth.PriceKey, n float64) float64 { return n * synth.HoursPerMonth * synth.Prices[key].USD }
-	assert.InDelta(t, hour(synth.NatGatewayHour, float64(len(s.OfType(tNat)))), byPrice[synth.NatGatewayHour], 1e-9)
+	hour := func(key synth.PriceKey, n float64) float64 { return n * cost.HoursPerMonth * cost.Prices[key].USD }
+	assert.InDelta(t, hour(cost.NatGatewayHour, float64(len(s.OfType(tNat)))), byPrice[cost.NatGatewayHour], 1e-9)
 	instances := float64(len(s.OfType(tClusterInstance)))
-	assert.InDelta(t, hour(synth.AuroraACUHour, instances*s.cfg.Aurora.MinCapacity), byPrice[synth.AuroraACUHour], 1e-9)
+	assert.InDelta(t, hour(cost.AuroraACUHour, instances*s.cfg.Aurora.MinCapacity), byPrice[cost.AuroraACUHour], 1e-9)
 	endpointAZs := 0.0
 	for _, e := range s.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
 		if e.Str("vpcEndpointType") == "Interface" {
@@ -164,7 +166,7 @@ func ruleCostFollowsTheSynthesis(t *testing.T, s *stack) {
 			endpointAZs += float64(len(subnets))
 		}
 	}
-	assert.InDelta(t, hour(synth.VpcEndpointAZHour, endpointAZs), byPrice[synth.VpcEndpointAZHour], 1e-9, "every interface endpoint, in each AZ it has a network interface in")
+	assert.InDelta(t, hour(cost.VpcEndpointAZHour, endpointAZs), byPrice[cost.VpcEndpointAZHour], 1e-9, "every interface endpoint, in each AZ it has a network interface in")
 	var x86, arm [2]float64
 	for _, svc := range s.enabled() {
 		spec := s.cfg.Services[svc]
@@ -176,10 +178,10 @@ func ruleCostFollowsTheSynthesis(t *testing.T, s *stack) {
 			x86[0], x86[1] = x86[0]+vcpu, x86[1]+gb
 		}
 	}
-	assert.InDelta(t, hour(synth.FargateVCPUHour, x86[0]), byPrice[synth.FargateVCPUHour], 1e-9)
-	assert.InDelta(t, hour(synth.FargateGBHour, x86[1]), byPrice[synth.FargateGBHour], 1e-9)
-	assert.InDelta(t, hour(synth.FargateARMVCPUHour, arm[0]), byPrice[synth.FargateARMVCPUHour], 1e-9)
-	assert.InDelta(t, hour(synth.FargateARMGBHour, arm[1]), byPrice[synth.FargateARMGBHour], 1e-9)
+	assert.InDelta(t, hour(cost.FargateVCPUHour, x86[0]), byPrice[cost.FargateVCPUHour], 1e-9)
+	assert.InDelta(t, hour(cost.FargateGBHour, x86[1]), byPrice[cost.FargateGBHour], 1e-9)
+	assert.InDelta(t, hour(cost.FargateARMVCPUHour, arm[0]), byPrice[cost.FargateARMVCPUHour], 1e-9)
+	assert.InDelta(t, hour(cost.FargateARMGBHour, arm[1]), byPrice[cost.FargateARMGBHour], 1e-9)
 }
 
 // TestStagingCostsLessThanProduction: staging exists to be the same program
@@ -194,9 +196,9 @@ var pricingPage = regexp.MustCompile(`^https://aws\.amazon\.com/[a-z0-9/-]+/pric
 
 // TestPriceTableIsDatedAndSourced: every price names the AWS page it comes from.
 func TestPriceTableIsDatedAndSourced(t *testing.T) {
-	assert.Regexp(t, regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`), synth.PricesAsOf)
-	assert.Equal(t, 730, synth.HoursPerMonth)
-	for k, p := range synth.Prices {
+	assert.Regexp(t, regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`), cost.PricesAsOf)
+	assert.Equal(t, 730, cost.HoursPerMonth)
+	for k, p := range cost.Prices {
 		assert.Regexpf(t, pricingPage, p.Page, "%s does not cite an AWS pricing page", k)
 		assert.Positivef(t, p.USD, "%s has no price", k)
 		assert.NotEmptyf(t, p.Unit, "%s has no unit", k)
@@ -208,18 +210,65 @@ func TestPriceTableIsDatedAndSourced(t *testing.T) {
 // --json carries the same cost.
 func ruleReportRenders(t *testing.T, s *stack) {
 	c := estimate(t, s.Result, s.Usage)
-	var report, cost, js bytes.Buffer
-	require.NoError(t, synth.WriteReport(&report, s.Result))
-	assert.Contains(t, report.String(), fmt.Sprintf("== Cost ==\nModeled monthly cost: $%.2f = idle floor $%.2f + usage $%.2f (US East (N. Virginia) list prices as of %s",
-		c.TotalUSD, c.FloorUSD, c.UsageUSD, synth.PricesAsOf))
-	require.NoError(t, synth.WriteCost(&cost, c))
+	var text, costs, js bytes.Buffer
+	require.NoError(t, report.Write(&text, s.Result))
+	assert.Contains(t, text.String(), fmt.Sprintf("== Cost ==\nModeled monthly cost: $%.2f = idle floor $%.2f + usage $%.2f (US East (N. Virginia) list prices as of %s",
+		c.TotalUSD, c.FloorUSD, c.UsageUSD, cost.PricesAsOf))
+	require.NoError(t, cost.WriteCost(&costs, c))
 	for _, l := range c.Lines {
-		assert.Contains(t, cost.String(), l.Resource)
-		assert.Contains(t, cost.String(), synth.Prices[l.Price].Page)
+		assert.Contains(t, costs.String(), l.Resource)
+		assert.Contains(t, costs.String(), cost.Prices[l.Price].Page)
 	}
-	require.NoError(t, synth.WriteJSON(&js, s.Result))
+	require.NoError(t, report.WriteJSON(&js, s.Result))
 	var inv synth.Inventory
 	require.NoError(t, json.Unmarshal(js.Bytes(), &inv))
 	require.NotNil(t, inv.Cost)
 	assert.InDelta(t, c.FloorUSD, inv.Cost.FloorUSD, 1e-9)
+}
+
+// TestCloudTrailDataEventsArePriced: a trail whose selectors record S3 data
+// events costs s3DataEventsMillions at the data-event price (every delivery
+// is charged, the first included); one recording only management events
+// (whose first copy is free) adds no line. Every committed trail records them.
+func TestCloudTrailDataEventsArePriced(t *testing.T) {
+	selector := func(category, typ string) map[string]any {
+		fields := []any{map[string]any{"field": "eventCategory", "equals": []any{category}}}
+		if typ != "" {
+			fields = append(fields, map[string]any{"field": "resources.type", "equals": []any{typ}})
+		}
+		return map[string]any{"name": category, "fieldSelectors": fields}
+	}
+	trail := func(selectors ...any) *synth.Resource {
+		return &synth.Resource{Type: tTrail, Name: "trail", URN: "urn:trail", ID: "trail-id", Parent: "urn:net",
+			Inputs: map[string]any{"advancedEventSelectors": selectors}}
+	}
+	u := synth.UsageProfile{S3DataEventsMillions: 2.5}
+	lines := func(r *synth.Result) []synth.CostLine {
+		var out []synth.CostLine
+		for _, l := range estimate(t, r, u).Lines {
+			if l.Price == cost.CloudTrailDataEvents {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	got := lines(smallStack(trail(selector("Management", ""), selector("Data", "AWS::S3::Object"))))
+	require.Len(t, got, 1)
+	assert.Equal(t, 25.0, got[0].Quantity, "2.5 million events are 25 units of 100,000")
+	assert.InDelta(t, 2.50, got[0].MonthlyUSD, 1e-9, "$0.10 per 100,000 events")
+	assert.False(t, got[0].Floor, "usage, not floor")
+	assert.Empty(t, lines(smallStack(trail(selector("Management", "")))), "management events only: the first copy is free")
+	assert.Empty(t, lines(smallStack(trail(selector("Data", "AWS::Lambda::Function")))), "another kind of data event is not S3's")
+
+	for _, r := range committedStacks(t) {
+		c := estimate(t, r, synth.DefaultUsage)
+		priced := 0
+		for _, l := range c.Lines {
+			if l.Price == cost.CloudTrailDataEvents {
+				priced++
+				assert.InDelta(t, synth.DefaultUsage.S3DataEventsMillions*10*cost.Prices[cost.CloudTrailDataEvents].USD, l.MonthlyUSD, 1e-9)
+			}
+		}
+		assert.Equalf(t, len(r.OfType(tTrail)), priced, "%s: its trail records S3 data events (ruleTrailDataEvents), so it is priced", r.Config.Stack)
+	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/data"
-	"github.com/omnirapeutic/infrastructure/internal/synth"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/replacement"
 )
 
@@ -183,7 +183,7 @@ func TestASecondStackInTheAccount(t *testing.T) {
 	assert.Equal(t, false, alb.Inputs["enableDeletionProtection"])
 	assert.False(t, alb.Protect)
 	var out strings.Builder
-	require.NoError(t, synth.WriteReport(&out, r))
+	require.NoError(t, report.Write(&out, r))
 	assert.Contains(t, out.String(), "owned by another stack in the account (ownsAccountSingletons: false)")
 	for _, row := range []string{"all supported: true", "Config delivery", "guardduty-high-severity", "securityhub-high-severity", "guardDutyDetectorId"} {
 		assert.NotContains(t, out.String(), row)

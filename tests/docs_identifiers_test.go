@@ -14,7 +14,7 @@ import (
 )
 
 // goName is an exported Go name as the hand-written docs cite it, in inline
-// code: `compute.PlatformVersion`, `synth.OutputPurposes`.
+// code: `compute.PlatformVersion`, `docs.OutputPurposes`.
 var goName = regexp.MustCompile("`([a-z]+)\\.([A-Z][A-Za-z0-9]*)")
 
 // TestDocsNameGoIdentifiersThatExist: where a hand-written doc names a

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/docs"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/observability"
@@ -35,18 +36,18 @@ func committedStacks(t *testing.T) []*synth.Result {
 // config key, output, alarm, subnet, exception, guardrail or price that
 // changed without the docs fails here with the command that fixes it.
 func TestGeneratedDocsAreCurrent(t *testing.T) {
-	files, err := synth.Docs("..", committedStacks(t))
+	files, err := docs.Docs("..", committedStacks(t))
 	require.NoError(t, err)
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		got, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(name)))
-		if !assert.NoErrorf(t, err, "%s is missing: run `%s`", name, synth.DocsCommand) {
+		if !assert.NoErrorf(t, err, "%s is missing: run `%s`", name, docs.DocsCommand) {
 			continue
 		}
-		assert.Equalf(t, files[name], string(got), "%s is stale: run `%s`", name, synth.DocsCommand)
+		assert.Equalf(t, files[name], string(got), "%s is stale: run `%s`", name, docs.DocsCommand)
 	}
-	stale, err := synth.StaleDocs("..", files)
+	stale, err := docs.StaleDocs("..", files)
 	require.NoError(t, err)
-	assert.Emptyf(t, stale, "stale generated docs: run `%s`", synth.DocsCommand)
+	assert.Emptyf(t, stale, "stale generated docs: run `%s`", docs.DocsCommand)
 }
 
 // withStackFiles copies the project's Pulumi.yaml and stack files into a
@@ -77,7 +78,7 @@ func withStackFiles(t *testing.T, file string, edit func(string) string) string 
 func TestGeneratedConfigReferenceReadsTheFiles(t *testing.T) {
 	stacks := committedStacks(t)
 	config := func(dir string) string {
-		files, err := synth.Docs(dir, stacks)
+		files, err := docs.Docs(dir, stacks)
 		require.NoError(t, err)
 		return files["docs/generated/config.md"]
 	}
@@ -105,7 +106,7 @@ func TestGeneratedConfigReferenceReadsTheFiles(t *testing.T) {
 		return strings.Replace(s, "    default: perAz\n", "", 1)
 	})
 	cells = strings.Split(row(config(noDefault), "natGateways"), " | ")
-	assert.Equal(t, synth.RequiredCell, cells[3], "a key without a default is required")
+	assert.Equal(t, docs.RequiredCell, cells[3], "a key without a default is required")
 
 	inherits := withStackFiles(t, "Pulumi.staging.yaml", func(s string) string {
 		return strings.Replace(s, "  omnirapeutic:natGateways: single\n", "", 1)
@@ -116,7 +117,7 @@ func TestGeneratedConfigReferenceReadsTheFiles(t *testing.T) {
 	undeclared := withStackFiles(t, "Pulumi.staging.yaml", func(s string) string {
 		return s + "  omnirapeutic:noSuchKey: 1\n"
 	})
-	_, err := synth.Docs(undeclared, stacks)
+	_, err := docs.Docs(undeclared, stacks)
 	assert.ErrorContains(t, err, "sets omnirapeutic:noSuchKey, which Pulumi.yaml does not declare")
 
 	proj, err := workspace.LoadProject("../Pulumi.yaml")
@@ -138,10 +139,10 @@ func TestGeneratedOutputsTableIsBothWays(t *testing.T) {
 			change(c.Outputs)
 			edited[i] = &c
 		}
-		_, err := synth.Docs("..", edited)
+		_, err := docs.Docs("..", edited)
 		return err
 	}
-	assert.ErrorContains(t, with(func(o map[string]any) { o["newOutput"] = "x" }), "stack output newOutput has no entry in synth.OutputPurposes")
+	assert.ErrorContains(t, with(func(o map[string]any) { o["newOutput"] = "x" }), "stack output newOutput has no entry in docs.OutputPurposes")
 	assert.ErrorContains(t, with(func(o map[string]any) { delete(o, "vpcId") }), "describes vpcId, which no stack exports")
 }
 
@@ -188,7 +189,7 @@ func tableRows(lines []string) [][]string {
 // backup vault and the access-log bucket once were missing from both).
 func TestGeneratedProtectedTableIsTheInventory(t *testing.T) {
 	for _, r := range committedStacks(t) {
-		doc := synth.GeneratedDocs + "/" + r.Config.Stack + ".md"
+		doc := docs.GeneratedDocs + "/" + r.Config.Stack + ".md"
 		want := map[string][2]string{}
 		for _, res := range r.Resources {
 			if res.Protect || res.RetainOnDelete {

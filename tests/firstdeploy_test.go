@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/cmdline"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/platform"
@@ -66,7 +67,7 @@ func TestSynthHelpListsOnlyItsOwnFlagsNotADependencysLoggingFlags(t *testing.T) 
 	require.Contains(t, foreign, "logtostderr", "a dependency registers glog's flags on flag.CommandLine; that is what --help must not show")
 
 	var help bytes.Buffer
-	_, err := synth.ParseArgs([]string{"--help"}, &help)
+	_, err := cmdline.ParseArgs([]string{"--help"}, &help)
 	require.True(t, errors.Is(err, flag.ErrHelp))
 	for _, own := range []string{"-dir", "-json", "-stack"} {
 		assert.Contains(t, help.String(), "  "+own, "--help lists %s", own)
@@ -76,7 +77,7 @@ func TestSynthHelpListsOnlyItsOwnFlagsNotADependencysLoggingFlags(t *testing.T) 
 		assert.NotContains(t, help.String(), "  -"+name+"\n", "--help must not list the dependency's -%s", name)
 	}
 
-	cmd, err := synth.ParseArgs([]string{"--stack", "staging", "--json"}, &help)
+	cmd, err := cmdline.ParseArgs([]string{"--dir", "..", "--stack", "staging", "--json"}, &help)
 	require.NoError(t, err)
-	assert.Equal(t, synth.CommandLine{Options: synth.Options{Dir: ".", Stack: "staging"}, JSON: true}, cmd)
+	assert.Equal(t, cmdline.CommandLine{Options: synth.Options{Dir: "..", Stack: "staging"}, JSON: true, Usage: synth.DefaultUsage}, cmd)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/imports"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
@@ -27,13 +28,13 @@ func TestImportFilePlacesResourcesAtTheProgramsURNs(t *testing.T) {
 	r := synthesize(t, "production")
 	version, err := synth.ProviderVersion("..")
 	require.NoError(t, err)
-	specs := []synth.ImportSpec{
+	specs := []imports.Spec{
 		{Type: "aws:guardduty/detector:Detector", Name: "guardduty", ID: "d1"},
 		{Type: "aws:ssm/document:Document", Name: "bastion-session-preferences", ID: "SSM-SessionManagerRunShell"},
 		{Type: "aws:cfg/recorder:Recorder", Name: "config", ID: "omnirapeutic-production"},
 		{Type: "aws:cfg/deliveryChannel:DeliveryChannel", Name: "config-delivery", ID: "omnirapeutic-production"},
 	}
-	b, err := synth.ImportFile(r, version, specs)
+	b, err := imports.File(r, version, specs)
 	require.NoError(t, err)
 	var file struct{ Resources []importEntry }
 	require.NoError(t, json.Unmarshal(b, &file))
@@ -69,10 +70,10 @@ func TestImportFilePlacesResourcesAtTheProgramsURNs(t *testing.T) {
 		assert.Truef(t, found, "%s is in the file with its ID", res.URN)
 	}
 
-	_, err = synth.ImportFile(r, version, []synth.ImportSpec{{Type: "aws:guardduty/detector:Detector", Name: "detector", ID: "d1"}})
+	_, err = imports.File(r, version, []imports.Spec{{Type: "aws:guardduty/detector:Detector", Name: "detector", ID: "d1"}})
 	assert.ErrorContains(t, err, "stack production registers no aws:guardduty/detector:Detector of that name (it has: guardduty)")
-	_, err = synth.ImportFile(r, version, []synth.ImportSpec{{Type: "omnirapeutic:compliance:ThreatDetection", Name: "guardduty", ID: "x"}})
+	_, err = imports.File(r, version, []imports.Spec{{Type: "omnirapeutic:compliance:ThreatDetection", Name: "guardduty", ID: "x"}})
 	assert.ErrorContains(t, err, "is a component")
-	_, err = synth.ImportFile(r, version, []synth.ImportSpec{{Type: "aws:guardduty/detector:Detector", Name: "guardduty"}})
+	_, err = imports.File(r, version, []imports.Spec{{Type: "aws:guardduty/detector:Detector", Name: "guardduty"}})
 	assert.ErrorContains(t, err, "the ID is empty")
 }

@@ -54,6 +54,8 @@ func TestLeafPackagesStayLeaves(t *testing.T) {
 var layers = map[string]int{
 	// Leaves: values, documents and checks with no AWS resources.
 	"naming": 0, "specification": 0, "policy": 0, "replacement": 0, "fields": 0, "internal/stackfile": 0, "eventpattern": 0,
+	// Text laid out for a terminal: the report's and the cost's tables.
+	"internal/layout": 0,
 	// The recovery objectives' figures and the critical path: arithmetic.
 	"recovery": 0,
 	// Configuration, the HIPAA pack as data, the IAM role helper.
@@ -67,9 +69,59 @@ var layers = map[string]int{
 	"compute": 4,
 	// The programs: the platform and the bootstrap.
 	"platform": 5, "pipeline": 5,
-	// What runs them.
+	// What runs them: the offline synthesis is the model (the recorder, the
+	// inventory and its typed views) every output reads.
 	"internal/synth": 6, "bootstrap": 6,
-	"cmd/synth": 7, "tests": 7, "e2e": 7,
+	// The outputs of a synthesis, each reading the model (outputs below).
+	"internal/diagram": 7, "internal/diff": 7, "internal/cost": 7, "internal/imports": 7,
+	// The report prints the modeled cost (outputs says so).
+	"internal/report": 8,
+	// The generated documents render the outputs.
+	"internal/docs": 9,
+	// cmd/synth's command line: it names the generated docs' directory.
+	"internal/cmdline": 10,
+	"cmd/synth":        11, "tests": 11, "e2e": 11,
+}
+
+// outputs are the packages that each produce one output of a synthesis
+// from the model (internal/synth), and the other outputs each may import,
+// with why. The generated documents (internal/docs) render several outputs
+// and are not one of them.
+var outputs = map[string][]string{
+	"internal/diagram": {},
+	"internal/diff":    {},
+	"internal/cost":    {},
+	"internal/imports": {},
+	// The report leads with the monthly floor and has a Cost section, and
+	// --json carries the estimate: it prints the cost model's result,
+	// cost.Estimate, rather than model the cost twice.
+	"internal/report": {"internal/cost"},
+}
+
+// TestOutputsImportOnlyTheModel: an output package imports the model, not
+// another output, except where outputs says why, and never the generated
+// documents; so a new output, or a change to one, touches no other.
+func TestOutputsImportOnlyTheModel(t *testing.T) {
+	const module = "github.com/omnirapeutic/infrastructure/"
+	for _, file := range moduleGoFiles(t) {
+		allowed, ok := outputs[file.Pkg]
+		if !ok {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), file.Path, nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			own, _ := strings.CutPrefix(p, module)
+			if _, isOutput := outputs[own]; isOutput && own != file.Pkg {
+				assert.Containsf(t, allowed, own, "%s imports the output %s: outputs read the model (tests/leaf_test.go)", file.Path, own)
+			}
+			assert.NotEqualf(t, "internal/docs", own, "%s imports the generated documents", file.Path)
+		}
+	}
+	for pkg := range outputs {
+		assert.Containsf(t, layers, pkg, "outputs names %s, which layers does not rank", pkg)
+	}
 }
 
 // TestImportsFollowTheLayers reads every Go file's imports (tests' too)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/omnirapeutic/infrastructure/internal/docs"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/stackconfig"
@@ -150,9 +151,9 @@ func TestChangeMatrix(t *testing.T) {
 					}
 					stacks = append(stacks, committed)
 				}
-				files, err := synth.Docs(dir, stacks)
+				files, err := docs.Docs(dir, stacks)
 				require.NoError(t, err)
-				require.Contains(t, files[synth.GeneratedDocs+"/"+c.stack+".md"], "```mermaid", "the stack's page has its diagram")
+				require.Contains(t, files[docs.GeneratedDocs+"/"+c.stack+".md"], "```mermaid", "the stack's page has its diagram")
 			})
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/omnirapeutic/infrastructure/compliance"
 	"github.com/omnirapeutic/infrastructure/conformance"
 	"github.com/omnirapeutic/infrastructure/data"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/platform"
@@ -151,7 +152,7 @@ func ruleRecoveryVault(t *testing.T, s *stack) {
 	assert.Equal(t, security.Alias(there, security.CopiesKey), alias.Str("name"))
 	doc, err := policy.Parse(key.Str("policy"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"via " + there.ServicePrincipal("backup"), "via " + there.ServicePrincipal("rds")}, synth.KeyUsers(doc),
+	assert.Equal(t, []string{"via " + there.ServicePrincipal("backup"), "via " + there.ServicePrincipal("rds")}, report.KeyUsers(doc),
 		"AWS Backup re-encrypts the copy with the destination vault's key; RDS restores from it")
 
 	vault := find(t, s.Result, tVault, "recovery-backup-vault")
@@ -204,7 +205,7 @@ func ruleAuditReplication(t *testing.T, s *stack) {
 	keyArn := s.recoveryKeyArn(t, "audit-replication-key")
 	kdoc, err := policy.Parse(find(t, s.Result, tKey, "audit-replication-key").Str("policy"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"via " + there.ServicePrincipal("s3")}, synth.KeyUsers(kdoc))
+	assert.Equal(t, []string{"via " + there.ServicePrincipal("s3")}, report.KeyUsers(kdoc))
 
 	role := s.arn("iam", "role/"+compliance.ReplicationRoleName(s.scope))
 	var sources, replicas []string

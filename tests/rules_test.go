@@ -132,6 +132,7 @@ var rules = []rule{
 	{"the policy pack reports no mandatory violation", rulePolicyPackPasses},
 	{"the cost model prices what is registered", ruleCostFollowsTheSynthesis},
 	{"the report renders, its cost line is the estimate's", ruleReportRenders},
+	{"the report leads with what a person decides on, no line too wide", ruleReportLeadsWithDecisions},
 	{"the diagram comes from the resources", ruleDiagram},
 	{"the mock answers every ARN in AWS's form", ruleMockARNForms},
 	{"nothing names another stack or region", ruleOnlyItsOwnNames},

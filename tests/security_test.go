@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 	"github.com/omnirapeutic/infrastructure/naming"
 	"github.com/omnirapeutic/infrastructure/policy"
@@ -84,7 +85,7 @@ func ruleKmsKeys(t *testing.T, s *stack) {
 		assert.Equal(t, "alias/"+s.name(string(purpose)), alias.Str("name"))
 		assert.Equal(t, k.Computed["keyId"], alias.Str("targetKeyId"))
 		doc := keyPolicy(t, s.Result, string(purpose))
-		assert.Equal(t, wantUsers[purpose], synth.KeyUsers(doc), "who may use the %s key", purpose)
+		assert.Equal(t, wantUsers[purpose], report.KeyUsers(doc), "who may use the %s key", purpose)
 		// Who administers it, and who alone may disable it: tests/custody_test.go.
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/omnirapeutic/infrastructure/compliance"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
@@ -20,7 +21,7 @@ func staging(t *testing.T) *synth.Result { return synthesize(t, "staging") }
 func inventory(t *testing.T, r *synth.Result) string {
 	t.Helper()
 	var b bytes.Buffer
-	require.NoError(t, synth.WriteJSON(&b, r))
+	require.NoError(t, report.WriteJSON(&b, r))
 	return b.String()
 }
 
@@ -46,17 +47,17 @@ func ruleOnlyItsOwnNames(t *testing.T, s *stack) {
 		}
 	}
 	inv := inventory(t, s.Result)
-	var report bytes.Buffer
-	require.NoError(t, synth.WriteReport(&report, s.Result))
+	var text bytes.Buffer
+	require.NoError(t, report.Write(&text, s.Result))
 	for _, other := range committedStacks(t) {
 		if other.Config.Stack != s.Config.Stack {
 			prefix := other.Stack.Scope.Prefix
 			assert.NotContains(t, inv, prefix+"-", "%s names %s's resources", s.Config.Stack, other.Config.Stack)
-			assert.NotContains(t, report.String(), prefix+"-")
+			assert.NotContains(t, text.String(), prefix+"-")
 		}
 		if region := other.Stack.Scope.Region; region != s.scope.Region && region != s.cfg.Recovery.Region {
 			assert.NotContains(t, inv, region, "%s in %s mentions %s", s.Config.Stack, s.scope.Region, region)
-			text := report.String()
+			text := text.String()
 			if region == compliance.GlobalEventsRegion(s.scope.Partition) {
 				// A stack outside it is warned that IAM and console
 				// sign-in record their events there only.

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/modfile"
 	"gopkg.in/yaml.v3"
 
+	"github.com/omnirapeutic/infrastructure/internal/diff"
 	"github.com/omnirapeutic/infrastructure/internal/stackfile"
 	"github.com/omnirapeutic/infrastructure/pipeline"
 )
@@ -640,5 +641,75 @@ func TestPreflightRunsBeforeEveryPulumiCommand(t *testing.T) {
 		}
 		assert.Truef(t, before(c.workflow, c.job, c.stack, map[string]bool{}),
 			"%s/%s: pulumi %s of %s runs without preflight of that stack before it", c.workflow, c.job, c.mode, c.stack)
+	}
+}
+
+// stubSynthDiffTools are a git and a go that stand in for the synth-diff
+// job's: git makes the worktree directory, go prints an inventory for
+// `go run ./cmd/synth --json` and, for `go run ./cmd/synth diff`, records
+// its arguments and exits with $DIFF_EXIT, as synth diff would.
+const stubSynthDiffTools = `#!/usr/bin/env bash
+case "$(basename "$0")" in
+git) [ "$1 $2" = "worktree add" ] && mkdir -p "$3" ;;
+go)
+  if [[ " $* " == *" diff "* ]]; then
+    echo "$*" > "$CALLS"
+    echo "Synthesis diff stub"
+    exit "$DIFF_EXIT"
+  fi
+  echo '{"project":"p","stack":"'"$STACK"'"}' ;;
+esac
+`
+
+// TestSynthDiffJobFailsOnlyOnARefusal runs the synth-diff job's script as
+// written, with stand-ins for git and go, for each exit code synth diff
+// has: the check passes on no change (0) and on changes none of which is
+// dangerous (1), and fails on a dangerous change without the label (2) and
+// on bad input (3); the label passes --allow-replace, and every outcome's
+// diff reaches the run's summary.
+func TestSynthDiffJobFailsOnlyOnARefusal(t *testing.T) {
+	var script string
+	for _, s := range workflows(t)["pull-request.yml"].Jobs["synth-diff"].Steps {
+		if strings.Contains(s.Run, "cmd/synth diff") {
+			script = s.Run
+		}
+	}
+	require.NotEmpty(t, script, "synth-diff runs synth diff")
+	bin := t.TempDir()
+	for _, tool := range []string{"git", "go"} {
+		require.NoError(t, os.WriteFile(filepath.Join(bin, tool), []byte(stubSynthDiffTools), 0o755))
+	}
+	for _, tc := range []struct {
+		diff, job int
+		label     bool
+	}{
+		{diff.NoChange, 0, false},
+		{diff.Changes, 0, false},
+		{diff.Changes, 0, true},
+		{diff.Dangerous, diff.Dangerous, false},
+		{diff.BadInput, diff.BadInput, false},
+	} {
+		t.Run(fmt.Sprintf("diff exits %d, label %v", tc.diff, tc.label), func(t *testing.T) {
+			tmp := t.TempDir()
+			summary, calls := filepath.Join(tmp, "summary.md"), filepath.Join(tmp, "calls")
+			cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", script) // GitHub's default shell for run steps
+			cmd.Dir = tmp
+			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "RUNNER_TEMP="+tmp, "GITHUB_STEP_SUMMARY="+summary,
+				"STACK=production", "ALLOW_REPLACE="+strconv.FormatBool(tc.label), "DIFF_EXIT="+strconv.Itoa(tc.diff), "CALLS="+calls)
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if exit, ok := err.(*exec.ExitError); ok {
+				code = exit.ExitCode()
+			} else {
+				require.NoError(t, err, string(out))
+			}
+			assert.Equal(t, tc.job, code, string(out))
+			b, err := os.ReadFile(summary)
+			require.NoError(t, err)
+			assert.Contains(t, string(b), "Synthesis diff stub", "the diff reaches the summary whatever the outcome")
+			args, err := os.ReadFile(calls)
+			require.NoError(t, err)
+			assert.Equal(t, tc.label, strings.Contains(string(args), "--allow-replace"), "the label passes --allow-replace, and only the label")
+		})
 	}
 }

@@ -8,35 +8,40 @@
 //	go run ./cmd/synth --cost --usage u.json  # ... with other usage assumptions
 //	go run ./cmd/synth --diagram          # a Mermaid flowchart of the architecture
 //	go run ./cmd/synth --docs             # rewrite docs/generated from every committed stack
-//	go run ./cmd/synth diff OLD.json NEW.json [--allow-replace]
+//	go run ./cmd/synth diff OLD.json NEW.json [--allow-replace]  # exit 0 same, 1 changed, 2 dangerous, 3 bad input
 //	go run ./cmd/synth imports [--stack production] TYPE NAME ID...  # a `pulumi import --file` file
 package main
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 
+	"github.com/omnirapeutic/infrastructure/internal/cmdline"
+	"github.com/omnirapeutic/infrastructure/internal/cost"
+	"github.com/omnirapeutic/infrastructure/internal/diagram"
+	"github.com/omnirapeutic/infrastructure/internal/diff"
+	"github.com/omnirapeutic/infrastructure/internal/docs"
+	"github.com/omnirapeutic/infrastructure/internal/imports"
+	"github.com/omnirapeutic/infrastructure/internal/report"
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "diff" {
-		os.Exit(diff(os.Args[2:]))
+		os.Exit(diff.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "imports" {
-		os.Exit(imports(os.Args[2:]))
+		os.Exit(importsMain(os.Args[2:]))
 	}
-	cmd, err := synth.ParseArgs(os.Args[1:], os.Stderr)
+	cmd, err := cmdline.ParseArgs(os.Args[1:], os.Stderr)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return
 	case err != nil:
-		os.Exit(2)
+		os.Exit(2) // ParseArgs said why
 	}
 	if err := run(cmd); err != nil {
 		fmt.Fprintf(os.Stderr, "synth: %v\n", err)
@@ -44,42 +49,32 @@ func main() {
 	}
 }
 
-func run(cmd synth.CommandLine) error {
+func run(cmd cmdline.CommandLine) error {
 	if cmd.Docs {
-		files, err := synth.GenerateDocs(cmd.Options.Dir)
+		files, err := docs.GenerateDocs(cmd.Options.Dir)
 		if err != nil {
 			return err
 		}
-		return synth.WriteDocs(cmd.Options.Dir, files)
+		return docs.WriteDocs(cmd.Options.Dir, files)
 	}
 	result, err := synth.Run(cmd.Options)
 	if err != nil {
 		return err
 	}
-	if cmd.UsageFile != "" {
-		b, err := os.ReadFile(cmd.UsageFile)
-		if err != nil {
-			return fmt.Errorf("read usage profile: %w", err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&result.Usage); err != nil {
-			return fmt.Errorf("usage profile %s: %w", cmd.UsageFile, err)
-		}
-	}
+	result.Usage = cmd.Usage
 	w := bufio.NewWriter(os.Stdout)
 	switch {
 	case cmd.JSON:
-		err = synth.WriteJSON(w, result)
+		err = report.WriteJSON(w, result)
 	case cmd.Cost:
 		var c *synth.Cost
-		if c, err = synth.Estimate(result, result.Usage); err == nil {
-			err = synth.WriteCost(w, c)
+		if c, err = cost.Estimate(result, result.Usage); err == nil {
+			err = cost.WriteCost(w, c)
 		}
 	case cmd.Diagram:
-		err = synth.WriteDiagram(w, result)
+		err = diagram.Write(w, result)
 	default:
-		err = synth.WriteReport(w, result)
+		err = report.Write(w, result)
 	}
 	if err != nil {
 		return err
@@ -87,69 +82,10 @@ func run(cmd synth.CommandLine) error {
 	return w.Flush()
 }
 
-// diff compares two --json inventories; it exits 2 when a protected or
-// stateful resource would be replaced or deleted, unless --allow-replace.
-func diff(args []string) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	allow := fs.Bool("allow-replace", false, "exit 0 even when a protected or stateful resource would be replaced or deleted")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: synth diff [--allow-replace] OLD.json NEW.json")
-		fs.PrintDefaults()
-	}
-	// Flags may come before or after the two files.
-	var files []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 1
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
-	}
-	if len(files) != 2 {
-		fs.Usage()
-		return 1
-	}
-	var inv [2]*synth.Inventory
-	for i, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
-			return 1
-		}
-		inv[i] = &synth.Inventory{}
-		if err := json.Unmarshal(b, inv[i]); err != nil {
-			fmt.Fprintf(os.Stderr, "synth diff: %s is not a `synth --json` inventory: %v\n", f, err)
-			return 1
-		}
-	}
-	d, err := synth.Compare(inv[0], inv[1], synth.ReplaceOnly)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
-		return 1
-	}
-	w := bufio.NewWriter(os.Stdout)
-	synth.WriteDiff(w, d)
-	if err := w.Flush(); err != nil {
-		fmt.Fprintf(os.Stderr, "synth diff: %v\n", err)
-		return 1
-	}
-	code := d.ExitCode(*allow)
-	if code != 0 {
-		fmt.Fprintf(os.Stderr, "synth diff: %d protected or stateful resource(s) would be replaced or deleted; re-run with --allow-replace if that is intended\n", len(d.Dangerous))
-	}
-	return code
-}
-
-// imports prints the file `pulumi import --file` takes to adopt resources
+// importsMain prints the file `pulumi import --file` takes to adopt resources
 // the account already has, named as `pulumi import` names one (TYPE NAME
 // ID), with the components they belong to, so it works on an empty stack.
-func imports(args []string) int {
+func importsMain(args []string) int {
 	fs := flag.NewFlagSet("imports", flag.ContinueOnError)
 	stack := fs.String("stack", "production", "stack to import into (reads Pulumi.<stack>.yaml)")
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and go.mod")
@@ -169,16 +105,16 @@ func imports(args []string) int {
 		fs.Usage()
 		return 2
 	}
-	var specs []synth.ImportSpec
+	var specs []imports.Spec
 	for i := 0; i < len(rest); i += 3 {
-		specs = append(specs, synth.ImportSpec{Type: rest[i], Name: rest[i+1], ID: rest[i+2]})
+		specs = append(specs, imports.Spec{Type: rest[i], Name: rest[i+1], ID: rest[i+2]})
 	}
 	version, err := synth.ProviderVersion(*dir)
 	if err == nil {
 		var result *synth.Result
 		if result, err = synth.Run(synth.Options{Dir: *dir, Stack: *stack}); err == nil {
 			var b []byte
-			if b, err = synth.ImportFile(result, version, specs); err == nil {
+			if b, err = imports.File(result, version, specs); err == nil {
 				_, err = os.Stdout.Write(b)
 			}
 		}

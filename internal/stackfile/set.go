@@ -29,6 +29,16 @@ func Stacks(dir string) ([]string, error) {
 	return stacks, nil
 }
 
+// UnknownStack is the error for a stack with no file in dir: it names the
+// stacks there are, so a typo ("prod") is one look away from the fix.
+func UnknownStack(dir, stack string, stacks []string) error {
+	there := "none"
+	if len(stacks) > 0 {
+		there = strings.Join(stacks, ", ")
+	}
+	return fmt.Errorf("stack %q has no stack file Pulumi.%s.yaml in %s; the stacks there are: %s", stack, stack, dir, there)
+}
+
 // Set returns what Pulumi.<stack>.yaml itself sets, fully qualified key to
 // value as plain Go data (maps, slices, strings, numbers, booleans), without
 // the project defaults Load fills in: the difference between a key the stack

@@ -121,7 +121,14 @@ func load(dir, stack string) (*workspace.Project, *workspace.ProjectStack, strin
 	// The CLI treats a missing stack file as empty config; offline, a typo in
 	// the stack name must not silently render the defaults.
 	if _, err := os.Stat(stackPath); err != nil {
-		return nil, nil, "", fmt.Errorf("stack %q: %w", stack, err)
+		if !os.IsNotExist(err) {
+			return nil, nil, "", fmt.Errorf("stack %q: %w", stack, err)
+		}
+		stacks, serr := Stacks(dir)
+		if serr != nil {
+			return nil, nil, "", serr
+		}
+		return nil, nil, "", UnknownStack(dir, stack, stacks)
 	}
 	ps, err := loadStack(proj, stackPath)
 	if err != nil {

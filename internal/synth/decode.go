@@ -12,13 +12,13 @@ import (
 // resource, where a type assertion on the raw map would panic or print a
 // wrong value. Each report decodes the resource types it reads into a small
 // struct of its own, beside the code that reads it.
-func decode[T any](res *Resource) (T, error) {
+func Decode[T any](res *Resource) (T, error) {
 	return decodeMap[T](res, "inputs", res.Inputs)
 }
 
-// decodeComputed reads the outputs the mock computed for a resource (its
+// DecodeComputed reads the outputs the mock computed for a resource (its
 // ARN, say) into T, as decode reads its inputs.
-func decodeComputed[T any](res *Resource) (T, error) {
+func DecodeComputed[T any](res *Resource) (T, error) {
 	return decodeMap[T](res, "computed outputs", res.Computed)
 }
 
@@ -34,12 +34,12 @@ func decodeMap[T any](res *Resource, what string, m map[string]any) (T, error) {
 	return v, nil
 }
 
-// decodeAll decodes every resource of a type, in OfType's order.
-func decodeAll[T any](r *Result, typ string) ([]*Resource, []T, error) {
+// DecodeAll decodes every resource of a type, in OfType's order.
+func DecodeAll[T any](r *Result, typ string) ([]*Resource, []T, error) {
 	resources := r.OfType(typ)
 	out := make([]T, len(resources))
 	for i, res := range resources {
-		v, err := decode[T](res)
+		v, err := Decode[T](res)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -50,6 +50,6 @@ func decodeAll[T any](r *Result, typ string) ([]*Resource, []T, error) {
 
 // invalid reports a resource whose inputs decode but lack what the report
 // needs (an empty list where the program always sets one element).
-func invalid(res *Resource, format string, args ...any) error {
+func Invalid(res *Resource, format string, args ...any) error {
 	return fmt.Errorf("read the inputs of %s %s (%s): %s", res.Type, res.Name, res.URN, fmt.Sprintf(format, args...))
 }

@@ -181,3 +181,28 @@ func (r *Result) ByURN(urn string) *Resource {
 	}
 	return nil
 }
+
+// ByARN finds the resource whose computed ARN is arn, or nil: how
+// one resource's field names another.
+func (r *Result) ByARN(arn string) *Resource {
+	if arn == "" {
+		return nil
+	}
+	for _, res := range r.Resources {
+		if a, _ := res.Computed["arn"].(string); a == arn {
+			return res
+		}
+	}
+	return nil
+}
+
+// PrefixListOwner names the gateway endpoint whose prefix list id is, as
+// "S3 through <logical name>"; "" when none is recorded.
+func (r *Result) PrefixListOwner(id string) string {
+	for _, e := range r.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		if e.Computed["prefixListId"] == id {
+			return "S3 through " + e.Name
+		}
+	}
+	return ""
+}

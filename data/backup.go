@@ -104,6 +104,8 @@ type Backup struct {
 
 	// VaultName is the backup vault's name.
 	VaultName pulumi.StringOutput
+	// VaultArn is the backup vault's ARN.
+	VaultArn pulumi.StringOutput
 	// PlanID is the backup plan's ID.
 	PlanID pulumi.IDOutput
 	// RestoreRoleArn is the role a restore job names.
@@ -268,6 +270,7 @@ func NewBackup(ctx *pulumi.Context, name string, args *BackupArgs, opts ...pulum
 	}
 
 	b.VaultName = vault.Name
+	b.VaultArn = vault.Arn
 	b.PlanID = plan.ID()
 	b.RestoreRoleArn = restore.Arn
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"vaultName": b.VaultName, "planId": b.PlanID}); err != nil {

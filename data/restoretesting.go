@@ -63,6 +63,11 @@ type RestoreTestingArgs struct {
 	// VPC, which the account baseline deletes, and the test would fail
 	// ("Restore testing inferred metadata").
 	SecurityGroupID pulumi.StringInput
+	// VaultArn is the vault whose recovery points are tested (Backup's).
+	// Required: an input, not a name, so that the plan follows the vault
+	// in the dependency graph without depending on the whole component,
+	// whose children the Pulumi Go SDK registers concurrently.
+	VaultArn pulumi.StringInput
 }
 
 // validate reports every missing or invalid field at once.
@@ -71,6 +76,7 @@ func (a RestoreTestingArgs) validate() error {
 	c.RequireValid("Scope", a.Scope, a.Scope.Validate())
 	c.Require("Cluster", a.Cluster)
 	c.Require("SecurityGroupID", a.SecurityGroupID)
+	c.Require("VaultArn", a.VaultArn)
 	if n := RestoreTestingPlanName(a.Scope); a.Scope.Prefix != "" && len(n) > maxRestoreTestingPlanName {
 		c.Invalid("Scope.Prefix", "restore testing plan name %q is longer than the %d characters AWS Backup allows", n, maxRestoreTestingPlanName)
 	}
@@ -135,7 +141,7 @@ func NewRestoreTesting(ctx *pulumi.Context, name string, args *RestoreTestingArg
 		StartWindowHours:   pulumi.Int(RestoreTestStartWindowHours),
 		RecoveryPointSelection: &backup.RestoreTestingPlanRecoveryPointSelectionArgs{
 			Algorithm:           pulumi.String("LATEST_WITHIN_WINDOW"),
-			IncludeVaults:       pulumi.StringArray{pulumi.String(args.Scope.ARN("backup", "backup-vault:"+BackupVaultName(args.Scope)))},
+			IncludeVaults:       pulumi.StringArray{args.VaultArn},
 			RecoveryPointTypes:  pulumi.StringArray{pulumi.String(RestoreTestRecoveryPoints)},
 			SelectionWindowDays: pulumi.Int(RestoreTestSelectionWindowDays),
 		},

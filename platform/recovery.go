@@ -109,7 +109,8 @@ func (s *Stack) restoreTesting(ctx *pulumi.Context, scope naming.Scope) error {
 		Scope:           scope,
 		Cluster:         s.Aurora,
 		SecurityGroupID: s.SecurityGroups.IDs[security.AuroraGroup].ToStringOutput(),
-	}, pulumi.DependsOn([]pulumi.Resource{s.Backup})); err != nil {
+		VaultArn:        s.Backup.VaultArn,
+	}); err != nil {
 		return fmt.Errorf("data tier: %w", err)
 	}
 	return nil

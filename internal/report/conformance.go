@@ -10,18 +10,28 @@ import (
 	"github.com/omnirapeutic/infrastructure/internal/synth"
 )
 
+// verdictCounts is the prediction's headline: how many rules, and how many
+// of them have each verdict, in conformance.Statuses' order.
+func verdictCounts(r *synth.Result) (string, error) {
+	if r.Conformance == nil {
+		return "", fmt.Errorf("no prediction")
+	}
+	counts := r.Conformance.Counts()
+	var parts []string
+	for _, s := range conformance.Statuses {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+	}
+	return fmt.Sprintf("%d rules: %s", len(r.Conformance.Verdicts), strings.Join(parts, ", ")), nil
+}
+
 var conformanceSection = Section{
 	Title: "HIPAA conformance pack, predicted",
 	Write: func(r *synth.Result, w io.Writer) error {
-		if r.Conformance == nil {
-			return fmt.Errorf("no prediction")
+		line, err := verdictCounts(r)
+		if err != nil {
+			return err
 		}
-		counts := r.Conformance.Counts()
-		var parts []string
-		for _, s := range conformance.Statuses {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-		}
-		fmt.Fprintf(w, "%d rules: %s\n\n", len(r.Conformance.Verdicts), strings.Join(parts, ", "))
+		fmt.Fprintf(w, "%s\n\n", line)
 		var rows [][]string
 		for _, v := range r.Conformance.Verdicts {
 			for _, row := range v.Rows {

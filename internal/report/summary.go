@@ -49,15 +49,11 @@ var resourcesSection = Section{Title: "Resources and components", Write: func(r 
 // accepted on which resources. Every row, with why, is under the pack's
 // details section.
 var verdictSummarySection = Section{Title: "HIPAA conformance pack, predicted: summary", Write: func(r *synth.Result, w io.Writer) error {
-	if r.Conformance == nil {
-		return fmt.Errorf("no prediction")
+	line, err := verdictCounts(r)
+	if err != nil {
+		return err
 	}
-	counts := r.Conformance.Counts()
-	var parts []string
-	for _, s := range conformance.Statuses {
-		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-	}
-	fmt.Fprintf(w, "%d rules: %s\n", len(r.Conformance.Verdicts), strings.Join(parts, ", "))
+	fmt.Fprintln(w, line)
 	var failing, excepted [][]string
 	processes := 0
 	for _, v := range r.Conformance.Verdicts {
